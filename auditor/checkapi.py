@@ -1,0 +1,205 @@
+"""What a check is: metadata beside a pure function of what the probes saw.
+
+A check module defines functions decorated with :func:`check` and lists them in ``CHECKS``; the
+package exposes that list through the ``agent_ready.checks`` entry-point group, exactly as a
+third-party plugin would::
+
+    @check(id="discovery.robots-txt", title="robots.txt is served and parses",
+           failure_title="robots.txt is missing or invalid", category="discovery", weight=1,
+           remediation="Serve /robots.txt as text/plain ...", spec_links=("https://www.rfc-editor.org/rfc/rfc9309",),
+           requires=("robots",))
+    def robots_txt(a: Artifacts) -> Outcome:
+        robots = a["robots"]
+        ...
+        return passed("robots.txt parses", good("robots-parses", "3 groups", robots.response))
+
+The function never touches the network; tests call it with literal artifacts.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from auditor.models import Finding, Level, Outcome, Status
+
+ID_PATTERN = re.compile(r"^[a-z][a-z0-9-]*\.[a-z0-9][a-z0-9-]*$")
+
+
+@dataclass(frozen=True)
+class Target:
+    url: str
+    origin: str
+    host: str
+    is_loopback: bool
+    address_class: str | None = None
+
+
+@dataclass(frozen=True)
+class CheckMeta:
+    id: str
+    title: str  # states the pass
+    failure_title: str  # states the failure
+    category: str
+    weight: float
+    remediation: str
+    spec_links: tuple[str, ...]
+    requires: tuple[str, ...] = ()  # probes read in any mode
+    active_requires: tuple[str, ...] = ()  # probes that change state; run only with --active
+    active: bool = False  # has an ACTIVE part (creates state on the target)
+    passive: bool = True  # can judge something without --active; False means skipped without it
+    description: str = ""
+    side_effects: str = ""  # what the ACTIVE part creates, for --help and the report
+
+
+class Artifacts(Mapping[str, Any]):
+    """What the probes saw, narrowed to what one check declared. Missing active probes read as None."""
+
+    def __init__(self, values: Mapping[str, Any], *, active: bool = False, target: Target | None = None):
+        self._values = dict(values)
+        self.active = active
+        self.target = target
+
+    def __getitem__(self, key: str) -> Any:
+        return self._values[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+
+CheckFn = Callable[[Artifacts], Outcome]
+
+
+@dataclass(frozen=True)
+class Check:
+    meta: CheckMeta
+    fn: CheckFn = field(compare=False)
+    plugin: str = "builtin"
+
+    @property
+    def id(self) -> str:
+        return self.meta.id
+
+    def __call__(self, artifacts: Artifacts) -> Outcome:
+        return self.fn(artifacts)
+
+
+def check(**meta: Any) -> Callable[[CheckFn], Check]:
+    """Declare a check; the keyword arguments are :class:`CheckMeta` fields."""
+    spec = CheckMeta(**{k: tuple(v) if k in ("spec_links", "requires", "active_requires") else v
+                        for k, v in meta.items()})
+
+    def wrap(fn: CheckFn) -> Check:
+        return Check(meta=spec, fn=fn)
+
+    return wrap
+
+
+def validate_meta(meta: CheckMeta, known_categories: Iterable[str]) -> list[str]:
+    """Problems that make a check unusable; the registry refuses such a check with a run warning."""
+    problems = []
+    if not ID_PATTERN.match(meta.id):
+        problems.append(f"id {meta.id!r} is not 'category.name' in kebab-case")
+    if meta.category not in set(known_categories):
+        problems.append(f"unknown category {meta.category!r}")
+    if not meta.weight > 0:
+        problems.append("weight must be positive")
+    for name in ("title", "failure_title", "remediation"):
+        if not getattr(meta, name).strip():
+            problems.append(f"{name} is empty")
+    if not meta.spec_links:
+        problems.append("no spec link")
+    return problems
+
+
+# --- building outcomes ------------------------------------------------------------------------------
+
+Evidence = Any  # a fetch.Response, an exchange id, or an iterable of either
+
+
+def _ids(evidence: Iterable[Evidence]) -> tuple[str, ...]:
+    out: list[str] = []
+    for item in evidence:
+        if item is None:
+            continue
+        if isinstance(item, str):
+            ids: Iterable[str] = (item,)
+        elif hasattr(item, "exchange_ids"):
+            ids = item.exchange_ids
+        elif isinstance(item, Iterable):
+            ids = _ids(item)
+        else:
+            continue
+        out.extend(i for i in ids if i and i not in out)
+    return tuple(out)
+
+
+def finding(level: Level, code: str, message: str, *evidence: Evidence, fix: str | None = None) -> Finding:
+    return Finding(code=code, level=level, message=message, evidence=_ids(evidence), fix=fix)
+
+
+def good(code: str, message: str, *evidence: Evidence) -> Finding:
+    return finding(Level.PASS, code, message, *evidence)
+
+
+def info(code: str, message: str, *evidence: Evidence) -> Finding:
+    return finding(Level.INFO, code, message, *evidence)
+
+
+def concern(code: str, message: str, *evidence: Evidence, fix: str | None = None) -> Finding:
+    return finding(Level.WARN, code, message, *evidence, fix=fix)
+
+
+def problem(code: str, message: str, *evidence: Evidence, fix: str | None = None) -> Finding:
+    return finding(Level.FAIL, code, message, *evidence, fix=fix)
+
+
+def broken(code: str, message: str, *evidence: Evidence) -> Finding:
+    return finding(Level.ERROR, code, message, *evidence)
+
+
+def _outcome(status: Status, summary: str, findings: Iterable[Finding | None], details: dict[str, Any] | None
+             ) -> Outcome:
+    return Outcome(status=status, summary=summary, findings=tuple(f for f in findings if f is not None),
+                   details=details or {})
+
+
+def passed(summary: str, *findings: Finding | None, details: dict[str, Any] | None = None) -> Outcome:
+    return _outcome(Status.PASS, summary, findings, details)
+
+
+def warned(summary: str, *findings: Finding | None, details: dict[str, Any] | None = None) -> Outcome:
+    return _outcome(Status.WARN, summary, findings, details)
+
+
+def failed(summary: str, *findings: Finding | None, details: dict[str, Any] | None = None) -> Outcome:
+    return _outcome(Status.FAIL, summary, findings, details)
+
+
+def not_applicable(summary: str, *findings: Finding | None, details: dict[str, Any] | None = None) -> Outcome:
+    return _outcome(Status.NOT_APPLICABLE, summary, findings, details)
+
+
+def errored(summary: str, *findings: Finding | None, details: dict[str, Any] | None = None) -> Outcome:
+    return _outcome(Status.ERROR, summary, findings, details)
+
+
+def skipped(summary: str, *findings: Finding | None, details: dict[str, Any] | None = None) -> Outcome:
+    return _outcome(Status.SKIPPED, summary, findings, details)
+
+
+def verdict(findings: Iterable[Finding | None], *, pass_summary: str, warn_summary: str, fail_summary: str,
+            details: dict[str, Any] | None = None) -> Outcome:
+    """The usual fold: any fail finding fails, else any warn warns, else pass."""
+    kept = [f for f in findings if f is not None]
+    levels = {f.level for f in kept}
+    if Level.FAIL in levels:
+        return _outcome(Status.FAIL, fail_summary, kept, details)
+    if Level.WARN in levels:
+        return _outcome(Status.WARN, warn_summary, kept, details)
+    return _outcome(Status.PASS, pass_summary, kept, details)

@@ -1,0 +1,301 @@
+"""Plan, collect, judge, score.
+
+1. Select checks (``only``/``skip``/config ``disable``, ACTIVE-only checks without ``--active``).
+2. Preflight: fetch the target URL; a target that cannot be reached still yields a full report whose
+   checks are ``error`` with the reason.
+3. Run the union of the selected checks' probes concurrently, under the whole-scan deadline.
+4. Hand each check only the artifacts it declared; a check that raises becomes ``error``.
+5. Score (``auditor.scoring``) and return a :class:`ScanReport`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+import auditor.probes  # noqa: F401  (registers the built-in probes)
+from auditor import __version__
+from auditor.checkapi import Artifacts, Check, Target
+from auditor.fetch import USER_AGENT, Fetcher, FetchLimits, Response, new_client
+from auditor.models import CheckResult, Exchange, JourneyStep, Outcome, ScoreSummary, Status
+from auditor.netpolicy import AddressClass, AddressPolicy, classify, is_loopback_host, resolve
+from auditor.probing import ProbeFailure, ProbeRunner, ScanState
+from auditor.redact import Redactor
+from auditor.registry import Plugin, Registry
+from auditor.scoring import CATEGORY_IDS, check_score, summarize
+
+
+class UsageError(Exception):
+    """Bad input from the user (a malformed URL, an unknown check id): one line, exit code 2."""
+
+
+@dataclass
+class ScanSettings:
+    active: bool = False
+    allow_private: bool = False
+    only: list[str] = field(default_factory=list)
+    skip: list[str] = field(default_factory=list)
+    deadline: float = 120.0
+    limits: FetchLimits = field(default_factory=FetchLimits)
+    weights: dict[str, float] = field(default_factory=dict)
+    category_weights: dict[str, float] = field(default_factory=dict)
+    disable: dict[str, str] = field(default_factory=dict)
+    config_path: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "active": self.active,
+            "allow_private": self.allow_private,
+            "only": list(self.only),
+            "skip": list(self.skip),
+            "deadline_s": self.deadline,
+            "connect_timeout_s": self.limits.connect_timeout,
+            "read_timeout_s": self.limits.read_timeout,
+            "max_body_bytes": self.limits.max_body_bytes,
+            "max_redirects": self.limits.max_redirects,
+            "per_origin_concurrency": self.limits.per_origin_concurrency,
+            "weights": dict(self.weights),
+            "category_weights": dict(self.category_weights),
+            "disabled": dict(self.disable),
+            "config_file": self.config_path,
+        }
+
+
+@dataclass
+class ScanReport:
+    target: Target
+    settings: ScanSettings
+    started_at: str
+    finished_at: str
+    duration_ms: float
+    results: list[CheckResult]
+    score: ScoreSummary
+    exchanges: list[Exchange]
+    journey: list[JourneyStep]
+    plugins: list[Plugin]
+    run_warnings: list[str]
+    runtime_error: str | None = None
+    user_agent: str = USER_AGENT
+    tool_version: str = __version__
+    secrets: frozenset[str] = frozenset()  # values to scrub from any rendering; never serialised
+
+    def result(self, check_id: str) -> CheckResult:
+        for r in self.results:
+            if r.id == check_id:
+                return r
+        raise KeyError(check_id)
+
+
+def parse_target(url: str) -> Target:
+    url = url.strip()
+    if "://" not in url:
+        raise UsageError(f"not a URL: {url!r} (give a full URL such as https://api.example.com)")
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https"):
+        raise UsageError(f"unsupported scheme {parts.scheme!r}: only http and https targets can be scanned")
+    if not parts.hostname:
+        raise UsageError(f"no host in URL: {url!r}")
+    try:
+        _ = parts.port
+    except ValueError:
+        raise UsageError(f"bad port in URL: {url!r}") from None
+    if not parts.path:
+        url = url + "/"
+    return Target(
+        url=url,
+        origin=f"{parts.scheme}://{parts.netloc}".lower(),
+        host=parts.hostname.lower(),
+        is_loopback=is_loopback_host(parts.hostname),
+    )
+
+
+def _matches(check: Check, selectors: list[str]) -> bool:
+    return check.id in selectors or check.meta.category in selectors
+
+
+def validate_selectors(registry: Registry, settings: ScanSettings) -> None:
+    known = set(registry.checks) | {c.meta.category for c in registry.checks.values()} | set(CATEGORY_IDS)
+    for name in [*settings.only, *settings.skip, *settings.weights, *settings.disable]:
+        if name not in known:
+            raise UsageError(f"unknown check id or category: {name!r} (see `agent-ready list-checks`)")
+
+
+def _plan(checks: list[Check], settings: ScanSettings) -> tuple[list[Check], dict[str, str]]:
+    """The checks to run, and for the others the reason they are skipped."""
+    run: list[Check] = []
+    skipped: dict[str, str] = {}
+    for chk in checks:
+        if chk.id in settings.disable or chk.meta.category in settings.disable:
+            reason = settings.disable.get(chk.id) or settings.disable[chk.meta.category]
+            skipped[chk.id] = f"disabled in config: {reason}"
+        elif settings.only and not _matches(chk, settings.only):
+            skipped[chk.id] = "deselected (not in --only)"
+        elif _matches(chk, settings.skip):
+            skipped[chk.id] = "deselected by --skip"
+        elif chk.meta.active and not chk.meta.passive and not settings.active:
+            skipped[chk.id] = "ACTIVE check (changes state on the target); rerun with --active to run it"
+        else:
+            run.append(chk)
+    return run, skipped
+
+
+def _result(chk: Check, outcome: Outcome, weight: float, duration_ms: float, reason: str | None = None
+            ) -> CheckResult:
+    meta = chk.meta
+    return CheckResult(
+        id=meta.id,
+        title=meta.title if outcome.status in (Status.PASS, Status.NOT_APPLICABLE, Status.SKIPPED)
+        else meta.failure_title,
+        category=meta.category,
+        status=outcome.status,
+        summary=outcome.summary,
+        score=check_score(outcome.status),
+        weight=weight,
+        active=meta.active,
+        findings=outcome.findings,
+        remediation=meta.remediation,
+        spec_links=meta.spec_links,
+        details=outcome.details,
+        duration_ms=round(duration_ms, 2),
+        plugin=chk.plugin,
+        reason=reason,
+    )
+
+
+def evaluate(chk: Check, values: dict[str, Any], *, active: bool, target: Target | None, weight: float
+             ) -> CheckResult:
+    """Judge one check on probe artifacts; never raises."""
+    t0 = time.perf_counter()
+    for name in chk.meta.requires + (chk.meta.active_requires if active else ()):
+        value = values.get(name)
+        if isinstance(value, ProbeFailure):
+            outcome = Outcome(Status.ERROR, f"probe {value.probe!r} failed: {value.reason}")
+            return _result(chk, outcome, weight, 0.0, reason=outcome.summary)
+    narrowed = {n: values.get(n) for n in chk.meta.requires}
+    if active:
+        narrowed.update({n: values.get(n) for n in chk.meta.active_requires})
+    try:
+        outcome = chk(Artifacts(narrowed, active=active, target=target))
+        if not isinstance(outcome, Outcome):
+            raise TypeError(f"check returned {type(outcome).__name__}, not an Outcome")
+    except Exception as exc:  # a check bug is an inconclusive result, not a crashed scan
+        outcome = Outcome(Status.ERROR, f"the check raised {type(exc).__name__}: {exc}")
+        return _result(chk, outcome, weight, (time.perf_counter() - t0) * 1000, reason=outcome.summary)
+    reason = outcome.summary if outcome.status in (Status.ERROR, Status.SKIPPED) else None
+    return _result(chk, outcome, weight, (time.perf_counter() - t0) * 1000, reason=reason)
+
+
+async def _drain(runner: ProbeRunner, deadline_at: float, warnings: list[str]) -> None:
+    loop = asyncio.get_running_loop()
+    while True:
+        pending = [t for t in runner.tasks.values() if not t.done()]
+        if not pending:
+            return
+        remaining = deadline_at - loop.time()
+        if remaining <= 0:
+            for t in pending:
+                t.cancel()
+            await asyncio.gather(*pending, return_exceptions=True)
+            names = sorted(n for n, t in runner.tasks.items() if t.cancelled())
+            warnings.append(f"scan deadline reached; unfinished probes: {', '.join(names)}")
+            return
+        await asyncio.wait(pending, timeout=remaining)
+
+
+async def _classify_target(target: Target) -> tuple[Target, str | None]:
+    port = urlsplit(target.url).port or (443 if target.url.startswith("https") else 80)
+    try:
+        addresses = await resolve(target.host, port)
+    except OSError as exc:
+        return target, f"cannot resolve {target.host}: {exc.strerror or exc}"
+    classes = {classify(a) for a in addresses}
+    cls = AddressClass.PUBLIC if classes == {AddressClass.PUBLIC} else sorted(c.value for c in classes)[0]
+    return Target(target.url, target.origin, target.host, target.is_loopback, str(cls)), None
+
+
+async def run_scan(url: str, registry: Registry, settings: ScanSettings) -> ScanReport:
+    validate_selectors(registry, settings)
+    target = parse_target(url)
+    started = datetime.now(UTC)
+    t0 = time.monotonic()
+    warnings = list(registry.warnings)
+    checks = registry.ordered()
+    to_run, skip_reasons = _plan(checks, settings)
+
+    target, resolve_error = await _classify_target(target)
+    redactor = Redactor()
+    policy = AddressPolicy(target_host=target.host, allow_private=settings.allow_private,
+                           target_class=AddressClass(target.address_class) if target.address_class else None)
+    runtime_error: str | None = None
+    values: dict[str, Any] = {}
+    async with new_client(settings.limits) as client:
+        fetcher = Fetcher(client, policy, redactor, settings.limits, clock_start=t0)
+        state = ScanState(target=target, fetcher=fetcher, active=settings.active,
+                          allow_private=settings.allow_private, clock_start=t0)
+        runner = ProbeRunner(state)
+        loop = asyncio.get_running_loop()
+        deadline_at = loop.time() + settings.deadline
+        if resolve_error:
+            runtime_error = f"target unreachable: {resolve_error}"
+        elif to_run:
+            runner.start("target")
+            await _drain(runner, deadline_at, warnings)
+            first: Response | ProbeFailure = runner.result("target")
+            if isinstance(first, ProbeFailure):
+                runtime_error = f"target unreachable: {first.reason}"
+            elif first.failed and first.error_kind in ("connect", "dns", "timeout", "protocol"):
+                runtime_error = f"target unreachable: {first.error}"
+        if runtime_error is None:
+            wanted = {n for c in to_run for n in c.meta.requires}
+            if settings.active:
+                wanted |= {n for c in to_run for n in c.meta.active_requires}
+            for name in sorted(wanted):
+                runner.start(name)
+            await _drain(runner, deadline_at, warnings)
+            values = {name: runner.result(name) for name in runner.tasks}
+        for task in list(fetcher._cache.values()):
+            if not task.done():
+                task.cancel()
+        warnings.extend(state.notes)
+
+    results: list[CheckResult] = []
+    for chk in checks:
+        weight = settings.weights.get(chk.id, chk.meta.weight)
+        if chk.id in skip_reasons:
+            outcome = Outcome(Status.SKIPPED, skip_reasons[chk.id])
+            results.append(_result(chk, outcome, weight, 0.0, reason=skip_reasons[chk.id]))
+        elif runtime_error is not None:
+            outcome = Outcome(Status.ERROR, runtime_error)
+            results.append(_result(chk, outcome, weight, 0.0, reason=runtime_error))
+        else:
+            results.append(evaluate(chk, values, active=settings.active, target=target, weight=weight))
+
+    exchanges = fetcher.log.exchanges
+    for ex in exchanges:
+        if ex.status is None and ex.error is None:
+            ex.error, ex.error_kind = "cancelled at the scan deadline", "deadline"
+    finished = datetime.now(UTC)
+    return ScanReport(
+        target=target,
+        settings=settings,
+        started_at=started.isoformat(timespec="seconds"),
+        finished_at=finished.isoformat(timespec="seconds"),
+        duration_ms=round((time.monotonic() - t0) * 1000, 1),
+        results=results,
+        score=summarize(results, settings.category_weights),
+        exchanges=exchanges,
+        journey=list(state.journey) if runtime_error is None or resolve_error is None else [],
+        plugins=registry.plugins,
+        run_warnings=warnings,
+        runtime_error=runtime_error,
+        secrets=redactor.secrets,
+    )
+
+
+def scan(url: str, registry: Registry, settings: ScanSettings | None = None) -> ScanReport:
+    """Synchronous entry point."""
+    return asyncio.run(run_scan(url, registry, settings or ScanSettings()))

@@ -1,0 +1,415 @@
+"""The scan's only way onto the network: one httpx client, a per-scan exchange cache, limits, a log.
+
+Every request goes through :class:`Fetcher`. Safe requests (GET/HEAD) are memoised per scan on
+``(method, url, headers)``; concurrent callers for the same key await the same in-flight task, so a
+resource several probes need is fetched exactly once. Redirects are followed here, hop by hop, so that
+each hop passes the address policy and loops are caught. Failures never raise: they come back as a
+:class:`Response` whose ``error_kind`` says what went wrong, so "unreachable" stays distinct from "absent".
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json as jsonlib
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from functools import cached_property
+from typing import Any
+from urllib.parse import urldefrag, urljoin, urlsplit
+
+import httpx
+
+from auditor import __version__
+from auditor.models import Exchange
+from auditor.netpolicy import AddressPolicy, BlockedAddress
+from auditor.redact import Redactor
+
+USER_AGENT = f"agent-ready/{__version__} (+https://pypi.org/project/agent-ready/; agent-readiness auditor)"
+EXCERPT_CHARS = 2048
+
+
+class ErrorKind(StrEnum):
+    TIMEOUT = "timeout"
+    CONNECT = "connect"
+    DNS = "dns"
+    BLOCKED = "blocked-address"
+    REDIRECT_LOOP = "redirect-loop"
+    TOO_MANY_REDIRECTS = "too-many-redirects"
+    PROTOCOL = "protocol"
+    INVALID_URL = "invalid-url"
+    DEADLINE = "deadline"
+
+
+@dataclass(frozen=True)
+class FetchLimits:
+    connect_timeout: float = 5.0
+    read_timeout: float = 10.0
+    request_timeout: float = 20.0  # whole request, so a server dripping one byte per read cannot stall us
+    max_body_bytes: int = 2 * 1024 * 1024  # after decompression
+    max_redirects: int = 5
+    per_origin_concurrency: int = 4
+
+
+@dataclass
+class Response:
+    """What a request produced, with or without an HTTP answer."""
+
+    method: str
+    url: str
+    final_url: str
+    status: int | None
+    headers: httpx.Headers
+    body: bytes
+    exchange_id: str
+    exchange_ids: tuple[str, ...]
+    elapsed_ms: float
+    truncated: bool = False
+    error: str | None = None
+    error_kind: ErrorKind | None = None
+    redirects: tuple[tuple[int, str], ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return self.status is not None and 200 <= self.status < 300
+
+    @property
+    def failed(self) -> bool:
+        """No HTTP answer at all (network, policy, limits): the resource is unknown, not absent."""
+        return self.status is None
+
+    @cached_property
+    def media_type(self) -> str:
+        return self.headers.get("content-type", "").split(";")[0].strip().lower()
+
+    @cached_property
+    def text(self) -> str:
+        charset = "utf-8"
+        for part in self.headers.get("content-type", "").split(";")[1:]:
+            name, _, value = part.partition("=")
+            if name.strip().lower() == "charset" and value.strip():
+                charset = value.strip().strip('"')
+        try:
+            return self.body.decode(charset, errors="replace")
+        except LookupError:
+            return self.body.decode("utf-8", errors="replace")
+
+    @cached_property
+    def json(self) -> Any:
+        """The parsed JSON body, or None when the body is not JSON."""
+        try:
+            return jsonlib.loads(self.text)
+        except ValueError:
+            return None
+
+    @cached_property
+    def looks_like_html(self) -> bool:
+        """HTML by declared type or by content (SPAs often serve index.html as text/plain or octet-stream)."""
+        if self.media_type in ("text/html", "application/xhtml+xml"):
+            return True
+        head = self.text[:512].lstrip().lower()
+        return head.startswith(("<!doctype html", "<html", "<head", "<body")) or "<html" in head[:200]
+
+    def header_values(self, name: str) -> list[str]:
+        return self.headers.get_list(name)
+
+    def describe(self) -> str:
+        """A short human description: '404 text/html' or 'timeout: ...'."""
+        if self.failed:
+            return f"{self.error_kind}: {self.error}"
+        return f"{self.status} {self.media_type or 'no content type'}"
+
+
+@dataclass
+class ExchangeLog:
+    """The ordered request log of a scan, in the order requests were sent."""
+
+    exchanges: list[Exchange] = field(default_factory=list)
+
+    def new_id(self) -> str:
+        return f"e{len(self.exchanges) + 1}"
+
+    def add(self, exchange: Exchange) -> None:
+        self.exchanges.append(exchange)
+
+    def by_id(self, exchange_id: str) -> Exchange | None:
+        for exchange in self.exchanges:
+            if exchange.id == exchange_id:
+                return exchange
+        return None
+
+
+def normalize_url(url: str) -> str:
+    url, _ = urldefrag(url)
+    parts = urlsplit(url)
+    if not parts.path:
+        url = url.replace(parts.netloc, parts.netloc + "/", 1) if parts.netloc else url
+    return url
+
+
+def origin_of(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}".lower()
+
+
+class Fetcher:
+    """Shared by every probe of one scan. Use :meth:`for_probe` to get a view that labels exchanges."""
+
+    def __init__(
+        self,
+        client: httpx.AsyncClient,
+        policy: AddressPolicy,
+        redactor: Redactor,
+        limits: FetchLimits | None = None,
+        log: ExchangeLog | None = None,
+        clock_start: float | None = None,
+    ) -> None:
+        self.client = client
+        self.policy = policy
+        self.redactor = redactor
+        self.limits = limits or FetchLimits()
+        self.log = log or ExchangeLog()
+        self._start = clock_start if clock_start is not None else time.monotonic()
+        self._cache: dict[tuple[str, str, tuple[tuple[str, str], ...]], asyncio.Task[Response]] = {}
+        self._origin_slots: dict[str, asyncio.Semaphore] = {}
+
+    def for_probe(self, probe: str) -> ProbeFetcher:
+        return ProbeFetcher(self, probe)
+
+    async def request(
+        self,
+        method: str,
+        url: str,
+        *,
+        probe: str,
+        headers: Mapping[str, str] | None = None,
+        content: bytes | str | None = None,
+        json: Any = None,
+        data: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+        cache: bool | None = None,
+    ) -> Response:
+        method = method.upper()
+        url = normalize_url(url)
+        hdrs = {k.lower(): v for k, v in (headers or {}).items()}
+        if cache is None:
+            cache = method in ("GET", "HEAD") and content is None and json is None and data is None
+        if not cache:
+            return await self._fetch(method, url, probe, hdrs, content, json, data, follow_redirects)
+        key = (method, url + ("" if follow_redirects else "#no-follow"), tuple(sorted(hdrs.items())))
+        task = self._cache.get(key)
+        if task is None:
+            task = asyncio.ensure_future(self._fetch(method, url, probe, hdrs, None, None, None, follow_redirects))
+            self._cache[key] = task
+        else:
+            self._count_hit(task)
+        return await asyncio.shield(task)
+
+    def _count_hit(self, task: asyncio.Task[Response]) -> None:
+        if task.done() and not task.cancelled() and task.exception() is None:
+            exchange = self.log.by_id(task.result().exchange_id)
+            if exchange is not None:
+                exchange.from_cache_hits += 1
+
+    async def _fetch(
+        self,
+        method: str,
+        url: str,
+        probe: str,
+        headers: dict[str, str],
+        content: bytes | str | None,
+        json: Any,
+        data: Mapping[str, str] | None,
+        follow_redirects: bool,
+    ) -> Response:
+        started = time.monotonic()
+        seen: set[str] = {url}
+        hops: list[tuple[int, str]] = []
+        ids: list[str] = []
+        current = url
+        while True:
+            resp = await self._one(method, current, probe, headers, content, json, data)
+            ids.append(resp.exchange_id)
+            location = resp.headers.get("location") if resp.status else None
+            if not (follow_redirects and resp.status in (301, 302, 303, 307, 308) and location):
+                break
+            nxt = normalize_url(urljoin(current, location))
+            hops.append((resp.status or 0, nxt))
+            if nxt in seen:
+                return self._failure(method, url, nxt, probe, ErrorKind.REDIRECT_LOOP,
+                                     f"redirect loop back to {self.redactor.url(nxt)}", started, ids, hops)
+            if len(hops) > self.limits.max_redirects:
+                return self._failure(method, url, nxt, probe, ErrorKind.TOO_MANY_REDIRECTS,
+                                     f"more than {self.limits.max_redirects} redirects", started, ids, hops)
+            seen.add(nxt)
+            if resp.status == 303 or (resp.status in (301, 302) and method == "POST"):
+                method, content, json, data = "GET", None, None, None
+            current = nxt
+        resp.url = url
+        resp.exchange_ids = tuple(ids)
+        resp.redirects = tuple(hops)
+        resp.elapsed_ms = (time.monotonic() - started) * 1000
+        return resp
+
+    def _failure(
+        self,
+        method: str,
+        url: str,
+        final: str,
+        probe: str,
+        kind: ErrorKind,
+        message: str,
+        started: float,
+        ids: list[str],
+        hops: list[tuple[int, str]],
+    ) -> Response:
+        return Response(
+            method=method, url=url, final_url=final, status=None, headers=httpx.Headers(), body=b"",
+            exchange_id=ids[-1] if ids else "", exchange_ids=tuple(ids),
+            elapsed_ms=(time.monotonic() - started) * 1000, error=message, error_kind=kind,
+            redirects=tuple(hops),
+        )
+
+    def _body_excerpt(self, content: bytes | str | None, json: Any, data: Mapping[str, str] | None) -> str | None:
+        if json is not None:
+            raw = jsonlib.dumps(json)
+        elif data is not None:
+            raw = "&".join(f"{k}={v}" for k, v in data.items())
+        elif content is not None:
+            raw = content.decode("utf-8", "replace") if isinstance(content, bytes) else content
+        else:
+            return None
+        return self.redactor.text(raw[:EXCERPT_CHARS])
+
+    def _slot(self, url: str) -> asyncio.Semaphore:
+        origin = origin_of(url)
+        if origin not in self._origin_slots:
+            self._origin_slots[origin] = asyncio.Semaphore(self.limits.per_origin_concurrency)
+        return self._origin_slots[origin]
+
+    async def _one(
+        self,
+        method: str,
+        url: str,
+        probe: str,
+        headers: dict[str, str],
+        content: bytes | str | None,
+        json: Any,
+        data: Mapping[str, str] | None,
+    ) -> Response:
+        exchange = Exchange(
+            id=self.log.new_id(),
+            probe=probe,
+            method=method,
+            url=self.redactor.url(url),
+            request_headers=self.redactor.headers({**dict(self.client.headers), **headers}),
+            started_ms=round((time.monotonic() - self._start) * 1000, 1),
+            request_body_excerpt=self._body_excerpt(content, json, data),
+        )
+        self.log.add(exchange)
+        t0 = time.monotonic()
+        kind: ErrorKind | None = None
+        message = ""
+        status: int | None = None
+        resp_headers = httpx.Headers()
+        body = b""
+        truncated = False
+        try:
+            if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).hostname:
+                raise ValueError(f"not an http(s) URL: {url}")
+            await self.policy.check(url)
+            async with self._slot(url):
+                status, resp_headers, body, truncated = await asyncio.wait_for(
+                    self._send(method, url, headers, content, json, data), self.limits.request_timeout
+                )
+        except BlockedAddress as exc:
+            kind, message = ErrorKind.BLOCKED, str(exc)
+        except ValueError as exc:
+            kind, message = ErrorKind.INVALID_URL, str(exc)
+        except (TimeoutError, httpx.TimeoutException):
+            kind, message = ErrorKind.TIMEOUT, f"no complete answer within the time limit ({method} {url})"
+        except OSError as exc:  # getaddrinfo failures
+            kind, message = ErrorKind.DNS, f"cannot resolve host: {exc}"
+        except httpx.ConnectError as exc:
+            kind, message = ErrorKind.CONNECT, f"cannot connect: {exc or type(exc).__name__}"
+        except httpx.HTTPError as exc:
+            kind, message = ErrorKind.PROTOCOL, f"{type(exc).__name__}: {exc}"
+        exchange.elapsed_ms = round((time.monotonic() - t0) * 1000, 1)
+        if kind is not None:
+            exchange.error = self.redactor.text(message)
+            exchange.error_kind = kind.value
+        else:
+            exchange.status = status
+            exchange.response_headers = self.redactor.headers(resp_headers.multi_items())
+            exchange.content_type = resp_headers.get("content-type")
+            exchange.size = len(body)
+            exchange.truncated = truncated
+            exchange.body_excerpt = self.redactor.text(body[:EXCERPT_CHARS * 2].decode("utf-8", "replace")[
+                :EXCERPT_CHARS
+            ]) if body else None
+            if status in (301, 302, 303, 307, 308):
+                exchange.redirected_to = self.redactor.url(resp_headers.get("location", ""))
+        return Response(
+            method=method, url=url, final_url=url, status=status, headers=resp_headers, body=body,
+            exchange_id=exchange.id, exchange_ids=(exchange.id,), elapsed_ms=exchange.elapsed_ms,
+            truncated=truncated, error=exchange.error, error_kind=kind,
+        )
+
+    async def _send(
+        self,
+        method: str,
+        url: str,
+        headers: dict[str, str],
+        content: bytes | str | None,
+        json: Any,
+        data: Mapping[str, str] | None,
+    ) -> tuple[int, httpx.Headers, bytes, bool]:
+        request = self.client.build_request(method, url, headers=headers, content=content, json=json, data=data)
+        response = await self.client.send(request, stream=True, follow_redirects=False)
+        chunks: list[bytes] = []
+        size = 0
+        truncated = False
+        try:
+            if method != "HEAD":
+                # aiter_bytes yields decoded bytes, so this bounds the decompressed size too.
+                async for chunk in response.aiter_bytes():
+                    chunks.append(chunk)
+                    size += len(chunk)
+                    if size > self.limits.max_body_bytes:
+                        truncated = True
+                        break
+        finally:
+            await response.aclose()
+        body = b"".join(chunks)[: self.limits.max_body_bytes]
+        return response.status_code, response.headers, body, truncated
+
+
+@dataclass
+class ProbeFetcher:
+    """The fetcher as one probe sees it: exchanges it starts are labelled with its name."""
+
+    fetcher: Fetcher
+    probe: str
+
+    async def get(self, url: str, *, headers: Mapping[str, str] | None = None,
+                  follow_redirects: bool = True) -> Response:
+        return await self.fetcher.request("GET", url, probe=self.probe, headers=headers,
+                                          follow_redirects=follow_redirects)
+
+    async def request(self, method: str, url: str, **kwargs: Any) -> Response:
+        return await self.fetcher.request(method, url, probe=self.probe, **kwargs)
+
+    @property
+    def redactor(self) -> Redactor:
+        return self.fetcher.redactor
+
+
+def new_client(limits: FetchLimits) -> httpx.AsyncClient:
+    return httpx.AsyncClient(
+        headers={"User-Agent": USER_AGENT, "Accept": "*/*"},
+        timeout=httpx.Timeout(limits.read_timeout, connect=limits.connect_timeout),
+        follow_redirects=False,
+        trust_env=False,  # a scan goes where the user points it, not through ambient proxies
+        limits=httpx.Limits(max_connections=32, max_keepalive_connections=16),
+    )

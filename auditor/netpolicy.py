@@ -1,0 +1,124 @@
+"""Which addresses a scan may reach.
+
+The host the user names is always scanned, whatever its address (local development scans 127.0.0.1).
+A URL *discovered* in a document or a redirect is another matter: an attacker who controls a public
+target's metadata could point the scanner at the cloud metadata service or the scanning host's LAN.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import socket
+from dataclasses import dataclass, field
+from enum import StrEnum
+from urllib.parse import urlsplit
+
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+# Cloud instance-metadata endpoints. Never a legitimate discovered URL, so they are refused even when the
+# target itself is local, unless --allow-private.
+METADATA_ADDRESSES: frozenset[IPAddress] = frozenset(
+    ipaddress.ip_address(a)
+    for a in (
+        "169.254.169.254",  # AWS, GCP, Azure IMDS, OpenStack, DigitalOcean
+        "169.254.170.2",  # AWS ECS task metadata
+        "169.254.169.123",  # AWS time sync
+        "100.100.100.200",  # Alibaba Cloud
+        "168.63.129.16",  # Azure wireserver
+        "fd00:ec2::254",  # AWS IMDS over IPv6
+    )
+)
+
+
+class AddressClass(StrEnum):
+    PUBLIC = "public"
+    LOOPBACK = "loopback"
+    PRIVATE = "private"
+    LINK_LOCAL = "link-local"
+    METADATA = "metadata"
+    RESERVED = "reserved"
+
+
+def classify(ip: IPAddress) -> AddressClass:
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        return classify(ip.ipv4_mapped)
+    if ip in METADATA_ADDRESSES:
+        return AddressClass.METADATA
+    if ip.is_loopback:
+        return AddressClass.LOOPBACK
+    if ip.is_link_local:
+        return AddressClass.LINK_LOCAL
+    if ip.is_private:
+        return AddressClass.PRIVATE
+    if ip.is_global:
+        return AddressClass.PUBLIC
+    # 100.64/10 carrier-grade NAT, multicast, unspecified and friends.
+    return AddressClass.RESERVED
+
+
+def is_loopback_host(host: str) -> bool:
+    host = host.strip("[]").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+async def resolve(host: str, port: int) -> list[IPAddress]:
+    host = host.strip("[]")
+    try:
+        return [ipaddress.ip_address(host)]
+    except ValueError:
+        pass
+    loop = asyncio.get_running_loop()
+    infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    seen: list[IPAddress] = []
+    for info in infos:
+        addr = ipaddress.ip_address(str(info[4][0]).split("%")[0])
+        if addr not in seen:
+            seen.append(addr)
+    return seen
+
+
+class BlockedAddress(Exception):
+    """A discovered URL resolved to an address the policy refuses."""
+
+
+@dataclass
+class AddressPolicy:
+    target_host: str
+    allow_private: bool = False
+    target_class: AddressClass | None = None  # set once the target is resolved
+    _cache: dict[tuple[str, int], list[IPAddress]] = field(default_factory=dict)
+
+    async def resolve_cached(self, host: str, port: int) -> list[IPAddress]:
+        key = (host.lower(), port)
+        if key not in self._cache:
+            self._cache[key] = await resolve(host, port)
+        return self._cache[key]
+
+    async def check(self, url: str) -> None:
+        """Raise BlockedAddress if ``url`` may not be fetched; OSError if its host does not resolve."""
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower()
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        if host == self.target_host.lower():
+            return
+        if self.allow_private:
+            return
+        addresses = await self.resolve_cached(host, port)
+        classes = {classify(a) for a in addresses}
+        if AddressClass.METADATA in classes:
+            raise BlockedAddress(
+                f"{host} resolves to a cloud metadata address; not fetched (use --allow-private to override)"
+            )
+        if self.target_class == AddressClass.PUBLIC:
+            bad = sorted(c.value for c in classes if c != AddressClass.PUBLIC)
+            if bad:
+                raise BlockedAddress(
+                    f"{host} resolves to a {'/'.join(bad)} address while the target is public; "
+                    "not fetched (use --allow-private to override)"
+                )

@@ -1,0 +1,158 @@
+"""Probes: named async collectors whose results ("artifacts") checks judge.
+
+A probe fetches through the scan's shared :class:`~auditor.fetch.Fetcher` and returns a plain value
+(usually a small dataclass holding :class:`~auditor.fetch.Response` objects). Probes may await other
+probes with ``await ctx.need("name")``; each probe runs at most once per scan and concurrent callers share
+its task, so independent probes run in parallel and dependent ones wait only for what they need.
+
+A probe that raises is recorded as a :class:`ProbeFailure`; checks that require it become ``error``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from auditor.checkapi import Target
+from auditor.fetch import Fetcher, ProbeFetcher
+from auditor.models import JourneyStep
+from auditor.redact import Redactor
+
+ProbeFn = Callable[["ProbeContext"], Awaitable[Any]]
+
+
+@dataclass(frozen=True)
+class ProbeSpec:
+    name: str
+    fn: ProbeFn
+    active: bool = False  # changes state on the target; run only with --active
+    description: str = ""
+
+
+PROBES: dict[str, ProbeSpec] = {}
+
+
+def probe(name: str, *, active: bool = False, description: str = "") -> Callable[[ProbeFn], ProbeFn]:
+    """Register a probe under ``name``. Names are global: plugins should prefix theirs."""
+
+    def wrap(fn: ProbeFn) -> ProbeFn:
+        existing = PROBES.get(name)
+        if existing is not None and existing.fn is not fn and existing.fn.__qualname__ != fn.__qualname__:
+            raise ValueError(f"probe {name!r} is already registered by {existing.fn.__module__}")
+        PROBES[name] = ProbeSpec(name=name, fn=fn, active=active, description=description or (fn.__doc__ or ""))
+        return fn
+
+    return wrap
+
+
+@dataclass(frozen=True)
+class ProbeFailure:
+    """A probe that raised or ran out of time; never a finding about the target by itself."""
+
+    probe: str
+    reason: str
+
+
+class ProbeFailed(Exception):
+    def __init__(self, failure: ProbeFailure):
+        super().__init__(f"probe {failure.probe!r} failed: {failure.reason}")
+        self.failure = failure
+
+
+class ActiveProbeNotAllowed(Exception):
+    pass
+
+
+@dataclass
+class ScanState:
+    """What all probes of one scan share besides the fetcher."""
+
+    target: Target
+    fetcher: Fetcher
+    active: bool = False
+    allow_private: bool = False
+    journey: list[JourneyStep] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # run warnings raised by probes
+    clock_start: float = field(default_factory=time.monotonic)
+
+
+class ProbeRunner:
+    def __init__(self, state: ScanState, registry: dict[str, ProbeSpec] | None = None):
+        self.state = state
+        self.registry = registry if registry is not None else PROBES
+        self.tasks: dict[str, asyncio.Task[Any]] = {}
+
+    def start(self, name: str) -> asyncio.Task[Any]:
+        if name not in self.tasks:
+            spec = self.registry.get(name)
+            self.tasks[name] = asyncio.ensure_future(self._run(name, spec))
+        return self.tasks[name]
+
+    async def _run(self, name: str, spec: ProbeSpec | None) -> Any:
+        if spec is None:
+            return ProbeFailure(name, "no probe of that name is registered")
+        if spec.active and not self.state.active:
+            return ProbeFailure(name, "an ACTIVE probe; it runs only with --active")
+        ctx = ProbeContext(self, name)
+        try:
+            return await spec.fn(ctx)
+        except ProbeFailed as exc:
+            return ProbeFailure(name, f"needs {exc.failure.probe}: {exc.failure.reason}")
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # a bug or an unforeseen shape: error data, not a crashed scan
+            return ProbeFailure(name, f"{type(exc).__name__}: {exc}")
+
+    def result(self, name: str) -> Any:
+        task = self.tasks.get(name)
+        if task is None:
+            return ProbeFailure(name, "not run")
+        if task.cancelled() or not task.done():
+            return ProbeFailure(name, "scan deadline exceeded before this probe finished")
+        return task.result()
+
+
+class ProbeContext:
+    """Passed to every probe: the target, a labelled fetcher, and access to other probes."""
+
+    def __init__(self, runner: ProbeRunner, name: str):
+        self._runner = runner
+        self.name = name
+        self.state = runner.state
+        self.fetch: ProbeFetcher = runner.state.fetcher.for_probe(name)
+
+    @property
+    def target(self) -> Target:
+        return self.state.target
+
+    @property
+    def active(self) -> bool:
+        return self.state.active
+
+    @property
+    def redactor(self) -> Redactor:
+        return self.state.fetcher.redactor
+
+    async def need(self, name: str) -> Any:
+        """The artifact of another probe; raises ProbeFailed if that probe failed."""
+        value = await asyncio.shield(self._runner.start(name))
+        if isinstance(value, ProbeFailure):
+            raise ProbeFailed(value)
+        return value
+
+    async def maybe(self, name: str) -> Any:
+        """Like :meth:`need` but returns None instead of raising when the probe failed or is not allowed."""
+        value = await asyncio.shield(self._runner.start(name))
+        return None if isinstance(value, ProbeFailure) else value
+
+    def step(self, step: JourneyStep) -> None:
+        self.state.journey.append(step)
+
+    def warn(self, message: str) -> None:
+        self.state.notes.append(message)
+
+    def elapsed_ms(self) -> float:
+        return (time.monotonic() - self.state.clock_start) * 1000

@@ -1,0 +1,124 @@
+"""The only place numbers are combined.
+
+Check score: pass 1, warn 0.5, fail 0; other statuses have no score. Category score: weighted mean of its
+scored checks (x100); a category with nothing scorable has no score (None, not 0). Overall: weighted mean of
+the categories that have a score. Coverage says how many checks ran, errored, were skipped or did not
+apply, so two scores are compared only when their coverage matches.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from auditor.models import CategoryScore, CheckResult, ScoreSummary, Status
+
+# Bump when a change to this module or to a built-in check's weight can move a score.
+SCORING_VERSION = "1.0"
+
+STATUS_SCORE: dict[Status, float] = {Status.PASS: 1.0, Status.WARN: 0.5, Status.FAIL: 0.0}
+
+
+@dataclass(frozen=True)
+class Category:
+    id: str
+    title: str
+    weight: float
+    question: str
+
+
+# Weights follow the standards notes for an API product: credentials (signup + tokens) 30, errors 20,
+# discovery and bot access 20, auth.md 15, temporary resources 15.
+CATEGORIES: tuple[Category, ...] = (
+    Category("discovery", "Discovery", 12, "Can an agent find the API, its docs and its agent endpoints from a URL alone?"),
+    Category("access", "Bot access", 8, "Is an agent let in?"),
+    Category("auth-md", "auth.md", 15, "Does the service publish auth.md, the agent sign-up recipe?"),
+    Category("signup", "Sign-up", 12, "Can an unknown agent become a known principal without a browser?"),
+    Category("tokens", "Tokens", 18, "Can it obtain a credential without a browser?"),
+    Category("errors", "Errors", 20, "Do failures tell an agent what to do next?"),
+    Category("temporary", "Temporary resources", 15, "Can it create a temporary resource a human can claim later?"),
+)
+CATEGORY_IDS = tuple(c.id for c in CATEGORIES)
+
+# (lowest overall score, grade, what it means). Documented in docs/scoring.md, generated from here.
+GRADE_BANDS: tuple[tuple[float, str, str], ...] = (
+    (90, "A", "agent-ready: an agent can find, join and use the service unaided"),
+    (75, "B", "mostly ready: an agent gets through, with gaps it must work around"),
+    (60, "C", "partly ready: an agent stalls at one or more steps"),
+    (40, "D", "hard for agents: most steps need a human"),
+    (0, "F", "not agent-ready: an agent cannot get started without a human"),
+)
+NO_GRADE = "n/a"
+
+
+def check_score(status: Status) -> float | None:
+    return STATUS_SCORE.get(status)
+
+
+def grade(overall: float | None) -> str:
+    if overall is None:
+        return NO_GRADE
+    for floor, letter, _ in GRADE_BANDS:
+        if overall >= floor:
+            return letter
+    return GRADE_BANDS[-1][1]
+
+
+def grade_meaning(letter: str) -> str:
+    for _, band, meaning in GRADE_BANDS:
+        if band == letter:
+            return meaning
+    return "nothing could be scored"
+
+
+def _weighted_mean(pairs: Iterable[tuple[float, float]]) -> float | None:
+    total_weight = 0.0
+    total = 0.0
+    for value, weight in pairs:
+        total += value * weight
+        total_weight += weight
+    return None if total_weight == 0 else total / total_weight
+
+
+def coverage(results: Iterable[CheckResult]) -> dict[str, int]:
+    counts = {s.value: 0 for s in Status}
+    total = 0
+    for r in results:
+        counts[r.status.value] += 1
+        total += 1
+    counts["total"] = total
+    counts["scored"] = counts["pass"] + counts["warn"] + counts["fail"]
+    return counts
+
+
+def summarize(results: list[CheckResult], category_weights: Mapping[str, float] | None = None) -> ScoreSummary:
+    weights = {c.id: c.weight for c in CATEGORIES}
+    weights.update(category_weights or {})
+    titles = {c.id: c.title for c in CATEGORIES}
+    # Third-party categories keep a place after the built-in ones.
+    order = list(CATEGORY_IDS) + sorted({r.category for r in results} - set(CATEGORY_IDS))
+    categories = []
+    for cat in order:
+        members = [r for r in results if r.category == cat]
+        if not members and cat not in CATEGORY_IDS:
+            continue
+        mean = _weighted_mean((STATUS_SCORE[r.status], r.weight) for r in members if r.status.scorable)
+        categories.append(
+            CategoryScore(
+                id=cat,
+                title=titles.get(cat, cat),
+                weight=float(weights.get(cat, 1.0)),
+                score=None if mean is None else round(mean * 100, 1),
+                counts={k: v for k, v in coverage(members).items()},
+                check_ids=tuple(r.id for r in members),
+            )
+        )
+    overall = _weighted_mean((c.score, c.weight) for c in categories if c.score is not None and c.weight > 0)
+    overall = None if overall is None else round(overall, 1)
+    return ScoreSummary(
+        overall=overall,
+        grade=grade(overall),
+        scoring_version=SCORING_VERSION,
+        coverage=coverage(results),
+        categories=tuple(categories),
+    )

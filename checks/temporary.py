@@ -1,0 +1,3 @@
+"""Checks of this family are added by their issue."""
+
+CHECKS: list = []

@@ -1,0 +1,138 @@
+"""The JSON report: a versioned contract, validated against ``schema/report.schema.json``.
+
+``schema_version`` is MAJOR.MINOR: a minor bump only adds optional fields; a major bump may break readers.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from functools import lru_cache
+from importlib.resources import files
+from typing import Any
+
+import jsonschema
+
+from auditor.engine import ScanReport
+from auditor.models import CheckResult, Exchange, Finding, JourneyStep
+from auditor.scoring import CATEGORIES, GRADE_BANDS, grade_meaning
+
+SCHEMA_VERSION = "1.0"
+SCHEMA_ID = "https://agent-ready.dev/schema/report-1.json"
+MEDIA_TYPE = "application/json"
+
+
+def _finding(f: Finding) -> dict[str, Any]:
+    out: dict[str, Any] = {"code": f.code, "level": f.level.value, "message": f.message,
+                           "evidence": list(f.evidence)}
+    if f.fix:
+        out["fix"] = f.fix
+    return out
+
+
+def _check(r: CheckResult) -> dict[str, Any]:
+    return {
+        "id": r.id,
+        "title": r.title,
+        "category": r.category,
+        "status": r.status.value,
+        "score": r.score,
+        "weight": r.weight,
+        "active": r.active,
+        "summary": r.summary,
+        "reason": r.reason,
+        "findings": [_finding(f) for f in r.findings],
+        "remediation": r.remediation,
+        "spec_links": list(r.spec_links),
+        "details": r.details,
+        "duration_ms": r.duration_ms,
+        "plugin": r.plugin,
+    }
+
+
+def _exchange(e: Exchange) -> dict[str, Any]:
+    return {k: v for k, v in asdict(e).items()}
+
+
+def _step(s: JourneyStep) -> dict[str, Any]:
+    return asdict(s) | {"exchanges": list(s.exchanges)}
+
+
+def scrub(text: str, secrets: frozenset[str]) -> str:
+    """Last line of defence: no secret the scan obtained survives into any rendering."""
+    for secret in sorted(secrets, key=len, reverse=True):
+        text = text.replace(secret, "[redacted]")
+    return text
+
+
+def to_dict(report: ScanReport) -> dict[str, Any]:
+    score = report.score
+    doc: dict[str, Any] = {
+        "$schema": SCHEMA_ID,
+        "schema_version": SCHEMA_VERSION,
+        "tool": {
+            "name": "agent-ready",
+            "version": report.tool_version,
+            "user_agent": report.user_agent,
+            "plugins": [asdict(p) | {"checks": list(p.checks)} for p in report.plugins],
+        },
+        "target": {
+            "kind": "url",
+            "url": report.target.url,
+            "origin": report.target.origin,
+            "host": report.target.host,
+            "is_loopback": report.target.is_loopback,
+            "address_class": report.target.address_class,
+        },
+        "started_at": report.started_at,
+        "finished_at": report.finished_at,
+        "duration_ms": report.duration_ms,
+        "settings": report.settings.as_dict(),
+        "score": {
+            "overall": score.overall,
+            "grade": score.grade,
+            "grade_meaning": grade_meaning(score.grade),
+            "scoring_version": score.scoring_version,
+            "coverage": score.coverage,
+            "grade_bands": [{"min": floor, "grade": g, "meaning": m} for floor, g, m in GRADE_BANDS],
+        },
+        "categories": [
+            {
+                "id": c.id,
+                "title": c.title,
+                "question": next((k.question for k in CATEGORIES if k.id == c.id), ""),
+                "weight": c.weight,
+                "score": c.score,
+                "counts": c.counts,
+                "checks": list(c.check_ids),
+            }
+            for c in score.categories
+        ],
+        "checks": [_check(r) for r in report.results],
+        "journey": [_step(s) for s in report.journey],
+        "exchanges": [_exchange(e) for e in report.exchanges],
+        "run_warnings": list(report.run_warnings),
+        "runtime_error": report.runtime_error,
+    }
+    if report.secrets:
+        doc = json.loads(scrub(json.dumps(doc), report.secrets))
+    return doc
+
+
+def dumps(report: ScanReport) -> str:
+    return json.dumps(to_dict(report), indent=2, ensure_ascii=False) + "\n"
+
+
+@lru_cache(maxsize=1)
+def schema() -> dict[str, Any]:
+    return json.loads(files("reports").joinpath("schema/report.schema.json").read_text(encoding="utf-8"))
+
+
+def validate(doc: dict[str, Any]) -> None:
+    """Raise jsonschema.ValidationError if ``doc`` breaks the contract."""
+    jsonschema.Draft202012Validator(schema(), format_checker=jsonschema.FormatChecker()).validate(doc)
+
+
+def errors(doc: dict[str, Any]) -> list[str]:
+    validator = jsonschema.Draft202012Validator(schema(), format_checker=jsonschema.FormatChecker())
+    return [f"{'/'.join(map(str, e.absolute_path)) or '(root)'}: {e.message}" for e in validator.iter_errors(doc)]
