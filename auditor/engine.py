@@ -82,6 +82,7 @@ class ScanReport:
     user_agent: str = USER_AGENT
     tool_version: str = __version__
     secrets: frozenset[str] = frozenset()  # values to scrub from any rendering; never serialised
+    command: list[str] | None = None  # set for `agent-ready cli` audits: the target is a command, not a URL
 
     def result(self, check_id: str) -> CheckResult:
         for r in self.results:

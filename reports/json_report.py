@@ -114,6 +114,8 @@ def to_dict(report: ScanReport) -> dict[str, Any]:
         "run_warnings": list(report.run_warnings),
         "runtime_error": report.runtime_error,
     }
+    if report.command is not None:
+        doc["target"] = {"kind": "cli", "command": list(report.command)}
     if report.secrets:
         doc = json.loads(scrub(json.dumps(doc), report.secrets))
     return doc

@@ -95,6 +95,13 @@ class ReferenceApp:
         self.lock = threading.Lock()
         self.base_url = "http://127.0.0.1"
         self.fallback: Handler | None = None
+        # Feature modules contribute to documents other modules serve, so each module owns its own part:
+        # OpenAPI paths/components (served by discovery), and extra members of the authorization-server
+        # metadata (e.g. auth.md's agent_auth block, served by oauth).
+        self.openapi_paths: dict[str, Any] = {}
+        self.openapi_components: dict[str, Any] = {"securitySchemes": {}, "schemas": {}}
+        self.as_metadata_extensions: dict[str, Any] = {}
+        self.llms_sections: dict[str, list[tuple[str, str, str]]] = {}  # H2 title -> [(name, path, note)]
 
     def has(self, flaw: str) -> bool:
         return flaw in self.flaws
