@@ -16,8 +16,12 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
-import click
 import typer
+
+try:  # typer 0.2x vendors its own click; older releases use the click package
+    from typer._click import exceptions as click_exc
+except ImportError:  # pragma: no cover
+    from click import exceptions as click_exc  # type: ignore[no-redef]
 
 from auditor import __version__
 from auditor.config import Config, ConfigError
@@ -299,18 +303,25 @@ def explain_cmd(check_id: Annotated[str, typer.Argument(help="A check id from li
 
 
 def main() -> None:
-    """Console entry point: typer's own usage errors exit 2; anything unexpected is one line, exit 4."""
+    """Console entry point: usage errors are one line and exit 2; anything unexpected is one line, exit 4."""
     try:
-        app(standalone_mode=False)
-    except click.exceptions.Exit as exc:
+        # Without standalone mode click returns the exit code of typer.Exit instead of raising it.
+        code = app(prog_name="agent-ready", standalone_mode=False)
+        sys.exit(code if isinstance(code, int) else 0)
+    except typer.Exit as exc:
         sys.exit(exc.exit_code)
-    except click.ClickException as exc:
-        exc.show()
+    except click_exc.UsageError as exc:
+        if type(exc).__name__ == "NoArgsIsHelpError":  # bare `agent-ready`: the help text is the answer
+            exc.show()
+            sys.exit(EXIT_OK)
+        command = exc.ctx.command_path if exc.ctx is not None else "agent-ready"
+        message = " ".join(exc.format_message().split())
+        typer.echo(f"agent-ready: {message} (see `{command} --help`)", err=True)
         sys.exit(EXIT_USAGE)
-    except click.exceptions.Abort:
-        typer.echo("agent-ready: interrupted", err=True)
-        sys.exit(130)
-    except KeyboardInterrupt:
+    except click_exc.ClickException as exc:
+        typer.echo(f"agent-ready: {exc.format_message()}", err=True)
+        sys.exit(EXIT_USAGE)
+    except (typer.Abort, KeyboardInterrupt):
         typer.echo("agent-ready: interrupted", err=True)
         sys.exit(130)
     except Exception as exc:

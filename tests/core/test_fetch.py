@@ -1,0 +1,191 @@
+"""The fetcher: one request per resource, limits that hold, failures as data, redaction."""
+
+from __future__ import annotations
+
+import asyncio
+import gzip
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import pytest
+from pytest_httpserver import HTTPServer
+from werkzeug import Request, Response
+
+from auditor.fetch import ErrorKind, Fetcher, FetchLimits, new_client
+from auditor.netpolicy import AddressClass, AddressPolicy
+from auditor.redact import Redactor
+
+
+def run_with_fetcher(fn: Callable[[Fetcher], Awaitable[Any]], *, limits: FetchLimits | None = None,
+                     target_host: str = "127.0.0.1", target_class: AddressClass | None = AddressClass.LOOPBACK,
+                     allow_private: bool = False) -> Any:
+    async def main() -> Any:
+        lim = limits or FetchLimits()
+        async with new_client(lim) as client:
+            fetcher = Fetcher(client, AddressPolicy(target_host, allow_private, target_class), Redactor(), lim)
+            return await fn(fetcher)
+
+    return asyncio.run(main())
+
+
+@pytest.fixture
+def server(httpserver: HTTPServer) -> HTTPServer:
+    httpserver.no_handler_status_code = 404
+    return httpserver
+
+
+def test_concurrent_requests_for_one_resource_share_one_fetch(server: HTTPServer) -> None:
+    def slow(_: Request) -> Response:
+        time.sleep(0.1)
+        return Response("hello", content_type="text/plain")
+
+    server.expect_request("/doc").respond_with_handler(slow)
+
+    async def go(f: Fetcher) -> tuple[list[Any], Fetcher]:
+        results = await asyncio.gather(*(f.request("GET", server.url_for("/doc"), probe=f"p{i}") for i in range(5)))
+        return list(results), f
+
+    results, fetcher = run_with_fetcher(go)
+    assert [r.text for r in results] == ["hello"] * 5
+    assert len(server.log) == 1
+    assert len(fetcher.log.exchanges) == 1
+    assert fetcher.log.exchanges[0].probe == "p0"
+
+
+def test_different_accept_headers_are_different_representations(server: HTTPServer) -> None:
+    server.expect_request("/").respond_with_data("x", content_type="text/html")
+
+    async def go(f: Fetcher) -> None:
+        await f.request("GET", server.url_for("/"), probe="a")
+        await f.request("GET", server.url_for("/"), probe="b", headers={"Accept": "text/markdown"})
+        await f.request("GET", server.url_for("/"), probe="c")
+
+    run_with_fetcher(go)
+    assert len(server.log) == 2
+
+
+def test_posts_are_never_cached(server: HTTPServer) -> None:
+    server.expect_request("/token", method="POST").respond_with_json({"error": "invalid_client"}, status=401)
+
+    async def go(f: Fetcher) -> None:
+        for _ in range(2):
+            await f.request("POST", server.url_for("/token"), probe="t", data={"grant_type": "client_credentials"})
+
+    run_with_fetcher(go)
+    assert len(server.log) == 2
+
+
+def test_redirect_loop_is_detected(server: HTTPServer) -> None:
+    server.expect_request("/a").respond_with_data("", status=302, headers={"Location": "/b"})
+    server.expect_request("/b").respond_with_data("", status=302, headers={"Location": "/a"})
+    resp = run_with_fetcher(lambda f: f.request("GET", server.url_for("/a"), probe="x"))
+    assert resp.failed and resp.error_kind == ErrorKind.REDIRECT_LOOP
+    assert len(resp.exchange_ids) == 2
+
+
+def test_redirect_limit(server: HTTPServer) -> None:
+    for i in range(10):
+        server.expect_request(f"/r{i}").respond_with_data("", status=301, headers={"Location": f"/r{i + 1}"})
+    resp = run_with_fetcher(lambda f: f.request("GET", server.url_for("/r0"), probe="x"),
+                            limits=FetchLimits(max_redirects=3))
+    assert resp.error_kind == ErrorKind.TOO_MANY_REDIRECTS
+
+
+def test_redirects_are_followed_and_recorded(server: HTTPServer) -> None:
+    server.expect_request("/old").respond_with_data("", status=308, headers={"Location": "/new"})
+    server.expect_request("/new").respond_with_data("ok", content_type="text/plain")
+    resp = run_with_fetcher(lambda f: f.request("GET", server.url_for("/old"), probe="x"))
+    assert resp.ok and resp.text == "ok"
+    assert resp.final_url.endswith("/new") and resp.redirects == ((308, server.url_for("/new")),)
+
+
+def test_body_limit_truncates(server: HTTPServer) -> None:
+    server.expect_request("/big").respond_with_data("x" * 50_000, content_type="text/plain")
+    resp = run_with_fetcher(lambda f: f.request("GET", server.url_for("/big"), probe="x"),
+                            limits=FetchLimits(max_body_bytes=4096))
+    assert resp.truncated and len(resp.body) == 4096
+
+
+def test_decompressed_size_is_bounded(server: HTTPServer) -> None:
+    bomb = gzip.compress(b"\0" * 20_000_000)  # 20 MB of zeros in ~20 kB
+    server.expect_request("/bomb").respond_with_data(bomb, headers={"Content-Encoding": "gzip"},
+                                                     content_type="text/plain")
+    resp = run_with_fetcher(lambda f: f.request("GET", server.url_for("/bomb"), probe="x"),
+                            limits=FetchLimits(max_body_bytes=65536))
+    assert resp.truncated and len(resp.body) == 65536
+
+
+def test_slow_server_times_out_as_data(server: HTTPServer) -> None:
+    def slow(_: Request) -> Response:
+        time.sleep(1.5)
+        return Response("late")
+
+    server.expect_request("/slow").respond_with_handler(slow)
+    resp = run_with_fetcher(lambda f: f.request("GET", server.url_for("/slow"), probe="x"),
+                            limits=FetchLimits(read_timeout=0.3, request_timeout=0.5))
+    assert resp.failed and resp.error_kind == ErrorKind.TIMEOUT
+
+
+def test_connection_refused_is_data() -> None:
+    resp = run_with_fetcher(lambda f: f.request("GET", "http://127.0.0.1:9/", probe="x"))
+    assert resp.failed and resp.error_kind == ErrorKind.CONNECT
+
+
+def test_discovered_metadata_address_is_blocked_before_connecting() -> None:
+    resp = run_with_fetcher(lambda f: f.request("GET", "http://169.254.169.254/latest/meta-data/", probe="x"))
+    assert resp.error_kind == ErrorKind.BLOCKED and "metadata" in (resp.error or "")
+
+
+def test_private_address_blocked_only_when_target_is_public() -> None:
+    async def go(f: Fetcher) -> Any:
+        return await f.request("GET", "http://10.1.2.3/x", probe="x")
+
+    resp = run_with_fetcher(go, target_host="api.example.com", target_class=AddressClass.PUBLIC)
+    assert resp.error_kind == ErrorKind.BLOCKED and "private" in (resp.error or "")
+
+
+def test_loopback_discovered_url_blocked_for_public_target(server: HTTPServer) -> None:
+    server.expect_request("/x").respond_with_data("secret internal")
+    resp = run_with_fetcher(lambda f: f.request("GET", server.url_for("/x"), probe="x"),
+                            target_host="api.example.com", target_class=AddressClass.PUBLIC)
+    assert resp.error_kind == ErrorKind.BLOCKED
+    assert len(server.log) == 0
+    resp = run_with_fetcher(lambda f: f.request("GET", server.url_for("/x"), probe="x"),
+                            target_host="api.example.com", target_class=AddressClass.PUBLIC, allow_private=True)
+    assert resp.ok
+
+
+def test_redirect_to_metadata_address_is_blocked(server: HTTPServer) -> None:
+    server.expect_request("/go").respond_with_data("", status=302,
+                                                   headers={"Location": "http://169.254.169.254/latest/"})
+    resp = run_with_fetcher(lambda f: f.request("GET", server.url_for("/go"), probe="x"))
+    assert resp.error_kind == ErrorKind.BLOCKED
+
+
+def test_non_http_url_is_invalid() -> None:
+    resp = run_with_fetcher(lambda f: f.request("GET", "file:///etc/passwd", probe="x"))
+    assert resp.error_kind == ErrorKind.INVALID_URL
+
+
+def test_credentials_are_redacted_in_the_log(server: HTTPServer) -> None:
+    server.expect_request("/t", method="POST").respond_with_json({"access_token": "tok-abcdef-123456",
+                                                                  "token_type": "Bearer"})
+
+    async def go(f: Fetcher) -> Fetcher:
+        await f.request("POST", server.url_for("/t"), probe="x", headers={"Authorization": "Basic Zm9vOmJhcg=="},
+                        data={"grant_type": "client_credentials", "client_secret": "s3cr3t-value"})
+        return f
+
+    fetcher = run_with_fetcher(go)
+    ex = fetcher.log.exchanges[0]
+    dumped = repr(ex)
+    assert "tok-abcdef-123456" not in dumped and "s3cr3t-value" not in dumped and "Zm9vOmJhcg" not in dumped
+    assert ex.request_headers["authorization"] == "[redacted]"
+
+
+def test_user_agent_names_the_tool(server: HTTPServer) -> None:
+    server.expect_request("/").respond_with_data("ok")
+    run_with_fetcher(lambda f: f.request("GET", server.url_for("/"), probe="x"))
+    request, _ = server.log[0]
+    assert request.headers["User-Agent"].startswith("agent-ready/")

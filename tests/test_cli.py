@@ -1,0 +1,86 @@
+"""The command line as a user meets it: exit codes, clean stdout, one-line errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from auditor.reference import ReferenceServer
+from reports.json_report import validate
+
+
+def cli(*args: str, cwd: Path | None = None, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "AGENT_READY_NO_PLUGINS": "1"}
+    return subprocess.run([sys.executable, "-m", "auditor", *args], capture_output=True, text=True,
+                          timeout=timeout, cwd=cwd, env=env)
+
+
+def test_scan_json_stdout_is_only_json(reference: ReferenceServer) -> None:
+    proc = cli("scan", reference.url + "/", "--format", "json")
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads(proc.stdout)
+    validate(doc)
+    assert doc["target"]["url"] == reference.url + "/"
+    assert "scanning" in proc.stderr  # progress goes to stderr
+
+
+def test_fail_under_gate(bare: ReferenceServer, tmp_path: Path) -> None:
+    out = tmp_path / "r.json"
+    proc = cli("scan", bare.url + "/", "-o", str(out), "--fail-under", "50", "-q")
+    assert proc.returncode == 1
+    assert "below --fail-under" in proc.stderr
+    validate(json.loads(out.read_text()))  # the report is written even when the gate fails
+
+
+def test_unreachable_target_exit_3_and_report_kept(tmp_path: Path) -> None:
+    out = tmp_path / "r.json"
+    proc = cli("scan", "http://127.0.0.1:9/", "-o", str(out))
+    assert proc.returncode == 3
+    assert "Traceback" not in proc.stderr
+    doc = json.loads(out.read_text())
+    validate(doc)
+    assert doc["runtime_error"].startswith("target unreachable")
+
+
+def test_usage_errors_exit_2_with_one_line() -> None:
+    for args in (["scan", "not-a-url"], ["scan", "http://127.0.0.1:9/", "--only", "nope.check"],
+                 ["scan", "http://127.0.0.1:9/", "--bogus-flag"], ["explain", "nope.check"],
+                 ["scan", "http://127.0.0.1:9/", "--format", "pdf"]):
+        proc = cli(*args)
+        assert proc.returncode == 2, (args, proc.stderr)
+        assert "Traceback" not in proc.stderr
+        assert proc.stdout == ""
+
+
+def test_bad_config_file(tmp_path: Path) -> None:
+    cfg = tmp_path / "agent-ready.toml"
+    cfg.write_text("timeout = 'x'\n")
+    proc = cli("scan", "http://127.0.0.1:9/", "--config", str(cfg))
+    assert proc.returncode == 2
+    lines = [ln for ln in proc.stderr.splitlines() if ln.strip()]
+    assert len(lines) == 1 and "timeout must be a number" in lines[0]
+
+
+def test_list_checks_and_explain() -> None:
+    proc = cli("list-checks", "--json")
+    assert proc.returncode == 0
+    ids = [c["id"] for c in json.loads(proc.stdout)]
+    assert "discovery.robots-txt" in ids
+    proc = cli("explain", "discovery.robots-txt")
+    assert proc.returncode == 0 and "RFC 9309" in proc.stdout or "rfc9309" in proc.stdout
+
+
+def test_demo_writes_html(tmp_path: Path) -> None:
+    proc = cli("demo", "-o", str(tmp_path / "demo.html"))
+    assert proc.returncode == 0, proc.stderr
+    assert "grade" in proc.stderr
+    html = (tmp_path / "demo.html").read_text()
+    assert html.startswith("<!doctype html>")
+
+
+def test_version() -> None:
+    proc = cli("--version")
+    assert proc.returncode == 0 and proc.stdout.startswith("agent-ready ")
