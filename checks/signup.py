@@ -1,3 +1,399 @@
-"""Checks of this family are added by their issue."""
+"""signup.*: can an unknown agent become a known principal without a browser? [C5, C9, F3]"""
 
-CHECKS: list = []
+from __future__ import annotations
+
+from auditor.checkapi import (
+    Artifacts,
+    check,
+    concern,
+    errored,
+    failed,
+    good,
+    info,
+    not_applicable,
+    passed,
+    problem,
+    verdict,
+    warned,
+)
+from auditor.models import Finding, Outcome
+from auditor.probes.documents import DocState
+from auditor.probes.oauth import AccountCreation, OAuthFlow, SignupRoutes, grants_of
+from auditor.probes.oauth_model import OAuthDiscovery
+
+CIMD = "https://datatracker.ietf.org/doc/draft-ietf-oauth-client-id-metadata-document/"
+MCP_REGISTRATION = (
+    "https://modelcontextprotocol.io/specification/2026-07-28/basic/authorization/client-registration"
+)
+DCR_DEPRECATED = (
+    "the MCP authorization spec of 2026-07-28 deprecates Dynamic Client Registration in favour of Client "
+    "ID Metadata Documents: with DCR every client registers anew at every server, leaving unbounded, "
+    "unauthenticated registrations the server cannot tie to a real client identity, while a CIMD client_id "
+    "is an https URL the client controls and the server can fetch"
+)
+
+
+# --- signup.client-registration -----------------------------------------------------------------------------
+
+
+@check(
+    id="signup.client-registration",
+    title="An unknown agent can get a client_id without a human",
+    failure_title="Getting a client_id needs a human",
+    category="signup",
+    weight=3,
+    remediation="Advertise `client_id_metadata_document_supported: true` (Client ID Metadata Documents, "
+                "preferred by MCP since 2025-11-25) and/or a working RFC 7591 `registration_endpoint` (201 "
+                "with client_id; RFC 7592 management with registration_access_token so clients can delete "
+                "themselves).",
+    spec_links=(
+        CIMD,
+        "https://www.rfc-editor.org/rfc/rfc7591",
+        "https://www.rfc-editor.org/rfc/rfc7592",
+        MCP_REGISTRATION,
+    ),
+    requires=("oauth_discovery",),
+    active_requires=("oauth_flow",),
+    active=True,
+    passive=True,
+    description="Passive: reads client_id_metadata_document_supported and registration_endpoint. ACTIVE: "
+                "registers with the MCP-style payload "
+                '{"client_name":"agent-readiness-audit","redirect_uris":["http://127.0.0.1:8976/cb"],'
+                '"grant_types":["authorization_code"],"token_endpoint_auth_method":"none",'
+                '"application_type":"native"} '
+                "and deletes the client again via RFC 7592 when offered.",
+    side_effects="registers an OAuth client named agent-readiness-audit, deleted again via RFC 7592 where "
+                 "offered",
+)
+def client_registration(a: Artifacts) -> Outcome:
+    disc: OAuthDiscovery = a["oauth_discovery"]
+    flow: OAuthFlow | None = a.get("oauth_flow") if a.active else None
+    servers = [s for s in disc.auth_servers if s.metadata is not None]
+    if not servers:
+        if disc.auth_servers and all(
+            d.state == DocState.UNREACHABLE for s in disc.auth_servers for d in s.tried
+        ):
+            return errored("the authorization-server metadata could not be fetched")
+        return failed(
+            "no authorization-server metadata advertises a registration method",
+            problem(
+                "no-registration-metadata",
+                "no authorization-server metadata was found, so an agent cannot learn how to get a client_id",
+                fix="Publish RFC 8414 metadata with client_id_metadata_document_supported and/or "
+                    "registration_endpoint.",
+            ),
+        )
+    findings: list[Finding] = []
+    cimd = dcr = False
+    for server in servers:
+        meta = server.metadata or {}
+        ev = server.doc.evidence if server.doc else ()
+        if meta.get("client_id_metadata_document_supported") is True:
+            cimd = True
+            findings.append(
+                good(
+                    "cimd",
+                    f"{server.issuer} accepts Client ID Metadata Documents: an agent's client_id is an "
+                    "https URL of its own metadata, no registration call needed",
+                    ev,
+                )
+            )
+        if isinstance(meta.get("registration_endpoint"), str):
+            dcr = True
+            findings.append(
+                info(
+                    "dcr-advertised",
+                    f"{server.issuer} offers RFC 7591 registration at {meta['registration_endpoint']}",
+                    ev,
+                )
+            )
+        elif meta.get("client_id_metadata_document_supported") is not True:
+            grants, _ = grants_of(meta)
+            if not (set(grants) & {"client_credentials", "authorization_code", "implicit"}):
+                findings.append(
+                    info(
+                        "no-client-needed",
+                        f"{server.issuer} offers only {', '.join(grants)}, which may not need a registered "
+                        "client",
+                        ev,
+                    )
+                )
+    if dcr and not cimd:
+        findings.append(
+            concern(
+                "dcr-deprecated",
+                f"only Dynamic Client Registration is offered; {DCR_DEPRECATED}",
+                fix="Also accept Client ID Metadata Documents (\"client_id_metadata_document_supported\": "
+                    "true).",
+            )
+        )
+    if flow is not None:
+        findings.extend(_active_findings(flow))
+    elif dcr:
+        findings.append(
+            info("active-skipped", "registration was not attempted (ACTIVE; rerun with --active)")
+        )
+    if not cimd and not dcr:
+        return failed(
+            "no self-service client registration",
+            *findings,
+            problem(
+                "no-registration",
+                "neither Client ID Metadata Documents nor an RFC 7591 registration_endpoint is advertised: "
+                "a client_id must be obtained from a human",
+                fix='Support CIMD ("client_id_metadata_document_supported": true) or RFC 7591.',
+            ),
+        )
+    return verdict(
+        findings,
+        pass_summary="an agent can get a client_id on its own" + (" (CIMD)" if cimd else ""),
+        warn_summary="an agent can get a client_id, with concerns",
+        fail_summary="client registration does not work",
+        details={"cimd": cimd, "dcr": dcr},
+    )
+
+
+def _active_findings(flow: OAuthFlow) -> list[Finding]:
+    if flow.dcr is None:
+        return [info("dcr-not-attempted", flow.dcr_skipped or "registration not attempted")]
+    resp = flow.dcr.response
+    if resp.failed:
+        return [
+            concern(
+                "dcr-unreachable",
+                f"POST {flow.registration_endpoint} did not answer: {resp.error}",
+                resp,
+                fix="Make the registration endpoint reachable.",
+            )
+        ]
+    if not flow.dcr.client_id:
+        data = resp.json if isinstance(resp.json, dict) else None
+        if (
+            resp.status == 400
+            and data
+            and data.get("error") in ("invalid_redirect_uri", "invalid_client_metadata")
+        ):
+            return [
+                concern(
+                    "dcr-rejected",
+                    f"the registration endpoint rejected the MCP-style payload with {data.get('error')}: "
+                    f"{str(data.get('error_description', ''))[:160]}",
+                    resp,
+                    fix="Accept loopback redirect URIs and public (none) clients, as MCP clients need.",
+                )
+            ]
+        return [
+            problem(
+                "dcr-failed",
+                f"POST {flow.registration_endpoint} answered {resp.describe()} instead of 201 with a "
+                "client_id (RFC 7591 §3.2)",
+                resp,
+                fix="Return 201 with client_id for valid metadata, or 400 with an RFC 7591 §3.2.2 error.",
+            )
+        ]
+    out = [good("dcr-registered", f"registered client_id {flow.dcr.client_id} ({resp.status})", resp)]
+    if resp.status != 201:
+        out.append(info("dcr-status", f"RFC 7591 §3.2.1 says 201 Created; got {resp.status}", resp))
+    deleted = flow.dcr.delete_response
+    if deleted is not None and deleted.status == 204:
+        out.append(good("dcr-deleted", "deleted again via RFC 7592 (204)", deleted))
+    elif deleted is not None:
+        out.append(
+            concern(
+                "dcr-delete-failed",
+                f"RFC 7592 delete answered {deleted.describe()}",
+                deleted,
+                fix="Answer DELETE on registration_client_uri with 204.",
+            )
+        )
+    else:
+        out.append(info("dcr-not-deletable", f"not deleted: {flow.dcr.delete_skipped}"))
+    return out
+
+
+# --- signup.account-api -------------------------------------------------------------------------------------
+
+
+@check(
+    id="signup.account-api",
+    title="A documented API creates an account or API key without a browser",
+    failure_title="No programmatic way to create an account or API key",
+    category="signup",
+    weight=3,
+    remediation="Document a route that creates a principal and returns a credential with no browser: an "
+                "auth.md identity/register endpoint in `agent_auth`, or an OpenAPI operation such as `POST "
+                "/api/v1/keys` that needs no prior credentials.",
+    spec_links=("https://github.com/workos/auth.md", "https://spec.openapis.org/oas/v3.1.0"),
+    requires=("signup_routes",),
+    active_requires=("signup_account",),
+    active=True,
+    passive=True,
+    description="Passive: looks for auth.md registration endpoints and OpenAPI POST operations that create "
+                "accounts, keys or identities without a security requirement. ACTIVE: calls the route "
+                "once, uses the key on its own origin, and deletes it when the response offers a way.",
+    side_effects="creates one API key / principal (deleted again when the service offers a delete URL)",
+)
+def account_api(a: Artifacts) -> Outcome:
+    routes: SignupRoutes = a["signup_routes"]
+    account: AccountCreation | None = a.get("signup_account") if a.active else None
+    findings: list[Finding] = []
+    for route in routes.open_routes:
+        findings.append(
+            good(
+                "signup-route",
+                f"{route.method} {route.url} ({route.kind}: {route.label}) needs no prior credential",
+                route.evidence,
+            )
+        )
+    for route in routes.routes:
+        if route.requires_auth:
+            findings.append(
+                info(
+                    "key-route-needs-account",
+                    f"{route.method} {route.url} creates keys but needs a credential already",
+                    route.evidence,
+                )
+            )
+    if not routes.open_routes:
+        return failed(
+            "no documented sign-up route",
+            *findings,
+            problem(
+                "no-account-api",
+                "no auth.md registration endpoint and no OpenAPI operation that creates an account or API "
+                "key without credentials"
+                + ("" if routes.openapi_url else " (no OpenAPI description was found)"),
+                fix="Document a POST route that returns a credential (see auth.md).",
+            ),
+        )
+    if account is None:
+        findings.append(info("active-skipped", "the route was not called (ACTIVE; rerun with --active)"))
+        return passed("a documented sign-up route exists", *findings)
+    if account.credential is None:
+        resp = account.response
+        findings.append(
+            problem(
+                "signup-call-failed",
+                account.failure or "no credential",
+                resp,
+                fix="Return the credential in the JSON response of the sign-up route.",
+            )
+        )
+        return failed("calling the sign-up route gave no credential", *findings)
+    findings.append(
+        good(
+            "signup-credential",
+            f"{account.route.method if account.route else 'POST'} "
+            f"{account.route.url if account.route else ''} returned a credential"
+            + (f" expiring {account.expires}" if account.expires else ""),
+            account.response,
+        )
+    )
+    use = account.use_response
+    if use is not None and use.ok:
+        findings.append(good("signup-credential-works", f"the credential works ({use.status})", use))
+    elif use is not None:
+        findings.append(
+            concern(
+                "signup-credential-rejected",
+                f"the new credential was rejected: {use.describe()}",
+                use,
+                fix="Make new credentials usable at once.",
+            )
+        )
+    if account.delete_response is not None:
+        findings.append(
+            info(
+                "signup-deleted",
+                f"deleted again ({account.delete_response.describe()})",
+                account.delete_response,
+            )
+        )
+    return verdict(
+        findings,
+        pass_summary="the sign-up route returned a working credential",
+        warn_summary="sign-up returned a credential, with concerns",
+        fail_summary="sign-up failed",
+    )
+
+
+# --- signup.gate --------------------------------------------------------------------------------------------
+
+AGENT_SOLVABLE = {
+    "proof-of-work": "proof-of-work",
+    "rate-limit": "stated rate limits",
+    "terms-field": "terms accepted by a field",
+}
+HUMAN_ONLY = {"captcha": "a CAPTCHA", "email-verification": "e-mail verification"}
+
+
+@check(
+    id="signup.gate",
+    title="Sign-up abuse gates are ones an agent can pass",
+    failure_title="Sign-up is gated by a CAPTCHA or e-mail verification only",
+    category="signup",
+    weight=2,
+    remediation="Protect sign-up with gates an agent can satisfy: a proof-of-work challenge, stated rate "
+                "limits (documented and in RateLimit headers), terms accepted by a request field. Keep "
+                "CAPTCHA and e-mail verification for the later human claim step, not as the only way in.",
+    spec_links=(
+        "https://datatracker.ietf.org/doc/draft-ietf-httpapi-ratelimit-headers/",
+        "https://github.com/workos/auth.md",
+    ),
+    requires=("signup_routes",),
+    description="Reads the sign-up routes' OpenAPI descriptions and schemas, and auth.md, for CAPTCHA, "
+                "e-mail verification, proof-of-work, rate-limit and terms-field signals.",
+)
+def gate(a: Artifacts) -> Outcome:
+    routes: SignupRoutes = a["signup_routes"]
+    open_routes = routes.open_routes
+    if not open_routes:
+        return not_applicable(
+            "no sign-up route was found (no auth.md registration endpoint, no OpenAPI operation creating "
+            "accounts or keys without credentials), so there is no gate to judge; signup.account-api "
+            "reports the missing route"
+        )
+    findings: list[Finding] = []
+    solvable_any = human_any = False
+    for route in open_routes:
+        solvable = [AGENT_SOLVABLE[g] for g in route.gates if g in AGENT_SOLVABLE]
+        human = [HUMAN_ONLY[g] for g in route.gates if g in HUMAN_ONLY]
+        where = f"{route.method} {route.url}"
+        if solvable:
+            solvable_any = True
+            findings.append(good("agent-solvable-gate", f"{where}: {', '.join(solvable)}", route.evidence))
+        if human:
+            human_any = True
+            level = concern if solvable else problem
+            findings.append(
+                level(
+                    "human-gate",
+                    f"{where}: {', '.join(human)}"
+                    + (
+                        " alongside agent-solvable gates"
+                        if solvable
+                        else " is the only gate: an agent cannot pass it"
+                    ),
+                    route.evidence,
+                    fix="Offer proof-of-work, stated rate limits or a terms field instead, and keep human "
+                        "verification for the claim step.",
+                )
+            )
+        if not solvable and not human:
+            findings.append(
+                concern(
+                    "no-stated-gate",
+                    f"{where} states no gate (no rate limit, proof-of-work or terms field): an agent "
+                    "cannot tell what limits apply",
+                    route.evidence,
+                    fix="Document the rate limit and send RateLimit headers.",
+                )
+            )
+    if human_any and not solvable_any:
+        return failed("only human gates (CAPTCHA / e-mail verification) protect sign-up", *findings)
+    if solvable_any and not human_any and all(f.level != "warn" for f in findings):
+        return passed("sign-up gates are agent-solvable", *findings)
+    return warned("sign-up gates, with concerns", *findings) if findings else passed("no gate")
+
+
+CHECKS = [client_registration, account_api, gate]

@@ -1,25 +1,124 @@
-"""The HTML report: one self-contained file (inline CSS, no scripts, no external assets), built from the
-same dictionary as the JSON report so the two never disagree. Jinja2 autoescaping escapes everything that
-came from the target."""
+"""The HTML report: one self-contained file (inline CSS and SVG, no scripts, no external assets), rendered
+from the same dictionary as the JSON report (:func:`reports.json_report.to_dict`) so the two never disagree.
+Jinja2 autoescaping escapes everything that came from the target.
+
+The view helpers below only regroup and label that dictionary (checks by category, worst first; the
+exchanges each check cites); they never compute a verdict or a score of their own.
+"""
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import lru_cache
+from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from auditor.engine import ScanReport
 from reports.json_report import to_dict
 
+# Worst first, so what needs fixing is read first.
+STATUS_ORDER = {"fail": 0, "error": 1, "warn": 2, "pass": 3, "not_applicable": 4, "skipped": 5}
+STATUS_LABEL = {"pass": "Pass", "warn": "Warn", "fail": "Fail", "not_applicable": "N/A", "error": "Error",
+                "skipped": "Skipped"}
+LEVEL_LABEL = {"pass": "Good", "info": "Info", "warn": "Concern", "fail": "Problem", "error": "Inconclusive"}
+JOURNEY_LABEL = {"ok": "OK", "warn": "Warning", "stuck": "Stuck", "skipped": "Skipped", "error": "Error"}
+CAPABILITY_LABEL = {"yes": "Yes", "no": "No", "partly": "Partly", "unknown": "Unknown"}
+MAX_EVIDENCE_PER_CHECK = 8
+EXCERPT_CHARS = 800  # per exchange, in the evidence of a check; the JSON report keeps 2 KiB
+GAUGE_RADIUS = 52
+
+
+def score_band(score: float | None) -> str:
+    """Lighthouse-style colour band of a 0-100 score; the number itself is always shown too."""
+    if score is None:
+        return "none"
+    if score >= 90:
+        return "good"
+    if score >= 50:
+        return "average"
+    return "poor"
+
+
+def gauge_dash(score: float | None, radius: int = GAUGE_RADIUS) -> str:
+    """stroke-dasharray for an SVG ring filled to ``score`` percent."""
+    circumference = 2 * 3.141592653589793 * radius
+    filled = 0.0 if score is None else max(0.0, min(100.0, score)) / 100 * circumference
+    return f"{filled:.1f} {circumference:.1f}"
+
+
+def when(iso: str | None) -> str:
+    if not iso:
+        return ""
+    try:
+        moment = datetime.fromisoformat(iso)
+    except ValueError:
+        return iso
+    return moment.strftime("%Y-%m-%d %H:%M:%S") + (" UTC" if moment.utcoffset() is not None else "")
+
+
+def fmt_score(score: float | None) -> str:
+    return "n/a" if score is None else f"{score:.0f}"
+
+
+def fmt_ms(ms: float | None) -> str:
+    if ms is None:
+        return ""
+    return f"{ms:.0f} ms" if ms < 1000 else f"{ms / 1000:.1f} s"
+
+
+def is_web_link(url: Any) -> bool:
+    return isinstance(url, str) and url.startswith(("https://", "http://"))
+
+
+def _evidence_ids(check: dict[str, Any]) -> list[str]:
+    ids: list[str] = []
+    for f in check.get("findings", []):
+        for eid in f.get("evidence", []):
+            if eid not in ids:
+                ids.append(eid)
+    return ids
+
+
+def view_model(doc: dict[str, Any]) -> dict[str, Any]:
+    """Regroupings of ``doc`` the template needs; nothing here adds a fact the JSON lacks."""
+    by_id = {c["id"]: c for c in doc["checks"]}
+    categories = []
+    for cat in doc["categories"]:
+        checks = sorted((by_id[i] for i in cat["checks"] if i in by_id),
+                        key=lambda c: (STATUS_ORDER.get(c["status"], 9), -c["weight"], c["id"]))
+        categories.append({**cat, "check_list": checks, "band": score_band(cat["score"])})
+    listed = {i for cat in doc["categories"] for i in cat["checks"]}
+    orphans = [c for c in doc["checks"] if c["id"] not in listed]
+    if orphans:  # a plugin's check in a category the scoring module does not know
+        categories.append({"id": "other", "title": "Other checks", "question": "", "score": None,
+                           "band": "none", "counts": {}, "checks": [c["id"] for c in orphans],
+                           "check_list": orphans, "weight": 0})
+    fix_first = sorted((c for c in doc["checks"] if c["status"] == "fail"),
+                       key=lambda c: (-c["weight"], c["id"]))
+    evidence = {c["id"]: _evidence_ids(c)[:MAX_EVIDENCE_PER_CHECK] for c in doc["checks"]}
+    return {"categories": categories, "fix_first": fix_first, "evidence": evidence,
+            "band": score_band(doc["score"]["overall"])}
+
 
 @lru_cache(maxsize=1)
 def _env() -> Environment:
-    return Environment(loader=PackageLoader("reports", "templates"),
-                       autoescape=select_autoescape(default=True, default_for_string=True),
-                       trim_blocks=True, lstrip_blocks=True)
+    env = Environment(loader=PackageLoader("reports", "templates"),
+                      autoescape=select_autoescape(default=True, default_for_string=True),
+                      trim_blocks=True, lstrip_blocks=True)
+    env.filters.update(when=when, score=fmt_score, ms=fmt_ms, gauge_dash=gauge_dash, band=score_band)
+    env.tests["web_link"] = is_web_link
+    env.globals.update(STATUS_LABEL=STATUS_LABEL, LEVEL_LABEL=LEVEL_LABEL, JOURNEY_LABEL=JOURNEY_LABEL,
+                       CAPABILITY_LABEL=CAPABILITY_LABEL, EXCERPT_CHARS=EXCERPT_CHARS,
+                       GAUGE_RADIUS=GAUGE_RADIUS)
+    return env
+
+
+def render_dict(doc: dict[str, Any]) -> str:
+    """Render a report dictionary (as :func:`to_dict` builds it, or as read back from a JSON report)."""
+    exchanges = {e["id"]: e for e in doc.get("exchanges", [])}
+    return _env().get_template("report.html.j2").render(r=doc, exchanges=exchanges, v=view_model(doc))
 
 
 def render_html(report: ScanReport) -> str:
-    doc = to_dict(report)
-    exchanges = {e["id"]: e for e in doc["exchanges"]}
-    return _env().get_template("report.html.j2").render(r=doc, exchanges=exchanges)
+    return render_dict(to_dict(report))

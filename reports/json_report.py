@@ -13,6 +13,7 @@ from typing import Any
 
 import jsonschema
 
+from auditor.capabilities import assess
 from auditor.engine import ScanReport
 from auditor.models import CheckResult, Exchange, Finding, JourneyStep
 from auditor.scoring import CATEGORIES, GRADE_BANDS, grade_meaning
@@ -108,6 +109,7 @@ def to_dict(report: ScanReport) -> dict[str, Any]:
             }
             for c in score.categories
         ],
+        "capabilities": [asdict(v) | {"check_ids": list(v.check_ids)} for v in assess(report.results)],
         "checks": [_check(r) for r in report.results],
         "journey": [_step(s) for s in report.journey],
         "exchanges": [_exchange(e) for e in report.exchanges],

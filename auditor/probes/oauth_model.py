@@ -32,6 +32,23 @@ class ProtectedCall:
     source: str  # "target" | "openapi" | "mcp-card" | "mcp-default" | ...
     response: Response
     challenges: list[Challenge] = field(default_factory=list)
+    method: str = "GET"  # MCP endpoints are called with POST initialize, as an MCP client would
+
+    @property
+    def bearer(self) -> Challenge | None:
+        return next((c for c in self.challenges if c.scheme == "bearer"), None)
+
+    @property
+    def resource_metadata_url(self) -> str | None:
+        """The ``resource_metadata`` auth-param of any challenge (RFC 9728 §5.1)."""
+        for c in self.challenges:
+            if c.params.get("resource_metadata"):
+                return c.params["resource_metadata"]
+        return None
+
+    @property
+    def unauthorized(self) -> bool:
+        return self.response.status == 401
 
 
 @dataclass
@@ -41,6 +58,7 @@ class ResourceMetadata:
     resource: str  # the resource identifier the URL was built from
     doc: Doc  # the fetch; doc.data is the parsed JSON when doc.found
     via: str  # "resource_metadata" (from the 401) | "path-inserted" | "root"
+    requested_url: str | None = None  # the protected URL whose call led here (None: fetched for the origin)
 
     @property
     def data(self) -> dict[str, Any] | None:
@@ -54,10 +72,23 @@ class AuthServer:
     issuer: str  # the issuer identifier the metadata was fetched for
     doc: Doc | None  # the first document found (None when none was)
     tried: list[Doc] = field(default_factory=list)
+    via: str = (
+        "prm"  # "prm" (listed in authorization_servers) | "origin" (no PRM named one: the target's origin)
+    )
+    listed_by: list[str] = field(default_factory=list)  # URLs of the PRMs that list this issuer
+
+    @property
+    def blocked(self) -> Doc | None:
+        """The first URL the address policy refused (a metadata or private address), if any."""
+        return next(
+            (d for d in self.tried if d.response is not None and d.response.error_kind == "blocked-address"),
+            None,
+        )
 
     @property
     def metadata(self) -> dict[str, Any] | None:
-        return self.doc.data if self.doc is not None and self.doc.found and isinstance(self.doc.data, dict) else None
+        found = self.doc is not None and self.doc.found and isinstance(self.doc.data, dict)
+        return self.doc.data if found else None  # type: ignore[union-attr]
 
 
 @dataclass
@@ -66,6 +97,11 @@ class OAuthDiscovery:
     resource_metadata: list[ResourceMetadata] = field(default_factory=list)
     auth_servers: list[AuthServer] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    openapi_url: str | None = None  # the OpenAPI description consulted for secured operations
+    secured_operations: int = 0  # operations in it with a security requirement
+    public_operations: int = 0  # operations in it with none
+    mcp_endpoint: str | None = None
+    stuck: str | None = None  # the journey step where an agent following the specs stops, if any
 
     def first_metadata(self) -> dict[str, Any] | None:
         return next((a.metadata for a in self.auth_servers if a.metadata is not None), None)

@@ -74,6 +74,9 @@ def json_reply(data: Any, status: int = 200, content_type: str = "application/js
 
 
 Handler = Callable[["ReferenceApp", Request], Reply]
+# Wraps request handling: middleware(app, req, call_next) -> Reply. Used for cross-cutting behaviour such as
+# rate-limit headers and hint-bearing problem details (auditor/reference/errors.py).
+Middleware = Callable[["ReferenceApp", Request, Callable[[Request], Reply]], Reply]
 
 
 @dataclass
@@ -95,6 +98,7 @@ class ReferenceApp:
         self.lock = threading.Lock()
         self.base_url = "http://127.0.0.1"
         self.fallback: Handler | None = None
+        self.middleware: list[Middleware] = []  # outermost first
         # Feature modules contribute to documents other modules serve, so each module owns its own part:
         # OpenAPI paths/components (served by discovery), and extra members of the authorization-server
         # metadata (e.g. auth.md's agent_auth block, served by oauth).
@@ -119,6 +123,12 @@ class ReferenceApp:
         self.route(method, path)(fn)
 
     def handle(self, req: Request) -> Reply:
+        call: Callable[[Request], Reply] = self._dispatch
+        for mw in reversed(self.middleware):
+            call = (lambda m, nxt: lambda r: m(self, r, nxt))(mw, call)
+        return call(req)
+
+    def _dispatch(self, req: Request) -> Reply:
         allowed: list[str] = []
         for r in self.routes:
             m = r.pattern.match(req.path)
@@ -155,6 +165,7 @@ class ReferenceApp:
 class _Handler(BaseHTTPRequestHandler):
     server: _Server
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body go out as separate writes; Nagle + delayed ACK add 40 ms each
 
     def log_message(self, format: str, *args: Any) -> None:  # quiet; the server keeps its own log
         pass

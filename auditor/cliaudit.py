@@ -1,0 +1,697 @@
+"""``agent-ready cli -- COMMAND [ARGS...]``: run a command-line tool the way a background agent would.
+
+What the command gets:
+
+* **no TTY**: stdin, stdout and stderr are pipes. stdin is a pipe the auditor holds open and never writes to
+  — the way many agent harnesses run tools — so a command that prompts blocks instead of failing fast.
+* **a clean environment**: a fresh temporary ``HOME``, ``XDG_CONFIG_HOME``/``XDG_CACHE_HOME``/
+  ``XDG_DATA_HOME``/``XDG_STATE_HOME``, ``TMPDIR`` and working directory (deleted afterwards); only an
+  allowlist of harmless variables (``PATH``, locale, ``TZ`` ...) passes through, so every credential
+  variable (``AWS_*``, ``GITHUB_TOKEN``, ``*_API_KEY``, ``SSH_AUTH_SOCK`` ...) is dropped; the names of
+  dropped credential-like variables are reported (never their values, which are also scrubbed from any
+  output). Set on top: ``CI=true``, ``TERM=dumb``, ``NO_COLOR=1``, and ``--env NAME=VALUE`` extras given by
+  the user.
+* **a browser stub**: ``BROWSER`` and stub ``xdg-open``/``open``/``sensible-browser``/... first on ``PATH``
+  record the URLs they are asked to open and exit 0, so "opened a URL" is observed, not performed.
+* **a timeout** (default 30 s): the command runs in its own session; on timeout the whole process group gets
+  SIGTERM, then SIGKILL. Stragglers of the group are killed when the command exits, too.
+
+How a prompt is detected (robust to readline/epoll readers, not only ``read(0)``): when the command has
+been silent for :attr:`CliSettings.quiet_after` seconds and is still running, the auditor first looks in
+``/proc/<pid>/syscall`` (Linux) for a process of the group blocked reading the stdin pipe, then closes its
+end of stdin. A command that was waiting for input sees end-of-file and reacts (exits or prints) within
+:attr:`CliSettings.eof_grace` seconds; one that sleeps or waits on the network does not. Either signal
+marks the run "waited for input". A command that stays silent to the timeout "hung".
+
+Limits: this is not a sandbox. A tool that finds the real home through the password database
+(``getpwuid``) or an absolute path can still read it; the clean ``HOME``/XDG variables cover tools that
+follow the conventions (almost all CLIs do).
+
+The report is a :class:`~auditor.engine.ScanReport` with ``command`` set (the JSON report writes target kind
+``cli``). Its results are built here, in category ``errors``, with ids that exist only in CLI reports and
+are not registered checks: ``errors.cli-non-interactive``, ``errors.cli-browser``, ``errors.cli-hints``.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import re
+import selectors
+import shlex
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from auditor import hints
+from auditor.checkapi import Target
+from auditor.engine import ScanReport, ScanSettings, UsageError
+from auditor.models import CheckResult, Finding, JourneyStep, Level, Status
+from auditor.redact import Redactor
+from auditor.scoring import check_score, summarize
+
+OUTPUT_LIMIT = 256 * 1024  # bytes kept per stream
+EXCERPT_CHARS = 2000
+
+# Passed through from the caller's environment; everything else is dropped.
+ENV_ALLOWLIST = frozenset(
+    {
+        "PATH",
+        "LANG",
+        "LANGUAGE",
+        "LC_ALL",
+        "LC_CTYPE",
+        "LC_MESSAGES",
+        "LC_NUMERIC",
+        "LC_TIME",
+        "TZ",
+        "USER",
+        "LOGNAME",
+        "SHELL",
+        "SYSTEMROOT",
+        "COMSPEC",
+        "PATHEXT",
+        "WINDIR",
+        "PYTHONIOENCODING",
+    }
+)
+# Names reported as "credential variables removed" (the allowlist already keeps them out).
+CREDENTIAL_NAME = re.compile(
+    r"TOKEN|SECRET|PASSWORD|PASSWD|API_?KEY|ACCESS_?KEY|CREDENTIAL|PRIVATE_?KEY|SESSION|AUTH|COOKIE|_PAT$|"
+    r"^(?:AWS|AZURE|ARM|GOOGLE|GCP|GCLOUD|CLOUDSDK|CLOUDFLARE|CF|GITHUB|GH|GITLAB|NPM|YARN|PYPI|TWINE|DOCKER|HEROKU|"
+    r"VERCEL|NETLIFY|FLY|SUPABASE|STRIPE|OPENAI|ANTHROPIC|SSH|GPG|KUBE|DIGITALOCEAN|LINODE|RAILWAY|NEON|SENTRY|"
+    r"TF|VAULT|CONSUL|NOMAD|OP|BW)_",
+    re.IGNORECASE,
+)
+BROWSER_STUBS = (
+    "xdg-open",
+    "open",
+    "sensible-browser",
+    "x-www-browser",
+    "www-browser",
+    "gnome-open",
+    "kde-open",
+    "wslview",
+    "firefox",
+    "google-chrome",
+    "chromium",
+    "chromium-browser",
+)
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07]*\x07|\r")
+_READ_SYSCALLS = {"x86_64": {0, 17, 19}, "amd64": {0, 17, 19}, "aarch64": {63, 65, 67}, "arm64": {63, 65, 67}}
+
+
+@dataclass
+class CliSettings:
+    timeout: float = 30.0
+    quiet_after: float = 2.0  # silence (while running) before the stdin test
+    eof_grace: float = 1.5  # how long a command has to react once stdin is closed
+    cwd: Path | None = None  # default: a fresh empty directory
+    env: dict[str, str] = field(default_factory=dict)  # --env extras
+
+
+@dataclass
+class CliRun:
+    command: list[str]
+    exit_code: int | None
+    timed_out: bool
+    waited_for_input: bool
+    input_evidence: list[str]
+    prompt: str | None  # the last output line before the command went quiet
+    browser_urls: list[str]
+    stdout: str  # redacted, ANSI stripped, bounded
+    stderr: str
+    duration_s: float
+    removed_env: list[str]
+    home: str  # the temporary HOME the command saw (deleted afterwards)
+    signal: int | None = None
+
+
+def strip_ansi(text: str) -> str:
+    return _ANSI.sub("", text)
+
+
+def build_env(
+    base: dict[str, str], root: Path, bin_dir: Path, browser: Path, extra: dict[str, str]
+) -> tuple[dict[str, str], list[str]]:
+    """The command's environment, and the names of credential-like variables left out."""
+    env = {k: v for k, v in base.items() if k in ENV_ALLOWLIST}
+    removed = sorted(k for k in base if k not in ENV_ALLOWLIST and CREDENTIAL_NAME.search(k))
+    dirs = {
+        "HOME": "home",
+        "XDG_CONFIG_HOME": "home/.config",
+        "XDG_CACHE_HOME": "home/.cache",
+        "XDG_DATA_HOME": "home/.local/share",
+        "XDG_STATE_HOME": "home/.local/state",
+        "TMPDIR": "tmp",
+        "APPDATA": "home/AppData/Roaming",
+        "LOCALAPPDATA": "home/AppData/Local",
+        "USERPROFILE": "home",
+    }
+    for name, rel in dirs.items():
+        path = root / rel
+        path.mkdir(parents=True, exist_ok=True)
+        env[name] = str(path)
+    env.update(
+        {
+            "CI": "true",
+            "TERM": "dumb",
+            "NO_COLOR": "1",
+            "BROWSER": str(browser),
+            "PATH": str(bin_dir) + os.pathsep + base.get("PATH", os.defpath),
+        }
+    )
+    env.update(extra)
+    return env, removed
+
+
+def _write_stubs(bin_dir: Path, log: Path) -> Path:
+    bin_dir.mkdir(parents=True, exist_ok=True)
+    script = (
+        "#!/bin/sh\n# agent-ready: records what a command asked a browser to open; opens nothing.\n"
+        f'for a in "$@"; do printf \'%s\\n\' "$a" >> {shlex.quote(str(log))}; done\n'
+        f"[ $# -eq 0 ] && printf '(no argument)\\n' >> {shlex.quote(str(log))}\nexit 0\n"
+    )
+    browser = bin_dir / "agent-ready-browser"
+    for name in ("agent-ready-browser", *BROWSER_STUBS):
+        path = bin_dir / name
+        path.write_text(script)
+        path.chmod(0o755)
+    return browser
+
+
+def _group_pids(pgid: int) -> list[int]:
+    pids = []
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            stat = (entry / "stat").read_text()
+            fields = stat[stat.rindex(")") + 2 :].split()
+            if int(fields[2]) == pgid and fields[0] not in ("Z", "X"):  # zombies are dead, only unreaped
+                pids.append(int(entry.name))
+        except (OSError, ValueError, IndexError):
+            continue
+    return pids
+
+
+def _blocked_on_stdin(pgid: int, pipe_inode: int) -> str | None:
+    """Linux only: a process of the group blocked in read() on our stdin pipe, as '/proc evidence'."""
+    reads = _READ_SYSCALLS.get(platform.machine().lower())
+    if not reads or not Path("/proc").is_dir():
+        return None
+    for pid in _group_pids(pgid):
+        try:
+            parts = Path(f"/proc/{pid}/syscall").read_text().split()
+            if not parts or not parts[0].isdigit() or int(parts[0]) not in reads:
+                continue
+            fd = int(parts[1], 16)
+            if os.readlink(f"/proc/{pid}/fd/{fd}") == f"pipe:[{pipe_inode}]":
+                return f"/proc/{pid}/syscall: blocked in a read of stdin (fd {fd})"
+        except (OSError, ValueError, IndexError):
+            continue
+    return None
+
+
+def _kill_group(pgid: int) -> None:
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        try:
+            os.killpg(pgid, sig)
+        except (ProcessLookupError, PermissionError):
+            return
+        deadline = time.monotonic() + 0.5
+        while time.monotonic() < deadline:
+            if not _group_pids(pgid) and Path("/proc").is_dir():
+                return
+            time.sleep(0.02)
+
+
+def run_command(
+    command: list[str],
+    settings: CliSettings | None = None,
+    environ: dict[str, str] | None = None,
+    redactor: Redactor | None = None,
+) -> CliRun:
+    """Run ``command`` as a background agent would; never blocks past ``settings.timeout`` (+ ~1 s)."""
+    settings = settings or CliSettings()
+    redactor = redactor or Redactor()
+    base_env = dict(os.environ if environ is None else environ)
+    if not command:
+        raise UsageError("no command given: use `agent-ready cli -- COMMAND [ARGS...]`")
+    exe = shutil.which(command[0], path=base_env.get("PATH", os.defpath))
+    if exe is None and os.sep in command[0]:
+        exe = shutil.which(os.path.abspath(command[0]))
+    if exe is None:
+        raise UsageError(f"command not found: {command[0]!r}")
+    root = Path(tempfile.mkdtemp(prefix="agent-ready-cli-"))
+    try:
+        log = root / "browser.log"
+        browser = _write_stubs(root / "bin", log)
+        env, removed = build_env(base_env, root, root / "bin", browser, settings.env)
+        for name in removed:
+            redactor.add_secret(base_env.get(name))
+        for name, value in settings.env.items():
+            if CREDENTIAL_NAME.search(name):
+                redactor.add_secret(value)
+        cwd = settings.cwd or (root / "work")
+        cwd.mkdir(parents=True, exist_ok=True)
+        return _execute(
+            [os.path.abspath(exe), *command[1:]], command, env, cwd, settings, log, removed, root, redactor
+        )
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def _execute(
+    argv: list[str],
+    shown: list[str],
+    env: dict[str, str],
+    cwd: Path,
+    settings: CliSettings,
+    log: Path,
+    removed: list[str],
+    root: Path,
+    redactor: Redactor,
+) -> CliRun:
+    stdin_r, stdin_w = os.pipe()
+    pipe_inode = os.fstat(stdin_r).st_ino
+    started = time.monotonic()
+    try:
+        proc = subprocess.Popen(
+            argv,
+            stdin=stdin_r,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=env,
+            cwd=cwd,
+            start_new_session=True,
+        )
+    except OSError as exc:
+        os.close(stdin_r)
+        os.close(stdin_w)
+        raise UsageError(f"cannot run {shown[0]!r}: {exc.strerror or exc}") from None
+    os.close(stdin_r)
+    pgid = proc.pid
+    buffers: dict[str, bytearray] = {"stdout": bytearray(), "stderr": bytearray()}
+    sel = selectors.DefaultSelector()
+    assert proc.stdout is not None and proc.stderr is not None
+    for name, stream in (("stdout", proc.stdout), ("stderr", proc.stderr)):
+        os.set_blocking(stream.fileno(), False)
+        sel.register(stream, selectors.EVENT_READ, name)
+    last_output = started
+    stdin_open = True
+    closed_at: float | None = None
+    reacted = False
+    evidence: list[str] = []
+    prompt: str | None = None
+    timed_out = False
+    open_streams = 2
+
+    def pump(wait: float) -> bool:
+        nonlocal last_output, open_streams
+        got = False
+        for key, _ in sel.select(timeout=wait):
+            try:
+                chunk = os.read(key.fileobj.fileno(), 65536)  # type: ignore[union-attr]
+            except BlockingIOError:
+                continue
+            if not chunk:
+                sel.unregister(key.fileobj)
+                open_streams -= 1
+                continue
+            buf = buffers[key.data]
+            if len(buf) < OUTPUT_LIMIT:
+                buf.extend(chunk[: OUTPUT_LIMIT - len(buf)])
+            last_output = time.monotonic()
+            got = True
+        return got
+
+    try:
+        while True:
+            got = pump(0.05)
+            now = time.monotonic()
+            if (
+                closed_at is not None
+                and not reacted
+                and (got or proc.poll() is not None)
+                and now - closed_at <= settings.eof_grace
+            ):
+                reacted = True
+                evidence.append(
+                    f"silent for {settings.quiet_after:g}s, then reacted within "
+                    f"{now - closed_at:.2f}s of end-of-input"
+                )
+            if proc.poll() is not None:
+                break
+            if now - started >= settings.timeout:
+                timed_out = True
+                break
+            if stdin_open and now - last_output >= settings.quiet_after:
+                seen = _blocked_on_stdin(pgid, pipe_inode)
+                if seen:
+                    evidence.append(seen)
+                tail = strip_ansi(bytes(buffers["stdout"] + buffers["stderr"]).decode("utf-8", "replace"))
+                lines = [ln for ln in tail.splitlines() if ln.strip()]
+                prompt = lines[-1].strip()[-200:] if lines else None
+                os.close(stdin_w)
+                stdin_open = False
+                closed_at = now
+        # Drain what is left (a straggler holding the pipes open must not keep us here).
+        drain_until = time.monotonic() + 0.3
+        while open_streams and time.monotonic() < drain_until:
+            pump(0.05)
+    finally:
+        _kill_group(pgid)
+        if stdin_open:
+            os.close(stdin_w)
+        try:
+            proc.wait(timeout=2)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        sel.close()
+        for stream in (proc.stdout, proc.stderr):
+            if stream is not None:
+                stream.close()
+    duration = time.monotonic() - started
+    code = proc.returncode if not timed_out else None
+    sig = -proc.returncode if (proc.returncode or 0) < 0 and not timed_out else None
+    urls = (
+        [ln.strip() for ln in log.read_text(errors="replace").splitlines() if ln.strip()]
+        if log.exists()
+        else []
+    )
+
+    def clean(raw: bytearray) -> str:
+        text = strip_ansi(bytes(raw).decode("utf-8", "replace")).replace(str(root), "$TMP")
+        return redactor.text(text)
+
+    return CliRun(
+        command=list(shown),
+        exit_code=code,
+        timed_out=timed_out,
+        waited_for_input=bool(evidence),
+        input_evidence=evidence,
+        prompt=redactor.text(prompt) if prompt else None,
+        browser_urls=[redactor.text(u) for u in urls],
+        stdout=clean(buffers["stdout"]),
+        stderr=clean(buffers["stderr"]),
+        duration_s=round(duration, 3),
+        removed_env=removed,
+        home=str(root / "home"),
+        signal=sig,
+    )
+
+
+# --- judging the run (results exist only in CLI reports; they are not registered checks) --------------------
+
+SPEC_NON_INTERACTIVE = "https://clig.dev/#interactivity"
+SPEC_WRANGLER = (
+    "https://github.com/cloudflare/workers-sdk/blob/main/packages/wrangler/src/core/register-yargs-command.ts"
+)
+
+
+def _excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
+    text = text.strip()
+    return text if len(text) <= limit else "…" + text[-limit:]
+
+
+def _result(
+    id_: str,
+    title: str,
+    failure_title: str,
+    status: Status,
+    summary: str,
+    findings: list[Finding],
+    remediation: str,
+    spec_links: tuple[str, ...],
+    details: dict[str, object],
+    weight: float,
+) -> CheckResult:
+    return CheckResult(
+        id=id_,
+        title=title if status in (Status.PASS, Status.NOT_APPLICABLE) else failure_title,
+        category="errors",
+        status=status,
+        summary=summary,
+        score=check_score(status),
+        weight=weight,
+        active=False,
+        findings=tuple(findings),
+        remediation=remediation,
+        spec_links=spec_links,
+        details=details,
+        duration_ms=0.0,
+        plugin="builtin",
+        reason=summary if status in (Status.ERROR, Status.SKIPPED) else None,
+    )
+
+
+def judge_non_interactive(run: CliRun, settings: CliSettings) -> CheckResult:
+    details: dict[str, object] = {
+        "exit_code": run.exit_code,
+        "timed_out": run.timed_out,
+        "waited_for_input": run.waited_for_input,
+        "evidence": run.input_evidence,
+        "prompt": run.prompt,
+        "duration_s": run.duration_s,
+    }
+    fix = (
+        "When stdin is not a TTY (or CI=true), never prompt: fail at once with an error that names the flag "
+        "or "
+        "environment variable to use instead, and exit non-zero."
+    )
+    if run.waited_for_input:
+        after = "then exited" if run.exit_code is not None else "and never exited"
+        prompt = f" after printing {run.prompt!r}" if run.prompt else ""
+        f = Finding(
+            "waited-for-input",
+            Level.FAIL,
+            f"blocked waiting for input{prompt} ({'; '.join(run.input_evidence)}); "
+            f"{after} once stdin was closed",
+            fix=fix,
+        )
+        return _result(
+            "errors.cli-non-interactive",
+            "Runs without a TTY and never prompts",
+            "Waits for input with no TTY",
+            Status.FAIL,
+            "the command waited for input on a non-TTY stdin",
+            [f],
+            fix,
+            (SPEC_NON_INTERACTIVE,),
+            details,
+            3,
+        )
+    if run.timed_out:
+        f = Finding(
+            "hung",
+            Level.FAIL,
+            f"still running after {settings.timeout:g}s with no prompt detected"
+            + (" (it had asked a browser to open a URL)" if run.browser_urls else "")
+            + "; killed",
+            fix=fix,
+        )
+        return _result(
+            "errors.cli-non-interactive",
+            "Runs without a TTY and never prompts",
+            "Hangs with no TTY",
+            Status.FAIL,
+            f"the command hung until the {settings.timeout:g}s timeout",
+            [f],
+            fix,
+            (SPEC_NON_INTERACTIVE,),
+            details,
+            3,
+        )
+    how = f"exit status {run.exit_code}" if run.signal is None else f"killed by signal {run.signal}"
+    f = Finding(
+        "exited", Level.PASS, f"finished on its own in {run.duration_s:.2f}s ({how}) without reading input"
+    )
+    return _result(
+        "errors.cli-non-interactive",
+        "Runs without a TTY and never prompts",
+        "Waits for input with no TTY",
+        Status.PASS,
+        f"finished without a TTY ({how})",
+        [f],
+        fix,
+        (SPEC_NON_INTERACTIVE,),
+        details,
+        3,
+    )
+
+
+def judge_browser(run: CliRun) -> CheckResult:
+    details: dict[str, object] = {"urls": run.browser_urls}
+    fix = (
+        "Never open a browser when there is no TTY or CI=true; print the URL (and a device code) instead, or "
+        "offer a headless route (an API token variable, a `--temporary` mode, OAuth device or client "
+        "credentials)."
+    )
+    title, failure = "Does not depend on a browser", "Tries to open a browser"
+    if not run.browser_urls:
+        return _result(
+            "errors.cli-browser",
+            title,
+            failure,
+            Status.PASS,
+            "did not try to open a browser",
+            [Finding("no-browser", Level.PASS, "no BROWSER / xdg-open call")],
+            fix,
+            (SPEC_NON_INTERACTIVE,),
+            details,
+            2,
+        )
+    output = run.stdout + run.stderr
+    printed = [u for u in run.browser_urls if u in output]
+    shown = ", ".join(run.browser_urls[:3])
+    if run.timed_out or run.waited_for_input:
+        f = Finding(
+            "browser-and-wait", Level.FAIL, f"asked a browser to open {shown} and then waited", fix=fix
+        )
+        status, summary = Status.FAIL, "opened a browser and waited for a login that no agent can complete"
+    elif printed:
+        f = Finding(
+            "browser-url-printed",
+            Level.WARN,
+            f"asked a browser to open {shown}; the URL was also printed, so an agent can hand it to a human",
+            fix=fix,
+        )
+        status, summary = Status.WARN, "opened a browser (the URL was printed too)"
+    else:
+        f = Finding(
+            "browser-url-hidden",
+            Level.FAIL,
+            f"asked a browser to open {shown} without printing the URL",
+            fix=fix,
+        )
+        status, summary = Status.FAIL, "opened a browser without printing the URL"
+    return _result(
+        "errors.cli-browser", title, failure, status, summary, [f], fix, (SPEC_NON_INTERACTIVE,), details, 2
+    )
+
+
+def judge_hints(run: CliRun) -> CheckResult:
+    title, failure = (
+        "Its error text tells an agent what to do next",
+        "Its error text gives an agent no next step",
+    )
+    remediation = (
+        'Print a next step on failure: what to run or set ("rerun this command with `--temporary`", '
+        '"set `EXAMPLE_API_TOKEN`"), a route for a caller without credentials, a docs link, a request '
+        "id. Model: wrangler's non-interactive error."
+    )
+    text = "\n".join(t for t in (run.stderr, run.stdout) if t.strip())
+    if run.waited_for_input and run.prompt:
+        text = text.replace(run.prompt, "")  # the prompt asked a question; it is not advice
+    if run.exit_code == 0 and not run.stderr.strip() and not run.timed_out and not run.waited_for_input:
+        return _result(
+            "errors.cli-hints",
+            title,
+            failure,
+            Status.NOT_APPLICABLE,
+            "the command succeeded without printing an error; no error text to grade",
+            [],
+            remediation,
+            (SPEC_WRANGLER,),
+            {},
+            4,
+        )
+    scored = hints.score_text(text[-4000:])
+    capped = (
+        hints.looks_like_auth_failure(text)
+        and not scored.has("credential_route")
+        and scored.score >= hints.PASS_AT
+    )
+    status = Status.PASS if scored.score >= hints.PASS_AT else (Status.WARN if scored.score else Status.FAIL)
+    if capped and status == Status.PASS:
+        status = Status.WARN
+    level = {Status.PASS: Level.PASS, Status.WARN: Level.WARN, Status.FAIL: Level.FAIL}[status]
+    quoted = re.sub(r"\s+", " ", text).strip() or "(no output)"
+    if len(quoted) > 400:
+        quoted = quoted[:250] + " … " + quoted[-140:]
+    message = f'"{quoted}" — {scored.summary()}'
+    if capped:
+        message += " (capped: an authentication error must name a route to credentials)"
+    fix = " ".join(scored.fixes().values()) or None
+    findings = [Finding(f"hints-{status.value}", level, message, fix=fix if level != Level.PASS else None)]
+    summary = {
+        Status.PASS: f"the error text names a next step ({scored.score}/5)",
+        Status.WARN: f"the error text gives part of a next step ({scored.score}/5)",
+        Status.FAIL: "the error text gives no next step (0/5)",
+    }[status]
+    return _result(
+        "errors.cli-hints",
+        title,
+        failure,
+        status,
+        summary,
+        findings,
+        remediation,
+        (SPEC_WRANGLER,),
+        {"capped": capped, **scored.as_dict(), "text": _excerpt(scored.text, 1000)},
+        4,
+    )
+
+
+def audit(
+    command: list[str], settings: CliSettings | None = None, environ: dict[str, str] | None = None
+) -> ScanReport:
+    """Run the command and build the CLI report."""
+    settings = settings or CliSettings()
+    redactor = Redactor()
+    started = datetime.now(UTC)
+    t0 = time.monotonic()
+    run = run_command(command, settings, environ, redactor)
+    results = [judge_non_interactive(run, settings), judge_browser(run), judge_hints(run)]
+    warnings = []
+    if run.removed_env:
+        warnings.append(
+            f"removed {len(run.removed_env)} credential variable(s) from the command's environment: "
+            + ", ".join(run.removed_env)
+        )
+    journey = [
+        JourneyStep(
+            title=f"Run `{shlex.join(command)}` with no TTY, a clean HOME and no credentials",
+            status="stuck" if run.timed_out or run.waited_for_input else "ok",
+            learned=(f"exit {run.exit_code}" if run.exit_code is not None else "did not finish")
+            + f" after {run.duration_s:.2f}s",
+            elapsed_ms=round(run.duration_s * 1000, 1),
+            check="errors.cli-non-interactive",
+        ),
+        JourneyStep(
+            title="Read its error output for a next step",
+            status={"pass": "ok", "warn": "warn", "fail": "stuck"}.get(results[2].status.value, "skipped"),
+            learned=results[2].summary,
+            check="errors.cli-hints",
+        ),
+    ]
+    for r in results:
+        r.details.update(
+            {"stdout": _excerpt(run.stdout), "stderr": _excerpt(run.stderr)}
+            if r.id == "errors.cli-non-interactive"
+            else {}
+        )
+    report = ScanReport(
+        target=Target(
+            url="cli:" + shlex.join(command), origin="cli:", host="", is_loopback=True, address_class=None
+        ),
+        settings=ScanSettings(deadline=settings.timeout, only=["errors"]),
+        started_at=started.isoformat(timespec="seconds"),
+        finished_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        duration_ms=round((time.monotonic() - t0) * 1000, 1),
+        results=results,
+        score=summarize(results),
+        exchanges=[],
+        journey=journey,
+        plugins=[],
+        run_warnings=warnings,
+        runtime_error=None,
+        secrets=redactor.secrets,
+        command=list(command),
+    )
+    return report

@@ -1,0 +1,228 @@
+"""Probes of the access family: which paths matter to an agent, the Web Bot Auth key directory, and the
+responses a non-browser client got on docs, descriptions and API paths (for bot-challenge detection).
+
+Only two new requests at most: the key directory, a docs page and an API path; everything else is a
+response another probe already fetched (home, target, robots.txt, llms.txt, OpenAPI, the soft-404 probe).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+
+from auditor.fetch import Response
+from auditor.probes.documents import Doc, fetch_doc
+from auditor.probing import ProbeContext, probe
+
+BOT_AUTH_PATH = "/.well-known/http-message-signatures-directory"
+BOT_AUTH_MEDIA_TYPE = "application/http-message-signatures-directory+json"
+
+# Paths an agent needs when discovery found nothing more specific: (path, role).
+DEFAULT_AGENT_PATHS: tuple[tuple[str, str], ...] = (
+    ("/", "home"),
+    ("/docs/", "docs"),
+    ("/llms.txt", "description"),
+    ("/openapi.json", "description"),
+    ("/api/", "api"),
+    ("/.well-known/", "auth"),
+    ("/auth.md", "auth"),
+    ("/oauth/", "auth"),
+)
+MAX_OPENAPI_PATHS = 25
+
+
+@dataclass(frozen=True)
+class AgentPath:
+    path: str  # absolute path on the target's origin (query-free)
+    role: str  # "home" | "docs" | "description" | "api" | "auth" | "target"
+    source: str  # "default" | "openapi" | "target"
+
+
+@dataclass
+class AgentPaths:
+    """Paths whose robots.txt verdict matters to an agent, derived from what discovery found."""
+
+    paths: list[AgentPath] = field(default_factory=list)
+    openapi_used: bool = False
+
+
+@dataclass
+class BotAuthDirectory:
+    doc: Doc
+
+
+@dataclass(frozen=True)
+class Sample:
+    role: str  # what the agent was trying to read: "home", "docs", "openapi", "api", ...
+    response: Response
+
+
+@dataclass
+class ChallengeSamples:
+    samples: list[Sample] = field(default_factory=list)
+
+
+def _response_of(artifact: Any) -> Response | None:
+    """A Response from another family's artifact, whatever its exact shape (a Response, a Doc, or a
+    dataclass holding one under ``doc``/``response``)."""
+    if artifact is None:
+        return None
+    if isinstance(artifact, Response):
+        return artifact
+    for name in ("response", "doc", "description"):
+        inner = getattr(artifact, name, None)
+        if name == "description" and inner is not None:
+            inner = getattr(inner, "doc", None)
+        if isinstance(inner, Response):
+            return inner
+        if isinstance(inner, Doc):
+            return inner.response
+    return None
+
+
+def _openapi_data(artifact: Any) -> tuple[dict[str, Any] | None, str | None]:
+    """(parsed OpenAPI document, its URL) from the discovery family's ``openapi`` artifact, if any."""
+    if artifact is None:
+        return None, None
+    for c in (artifact, getattr(artifact, "description", None), getattr(artifact, "doc", None)):
+        data = getattr(c, "data", None)
+        if isinstance(data, dict) and ("paths" in data or "openapi" in data or "swagger" in data):
+            return data, getattr(c, "url", None)
+    return None, None
+
+
+def _docs_from_markdown_probe(artifact: Any) -> Response | None:
+    """The plain (default Accept) docs response the discovery family's ``markdown`` probe fetched."""
+    for page in getattr(artifact, "pages", None) or []:
+        plain = getattr(page, "plain", None)
+        if getattr(page, "role", None) == "docs" and isinstance(plain, Response):
+            return plain
+    return None
+
+
+def openapi_paths(spec: dict[str, Any], spec_url: str, origin: str) -> list[AgentPath]:
+    """Operation paths of an OpenAPI 3.x / Swagger 2.0 document as absolute paths on ``origin``."""
+    bases: list[str] = []
+    for server in spec.get("servers") or []:
+        if isinstance(server, dict) and isinstance(server.get("url"), str):
+            absolute = urljoin(spec_url, re.sub(r"\{[^}]*\}", "x", server["url"]))
+            parts = urlsplit(absolute)
+            if f"{parts.scheme}://{parts.netloc}".lower() == origin:
+                bases.append(parts.path.rstrip("/"))
+    if isinstance(spec.get("basePath"), str):
+        bases.append(spec["basePath"].rstrip("/"))
+    if not bases:
+        bases = [""]
+    out: list[AgentPath] = []
+    paths = spec.get("paths")
+    for template in list(paths if isinstance(paths, dict) else {})[:MAX_OPENAPI_PATHS]:
+        if not isinstance(template, str) or not template.startswith("/"):
+            continue
+        concrete = re.sub(r"\{[^}]*\}", "x", template)
+        for base in bases:
+            out.append(
+                AgentPath(
+                    base + concrete,
+                    "auth" if "oauth" in concrete or "token" in concrete else "api",
+                    "openapi",
+                )
+            )
+    return out
+
+
+@probe(
+    "agent_paths", description="Paths an agent needs (docs, descriptions, API, auth), from OpenAPI when found"
+)
+async def agent_paths(ctx: ProbeContext) -> AgentPaths:
+    result = AgentPaths()
+    seen: set[str] = set()
+
+    def add(p: AgentPath) -> None:
+        if p.path not in seen:
+            seen.add(p.path)
+            result.paths.append(p)
+
+    target_path = urlsplit(ctx.target.url).path or "/"
+    add(AgentPath(target_path, "target", "target"))
+    spec, spec_url = _openapi_data(await ctx.maybe("openapi"))
+    if spec is not None:
+        result.openapi_used = True
+        if spec_url:
+            add(AgentPath(urlsplit(spec_url).path or "/", "description", "openapi"))
+        for p in openapi_paths(spec, spec_url or ctx.target.origin + "/", ctx.target.origin):
+            add(p)
+    for path, role in DEFAULT_AGENT_PATHS:
+        add(AgentPath(path, role, "default"))
+    return result
+
+
+@probe(
+    "bot_auth_directory",
+    description="GET the Web Bot Auth key directory (draft-meunier-http-message-signatures-directory)",
+)
+async def bot_auth_directory(ctx: ProbeContext) -> BotAuthDirectory:
+    doc = await fetch_doc(
+        ctx, urljoin(ctx.target.origin, BOT_AUTH_PATH), parse="json", accept=BOT_AUTH_MEDIA_TYPE
+    )
+    return BotAuthDirectory(doc=doc)
+
+
+def _docs_url(home: Response | None, origin: str) -> str:
+    """The docs page: the home page's `Link: rel=service-doc` when it names one, else /docs/."""
+    if home is not None and not home.failed and home.headers.get("link"):
+        links = httpx.Response(200, headers={"link": home.headers["link"]}).links
+        doc = links.get("service-doc", {}).get("url")
+        if doc:
+            return urljoin(home.final_url, doc)
+    return urljoin(origin, "/docs/")
+
+
+def _api_url(spec: dict[str, Any] | None, spec_url: str | None, origin: str) -> str:
+    """A parameter-free GET operation of the OpenAPI description, else /api/."""
+    if spec is not None:
+        for template, ops in (spec.get("paths") or {}).items():
+            if isinstance(template, str) and "{" not in template and isinstance(ops, dict) and "get" in ops:
+                resolved = openapi_paths({**spec, "paths": {template: ops}}, spec_url or origin + "/", origin)
+                if resolved:
+                    return urljoin(origin, resolved[0].path)
+    return urljoin(origin, "/api/")
+
+
+@probe(
+    "challenge_samples",
+    description="Responses a non-browser client got on home, docs, descriptions and an "
+    "API path (reused from other probes where possible)",
+)
+async def challenge_samples(ctx: ProbeContext) -> ChallengeSamples:
+    origin = ctx.target.origin
+    home = await ctx.maybe("home")
+    openapi_artifact = await ctx.maybe("openapi")
+    spec, spec_url = _openapi_data(openapi_artifact)
+    robots = await ctx.maybe("robots")
+    # Same URL and headers as the discovery family's llms.txt fetch, so this is a cache hit, not a request.
+    llms = await fetch_doc(ctx, urljoin(origin, "/llms.txt"))
+    docs = _docs_from_markdown_probe(await ctx.maybe("markdown")) or await ctx.fetch.get(
+        _docs_url(home, origin)
+    )
+    api = await ctx.fetch.get(_api_url(spec, spec_url, origin))
+    found = [
+        ("target", await ctx.maybe("target")),
+        ("home", home),
+        ("docs", docs),
+        ("robots.txt", robots.doc.response if robots is not None else None),
+        ("llms.txt", llms.response),
+        ("openapi", _response_of(openapi_artifact)),
+        ("api", api),
+        ("unknown path", await ctx.maybe("not_found")),
+    ]
+    result = ChallengeSamples()
+    seen: set[str] = set()
+    for role, resp in found:
+        if isinstance(resp, Response) and resp.exchange_id not in seen:
+            seen.add(resp.exchange_id)
+            result.samples.append(Sample(role, resp))
+    return result

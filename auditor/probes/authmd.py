@@ -1,0 +1,808 @@
+"""auth.md: the Markdown sign-up recipe at ``/auth.md``, the ``agent_auth`` block, and (ACTIVE) registration.
+
+Three probes:
+
+* ``authmd`` fetches ``/auth.md`` (``/AUTH.md`` as information), parses it with markdown-it-py and
+  records its H1, the recipe steps its headings cover, the scopes and the endpoints it names; then
+  checks that the same-origin endpoints it names exist (one GET each, at most :data:`MAX_ENDPOINT_CHECKS`).
+* ``agent_auth`` reads the ``agent_auth`` block from the authorization-server metadata the
+  ``oauth_discovery`` probe found (or fetches the root RFC 8414 document itself), detects its dialect,
+  and GETs the ``skill`` URL and the endpoints the block names.
+* ``authmd_registration`` (ACTIVE) registers anonymously as the dialect describes, exchanges an
+  identity assertion at the token endpoint when the dialect needs it, makes one authenticated call on
+  the issuing origin, sends one malformed registration, and revokes what it got.
+
+Dialects (standards.md D2; real documents in ``tests/fixtures/realworld/authmd.py``):
+v0 ``register_uri`` / ``claim_uri`` / ``revocation_uri`` (workos/auth.md main), the ``registration_endpoint``
+branch, and v1 ``identity_endpoint`` / ``claim_endpoint`` / ``events_endpoint`` (WorkOS AuthKit, Neon).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from auditor.fetch import Response, origin_of
+from auditor.models import JourneyStep
+from auditor.probes.documents import Doc, DocState, fetch_doc, same_as_miss
+from auditor.probing import ProbeContext, probe
+
+AUTH_MD_PATH = "/auth.md"
+AS_METADATA_PATH = "/.well-known/oauth-authorization-server"
+PRM_PATH = "/.well-known/oauth-protected-resource"
+MAX_ENDPOINT_CHECKS = 6
+JWT_BEARER = "urn:ietf:params:oauth:grant-type:jwt-bearer"
+
+# --- reading the Markdown -------------------------------------------------------------------------------
+
+STEPS = ("discover", "register", "claim", "use", "errors", "revoke")
+# Heading wording varies across real files ("Step 1 — Discover", "Register anonymously", "Claim the project",
+# "Step 5 — Use the credential", "Handle errors", "Delete or revoke"), so each step is a few word stems.
+_STEP_PATTERNS: dict[str, re.Pattern[str]] = {
+    "discover": re.compile(r"\bdiscover"),
+    "register": re.compile(r"\bregist|\bsign[\s-]?up\b|\benrol|\bprovision"),
+    "claim": re.compile(r"\bclaim"),
+    "use": re.compile(
+        r"\buse\b|\busing\b|\bcall(ing)?\b|\bmake (a )?requests?\b|\bauthenticated (call|request)"
+    ),
+    "errors": re.compile(r"\berror|\btroubleshoot|\bfailure"),
+    "revoke": re.compile(r"\brevo(c|k)|\blog ?out\b|\bdelete\b|\bsign[\s-]?out\b"),
+}
+_METHOD_REF = re.compile(r"\b(GET|POST|PUT|PATCH|DELETE)\s+(https?://[^\s`'\"<>]+|/[^\s`'\"]*)")
+_URL = re.compile(r"https?://[^\s`'\"<>)\]]+")
+_TEMPLATE = re.compile(r"[<>{}]|\.\.\.|…|\[\d*\]")
+_SCOPE_LIKE = re.compile(r"^[A-Za-z][\w-]*(?:[.:][\w*-]+)+$")
+_FILE_EXT = re.compile(r"\.(md|txt|json|html?|ts|js|py|png|svg|yaml|yml)$", re.I)
+_SENTENCE = re.compile(r"(?<=[.!?])\s+")
+
+# Field names that belong to one dialect of the agent_auth block.
+DIALECT_KEYS: dict[str, tuple[str, ...]] = {
+    "v1": ("identity_endpoint",),
+    "branch": ("registration_endpoint",),
+    "v0": ("register_uri", "claim_uri", "revocation_uri"),
+}
+
+
+@dataclass
+class Section:
+    title: str
+    level: int
+    steps: tuple[str, ...]
+
+
+@dataclass
+class EndpointRef:
+    """An endpoint the file names: ``POST /agent/auth``, an absolute URL in a code span, a link."""
+
+    raw: str
+    url: str  # resolved against the file's URL
+    method: str | None
+    source: str  # "code" | "fence" | "link" | "text"
+    section: str | None  # the heading it sits under
+    steps: tuple[str, ...]  # the recipe steps of that heading
+    templated: bool  # carries a placeholder (<id>, {id}, ...): not requested
+
+
+@dataclass
+class EndpointProbe:
+    """What a GET of a named endpoint answered.
+
+    404/410 (or the target's soft-404 page) means it does not exist.
+    """
+
+    url: str
+    response: Response
+
+    @property
+    def exists(self) -> bool | None:
+        if self.response.failed:
+            return None
+        return self.response.status not in (404, 410)
+
+
+@dataclass
+class AuthMdFile:
+    doc: Doc
+    upper: Response | None = None  # GET /AUTH.md, information only
+    h1: str | None = None
+    h1_count: int = 0
+    sections: list[Section] = field(default_factory=list)
+    steps: dict[str, str] = field(default_factory=dict)  # step -> first heading covering it
+    scopes: list[str] = field(default_factory=list)
+    endpoints: list[EndpointRef] = field(default_factory=list)
+    endpoint_probes: list[EndpointProbe] = field(default_factory=list)
+    skipped_endpoints: list[str] = field(default_factory=list)  # other origin / over the bound
+    field_names: list[str] = field(default_factory=list)  # code spans that look like metadata members
+    mentions_anonymous: bool = False
+    blocks: list[str] = field(default_factory=list)  # paragraphs and list items as plain text
+
+    @property
+    def found(self) -> bool:
+        return self.doc.found
+
+    @property
+    def missing_steps(self) -> list[str]:
+        return [s for s in STEPS if s not in self.steps]
+
+    @property
+    def dead_endpoints(self) -> list[EndpointProbe]:
+        return [p for p in self.endpoint_probes if p.exists is False]
+
+    def endpoints_in_step(self, step: str) -> list[EndpointRef]:
+        return [e for e in self.endpoints if step in e.steps]
+
+
+def _inline_text(token: Token) -> str:
+    parts = []
+    for c in token.children or []:
+        if c.type in ("text", "code_inline"):
+            parts.append(c.content)
+        elif c.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+    return "".join(parts)
+
+
+def _json_scopes(value: Any, out: list[str]) -> None:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if "scope" in str(key).lower():
+                if isinstance(item, list):
+                    out.extend(s for s in item if isinstance(s, str))
+                elif isinstance(item, str):
+                    out.extend(item.split())
+                elif isinstance(item, dict):  # AuthKit: scopes{pre_claim, post_claim}
+                    for sub in item.values():
+                        if isinstance(sub, list):
+                            out.extend(s for s in sub if isinstance(s, str))
+            else:
+                _json_scopes(item, out)
+    elif isinstance(value, list):
+        for item in value:
+            _json_scopes(item, out)
+
+
+def _clean_url(raw: str) -> str:
+    return raw.rstrip(".,;:)`'\"")
+
+
+def parse_auth_md(text: str, base_url: str) -> AuthMdFile:
+    """Structure of an auth.md file from markdown-it tokens. ``doc`` is filled in by the caller."""
+    result = AuthMdFile(doc=Doc(url=base_url, state=DocState.FOUND, response=None, data=text))
+    md = MarkdownIt("commonmark").enable("table")
+    tokens = md.parse(text)
+    section: Section | None = None
+    heading_level: int | None = None
+    in_scope_section = False
+    seen: set[tuple[str | None, str]] = set()
+    scopes: list[str] = []
+    fields: list[str] = []
+    words: list[str] = []
+
+    def add_ref(raw: str, method: str | None, source: str) -> None:
+        raw = _clean_url(raw)
+        if not raw or raw.startswith("//"):
+            return
+        url = urljoin(base_url, raw)
+        if urlsplit(url).scheme not in ("http", "https"):
+            return
+        key = (method, url)
+        if key in seen:
+            return
+        seen.add(key)
+        result.endpoints.append(
+            EndpointRef(
+                raw=raw,
+                url=url,
+                method=method,
+                source=source,
+                section=section.title if section else None,
+                steps=section.steps if section else (),
+                templated=bool(_TEMPLATE.search(raw)),
+            )
+        )
+
+    def scan_code(content: str, source: str) -> None:
+        taken: list[tuple[int, int]] = []
+        for m in _METHOD_REF.finditer(content):
+            add_ref(m.group(2), m.group(1), source)
+            taken.append(m.span(2))
+        for m in _URL.finditer(content):
+            if not any(a <= m.start() < b for a, b in taken):
+                add_ref(m.group(0), None, source)
+
+    for tok in tokens:
+        if tok.type == "heading_open":
+            heading_level = int(tok.tag[1:])
+            continue
+        if tok.type == "heading_close":
+            heading_level = None
+            continue
+        if tok.type == "inline" and heading_level is not None:
+            title = _inline_text(tok).strip()
+            words.append(title)
+            if heading_level == 1:
+                result.h1_count += 1
+                if result.h1 is None:
+                    result.h1 = title
+                continue
+            low = title.lower()
+            own = {s for s in STEPS if _STEP_PATTERNS[s].search(low)}
+            # A sub-heading ("### anonymous" under "## Step 3 — Register") stays inside its parent's step.
+            parents = [p for p in result.sections if p.level < heading_level]
+            inherited = set(parents[-1].steps) if parents else set()
+            steps = tuple(s for s in STEPS if s in own or s in inherited)
+            section = Section(title=title, level=heading_level, steps=steps)
+            result.sections.append(section)
+            for s in sorted(own, key=STEPS.index):
+                result.steps.setdefault(s, title)
+            in_scope_section = "scope" in low
+            continue
+        if tok.type in ("fence", "code_block"):
+            scan_code(tok.content, "fence")
+            words.append(tok.content)
+            if "json" in (tok.info or "").lower() or tok.content.lstrip().startswith("{"):
+                with contextlib.suppress(ValueError):  # "…" placeholders: not JSON, no scopes to read
+                    _json_scopes(json.loads(tok.content), scopes)
+            continue
+        if tok.type != "inline":
+            continue
+        plain = _inline_text(tok)
+        words.append(plain)
+        if plain.strip():
+            result.blocks.append(plain.strip())
+        mentions_scope = "scope" in plain.lower()
+        for child in tok.children or []:
+            if child.type == "code_inline":
+                code = child.content.strip()
+                scan_code(code, "code")
+                if code.startswith("/") and " " not in code:
+                    add_ref(code, None, "code")
+                if re.fullmatch(r"[a-z]+(_[a-z]+)+", code) or code.startswith("agent_auth."):
+                    fields.append(code.removeprefix("agent_auth."))
+                looks_scope = (
+                    bool(_SCOPE_LIKE.match(code)) and not _FILE_EXT.search(code) and "://" not in code
+                )
+                if (
+                    looks_scope
+                    and (in_scope_section or mentions_scope)
+                    and not code.startswith("agent_auth.")
+                ):
+                    scopes.append(code)
+            elif child.type == "link_open":
+                href = str(child.attrs.get("href") or "")
+                if href.startswith(("http://", "https://", "/")):
+                    add_ref(href, None, "link")
+            elif child.type == "text":
+                for m in _URL.finditer(child.content):
+                    add_ref(m.group(0), None, "text")
+    result.scopes = list(
+        dict.fromkeys(s for s in scopes if re.fullmatch(r"[\w.:/*-]+", s) and re.search(r"[a-z]", s, re.I))
+    )
+    result.field_names = list(dict.fromkeys(fields))
+    result.mentions_anonymous = bool(re.search(r"\banonymous\b", " ".join(words), re.I))
+    return result
+
+
+_SURVIVES = re.compile(
+    r"\b(keep|keeps|kept|survive|transfer|retain|upgraded|carr(y|ies) over|preserved|move to)"
+)
+_STRONG_SURVIVES = re.compile(r"\b(transfer|survive|kept|retain|preserved|keeps working)")
+_WHO = re.compile(r"\b(human|user|owner|person|account holder|anyone|signed[- ]in)\b")
+_STRONG_WHO = re.compile(r"\b(only|anyone|must|can claim|may claim|signed[- ]in)\b")
+_CLAIM_WORD = re.compile(r"\bclaim(s|ed|ing)?\b")
+_EXPIRY = re.compile(r"\b(expir(e|es|ed|y|ation)?\b(?!_)|unclaimed|deadline|lifetime)")
+_AT_EXPIRY = re.compile(r"\b(delet|remov|destroy|purg|lost\b|gone\b|stop(s)? working|no longer|expire)")
+
+
+def statements(blocks: list[str]) -> dict[str, list[str]]:
+    """Sentences that state what survives a claim, who may claim, and what happens at expiry.
+
+    Shared by auth.md and temporary resources (standards.md F4): plain-text heuristics over sentences the
+    Markdown parser has already isolated; the clearest sentences come first.
+    """
+    out: dict[str, list[tuple[int, str]]] = {"survives_claim": [], "who_claims": [], "at_expiry": []}
+    for block in blocks:
+        for raw in _SENTENCE.split(block):
+            sentence = " ".join(raw.split())
+            low = sentence.lower()
+            if sentence.endswith(":"):  # introduces a code block; not a statement
+                continue
+            claim = bool(_CLAIM_WORD.search(low))
+            if claim and _SURVIVES.search(low):
+                out["survives_claim"].append((0 if _STRONG_SURVIVES.search(low) else 1, sentence))
+            if claim and _WHO.search(low):
+                out["who_claims"].append((0 if _STRONG_WHO.search(low) else 1, sentence))
+            consequence = _AT_EXPIRY.search(low)
+            if (
+                _EXPIRY.search(low)
+                and consequence
+                and ("unclaimed" in low or consequence.group(1) != "expire")
+            ):
+                out["at_expiry"].append((0 if "unclaimed" in low or "delet" in low else 1, sentence))
+    return {k: list(dict.fromkeys(s for _, s in sorted(v, key=lambda p: p[0])))[:5] for k, v in out.items()}
+
+
+def _endpoint_order(ref: EndpointRef) -> tuple[int, int]:
+    # Named operations first (POST /agent/identity), then other paths, then plain links.
+    return (0 if ref.method else 1, {"fence": 0, "code": 1, "text": 2, "link": 3}.get(ref.source, 4))
+
+
+async def probe_endpoints(ctx: ProbeContext, urls: list[str]) -> list[EndpointProbe]:
+    """GET each URL (safe, cached); the target's soft-404 page counts as a 404."""
+    miss = await ctx.maybe("not_found")
+    answers = await asyncio.gather(*(ctx.fetch.get(url) for url in urls))
+    return [
+        EndpointProbe(url=url, response=_as_404(resp) if resp.ok and same_as_miss(resp, miss) else resp)
+        for url, resp in zip(urls, answers, strict=True)
+    ]
+
+
+def _as_404(resp: Response) -> Response:
+    """A copy of a soft-404 answer marked as the miss it is, so `exists` reads False."""
+    from dataclasses import replace
+
+    return replace(resp, status=404)
+
+
+@probe("authmd", description="GET /auth.md, parse it as Markdown and check the endpoints it names exist")
+async def authmd(ctx: ProbeContext) -> AuthMdFile:
+    url = urljoin(ctx.target.origin, AUTH_MD_PATH)
+    doc = await fetch_doc(ctx, url)
+    upper = await ctx.fetch.get(urljoin(ctx.target.origin, "/AUTH.md"))
+    if not doc.found:
+        return AuthMdFile(doc=doc, upper=upper)
+    parsed = parse_auth_md(doc.data, url)
+    parsed.doc, parsed.upper = doc, upper
+    origin = origin_of(url)
+    wanted: list[str] = []
+    for ref in sorted(parsed.endpoints, key=_endpoint_order):
+        if ref.templated or ref.url.rstrip("/") == url.rstrip("/") or ref.url in wanted:
+            continue
+        if origin_of(ref.url) != origin:
+            parsed.skipped_endpoints.append(ref.url)
+        elif len(wanted) < MAX_ENDPOINT_CHECKS:
+            wanted.append(ref.url)
+        else:
+            parsed.skipped_endpoints.append(ref.url)
+    parsed.endpoint_probes = await probe_endpoints(ctx, wanted)
+    return parsed
+
+
+# --- the agent_auth block ------------------------------------------------------------------------------
+
+
+@dataclass
+class AgentAuth:
+    """The ``agent_auth`` block and the documents around it."""
+
+    as_doc: Doc | None = None  # the authorization-server metadata document read
+    source: str | None = None  # "oauth_discovery" | "fallback"
+    issuer: str | None = None  # the issuer the metadata was fetched for
+    metadata: dict[str, Any] | None = None
+    block: dict[str, Any] | None = None
+    dialects: list[str] = field(default_factory=list)  # every dialect whose keys appear, v1 first
+    prm: dict[str, Any] | None = None
+    prm_doc: Doc | None = None
+    skill_response: Response | None = None
+    endpoint_probes: list[EndpointProbe] = field(default_factory=list)
+    tried: list[Doc] = field(default_factory=list)  # metadata documents read, with or without a block
+
+    @property
+    def dialect(self) -> str | None:
+        if self.block is None:
+            return None
+        return self.dialects[0] if self.dialects else "unknown"
+
+    @property
+    def registration_endpoint(self) -> str | None:
+        b = self.block or {}
+        for key in ("identity_endpoint", "registration_endpoint", "register_uri"):
+            if isinstance(b.get(key), str):
+                return b[key]
+        return None
+
+    @property
+    def claim_endpoint(self) -> str | None:
+        b = self.block or {}
+        for key in ("claim_endpoint", "claim_uri"):
+            if isinstance(b.get(key), str):
+                return b[key]
+        return None
+
+    @property
+    def identity_types(self) -> list[str]:
+        value = (self.block or {}).get("identity_types_supported")
+        return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+
+    @property
+    def token_endpoint(self) -> str | None:
+        value = (self.metadata or {}).get("token_endpoint")
+        return value if isinstance(value, str) else None
+
+    def block_urls(self) -> dict[str, str]:
+        """Every endpoint URL in the block, by member name."""
+        return {
+            k: v
+            for k, v in (self.block or {}).items()
+            if isinstance(v, str) and v.startswith(("http://", "https://")) and k != "skill"
+        }
+
+
+def detect_dialects(block: dict[str, Any]) -> list[str]:
+    return [name for name, keys in DIALECT_KEYS.items() if any(k in block for k in keys)]
+
+
+def _metadata_candidates(disc: Any) -> list[tuple[str, Doc, dict[str, Any]]]:
+    out = []
+    for server in getattr(disc, "auth_servers", None) or []:
+        meta = getattr(server, "metadata", None)
+        doc = getattr(server, "doc", None)
+        if isinstance(meta, dict) and doc is not None:
+            out.append((getattr(server, "issuer", "") or "", doc, meta))
+    return out
+
+
+@probe(
+    "agent_auth",
+    description="read the agent_auth block of the authorization-server metadata and GET its skill",
+)
+async def agent_auth(ctx: ProbeContext) -> AgentAuth:
+    result = AgentAuth()
+    disc = await ctx.maybe("oauth_discovery")
+    for issuer, doc, meta in _metadata_candidates(disc):
+        result.tried.append(doc)
+        if result.metadata is None or ("agent_auth" in meta and result.block is None):
+            result.as_doc, result.issuer, result.metadata, result.source = (
+                doc,
+                issuer,
+                meta,
+                "oauth_discovery",
+            )
+            if isinstance(meta.get("agent_auth"), dict):
+                result.block = meta["agent_auth"]
+    if result.block is None:
+        # The OAuth discovery probe is missing or found no block: read the root RFC 8414 document
+        # (same URL and headers as that probe, so the fetch cache answers if it already did).
+        url = urljoin(ctx.target.origin, AS_METADATA_PATH)
+        if not any(d.url == url for d in result.tried):
+            doc = await fetch_doc(ctx, url, parse="json")
+            result.tried.append(doc)
+            found = doc.data if doc.found and isinstance(doc.data, dict) else None
+            if found is not None and (result.metadata is None or isinstance(found.get("agent_auth"), dict)):
+                result.as_doc, result.metadata, result.source = doc, found, "fallback"
+                result.issuer = (
+                    found.get("issuer") if isinstance(found.get("issuer"), str) else ctx.target.origin
+                )
+                if isinstance(found.get("agent_auth"), dict):
+                    result.block = found["agent_auth"]
+            elif result.as_doc is None:
+                result.as_doc = doc
+    if disc is not None:
+        for rm in getattr(disc, "resource_metadata", None) or []:
+            data = getattr(rm, "data", None)
+            if isinstance(data, dict):
+                result.prm, result.prm_doc = data, rm.doc
+                break
+    if result.prm is None:
+        doc = await fetch_doc(ctx, urljoin(ctx.target.origin, PRM_PATH), parse="json")
+        result.prm_doc = doc
+        if doc.found and isinstance(doc.data, dict):
+            result.prm = doc.data
+    if result.block is None:
+        return result
+    result.dialects = detect_dialects(result.block)
+    skill = result.block.get("skill")
+    if isinstance(skill, str) and skill.startswith(("http://", "https://")):
+        result.skill_response = await ctx.fetch.get(skill)
+    urls = list(dict.fromkeys(result.block_urls().values()))[:MAX_ENDPOINT_CHECKS]
+    result.endpoint_probes = await probe_endpoints(ctx, urls)
+    return result
+
+
+# --- ACTIVE: anonymous registration ---------------------------------------------------------------------
+
+HUMAN_FLOWS = {
+    "service_auth": "service_auth returns a user_code a human enters at a verification page",
+    "identity_assertion": "identity_assertion needs an ID-JAG from the agent's own identity provider, or a "
+    "verified e-mail whose one-time code a human reads back",
+    "email": "e-mail verification sends a one-time code to a human",
+    "verified_email": "e-mail verification sends a one-time code to a human",
+}
+
+
+@dataclass
+class Registration:
+    """What anonymous registration produced. Secrets are registered with the redactor and never serialised."""
+
+    dialect: str | None = None
+    endpoint: str | None = None
+    attempted: bool = False
+    stuck_at: str | None = (
+        None  # the step that stopped the flow: "metadata" | "register" | "token" | "use" ...
+    )
+    stuck_reason: str | None = None
+    human_flows: list[str] = field(default_factory=list)  # reported, never run
+    register_response: Response | None = None
+    assertion_present: bool = False
+    assertion_expires: str | None = None
+    token_response: Response | None = None
+    credential: str | None = field(default=None, repr=False)  # the usable bearer credential (redacted)
+    credential_kind: str | None = None  # "access_token" | "api_key" | ...
+    credential_expires_at: str | None = None  # absolute, as stated
+    credential_expires_in: int | None = None  # relative, as stated (OAuth expires_in)
+    credential_origin: str | None = None  # the origin that issued it; it is used nowhere else
+    lifetime_s: float | None = None  # from the answer's own clock (created_at, else its Date header)
+    claim_url_present: bool = False
+    claim_token_present: bool = False
+    claim_expires_at: str | None = None
+    claim_endpoint: str | None = None
+    pre_claim_scopes: list[str] = field(default_factory=list)
+    post_claim_scopes: list[str] = field(default_factory=list)
+    use_url: str | None = None
+    use_response: Response | None = None
+    malformed_response: Response | None = None
+    revoke_response: Response | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def usable(self) -> bool | None:
+        if self.use_response is None or self.use_response.failed:
+            return None
+        if self.use_response.status in (401, 403):
+            return False
+        return self.use_response.ok or None
+
+    @property
+    def absolute_expiry(self) -> str | None:
+        return self.credential_expires_at or self.assertion_expires or self.claim_expires_at
+
+
+def _dig(data: Any, *paths: str) -> Any:
+    """The first present value among dotted paths (``claim.url``)."""
+    for path in paths:
+        cur = data
+        for part in path.split("."):
+            cur = cur.get(part) if isinstance(cur, dict) else None
+        if cur is not None:
+            return cur
+    return None
+
+
+def parse_instant(value: Any) -> datetime | None:
+    """An absolute ISO 8601 / RFC 3339 instant, or None (relative values and placeholders are not)."""
+    if not isinstance(value, str) or not re.match(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}", value):
+        return None
+    try:
+        when = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
+
+
+def lifetime_of(expiry: str | None, body: dict[str, Any], resp: Response) -> float | None:
+    """Seconds from the answer's own notion of now (``created_at``, else its Date header) to ``expiry``."""
+    end = parse_instant(expiry)
+    if end is None:
+        return None
+    start = parse_instant(_dig(body, "created_at", "createdAt", "issued_at"))
+    if start is None and resp.headers.get("date"):
+        with contextlib.suppress(TypeError, ValueError):
+            start = parsedate_to_datetime(resp.headers["date"])
+    return round((end - start).total_seconds(), 1) if start is not None else None
+
+
+def read_registration(reg: Registration, body: dict[str, Any]) -> dict[str, Any]:
+    """Fill ``reg`` from a registration answer in any dialect; returns the secrets found, by name."""
+    secrets: dict[str, Any] = {}
+    assertion = _dig(body, "identity_assertion", "identity.assertion", "assertion")
+    if isinstance(assertion, str):
+        reg.assertion_present = True
+        secrets["assertion"] = assertion
+    reg.assertion_expires = _dig(
+        body,
+        "assertion_expires",
+        "identity_assertion_expires",
+        "identity.expires_at",
+        "identity_assertion_expires_at",
+    )
+    credential = _dig(body, "credential", "api_key", "access_token")
+    if isinstance(credential, str):
+        secrets["credential"] = credential
+        reg.credential = credential
+        reg.credential_kind = _dig(body, "credential_type") or "credential"
+        expires = _dig(body, "credential_expires", "credential_expires_at", "expires_at")
+        reg.credential_expires_at = expires if isinstance(expires, str) else None
+        if expires is None and "credential_expires" in body:
+            reg.notes.append("credential_expires is null: the credential does not expire by itself")
+    claim_url = _dig(body, "claim.url", "claim.start_url", "claim_url", "claimUrl")
+    claim_token = _dig(body, "claim.token", "claim_token", "claimToken")
+    reg.claim_url_present = isinstance(claim_url, str)
+    reg.claim_token_present = isinstance(claim_token, str)
+    for name, value in (("claim_url", claim_url), ("claim_token", claim_token)):
+        if isinstance(value, str):
+            secrets[name] = value
+    expires = _dig(body, "claim.expires_at", "claim.expiresAt", "claim_token_expires", "claim_expires_at")
+    reg.claim_expires_at = expires if isinstance(expires, str) else None
+    pre = _dig(body, "scopes.pre_claim", "pre_claim_scopes", "scopes")
+    post = _dig(body, "scopes.post_claim", "post_claim_scopes")
+    reg.pre_claim_scopes = [s for s in pre if isinstance(s, str)] if isinstance(pre, list) else []
+    reg.post_claim_scopes = [s for s in post if isinstance(s, str)] if isinstance(post, list) else []
+    return secrets
+
+
+def _use_candidates(ctx: ProbeContext, disc: Any, file: AuthMdFile | None, origin: str) -> list[str]:
+    """URLs to try one authenticated GET on: protected calls that answered 401, then GETs the recipe names."""
+    out: list[str] = []
+    for call in getattr(disc, "protected", None) or []:
+        resp = getattr(call, "response", None)
+        if resp is not None and resp.status == 401 and getattr(resp, "method", "GET") == "GET":
+            out.append(call.url)
+    if file is not None:
+        for ref in file.endpoints_in_step("use") + file.endpoints:
+            if (
+                ref.method in ("GET", None)
+                and not ref.templated
+                and "/.well-known/" not in ref.url
+                and not _FILE_EXT.search(urlsplit(ref.url).path)
+                and ref.method == "GET"
+            ):
+                out.append(ref.url)
+    return [u for u in dict.fromkeys(out) if origin_of(u) == origin]
+
+
+@probe(
+    "authmd_registration",
+    active=True,
+    description="ACTIVE: register anonymously as agent_auth describes, use the credential once, send one "
+    "malformed registration, revoke what was obtained",
+)
+async def authmd_registration(ctx: ProbeContext) -> Registration:
+    meta: AgentAuth = await ctx.need("agent_auth")
+    file: AuthMdFile | None = await ctx.maybe("authmd")
+    disc = await ctx.maybe("oauth_discovery")
+    reg = Registration(
+        dialect=meta.dialect, endpoint=meta.registration_endpoint, claim_endpoint=meta.claim_endpoint
+    )
+    reg.human_flows = [HUMAN_FLOWS[t] for t in meta.identity_types if t in HUMAN_FLOWS]
+
+    def stuck(step: str, reason: str) -> Registration:
+        reg.stuck_at, reg.stuck_reason = step, reason
+        ctx.step(
+            JourneyStep(
+                title="Register anonymously (auth.md)",
+                status="stuck",
+                learned=reason,
+                check="auth-md.registration",
+            )
+        )
+        return reg
+
+    if meta.block is None:
+        return stuck("metadata", "no agent_auth block in the authorization-server metadata")
+    if reg.endpoint is None:
+        return stuck("metadata", "the agent_auth block names no registration endpoint")
+    if meta.identity_types and "anonymous" not in meta.identity_types:
+        return stuck(
+            "metadata",
+            "anonymous registration is not offered (identity_types_supported: "
+            f"{', '.join(meta.identity_types)})",
+        )
+    allowed = {ctx.target.origin, origin_of(meta.issuer or ctx.target.origin)}
+    if origin_of(reg.endpoint) not in allowed:
+        return stuck(
+            "metadata",
+            f"the registration endpoint {reg.endpoint} is on another origin than the target "
+            "and its authorization server; not registering there",
+        )
+    body: dict[str, Any] = {"type": "anonymous"}
+    if reg.dialect == "v0":
+        body["requested_credential_type"] = "api_key"
+    reg.attempted = True
+    resp = await ctx.fetch.request("POST", reg.endpoint, json=body, headers={"Accept": "application/json"})
+    reg.register_response = resp
+    answer = resp.json if isinstance(resp.json, dict) else None
+    if answer is not None and resp.ok:
+        for value in read_registration(reg, answer).values():
+            ctx.redactor.add_secret(value)
+        claim_url = _dig(answer, "claim.url", "claim.start_url", "claim_url", "claimUrl")
+        if isinstance(claim_url, str):
+            ctx.redactor.add_secret(claim_url.rsplit("/", 1)[-1])
+    # One malformed registration: the error an agent gets when it sends the wrong type.
+    reg.malformed_response = await ctx.fetch.request(
+        "POST", reg.endpoint, json={"type": "bogus"}, headers={"Accept": "application/json"}
+    )
+    if answer is not None and resp.ok:
+        reg.lifetime_s = lifetime_of(reg.absolute_expiry, answer, resp)
+    if resp.failed:
+        return stuck("register", f"the registration endpoint did not answer: {resp.error}")
+    if not resp.ok or answer is None:
+        return stuck(
+            "register", f"the registration endpoint answered {resp.describe()}, not a JSON registration"
+        )
+    issuer_origin = origin_of(reg.endpoint)
+    assertion = _dig(answer, "identity_assertion", "identity.assertion", "assertion")
+    if reg.credential is None and isinstance(assertion, str):
+        token_endpoint = meta.token_endpoint
+        if token_endpoint is None:
+            return stuck(
+                "token", "got an identity assertion but the metadata names no token_endpoint to exchange it"
+            )
+        if origin_of(token_endpoint) != issuer_origin:
+            return stuck(
+                "token",
+                f"the token endpoint {token_endpoint} is on another origin than the identity "
+                "endpoint; the assertion is not sent there",
+            )
+        form = {"grant_type": JWT_BEARER, "assertion": assertion}
+        resource = (meta.prm or {}).get("resource")
+        if isinstance(resource, str):
+            form["resource"] = resource
+        tok = await ctx.fetch.request(
+            "POST", token_endpoint, data=form, headers={"Accept": "application/json"}
+        )
+        reg.token_response = tok
+        data = tok.json if isinstance(tok.json, dict) else {}
+        access = data.get("access_token")
+        if isinstance(access, str):
+            ctx.redactor.add_secret(access)
+            reg.credential, reg.credential_kind = access, "access_token"
+            if isinstance(data.get("expires_in"), int | float):
+                reg.credential_expires_in = int(data["expires_in"])
+        else:
+            reason = (
+                tok.error
+                if tok.failed
+                else f"{tok.describe()}" + (f" error={data.get('error')!r}" if data.get("error") else "")
+            )
+            return stuck(
+                "token", f"the jwt-bearer exchange at {token_endpoint} gave no access_token ({reason})"
+            )
+    if reg.credential is None:
+        return stuck(
+            "register", "the registration answer holds neither a credential nor an identity assertion"
+        )
+    reg.credential_origin = issuer_origin
+    candidates = _use_candidates(ctx, disc, file, issuer_origin)
+    if not candidates:
+        reg.notes.append("no same-origin protected GET endpoint was known to try the credential on")
+    else:
+        reg.use_url = candidates[0]
+        reg.use_response = await ctx.fetch.request(
+            "GET", reg.use_url, headers={"Authorization": f"Bearer {reg.credential}"}
+        )
+    revocation = (meta.metadata or {}).get("revocation_endpoint")
+    if (
+        reg.credential_kind == "access_token"
+        and isinstance(revocation, str)
+        and origin_of(revocation) == issuer_origin
+    ):
+        reg.revoke_response = await ctx.fetch.request(
+            "POST", revocation, data={"token": reg.credential, "token_type_hint": "access_token"}
+        )
+    status = "ok" if reg.usable else "warn"
+    ctx.step(
+        JourneyStep(
+            title="Register anonymously (auth.md)",
+            status=status,
+            learned=f"registered at {reg.endpoint} ({reg.dialect} dialect) and got a {reg.credential_kind}"
+            + (" that works" if reg.usable else ""),
+            exchanges=tuple(
+                x
+                for r in (reg.register_response, reg.token_response, reg.use_response)
+                if r
+                for x in r.exchange_ids
+            ),
+            check="auth-md.registration",
+        )
+    )
+    return reg

@@ -1,0 +1,1113 @@
+"""Discovery probes: the documents an agent reads to find an API from a URL alone. [A]
+
+Every probe here returns a dataclass artifact; the ``discovery.*`` checks judge them, and other families
+read several of them. The artifacts other families rely on (keep these fields stable):
+
+``links`` -> :class:`LinkHeaders`
+    RFC 8288 ``Link`` headers of ``GET /`` and of the target URL. ``links.all()`` yields every parsed
+    :class:`Link` (``href`` resolved to an absolute URL, ``rels`` lower-cased, ``params``);
+    ``links.find("service-desc")`` filters by relation.
+
+``openapi`` -> :class:`OpenAPIResult`
+    ``result.description`` is an :class:`OpenAPIDescription` or None; ``result.tried`` lists every
+    :class:`~auditor.probes.documents.Doc` fetched, in order. An :class:`OpenAPIDescription` holds the
+    parsed ``data``, the ``doc`` it came from, ``source`` ("link-header", "api-catalog", "llms-txt",
+    "common-path") and offers:
+
+    - ``operations()`` -> iterator of :class:`Operation` (``method`` upper-case, ``path``, ``operation``
+      dict, ``security`` = the *effective* requirement list: the operation's own ``security`` when present,
+      else the document's; ``requires_auth`` is True when no requirement is the empty object ``{}``);
+    - ``server_url()`` -> the first server as an absolute URL (OpenAPI 3 ``servers`` with variables
+      substituted by their defaults, Swagger 2 ``schemes``/``host``/``basePath``), resolved against the
+      document URL; None when the document names none;
+    - ``security_schemes()``, ``url_for(path)``, ``operation(method, path)``.
+
+``api_catalog`` -> :class:`ApiCatalog` (the RFC 9727 linkset; ``entries`` of :class:`LinksetEntry`).
+
+``llms_txt`` -> :class:`LlmsTxt` (parsed llms.txt: ``title``, ``summary``, ``sections`` of
+:class:`LlmsLink`, the sampled link checks, and ``/llms-full.txt`` as information).
+
+``mcp_card`` -> :class:`McpDiscovery` (the server card found, its ``shape``, ``endpoint_url`` — the MCP
+endpoint the card names, or ``{origin}/mcp`` when it answers without a card — and the anonymous answers
+of that endpoint).
+
+``markdown``, ``a2a_card``, ``agent_skills``, ``sitemap``, ``api_links`` are read by their checks only.
+
+Soft-404s: every document fetch is compared with the ``not_found`` probe (what the target serves for a
+path that cannot exist), so a single-page app that answers 200 HTML everywhere never passes for a
+document.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gzip
+import hashlib
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import yaml
+from defusedxml import ElementTree as SafeET
+from markdown_it import MarkdownIt
+
+from auditor.fetch import Response, origin_of
+from auditor.probes.documents import Doc, DocState, classify_response, same_as_miss
+from auditor.probing import ProbeContext, probe
+
+# --- content sniffing ---------------------------------------------------------------------------------
+
+_HTML_HEAD = re.compile(r"^\s*(<!doctype\s+html|<html|<head|<body|<meta|<title|<div|<script)", re.I)
+# Strings that only challenge interstitials carry (a docs page that merely mentions CAPTCHAs must not match).
+_CHALLENGE_MARKERS = (
+    "cf-chl",
+    "challenge-platform",
+    "challenges.cloudflare.com",
+    "just a moment...",
+    "checking your browser",
+    "px-captcha",
+    "_incapsula_",
+    "g-recaptcha",
+    "hcaptcha.com",
+    "cf-turnstile",
+    "verify you are human",
+    "attention required! | cloudflare",
+    "ddos protection by",
+    "enable javascript and cookies to continue",
+)
+
+
+def body_is_html(resp: Response) -> bool:
+    """HTML by content, whatever the declared type (a Markdown or JSON body mislabelled text/html is not)."""
+    return bool(_HTML_HEAD.match(resp.text[:1024]))
+
+
+def is_bot_challenge(resp: Response | None) -> bool:
+    """A CAPTCHA / JavaScript challenge interstitial instead of the resource."""
+    if resp is None or resp.failed:
+        return False
+    if resp.headers.get("cf-mitigated", "").lower() == "challenge":
+        return True
+    if resp.status in (403, 429, 503) or resp.ok:
+        head = resp.text[:8192].lower()
+        return body_is_html(resp) and any(marker in head for marker in _CHALLENGE_MARKERS)
+    return False
+
+
+def same_origin(url: str, other: str) -> bool:
+    return origin_of(url) == origin_of(other)
+
+
+# --- documents ------------------------------------------------------------------------------------------
+
+
+async def fetch_json_doc(ctx: ProbeContext, url: str, *, accept: str | None = None) -> Doc:
+    """GET a JSON document. A JSON body served as text/html still counts as found (the check flags the type);
+    HTML, the target's catch-all page and unparseable bodies do not."""
+    resp = await ctx.fetch.get(url, headers={"Accept": accept} if accept else None)
+    miss = await ctx.maybe("not_found")
+    state, problem = classify_response(resp, miss, html_ok=True)
+    doc = Doc(url=url, state=state, response=resp, problem=problem)
+    if state != DocState.FOUND:
+        return doc
+    try:
+        doc.data = json.loads(resp.text)
+    except ValueError as exc:
+        if body_is_html(resp) or resp.looks_like_html:
+            doc.state, doc.problem = (
+                DocState.SOFT_404,
+                f"HTML ({resp.media_type or 'sniffed'}) where JSON was expected",
+            )
+        else:
+            detail = "body truncated at the size limit" if resp.truncated else str(exc)
+            doc.state, doc.problem = DocState.INVALID, f"not JSON: {detail}"
+    return doc
+
+
+async def fetch_text_doc(
+    ctx: ProbeContext, url: str, *, accept: str | None = None, range_head: bool = False
+) -> Doc:
+    """GET a text document (Markdown, XML, robots-like). HTML by content or the catch-all page is a soft-404;
+    a text body merely labelled text/html is kept (the check flags the type)."""
+    headers = {"Accept": accept} if accept else {}
+    if range_head:
+        headers["Range"] = "bytes=0-1023"
+    resp = await ctx.fetch.get(url, headers=headers or None)
+    miss = await ctx.maybe("not_found")
+    state, problem = classify_response(resp, miss, html_ok=True)
+    doc = Doc(url=url, state=state, response=resp, problem=problem)
+    if state == DocState.FOUND:
+        if body_is_html(resp):
+            doc.state, doc.problem = (
+                DocState.SOFT_404,
+                f"HTML ({resp.media_type or 'sniffed'}) where a text document was expected",
+            )
+        else:
+            doc.data = resp.text
+    return doc
+
+
+# --- RFC 8288 Link headers ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Link:
+    href: str  # absolute, resolved against the response URL (RFC 8288 §3.2)
+    rels: tuple[str, ...]  # lower-cased relation types
+    params: dict[str, str] = field(default_factory=dict, hash=False, compare=False)  # lower-cased names
+    source_url: str = ""  # the response that carried it
+
+    @property
+    def media_type(self) -> str:
+        return self.params.get("type", "").split(";")[0].strip().lower()
+
+
+def _split_top(text: str, sep: str) -> list[str]:
+    """Split on ``sep`` outside quoted strings and <...> (commas may appear in both)."""
+    parts: list[str] = []
+    buf: list[str] = []
+    in_quote = in_angle = False
+    escaped = False
+    for ch in text:
+        if escaped:
+            buf.append(ch)
+            escaped = False
+            continue
+        if in_quote and ch == "\\":
+            buf.append(ch)
+            escaped = True
+            continue
+        if ch == '"' and not in_angle:
+            in_quote = not in_quote
+        elif ch == "<" and not in_quote:
+            in_angle = True
+        elif ch == ">" and not in_quote:
+            in_angle = False
+        if ch == sep and not in_quote and not in_angle:
+            parts.append("".join(buf))
+            buf = []
+        else:
+            buf.append(ch)
+    parts.append("".join(buf))
+    return parts
+
+
+def _unquote(value: str) -> str:
+    value = value.strip()
+    if len(value) >= 2 and value[0] == value[-1] == '"':
+        return re.sub(r"\\(.)", r"\1", value[1:-1])
+    return value
+
+
+def parse_link_header(values: list[str] | str, base_url: str) -> tuple[list[Link], list[str]]:
+    """Parse one or more ``Link`` field values (RFC 8288 §3). Returns the links and what could not be parsed.
+
+    Handles several fields, several links per field, quoted parameters containing ``,`` and ``;``,
+    ``rel`` with several space-separated types, and relative targets. The first occurrence of a parameter
+    wins, as §3.3-3.4 require for ``rel``.
+    """
+    if isinstance(values, str):
+        values = [values]
+    links: list[Link] = []
+    junk: list[str] = []
+    for value in values:
+        for item in _split_top(value, ","):
+            item = item.strip()
+            if not item:
+                continue
+            m = re.match(r"^<([^>]*)>(.*)$", item, re.S)
+            if not m:
+                junk.append(item[:120])
+                continue
+            params: dict[str, str] = {}
+            for raw in _split_top(m.group(2), ";"):
+                name, sep, val = raw.partition("=")
+                name = name.strip().lower().rstrip("*")
+                if not name:
+                    continue
+                params.setdefault(name, _unquote(val) if sep else "")
+            rels = tuple(r.lower() for r in params.get("rel", "").split())
+            links.append(
+                Link(
+                    href=urljoin(base_url, m.group(1).strip()), rels=rels, params=params, source_url=base_url
+                )
+            )
+    return links, junk
+
+
+@dataclass
+class LinkSource:
+    url: str
+    response: Response
+    links: list[Link]
+    unparsed: list[str]
+
+    @property
+    def has_header(self) -> bool:
+        return bool(self.response.header_values("link"))
+
+
+@dataclass
+class LinkHeaders:
+    sources: list[LinkSource]
+
+    def all(self) -> Iterator[Link]:
+        for src in self.sources:
+            yield from src.links
+
+    def find(self, rel: str, media_type: str | None = None) -> list[Link]:
+        return [
+            lk for lk in self.all() if rel in lk.rels and (media_type is None or lk.media_type == media_type)
+        ]
+
+
+def link_source(resp: Response) -> LinkSource:
+    base = resp.final_url if resp.redirects else resp.url
+    links, junk = parse_link_header(resp.header_values("link"), base)
+    return LinkSource(url=resp.url, response=resp, links=links, unparsed=junk)
+
+
+@probe("links", description="Parse RFC 8288 Link headers of GET / and of the target URL")
+async def links(ctx: ProbeContext) -> LinkHeaders:
+    home: Response = await ctx.need("home")
+    sources = [link_source(home)]
+    if ctx.target.url.rstrip("/") != ctx.target.origin.rstrip("/"):
+        target: Response = await ctx.need("target")
+        if not target.failed:
+            sources.append(link_source(target))
+    return LinkHeaders(sources)
+
+
+@probe("api_links", description="Parse Link headers of the API base named by the OpenAPI servers")
+async def api_links(ctx: ProbeContext) -> LinkSource | None:
+    """The API base from the OpenAPI description; None when unknown or already covered by ``links``."""
+    found: LinkHeaders = await ctx.need("links")
+    spec: OpenAPIResult | None = await ctx.maybe("openapi")
+    base = spec.description.server_url() if spec and spec.description else None
+    if not base or any(s.url.rstrip("/") == base.rstrip("/") for s in found.sources):
+        return None
+    resp = await ctx.fetch.get(base)
+    return None if resp.failed else link_source(resp)
+
+
+# --- llms.txt ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LlmsLink:
+    title: str
+    url: str  # absolute
+    section: str  # H2 title ("" before the first H2)
+    note: str = ""
+
+
+@dataclass
+class LinkCheck:
+    link: LlmsLink
+    doc: Doc
+
+    @property
+    def alive(self) -> bool:
+        return self.doc.found
+
+
+@dataclass
+class LlmsTxt:
+    doc: Doc
+    title: str | None = None  # the H1
+    h1_first: bool = False
+    summary: str | None = None  # the first blockquote after the H1
+    sections: dict[str, list[LlmsLink]] = field(default_factory=dict)  # H2 title -> links, in order
+    headings_without_links: list[str] = field(default_factory=list)
+    checked: list[LinkCheck] = field(default_factory=list)
+    full: Doc | None = None  # /llms-full.txt, information only
+
+    def links(self, *, include_optional: bool = True) -> list[LlmsLink]:
+        return [
+            lk
+            for name, group in self.sections.items()
+            for lk in group
+            if include_optional or name.strip().lower() != "optional"
+        ]
+
+
+def result_links(result: LlmsTxt, children: list[Any], section: str, base_url: str) -> None:
+    """Collect ``[name](url): notes`` links of one list item into ``section``."""
+    for k, child in enumerate(children):
+        if child.type != "link_open":
+            continue
+        href = str(child.attrs.get("href", ""))
+        end = k + 1
+        while end < len(children) and children[end].type != "link_close":
+            end += 1
+        label = "".join(c.content for c in children[k + 1 : end]).strip()
+        note = "".join(c.content for c in children[end + 1 :]).strip().lstrip(":").strip()
+        if href and not href.startswith(("mailto:", "#")):
+            result.sections.setdefault(section, []).append(
+                LlmsLink(title=label, url=urljoin(base_url, href), section=section, note=note)
+            )
+        break  # the format's link is the first one of the item; later ones belong to its notes
+
+
+def parse_llms_txt(text: str, base_url: str) -> LlmsTxt:
+    """Parse llms.txt (llmstxt.org) with markdown-it-py, keeping only what the format defines."""
+    result = LlmsTxt(doc=Doc(url=base_url, state=DocState.FOUND, response=None))
+    tokens = MarkdownIt("commonmark").parse(text)
+    first = next((t for t in tokens if t.level == 0 and t.nesting >= 0), None)
+    result.h1_first = first is not None and first.type == "heading_open" and first.tag == "h1"
+    section = ""
+    in_list_item = 0
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        if tok.type == "heading_open":
+            heading = tokens[i + 1].content.strip() if i + 1 < len(tokens) else ""
+            if tok.tag == "h1" and result.title is None:
+                result.title = heading
+            elif tok.tag == "h2":
+                section = heading
+                result.sections.setdefault(section, [])
+            i += 3
+            continue
+        if (
+            tok.type == "blockquote_open"
+            and result.title is not None
+            and result.summary is None
+            and not result.sections
+        ):
+            j = i + 1
+            parts = []
+            while j < len(tokens) and tokens[j].type != "blockquote_close":
+                if tokens[j].type == "inline":
+                    parts.append(tokens[j].content)
+                j += 1
+            result.summary = " ".join(parts).strip()
+            i = j + 1
+            continue
+        if tok.type == "list_item_open":
+            in_list_item += 1
+        elif tok.type == "list_item_close":
+            in_list_item -= 1
+        elif tok.type == "inline" and in_list_item and tok.children:
+            result_links(result, tok.children, section, base_url)
+        i += 1
+    result.headings_without_links = [name for name, group in result.sections.items() if not group]
+    return result
+
+
+def sample_links(candidates: list[LlmsLink], base_url: str, limit: int = 5) -> list[LlmsLink]:
+    """Up to ``limit`` distinct links, same-origin ones first, the ``Optional`` section last."""
+    seen: set[str] = set()
+    unique = []
+    for lk in candidates:
+        key = lk.url.split("#")[0]
+        if key not in seen and urlsplit(key).scheme in ("http", "https"):
+            seen.add(key)
+            unique.append(lk)
+    unique.sort(key=lambda lk: (not same_origin(lk.url, base_url), lk.section.strip().lower() == "optional"))
+    return unique[:limit]
+
+
+async def check_link(ctx: ProbeContext, link: LlmsLink) -> LinkCheck:
+    resp = await ctx.fetch.get(link.url.split("#")[0])
+    miss = await ctx.maybe("not_found")
+    # Any page is fine here (docs are often HTML); only the catch-all page or an error is a dead link.
+    state, problem = classify_response(resp, miss, html_ok=True)
+    if state == DocState.FOUND and is_bot_challenge(resp):
+        state, problem = DocState.ERROR_STATUS, "a bot-challenge page"
+    return LinkCheck(link=link, doc=Doc(url=link.url, state=state, response=resp, problem=problem))
+
+
+@probe(
+    "llms_txt", description="GET /llms.txt, parse it (llmstxt.org) and check a sample of its links resolve"
+)
+async def llms_txt(ctx: ProbeContext) -> LlmsTxt:
+    url = urljoin(ctx.target.origin, "/llms.txt")
+    doc = await fetch_text_doc(ctx, url)
+    result = LlmsTxt(doc=doc)
+    if doc.found:
+        parsed = parse_llms_txt(doc.data, doc.response.final_url if doc.response else url)
+        parsed.doc = doc
+        result = parsed
+        sample = sample_links(result.links(), ctx.target.origin)
+        result.checked = list(await asyncio.gather(*(check_link(ctx, link) for link in sample)))
+        # Information only, and often megabytes: the first kilobyte says whether it exists.
+        result.full = await fetch_text_doc(ctx, urljoin(ctx.target.origin, "/llms-full.txt"), range_head=True)
+    return result
+
+
+# --- Markdown content negotiation -----------------------------------------------------------------------
+
+MARKDOWN_ACCEPT = "text/markdown"
+_DOC_EXTENSIONS = (".md", ".txt", ".json", ".yaml", ".yml", ".xml", ".gz", ".zip", ".pdf", ".png", ".svg")
+
+
+@dataclass
+class Negotiation:
+    url: str
+    role: str  # "home" or "docs"
+    markdown: Response  # with Accept: text/markdown
+    plain: Response | None  # the same URL with the default Accept
+    md_variant: Doc | None = None  # /index.md or <page>.md, fetched only when negotiation failed
+
+    @property
+    def negotiated(self) -> bool:
+        return (
+            self.markdown.ok
+            and self.markdown.media_type == "text/markdown"
+            and not body_is_html(self.markdown)
+        )
+
+
+@dataclass
+class MarkdownNegotiation:
+    pages: list[Negotiation]
+    docs_source: str  # where the docs URL came from: "llms-txt", "link-service-doc", "default"
+
+
+def md_variant_url(url: str) -> str:
+    parts = urlsplit(url)
+    path = parts.path or "/"
+    variant = path + "index.md" if path.endswith("/") else path + ".md"
+    return f"{parts.scheme}://{parts.netloc}{variant}"
+
+
+def pick_docs_url(origin: str, llms: LlmsTxt | None, found_links: LinkHeaders | None) -> tuple[str, str]:
+    if llms is not None:
+        for lk in llms.links(include_optional=False):
+            path = urlsplit(lk.url).path
+            if (
+                same_origin(lk.url, origin)
+                and path not in ("", "/")
+                and not path.lower().endswith(_DOC_EXTENSIONS)
+            ):
+                return lk.url.split("#")[0], "llms-txt"
+    if found_links is not None:
+        for doc_link in found_links.find("service-doc"):
+            if same_origin(doc_link.href, origin):
+                return doc_link.href, "link-service-doc"
+    return urljoin(origin, "/docs/"), "default"
+
+
+async def negotiate(ctx: ProbeContext, url: str, role: str, plain: Response | None) -> Negotiation:
+    md = await ctx.fetch.get(url, headers={"Accept": MARKDOWN_ACCEPT})
+    if plain is None:
+        plain = await ctx.fetch.get(url)
+    result = Negotiation(url=url, role=role, markdown=md, plain=plain)
+    if not result.negotiated and not (plain.failed or (plain.status or 0) >= 400):
+        result.md_variant = await fetch_text_doc(ctx, md_variant_url(url))
+    return result
+
+
+@probe("markdown", description="GET / and a docs page with Accept: text/markdown (Markdown for agents)")
+async def markdown(ctx: ProbeContext) -> MarkdownNegotiation:
+    home: Response = await ctx.need("home")
+    llms: LlmsTxt | None = await ctx.maybe("llms_txt")
+    found_links: LinkHeaders | None = await ctx.maybe("links")
+    docs_url, source = pick_docs_url(ctx.target.origin, llms, found_links)
+    pages = [await negotiate(ctx, urljoin(ctx.target.origin, "/"), "home", home)]
+    if docs_url.rstrip("/") != ctx.target.origin.rstrip("/"):
+        pages.append(await negotiate(ctx, docs_url, "docs", None))
+    return MarkdownNegotiation(pages=pages, docs_source=source)
+
+
+# --- RFC 9727 api-catalog ------------------------------------------------------------------------------
+
+LINKSET_TYPE = "application/linkset+json"
+RFC9727_PROFILE = "https://www.rfc-editor.org/info/rfc9727"
+
+
+@dataclass(frozen=True)
+class LinkTarget:
+    href: str  # absolute
+    type: str | None = None
+    title: str | None = None
+
+
+@dataclass
+class LinksetEntry:
+    anchor: str | None
+    relations: dict[str, list[LinkTarget]]
+
+    def get(self, rel: str) -> list[LinkTarget]:
+        return self.relations.get(rel, [])
+
+
+@dataclass
+class ApiCatalog:
+    doc: Doc
+    tried: list[Doc] = field(default_factory=list)
+    entries: list[LinksetEntry] = field(default_factory=list)
+    shape_problems: list[str] = field(default_factory=list)  # RFC 9264 §4.2 violations
+
+    def targets(self, rel: str) -> list[LinkTarget]:
+        return [t for e in self.entries for t in e.get(rel)]
+
+
+def parse_linkset(data: Any, base_url: str) -> tuple[list[LinksetEntry], list[str]]:
+    """RFC 9264 §4.2 JSON linkset: {"linkset": [{"anchor": ..., "<rel>": [{"href": ...}, ...]}, ...]}."""
+    problems: list[str] = []
+    if not isinstance(data, dict) or not isinstance(data.get("linkset"), list):
+        return [], ['the document is not an object with a "linkset" array']
+    entries = []
+    for n, ctx_obj in enumerate(data["linkset"]):
+        if not isinstance(ctx_obj, dict):
+            problems.append(f"linkset[{n}] is not an object")
+            continue
+        anchor = ctx_obj.get("anchor")
+        if not isinstance(anchor, str):
+            problems.append(f"linkset[{n}] has no anchor")
+            anchor = None
+        rels: dict[str, list[LinkTarget]] = {}
+        for rel, targets in ctx_obj.items():
+            if rel == "anchor":
+                continue
+            if not isinstance(targets, list):
+                problems.append(f"linkset[{n}].{rel} is not an array of target objects")
+                continue
+            for t in targets:
+                if not isinstance(t, dict) or not isinstance(t.get("href"), str):
+                    problems.append(f"linkset[{n}].{rel} has a target without href")
+                    continue
+                rels.setdefault(rel.lower(), []).append(
+                    LinkTarget(
+                        href=urljoin(anchor or base_url, t["href"]), type=t.get("type"), title=t.get("title")
+                    )
+                )
+        entries.append(LinksetEntry(anchor=urljoin(base_url, anchor) if anchor else None, relations=rels))
+    return entries, problems
+
+
+@probe("api_catalog", description="GET /.well-known/api-catalog (RFC 9727) as application/linkset+json")
+async def api_catalog(ctx: ProbeContext) -> ApiCatalog:
+    urls = [urljoin(ctx.target.origin, "/.well-known/api-catalog")]
+    found_links: LinkHeaders | None = await ctx.maybe("links")
+    for lk in found_links.find("api-catalog") if found_links else []:
+        if lk.href not in urls:
+            urls.append(lk.href)
+    tried: list[Doc] = []
+    for url in urls:
+        doc = await fetch_json_doc(ctx, url, accept=LINKSET_TYPE)
+        tried.append(doc)
+        if doc.found:
+            entries, problems = parse_linkset(doc.data, doc.response.final_url if doc.response else url)
+            return ApiCatalog(doc=doc, tried=tried, entries=entries, shape_problems=problems)
+    return ApiCatalog(doc=tried[0], tried=tried)
+
+
+# --- OpenAPI --------------------------------------------------------------------------------------------
+
+OPENAPI_PATHS = ("/openapi.json", "/openapi.yaml", "/swagger.json", "/v3/api-docs", "/api/openapi.json")
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+_OPENAPI_HINT = re.compile(r"(openapi|swagger|api-docs)", re.I)
+
+
+@dataclass(frozen=True)
+class Operation:
+    method: str  # upper-case
+    path: str
+    operation: dict[str, Any]
+    security: tuple[dict[str, Any], ...]  # effective requirements; () = none declared anywhere
+
+    @property
+    def requires_auth(self) -> bool:
+        """True when every alternative needs a credential (``{}`` in the list makes auth optional)."""
+        return bool(self.security) and all(bool(req) for req in self.security)
+
+    @property
+    def operation_id(self) -> str | None:
+        value = self.operation.get("operationId")
+        return value if isinstance(value, str) else None
+
+    @property
+    def summary(self) -> str | None:
+        value = self.operation.get("summary") or self.operation.get("description")
+        return value if isinstance(value, str) else None
+
+    def responses(self) -> dict[str, Any]:
+        value = self.operation.get("responses")
+        return value if isinstance(value, dict) else {}
+
+
+@dataclass
+class OpenAPIDescription:
+    doc: Doc
+    data: dict[str, Any]
+    source: str  # "link-header", "api-catalog", "llms-txt", "common-path"
+
+    @property
+    def url(self) -> str:
+        return self.doc.response.final_url if self.doc.response is not None else self.doc.url
+
+    @property
+    def version(self) -> str:
+        return str(self.data.get("openapi") or self.data.get("swagger") or "")
+
+    @property
+    def is_swagger2(self) -> bool:
+        return "swagger" in self.data and "openapi" not in self.data
+
+    def paths(self) -> dict[str, Any]:
+        value = self.data.get("paths")
+        return value if isinstance(value, dict) else {}
+
+    def operations(self) -> Iterator[Operation]:
+        top = self.data.get("security")
+        top_reqs = tuple(r for r in top if isinstance(r, dict)) if isinstance(top, list) else ()
+        for path, item in self.paths().items():
+            if not isinstance(item, dict):
+                continue
+            for method in HTTP_METHODS:
+                op = item.get(method)
+                if not isinstance(op, dict):
+                    continue
+                own = op.get("security")
+                reqs = tuple(r for r in own if isinstance(r, dict)) if isinstance(own, list) else top_reqs
+                yield Operation(method=method.upper(), path=str(path), operation=op, security=reqs)
+
+    def operation(self, method: str, path: str) -> Operation | None:
+        return next((o for o in self.operations() if o.method == method.upper() and o.path == path), None)
+
+    def security_schemes(self) -> dict[str, Any]:
+        if self.is_swagger2:
+            value = self.data.get("securityDefinitions")
+        else:
+            comps = self.data.get("components")
+            value = comps.get("securitySchemes") if isinstance(comps, dict) else None
+        return value if isinstance(value, dict) else {}
+
+    def server_url(self) -> str | None:
+        if self.is_swagger2:
+            host = self.data.get("host")
+            if not isinstance(host, str):
+                return None
+            schemes = self.data.get("schemes") or [urlsplit(self.url).scheme or "https"]
+            base = self.data.get("basePath") or "/"
+            return f"{schemes[0]}://{host}{base}"
+        servers = self.data.get("servers")
+        if not isinstance(servers, list):
+            return None
+        for server in servers:
+            if not isinstance(server, dict) or not isinstance(server.get("url"), str):
+                continue
+            url = server["url"]
+            variables: dict[str, Any] = (
+                server["variables"] if isinstance(server.get("variables"), dict) else {}
+            )
+            for name, var in variables.items():
+                if isinstance(var, dict) and "default" in var:
+                    url = url.replace("{" + name + "}", str(var["default"]))
+            if "{" in url:
+                continue
+            return urljoin(self.url, url)
+        return None
+
+    def url_for(self, path: str) -> str:
+        """The absolute URL of an operation path (on the first server, else the document's origin)."""
+        base = self.server_url() or origin_of(self.url)
+        return base.rstrip("/") + "/" + path.lstrip("/")
+
+
+@dataclass
+class OpenAPIResult:
+    description: OpenAPIDescription | None
+    tried: list[Doc] = field(default_factory=list)
+    sources: dict[str, str] = field(default_factory=dict)  # url -> why it was tried
+
+    def invalid(self) -> list[Doc]:
+        return [d for d in self.tried if d.state == DocState.INVALID]
+
+
+def is_openapi(data: Any) -> bool:
+    if not isinstance(data, dict):
+        return False
+    if str(data.get("openapi", "")).startswith("3."):
+        return isinstance(data.get("paths", {}), dict) or "webhooks" in data
+    return str(data.get("swagger", "")) == "2.0"
+
+
+def openapi_candidates(
+    origin: str, found_links: LinkHeaders | None, catalog: ApiCatalog | None, llms: LlmsTxt | None
+) -> list[tuple[str, str]]:
+    """Where to look for the OpenAPI description, links first, then the common paths."""
+    out: list[tuple[str, str]] = []
+
+    def add(url: str, source: str) -> None:
+        url = url.split("#")[0]
+        if url and all(u != url for u, _ in out):
+            out.append((url, source))
+
+    for lk in found_links.find("service-desc") if found_links else []:
+        add(lk.href, "link-header")
+    for t in catalog.targets("service-desc") if catalog else []:
+        if "mcp" not in (t.type or "").lower():  # some catalogs describe their MCP server with its card
+            add(t.href, "api-catalog")
+    for listed in llms.links() if llms else []:
+        if _OPENAPI_HINT.search(listed.url):
+            add(listed.url, "llms-txt")
+    for path in OPENAPI_PATHS:
+        add(urljoin(origin, path), "common-path")
+    return out
+
+
+async def fetch_openapi(ctx: ProbeContext, url: str) -> Doc:
+    """GET a candidate description; found only when it parses (JSON, else YAML) as OpenAPI or Swagger."""
+    doc = await fetch_text_doc(ctx, url)
+    if not doc.found:
+        return doc
+    text = doc.data
+    try:
+        doc.data = json.loads(text)
+    except ValueError:
+        try:
+            doc.data = yaml.safe_load(text)
+        except yaml.YAMLError as exc:
+            doc.state, doc.data = DocState.INVALID, None
+            doc.problem = "neither JSON nor YAML" + (
+                " (body truncated at the size limit)"
+                if doc.response and doc.response.truncated
+                else f": {str(exc).splitlines()[0]}"
+            )
+            return doc
+    if not is_openapi(doc.data):
+        doc.state = DocState.INVALID
+        doc.problem = 'parses, but has no `openapi: 3.x` or `swagger: "2.0"` member'
+    return doc
+
+
+@probe(
+    "openapi",
+    description="Find the OpenAPI description: Link headers, api-catalog, llms.txt, then common paths",
+)
+async def openapi(ctx: ProbeContext) -> OpenAPIResult:
+    found_links: LinkHeaders | None = await ctx.maybe("links")
+    catalog: ApiCatalog | None = await ctx.maybe("api_catalog")
+    llms: LlmsTxt | None = await ctx.maybe("llms_txt")
+    result = OpenAPIResult(description=None)
+    for url, source in openapi_candidates(ctx.target.origin, found_links, catalog, llms):
+        result.sources[url] = source
+        doc = await fetch_openapi(ctx, url)
+        result.tried.append(doc)
+        if doc.found:
+            result.description = OpenAPIDescription(doc=doc, data=doc.data, source=source)
+            break
+    return result
+
+
+# --- MCP server card ------------------------------------------------------------------------------------
+
+MCP_CARD_PATHS = (
+    "/.well-known/mcp/server-card.json",
+    "/.well-known/mcp/server-cards.json",
+    "/.well-known/mcp.json",
+    "/.well-known/mcp",
+)
+MCP_CARD_TYPE = "application/mcp-server-card+json"
+MCP_DEFAULT_ENDPOINT = "/mcp"
+
+
+def card_shape(card: Any) -> str:
+    if not isinstance(card, dict):
+        return "unknown"
+    sep2127 = any(k in card for k in ("$schema", "remotes")) and "name" in card
+    sep1649 = "serverInfo" in card or "endpoint" in card or isinstance(card.get("transport"), dict)
+    if sep2127 and sep1649:
+        return "hybrid"
+    if sep2127:
+        return "sep-2127"
+    if sep1649:
+        return "sep-1649"
+    return "unknown"
+
+
+def card_endpoints(card: Any, base_url: str) -> list[str]:
+    """The endpoint URLs a card names, either shape; templated URLs (``{tenant}``) are skipped."""
+    if not isinstance(card, dict):
+        return []
+    found: list[str] = []
+    remotes = card.get("remotes")
+    for remote in remotes if isinstance(remotes, list) else []:
+        if isinstance(remote, dict) and isinstance(remote.get("url"), str):
+            found.append(remote["url"])
+    transport = card.get("transport")
+    if isinstance(transport, dict) and isinstance(transport.get("endpoint"), str):
+        found.append(transport["endpoint"])
+    for key in ("endpoint", "url", "serverUrl"):
+        if isinstance(card.get(key), str):
+            found.append(card[key])
+    out = []
+    for url in found:
+        if "{" in url:
+            continue
+        absolute = urljoin(base_url, url)
+        if urlsplit(absolute).scheme in ("http", "https") and absolute not in out:
+            out.append(absolute)
+    return out
+
+
+def endpoint_answers(resp: Response | None) -> bool:
+    """Did an MCP endpoint answer as one? 401 with a challenge, 405, or a JSON-RPC / event-stream answer."""
+    if resp is None or resp.failed:
+        return False
+    if resp.status == 401:
+        return not body_is_html(resp)
+    if resp.status == 405:
+        return True
+    if resp.ok and resp.media_type == "text/event-stream":
+        return True
+    data = resp.json
+    return isinstance(data, dict) and data.get("jsonrpc") == "2.0"
+
+
+INITIALIZE = {
+    "jsonrpc": "2.0",
+    "id": 1,
+    "method": "initialize",
+    "params": {
+        "protocolVersion": "2025-11-25",
+        "capabilities": {},
+        "clientInfo": {"name": "agent-ready", "version": "0"},
+    },
+}
+
+
+def pick_card(data: Any) -> tuple[dict[str, Any] | None, int]:
+    """The card in a card document, and how many it lists: one object, or a list of them (server-cards.json
+    as an array, or under "cards"/"servers")."""
+    if isinstance(data, dict):
+        for key in ("cards", "servers", "serverCards"):
+            if isinstance(data.get(key), list) and not any(k in data for k in ("name", "serverInfo")):
+                return pick_card(data[key])
+        return data, 1
+    if isinstance(data, list):
+        cards = [c for c in data if isinstance(c, dict)]
+        return (cards[0], len(cards)) if cards else (None, 0)
+    return None, 0
+
+
+@dataclass
+class McpDiscovery:
+    card: Doc | None  # the document the card was found in, or None
+    card_data: dict[str, Any] = field(default_factory=dict)  # the (first) card in that document
+    cards_listed: int = 0  # how many cards the document lists
+    tried: list[Doc] = field(default_factory=list)
+    shape: str | None = None  # "sep-2127", "sep-1649", "hybrid", "unknown"
+    endpoint_url: str | None = None  # from the card, or {origin}/mcp when that answers without a card
+    endpoint_source: str | None = None  # "card" or "default-path"
+    endpoint_get: Response | None = None
+    endpoint_post: Response | None = None  # only when GET did not answer as an MCP endpoint
+
+    @property
+    def endpoint_answers(self) -> bool:
+        return endpoint_answers(self.endpoint_get) or endpoint_answers(self.endpoint_post)
+
+    @property
+    def endpoint_response(self) -> Response | None:
+        if endpoint_answers(self.endpoint_get) or self.endpoint_post is None:
+            return self.endpoint_get
+        return self.endpoint_post
+
+
+async def probe_endpoint(ctx: ProbeContext, url: str, result: McpDiscovery) -> None:
+    result.endpoint_get = await ctx.fetch.get(url)
+    if (
+        not endpoint_answers(result.endpoint_get)
+        and not result.endpoint_get.failed
+        and result.endpoint_get.status not in (404, 410)
+        and not same_as_miss(result.endpoint_get, await ctx.maybe("not_found"))
+    ):
+        # Streamable HTTP servers may answer only POST; an initialize without credentials changes nothing.
+        result.endpoint_post = await ctx.fetch.request(
+            "POST", url, json=INITIALIZE, headers={"Accept": "application/json, text/event-stream"}
+        )
+
+
+@probe(
+    "mcp_card", description="Find the MCP server card at the known paths and see whether its endpoint answers"
+)
+async def mcp_card(ctx: ProbeContext) -> McpDiscovery:
+    result = McpDiscovery(card=None)
+    default_endpoint = urljoin(ctx.target.origin, MCP_DEFAULT_ENDPOINT)
+    # SEP-2127 reserves <endpoint>/server-card; the only endpoint known without a card is the default.
+    paths: list[tuple[str, str | None]] = [(urljoin(ctx.target.origin, p), None) for p in MCP_CARD_PATHS]
+    paths.append((default_endpoint + "/server-card", MCP_CARD_TYPE))
+    for url, accept in paths:
+        doc = await fetch_json_doc(ctx, url, accept=accept)
+        result.tried.append(doc)
+        card, count = pick_card(doc.data) if doc.found else (None, 0)
+        if card is not None:
+            result.card, result.card_data, result.cards_listed = doc, card, count
+            break
+    if result.card is not None:
+        result.shape = card_shape(result.card_data)
+        base = result.card.response.final_url if result.card.response else result.card.url
+        endpoints = card_endpoints(result.card_data, base)
+        if endpoints:
+            result.endpoint_url, result.endpoint_source = endpoints[0], "card"
+            await probe_endpoint(ctx, endpoints[0], result)
+            return result
+    await probe_endpoint(ctx, default_endpoint, result)
+    if result.endpoint_answers:
+        result.endpoint_url, result.endpoint_source = default_endpoint, "default-path"
+    return result
+
+
+# --- A2A agent card -----------------------------------------------------------------------------------
+
+A2A_PATHS = ("/.well-known/agent-card.json", "/.well-known/agent.json")
+
+
+@dataclass
+class A2ACard:
+    doc: Doc | None  # the card found
+    tried: list[Doc] = field(default_factory=list)
+
+    @property
+    def legacy_path(self) -> bool:
+        return self.doc is not None and self.doc.url.endswith("/agent.json")
+
+
+@probe("a2a_card", description="GET the A2A agent card (/.well-known/agent-card.json, legacy agent.json)")
+async def a2a_card(ctx: ProbeContext) -> A2ACard:
+    result = A2ACard(doc=None)
+    for path in A2A_PATHS:
+        doc = await fetch_json_doc(ctx, urljoin(ctx.target.origin, path))
+        result.tried.append(doc)
+        if doc.found:
+            result.doc = doc
+            break
+    return result
+
+
+# --- agent skills -------------------------------------------------------------------------------------
+
+SKILLS_PATHS = ("/.well-known/agent-skills/index.json", "/.well-known/skills/index.json")
+SKILLS_SCHEMA = "https://schemas.agentskills.io/discovery/0.2.0/schema.json"
+
+
+@dataclass
+class DigestCheck:
+    skill: str
+    url: str
+    expected: str  # lower-case hex
+    response: Response
+    actual: str | None  # None when the body could not be hashed (failed, truncated, error status)
+
+    @property
+    def matches(self) -> bool:
+        return self.actual is not None and self.actual == self.expected
+
+
+@dataclass
+class AgentSkills:
+    doc: Doc | None
+    tried: list[Doc] = field(default_factory=list)
+    digest_check: DigestCheck | None = None
+
+    @property
+    def legacy_path(self) -> bool:
+        return self.doc is not None and "/.well-known/skills/" in self.doc.url
+
+
+def skill_digest(entry: dict[str, Any]) -> str | None:
+    """The hex sha256 of a skill entry: ``digest: "sha256:<hex>"`` (0.2.0), or a bare ``sha256`` member."""
+    digest = entry.get("digest")
+    if isinstance(digest, str) and digest.lower().startswith("sha256:"):
+        value = digest[7:].strip().lower()
+    elif isinstance(entry.get("sha256"), str):
+        value = entry["sha256"].strip().lower()
+    else:
+        return None
+    return value if re.fullmatch(r"[0-9a-f]{64}", value) else None
+
+
+@probe("agent_skills", description="GET the agent-skills index and verify one skill's sha256 digest")
+async def agent_skills(ctx: ProbeContext) -> AgentSkills:
+    result = AgentSkills(doc=None)
+    for path in SKILLS_PATHS:
+        doc = await fetch_json_doc(ctx, urljoin(ctx.target.origin, path))
+        result.tried.append(doc)
+        if doc.found:
+            result.doc = doc
+            break
+    if result.doc is None or not isinstance(result.doc.data, dict):
+        return result
+    skills = result.doc.data.get("skills")
+    base = result.doc.response.final_url if result.doc.response else result.doc.url
+    entries = [s for s in skills if isinstance(s, dict)] if isinstance(skills, list) else []
+    entries.sort(key=lambda s: not same_origin(urljoin(base, str(s.get("url", ""))), base))
+    for entry in entries:
+        expected = skill_digest(entry)
+        if expected is None or not isinstance(entry.get("url"), str):
+            continue
+        url = urljoin(base, entry["url"])
+        resp = await ctx.fetch.get(url)
+        actual = hashlib.sha256(resp.body).hexdigest() if resp.ok and not resp.truncated else None
+        result.digest_check = DigestCheck(
+            skill=str(entry.get("name", "")), url=url, expected=expected, response=resp, actual=actual
+        )
+        break
+    return result
+
+
+# --- sitemap ------------------------------------------------------------------------------------------
+
+SITEMAP_PATHS = ("/sitemap.xml", "/sitemap_index.xml", "/sitemap-index.xml", "/sitemap.xml.gz")
+
+
+@dataclass
+class Sitemap:
+    doc: Doc | None
+    tried: list[Doc] = field(default_factory=list)
+    source: str | None = None  # "robots" or "common-path"
+    kind: str | None = None  # "urlset" or "sitemapindex"
+    locations: int = 0
+
+
+def parse_sitemap(body: bytes) -> tuple[str, int]:
+    """Root kind and number of <loc> entries; raises ValueError on anything that is not a sitemap."""
+    if body[:2] == b"\x1f\x8b":
+        body = gzip.decompress(body)
+    try:
+        root = SafeET.fromstring(body)
+    except Exception as exc:  # ParseError and defusedxml's refusals (entities, DTDs)
+        raise ValueError(f"not well-formed XML: {exc}") from exc
+    kind = root.tag.rsplit("}", 1)[-1]
+    if kind not in ("urlset", "sitemapindex"):
+        raise ValueError(f"root element is <{kind}>, not <urlset> or <sitemapindex>")
+    count = sum(1 for el in root.iter() if el.tag.rsplit("}", 1)[-1] == "loc")
+    return kind, count
+
+
+@probe("sitemap", description="Find the sitemap (robots.txt Sitemap:, then common paths) and parse it")
+async def sitemap(ctx: ProbeContext) -> Sitemap:
+    robots = await ctx.maybe("robots")
+    candidates = [(u, "robots") for u in (robots.sitemaps if robots is not None else [])]
+    candidates += [
+        (urljoin(ctx.target.origin, p), "common-path")
+        for p in SITEMAP_PATHS
+        if all(u != urljoin(ctx.target.origin, p) for u, _ in candidates)
+    ]
+    result = Sitemap(doc=None)
+    for url, source in candidates[:6]:
+        resp = await ctx.fetch.get(url)
+        miss = await ctx.maybe("not_found")
+        state, problem = classify_response(resp, miss, html_ok=True)
+        doc = Doc(url=url, state=state, response=resp, problem=problem)
+        if state == DocState.FOUND:
+            if body_is_html(resp):
+                doc.state, doc.problem = DocState.SOFT_404, "HTML where a sitemap was expected"
+            else:
+                try:
+                    result.kind, result.locations = parse_sitemap(resp.body)
+                    doc.data = result.kind
+                except (ValueError, OSError, EOFError) as exc:
+                    doc.state, doc.problem = DocState.INVALID, str(exc)
+        result.tried.append(doc)
+        if doc.state in (DocState.FOUND, DocState.INVALID):
+            result.doc, result.source = doc, source
+            break
+    return result

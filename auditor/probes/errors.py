@@ -1,0 +1,400 @@
+"""Error probes: provoke the errors an agent meets and keep the responses for the errors.* checks.
+
+Passive (no side effects) — the ``errors`` probe:
+
+* **no credentials** on a protected endpoint: reused from the ``oauth_discovery`` artifact (its
+  unauthenticated calls) when that probe ran, else a secured GET operation of the OpenAPI description, else
+  the target URL when it answered 401/403;
+* **a malformed bearer token** (``Authorization: Bearer <not-a-token>``) on the same endpoint;
+* **an unknown path** under the API base, with ``Accept: application/json`` as an agent would send;
+* **a wrong method**: ``PUT`` with an empty body and no credentials, on the protected endpoint when it
+  answered 401/403 without credentials (so authentication is enforced and nothing can change), else on the
+  API base root. ``DELETE`` is never sent (a misconfigured service could honour it); ``PUT`` with no body
+  and no credentials is refused by any service that enforces authentication or does not route the method,
+  which is exactly what this probe observes;
+* **``Accept: application/json``** on the protected endpoint, to see whether an API path still answers HTML.
+
+ACTIVE (``--active`` only):
+
+* ``errors_malformed_json``: a truncated JSON body to a documented POST operation (preferring one that needs
+  no credentials, so the parser — not the authentication layer — answers);
+* ``errors_burst``: at most :data:`BURST_MAX_REQUESTS` sequential, uncached GETs within
+  :data:`BURST_MAX_SECONDS`, stopping at the first 429, to see the 429 and its ``Retry-After``.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+from auditor.fetch import Response
+from auditor.probing import ProbeContext, probe
+
+MISSING_API_SEGMENT = "agent-ready-missing-7f3a9c"
+MALFORMED_TOKEN = "agent-ready.invalid-token"  # not a real credential of anyone; safe to show
+MALFORMED_JSON = b'{"agent-ready": "malformed json'  # truncated on purpose
+BURST_MAX_REQUESTS = 30
+BURST_MAX_SECONDS = 5.0
+
+# Sample kinds, in the order a report lists them.
+NO_CREDENTIALS = "no-credentials"
+BAD_TOKEN = "bad-token"
+UNKNOWN_PATH = "unknown-path"
+WRONG_METHOD = "wrong-method"
+ACCEPT_JSON = "accept-json"
+MALFORMED_BODY = "malformed-json"
+RATE_LIMITED = "burst-429"
+
+KIND_TITLES = {
+    NO_CREDENTIALS: "no credentials on a protected endpoint",
+    BAD_TOKEN: "a malformed bearer token",
+    UNKNOWN_PATH: "an unknown path under the API base",
+    WRONG_METHOD: "a method the endpoint does not support",
+    ACCEPT_JSON: "Accept: application/json on a protected API path",
+    MALFORMED_BODY: "a malformed JSON body",
+    RATE_LIMITED: "a burst of requests (429)",
+}
+
+
+@dataclass
+class ErrorSample:
+    """One provoked error: what was sent and what came back."""
+
+    kind: str
+    label: str  # "GET /api/v1/projects without credentials"
+    response: Response
+    sent_credentials: bool = False
+    api_path: bool = True  # under the API base: HTML here is never right
+    expects_error: bool = True  # a 2xx here is a soft error (the request was wrong by construction)
+
+
+@dataclass
+class ErrorProbe:
+    api_base: str | None
+    api_base_source: str | None  # "openapi" | "resource-metadata" | "protected-endpoint" | "target"
+    protected_url: str | None
+    protected_source: str | None
+    samples: list[ErrorSample] = field(default_factory=list)
+    others: list[Response] = field(default_factory=list)  # other API responses (rate-limit headers)
+    notes: list[str] = field(default_factory=list)
+
+    def by_kind(self, kind: str) -> list[ErrorSample]:
+        return [s for s in self.samples if s.kind == kind]
+
+    def first(self, kind: str) -> ErrorSample | None:
+        return next(iter(self.by_kind(kind)), None)
+
+
+@dataclass
+class BurstResult:
+    url: str
+    responses: list[Response]
+    first_429: Response | None
+    elapsed_s: float
+    stopped: str  # "429" | "max-requests" | "time-limit" | "network"
+
+
+@dataclass
+class MalformedJsonResult:
+    url: str | None
+    operation: str | None
+    sample: ErrorSample | None
+    note: str | None = None
+
+
+# --- reading other probes' artifacts defensively (their shapes are owned by other modules) ------------------
+
+
+def openapi_document(art: Any) -> tuple[dict[str, Any] | None, str | None]:
+    """The parsed OpenAPI description and the URL it came from, from whatever the openapi probe returns."""
+    if art is None:
+        return None, None
+    if getattr(art, "description", None) is not None and not isinstance(art.description, str):
+        art = art.description  # DISCOVERY's OpenAPIResult -> OpenAPIDescription(doc, data, source)
+    candidates = [art, getattr(art, "data", None), getattr(art, "spec", None), getattr(art, "document", None)]
+    doc = getattr(art, "doc", None)
+    if doc is not None:
+        candidates.append(getattr(doc, "data", None))
+    url = getattr(art, "url", None) or (getattr(doc, "url", None) if doc is not None else None)
+    for c in candidates:
+        if isinstance(c, dict) and isinstance(c.get("paths"), dict):
+            return c, url if isinstance(url, str) else None
+    return None, None
+
+
+def openapi_base(spec: dict[str, Any], spec_url: str | None, origin: str) -> str | None:
+    servers = spec.get("servers")
+    if isinstance(servers, list) and servers and isinstance(servers[0], dict):
+        url = servers[0].get("url")
+        if isinstance(url, str) and "{" not in url:
+            return urljoin(spec_url or origin + "/", url).rstrip("/")
+    host, base_path = spec.get("host"), spec.get("basePath")  # Swagger 2.0
+    if isinstance(base_path, str):
+        scheme = (spec.get("schemes") or ["https"])[0]
+        return (f"{scheme}://{host}" if isinstance(host, str) else origin) + base_path.rstrip("/")
+    return None
+
+
+def _secured(op: dict[str, Any], spec: dict[str, Any]) -> bool:
+    security = op.get("security", spec.get("security"))
+    return bool(security) and any(bool(req) for req in security if isinstance(req, dict))
+
+
+def openapi_operations(spec: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
+    out = []
+    for path, item in (spec.get("paths") or {}).items():
+        if not isinstance(item, dict) or not isinstance(path, str):
+            continue
+        for method, op in item.items():
+            if method.lower() in ("get", "post", "put", "patch", "delete") and isinstance(op, dict):
+                out.append((method.upper(), path, op))
+    return out
+
+
+def _protected_calls(oauth: Any) -> list[Any]:
+    calls = getattr(oauth, "protected", None) if oauth is not None else None
+    return [c for c in calls or [] if getattr(c, "response", None) is not None and getattr(c, "url", None)]
+
+
+def _resource_identifiers(oauth: Any) -> list[str]:
+    out = []
+    for rm in getattr(oauth, "resource_metadata", None) or []:
+        data = getattr(rm, "data", None)
+        if isinstance(data, dict) and isinstance(data.get("resource"), str):
+            out.append(data["resource"])
+    return out
+
+
+def _parent(url: str) -> str:
+    parts = urlsplit(url)
+    path = parts.path.rstrip("/")
+    parent = path.rsplit("/", 1)[0] if "/" in path else ""
+    return f"{parts.scheme}://{parts.netloc}{parent}"
+
+
+def _same_origin(url: str, origin: str) -> bool:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}".lower() == origin
+
+
+def _looks_like_api_target(resp: Response | None, url: str) -> bool:
+    if resp is None or resp.failed:
+        return False
+    parts = urlsplit(url)
+    return (
+        resp.status in (401, 403)
+        or "json" in resp.media_type
+        or parts.hostname.startswith("api.")  # type: ignore[union-attr]
+        or "/api" in parts.path
+    )
+
+
+def _path_of(url: str) -> str:
+    parts = urlsplit(url)
+    return parts.path or "/"
+
+
+@probe(
+    "errors",
+    description="Provoke errors without side effects: no credentials, a malformed token, an unknown "
+    "API path, a wrong method, Accept: application/json",
+)
+async def errors(ctx: ProbeContext) -> ErrorProbe:
+    origin = ctx.target.origin
+    target_resp = await ctx.maybe("target")
+    oauth = await ctx.maybe("oauth_discovery")
+    spec, spec_url = openapi_document(await ctx.maybe("openapi"))
+    result = ErrorProbe(api_base=None, api_base_source=None, protected_url=None, protected_source=None)
+
+    # 1. The API base: the protected resource's identifier (RFC 9728) is the most specific; the OpenAPI
+    #    servers
+    #    URL often is just the origin.
+    for resource in _resource_identifiers(oauth):
+        if _same_origin(resource, origin) and urlsplit(resource).path.strip("/"):
+            result.api_base, result.api_base_source = resource.rstrip("/"), "resource-metadata"
+            break
+    if result.api_base is None and spec is not None:
+        base = openapi_base(spec, spec_url, origin)
+        if base and _same_origin(base, origin) and urlsplit(base).path.strip("/"):
+            result.api_base, result.api_base_source = base, "openapi"
+
+    # 2. No credentials on a protected endpoint (reuse what the OAuth discovery already fetched).
+    no_creds: Response | None = None
+    method = "GET"
+    for call in _protected_calls(oauth):
+        resp: Response = call.response
+        if _same_origin(call.url, origin) and not resp.failed and resp.status in (401, 403):
+            result.protected_url, result.protected_source = (
+                call.url,
+                f"oauth_discovery:{getattr(call, 'source', '?')}",
+            )
+            no_creds, method = resp, resp.method or "GET"
+            if method == "GET":
+                break
+    if no_creds is None and spec is not None and result.api_base:
+        for op_method, path, op in openapi_operations(spec):
+            if op_method == "GET" and "{" not in path and _secured(op, spec):
+                url = result.api_base + path
+                no_creds = await ctx.fetch.get(url)
+                result.protected_url, result.protected_source = url, "openapi"
+                break
+    if (
+        no_creds is None
+        and target_resp is not None
+        and not target_resp.failed
+        and target_resp.status in (401, 403)
+    ):
+        no_creds, result.protected_url, result.protected_source = target_resp, ctx.target.url, "target"
+    if (
+        result.api_base is None
+        and result.protected_url is not None
+        and "mcp" not in (result.protected_source or "")
+    ):
+        result.api_base, result.api_base_source = _parent(result.protected_url), "protected-endpoint"
+    if result.api_base is None and spec is not None:
+        base = openapi_base(spec, spec_url, origin)
+        if base and _same_origin(base, origin):
+            result.api_base, result.api_base_source = base, "openapi"
+    if result.api_base is None and _looks_like_api_target(target_resp, ctx.target.url):
+        result.api_base, result.api_base_source = ctx.target.url.rstrip("/"), "target"
+
+    protected = result.protected_url
+    path = _path_of(protected) if protected else ""
+    if no_creds is not None and protected is not None:
+        result.samples.append(ErrorSample(NO_CREDENTIALS, f"{method} {path} without credentials", no_creds))
+
+        # 3. A malformed bearer token, same endpoint and method.
+        headers = {"Authorization": f"Bearer {MALFORMED_TOKEN}"}
+        if method == "GET":
+            bad = await ctx.fetch.get(protected, headers=headers)
+        else:  # e.g. an MCP endpoint protected on POST: an empty JSON object, rejected before it is read
+            bad = await ctx.fetch.request(
+                method, protected, headers={**headers, "Content-Type": "application/json"}, content=b"{}"
+            )
+        result.samples.append(
+            ErrorSample(
+                BAD_TOKEN, f"{method} {path} with a malformed bearer token", bad, sent_credentials=True
+            )
+        )
+
+        # 4. Accept: application/json on the protected API path.
+        if method == "GET":
+            accept = await ctx.fetch.get(protected, headers={"Accept": "application/json"})
+            result.samples.append(
+                ErrorSample(ACCEPT_JSON, f"GET {path} with Accept: application/json", accept)
+            )
+
+    # 5. An unknown path under the API base. Without a known API, under the origin: how the service answers an
+    #    agent that asks for JSON is still observable, but HTML there is not judged as "HTML on an API path".
+    on_api = result.api_base is not None
+    unknown = f"{result.api_base or ctx.target.origin}/{MISSING_API_SEGMENT}"
+    miss = await ctx.fetch.get(unknown, headers={"Accept": "application/json"})
+    result.samples.append(
+        ErrorSample(
+            UNKNOWN_PATH, f"GET {_path_of(unknown)} (a path that cannot exist)", miss, api_path=on_api
+        )
+    )
+
+    # 6. A wrong method (see the module docstring for why PUT, and where): the enforced protected endpoint,
+    #    else the API base root, else the unknown path itself (which nothing can serve).
+    if no_creds is not None and no_creds.status in (401, 403):
+        wrong_url = protected
+    elif result.api_base is not None:
+        wrong_url = result.api_base + "/"
+    else:
+        wrong_url = unknown
+    wrong = await ctx.fetch.request("PUT", wrong_url, headers={"Accept": "application/json"}, content=b"")  # type: ignore[arg-type]
+    result.samples.append(
+        ErrorSample(
+            WRONG_METHOD,
+            f"PUT {_path_of(wrong_url)} (empty body, no credentials)",  # type: ignore[arg-type]
+            wrong,
+            api_path=on_api or wrong_url == protected,
+        )
+    )
+    if not on_api:
+        result.notes.append(
+            "no API found (no OpenAPI description, no protected endpoint, the target is not an API); "
+            "errors were provoked under the origin"
+        )
+    return result
+
+
+async def _post_operation(ctx: ProbeContext) -> tuple[str | None, str | None, str | None]:
+    """(url, 'POST /path', note): a documented POST operation taking JSON, unsecured ones first."""
+    spec, spec_url = openapi_document(await ctx.maybe("openapi"))
+    if spec is None:
+        return None, None, "no OpenAPI description, so no documented POST operation"
+    base = openapi_base(spec, spec_url, ctx.target.origin) or ctx.target.origin
+    candidates = []
+    for method, path, op in openapi_operations(spec):
+        if method != "POST" or "{" in path:
+            continue
+        body = op.get("requestBody") if isinstance(op.get("requestBody"), dict) else {}
+        content = body.get("content") if isinstance(body.get("content"), dict) else {}
+        takes_json = any("json" in str(k) for k in content) or not content
+        if takes_json:
+            candidates.append((_secured(op, spec), path))
+    if not candidates:
+        return None, None, "the OpenAPI description documents no POST operation taking JSON"
+    _, path = sorted(candidates)[0]
+    url = base.rstrip("/") + path
+    if not _same_origin(url, ctx.target.origin):
+        return None, None, f"the documented POST operation is on another origin ({url})"
+    return url, f"POST {path}", None
+
+
+@probe(
+    "errors_malformed_json",
+    active=True,
+    description="ACTIVE: POST a truncated JSON body to a documented POST operation",
+)
+async def errors_malformed_json(ctx: ProbeContext) -> MalformedJsonResult:
+    url, operation, note = await _post_operation(ctx)
+    if url is None:
+        return MalformedJsonResult(None, None, None, note)
+    resp = await ctx.fetch.request(
+        "POST",
+        url,
+        content=MALFORMED_JSON,
+        headers={"Content-Type": "application/json", "Accept": "application/json"},
+    )
+    sample = ErrorSample(MALFORMED_BODY, f"{operation} with a truncated JSON body", resp)
+    return MalformedJsonResult(url, operation, sample)
+
+
+@probe(
+    "errors_burst",
+    active=True,
+    description=f"ACTIVE: up to {BURST_MAX_REQUESTS} GETs within {BURST_MAX_SECONDS:g}s, stopping at the "
+    "first 429",
+)
+async def errors_burst(ctx: ProbeContext) -> BurstResult:
+    found: ErrorProbe | None = await ctx.maybe("errors")
+    url = ctx.target.url
+    if found is not None and found.protected_url:
+        url = found.protected_url
+    elif found is not None and found.api_base:
+        url = found.api_base + "/"
+    responses: list[Response] = []
+    started = time.monotonic()
+    stopped = "max-requests"
+    first_429: Response | None = None
+    sep = "&" if "?" in url else "?"
+    for n in range(1, BURST_MAX_REQUESTS + 1):
+        if time.monotonic() - started > BURST_MAX_SECONDS:
+            stopped = "time-limit"
+            break
+        # A distinct query per request: a CDN cache cannot answer for the origin (its rate limiter must see
+        # every request), and the scan log shows each request of the burst as its own resource.
+        resp = await ctx.fetch.request("GET", f"{url}{sep}agent-ready-burst={n}", cache=False)
+        responses.append(resp)
+        if resp.failed:
+            stopped = "network"
+            break
+        if resp.status == 429:
+            first_429, stopped = resp, "429"
+            break
+    return BurstResult(url, responses, first_429, round(time.monotonic() - started, 3), stopped)

@@ -1,0 +1,197 @@
+"""`agent-ready cli`: run small scripts that imitate good and bad tools (tests/data/cli_tools/)."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from auditor.cli import app
+from auditor.cliaudit import CliSettings, audit, build_env, run_command
+from auditor.engine import UsageError
+from auditor.models import Status
+from reports.json_report import to_dict, validate
+
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="the test tools are POSIX shell scripts")
+
+TOOLS = Path(__file__).parent / "data" / "cli_tools"
+FAST = CliSettings(timeout=2.0, quiet_after=0.4, eof_grace=0.5)
+HANG = CliSettings(timeout=1.2, quiet_after=0.4, eof_grace=0.4)  # for tools that never finish
+ENV = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8"}
+
+
+def tool(name: str) -> list[str]:
+    return [str(TOOLS / name)]
+
+
+def statuses(report) -> dict[str, Status]:  # type: ignore[no-untyped-def]
+    return {r.id: r.status for r in report.results}
+
+
+@pytest.mark.parametrize("name", ["prompt.sh", "py_prompt.py"])
+def test_a_command_waiting_for_input_is_reported_as_such(name: str) -> None:
+    t0 = time.monotonic()
+    report = audit(tool(name), FAST, environ=ENV)
+    assert time.monotonic() - t0 < FAST.timeout + 2
+    result = report.result("errors.cli-non-interactive")
+    assert result.status == Status.FAIL
+    assert result.findings[0].code == "waited-for-input"
+    assert result.details["waited_for_input"] is True
+    assert "Enter your API token" in (result.details["prompt"] or "") or "[y/N]" in (
+        result.details["prompt"] or ""
+    )
+    assert result.details["exit_code"] is not None  # it exited once stdin was closed
+
+
+def test_wrangler_style_hint_passes() -> None:
+    report = audit(tool("wrangler_like.sh"), FAST, environ=ENV)
+    assert statuses(report) == {
+        "errors.cli-non-interactive": Status.PASS,
+        "errors.cli-browser": Status.PASS,
+        "errors.cli-hints": Status.PASS,
+    }
+    hints = report.result("errors.cli-hints")
+    assert hints.details["score"] >= 4
+    assert "credential_route" in hints.details["found"] and "--temporary" in hints.findings[0].message
+    assert report.score.overall == 100.0
+
+
+def test_bare_unauthorized_fails_hints() -> None:
+    report = audit(tool("bare_unauthorized.sh"), FAST, environ=ENV)
+    result = report.result("errors.cli-hints")
+    assert result.status == Status.FAIL
+    assert '"Unauthorized"' in result.findings[0].message and result.findings[0].fix
+    assert report.result("errors.cli-non-interactive").status == Status.PASS
+
+
+def test_never_hangs_past_the_timeout() -> None:
+    t0 = time.monotonic()
+    run = run_command(tool("sleeper.sh"), HANG, environ=ENV)
+    elapsed = time.monotonic() - t0
+    assert run.timed_out and run.exit_code is None and not run.waited_for_input
+    assert elapsed < HANG.timeout + 2, elapsed
+
+
+def test_hung_command_fails_and_browser_wait_is_reported() -> None:
+    t0 = time.monotonic()
+    report = audit(tool("browser_wait.sh"), HANG, environ=ENV)
+    assert time.monotonic() - t0 < HANG.timeout + 2
+    assert report.result("errors.cli-non-interactive").findings[0].code == "hung"
+    browser = report.result("errors.cli-browser")
+    assert browser.status == Status.FAIL and browser.findings[0].code == "browser-and-wait"
+    assert browser.details["urls"] == ["https://login.example.com/oauth/authorize?client_id=cli&state=abc"]
+
+
+def test_browser_via_xdg_open_with_printed_url_warns() -> None:
+    report = audit(tool("xdg_open_exit.sh"), FAST, environ=ENV)
+    browser = report.result("errors.cli-browser")
+    assert browser.status == Status.WARN and browser.findings[0].code == "browser-url-printed"
+    assert browser.details["urls"] == ["https://login.example.com/device"]
+
+
+def test_command_cannot_see_real_home_or_credentials(tmp_path: Path) -> None:
+    real_home = tmp_path / "realhome"
+    (real_home / ".aws").mkdir(parents=True)
+    (real_home / ".aws" / "credentials").write_text("[default]\naws_secret_access_key = REALSECRETFROMFILE\n")
+    environ = {
+        **ENV,
+        "HOME": str(real_home),
+        "AWS_SECRET_ACCESS_KEY": "REALSECRETFROMENV1",
+        "GITHUB_TOKEN": "ghp_realtokenvalue",
+        "MY_SERVICE_API_KEY": "k-123456789",
+        "SSH_AUTH_SOCK": "/tmp/ssh",
+    }
+    run = run_command(tool("home_reader.sh"), FAST, environ=environ)
+    out = run.stdout + run.stderr
+    assert "REALSECRET" not in out and "ghp_realtokenvalue" not in out and "k-123456789" not in out
+    assert str(real_home) not in out and "no credentials file" in out
+    assert "HOME=$TMP/home" in out and "CI=true" in out and "TERM=dumb" in out
+    assert "SSH_AUTH_SOCK" not in out
+    assert run.removed_env == ["AWS_SECRET_ACCESS_KEY", "GITHUB_TOKEN", "MY_SERVICE_API_KEY", "SSH_AUTH_SOCK"]
+    assert not Path(run.home).exists(), "the temporary HOME is deleted afterwards"
+    report = audit(tool("home_reader.sh"), FAST, environ=environ)
+    assert report.result("errors.cli-hints").status == Status.NOT_APPLICABLE
+    assert any("AWS_SECRET_ACCESS_KEY" in w for w in report.run_warnings)
+    assert "REALSECRETFROMENV1" not in json.dumps(to_dict(report))
+
+
+def test_build_env_allowlist(tmp_path: Path) -> None:
+    env, removed = build_env(
+        {"PATH": "/bin", "NPM_TOKEN": "x", "DISPLAY": ":0", "LANG": "C"},
+        tmp_path,
+        tmp_path / "bin",
+        tmp_path / "bin" / "b",
+        {"EXTRA": "1"},
+    )
+    assert "NPM_TOKEN" not in env and "DISPLAY" not in env and env["LANG"] == "C" and env["EXTRA"] == "1"
+    assert env["PATH"].startswith(str(tmp_path / "bin")) and removed == ["NPM_TOKEN"]
+
+
+def test_report_is_valid_json_with_cli_target() -> None:
+    report = audit(tool("bare_unauthorized.sh"), FAST, environ=ENV)
+    doc = to_dict(report)
+    validate(doc)
+    assert doc["target"] == {"kind": "cli", "command": [str(TOOLS / "bare_unauthorized.sh")]}
+    assert {c["id"] for c in doc["checks"]} == {
+        "errors.cli-non-interactive",
+        "errors.cli-browser",
+        "errors.cli-hints",
+    }
+    assert all(c["category"] == "errors" for c in doc["checks"])
+
+
+def test_usage_errors() -> None:
+    with pytest.raises(UsageError):
+        run_command([], FAST, environ=ENV)
+    with pytest.raises(UsageError, match="command not found"):
+        run_command(["agent-ready-no-such-command-xyz"], FAST, environ=ENV)
+
+
+def test_cli_command_exit_codes(tmp_path: Path) -> None:
+    runner = CliRunner()
+    out = tmp_path / "r.json"
+    result = runner.invoke(
+        app, ["cli", "--timeout", "2", "-q", "-o", str(out), "--", str(TOOLS / "wrangler_like.sh"), "--flag"]
+    )
+    assert result.exit_code == 0, result.output
+    assert json.loads(out.read_text())["target"]["command"][-1] == "--flag"
+    gated = runner.invoke(
+        app,
+        [
+            "cli",
+            "--timeout",
+            "2",
+            "-q",
+            "--fail-under",
+            "90",
+            "-o",
+            str(out),
+            "--",
+            str(TOOLS / "bare_unauthorized.sh"),
+        ],
+    )
+    assert gated.exit_code == 1
+    html = tmp_path / "r.html"
+    result = runner.invoke(
+        app,
+        [
+            "cli",
+            "--timeout",
+            "2",
+            "-q",
+            "-f",
+            "html",
+            "-o",
+            str(html),
+            "--",
+            str(TOOLS / "bare_unauthorized.sh"),
+        ],
+    )
+    assert result.exit_code == 0 and "errors.cli-hints" in html.read_text()
+    assert runner.invoke(app, ["cli", "-q", "--", "agent-ready-no-such-command-xyz"]).exit_code == 2
+    assert runner.invoke(app, ["cli", "-q", "--env", "NOEQUALS", "--", "true"]).exit_code == 2
