@@ -22,31 +22,63 @@ class Capability:
 
 
 CAPABILITIES: tuple[Capability, ...] = (
-    Capability("find", "Find the API, its description and docs from the URL alone",
-               ("discovery.openapi", "discovery.llms-txt", "discovery.api-catalog", "discovery.link-headers",
-                "discovery.markdown-negotiation", "discovery.mcp-server-card"),
-               ("discovery.openapi", "discovery.llms-txt", "discovery.api-catalog")),
-    Capability("enter", "Get in without being blocked or challenged",
-               ("access.ai-rules", "access.no-challenge", "access.content-signals"),
-               ("access.ai-rules", "access.no-challenge")),
-    Capability("learn-auth", "Learn how to authenticate from a single 401",
-               ("tokens.challenge", "tokens.resource-metadata", "tokens.server-metadata"),
-               ("tokens.challenge", "tokens.resource-metadata", "tokens.server-metadata")),
-    Capability("sign-up", "Sign itself up without a browser or a human",
-               ("signup.client-registration", "signup.account-api", "signup.gate", "auth-md.file",
-                "auth-md.metadata", "auth-md.registration"),
-               ("signup.client-registration", "signup.account-api", "auth-md.registration")),
-    Capability("token", "Obtain a token headlessly and make an authenticated call",
-               ("tokens.headless-grant", "tokens.issue", "tokens.endpoint-errors"),
-               ("tokens.headless-grant", "tokens.issue")),
-    Capability("recover", "Understand failures and know what to do next",
-               ("errors.machine-readable", "errors.hints", "errors.bearer-errors", "errors.honest-status"),
-               ("errors.machine-readable", "errors.hints")),
-    Capability("pace", "Pace itself under rate limits",
-               ("errors.rate-limit",), ("errors.rate-limit",)),
-    Capability("temporary", "Create a temporary resource and hand a human a claim link",
-               ("temporary.discoverable", "temporary.lifecycle", "temporary.claim"),
-               ("temporary.discoverable", "temporary.lifecycle")),
+    Capability(
+        "find",
+        "Find the API, its description and docs from the URL alone",
+        (
+            "discovery.openapi",
+            "discovery.llms-txt",
+            "discovery.api-catalog",
+            "discovery.link-headers",
+            "discovery.markdown-negotiation",
+            "discovery.mcp-server-card",
+        ),
+        ("discovery.openapi", "discovery.llms-txt", "discovery.api-catalog"),
+    ),
+    Capability(
+        "enter",
+        "Get in without being blocked or challenged",
+        ("access.ai-rules", "access.no-challenge", "access.content-signals"),
+        ("access.ai-rules", "access.no-challenge"),
+    ),
+    Capability(
+        "learn-auth",
+        "Learn how to authenticate from a single 401",
+        ("tokens.challenge", "tokens.resource-metadata", "tokens.server-metadata"),
+        ("tokens.challenge", "tokens.resource-metadata", "tokens.server-metadata"),
+    ),
+    Capability(
+        "sign-up",
+        "Sign itself up without a browser or a human",
+        (
+            "signup.client-registration",
+            "signup.account-api",
+            "signup.gate",
+            "auth-md.file",
+            "auth-md.metadata",
+            "auth-md.registration",
+        ),
+        ("signup.client-registration", "signup.account-api", "auth-md.registration"),
+    ),
+    Capability(
+        "token",
+        "Obtain a token headlessly and make an authenticated call",
+        ("tokens.headless-grant", "tokens.issue", "tokens.endpoint-errors"),
+        ("tokens.headless-grant", "tokens.issue"),
+    ),
+    Capability(
+        "recover",
+        "Understand failures and know what to do next",
+        ("errors.machine-readable", "errors.hints", "errors.bearer-errors", "errors.honest-status"),
+        ("errors.machine-readable", "errors.hints"),
+    ),
+    Capability("pace", "Pace itself under rate limits", ("errors.rate-limit",), ("errors.rate-limit",)),
+    Capability(
+        "temporary",
+        "Create a temporary resource and hand a human a claim link",
+        ("temporary.discoverable", "temporary.lifecycle", "temporary.claim"),
+        ("temporary.discoverable", "temporary.lifecycle"),
+    ),
 )
 
 
@@ -65,9 +97,13 @@ def _fold(cap: Capability, results: dict[str, CheckResult]) -> CapabilityVerdict
     deciding = [r for r in judged if r.id in cap.deciding]
     if not judged:
         reasons = [f"{r.id}: {r.summary}" for r in present if r.status in (Status.ERROR, Status.SKIPPED)]
-        return CapabilityVerdict(cap.id, cap.title, "unknown",
-                                 "; ".join(reasons[:3]) or "no check that decides this ran",
-                                 tuple(r.id for r in present))
+        return CapabilityVerdict(
+            cap.id,
+            cap.title,
+            "unknown",
+            "; ".join(reasons[:3]) or "no check that decides this ran",
+            tuple(r.id for r in present),
+        )
     if all(r.status == Status.PASS for r in judged):
         status = "yes"
     elif deciding and all(r.status == Status.FAIL for r in deciding):

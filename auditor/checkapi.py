@@ -91,8 +91,9 @@ class Check:
 
 def check(**meta: Any) -> Callable[[CheckFn], Check]:
     """Declare a check; the keyword arguments are :class:`CheckMeta` fields."""
-    spec = CheckMeta(**{k: tuple(v) if k in ("spec_links", "requires", "active_requires") else v
-                        for k, v in meta.items()})
+    spec = CheckMeta(
+        **{k: tuple(v) if k in ("spec_links", "requires", "active_requires") else v for k, v in meta.items()}
+    )
 
     def wrap(fn: CheckFn) -> Check:
         return Check(meta=spec, fn=fn)
@@ -163,10 +164,15 @@ def broken(code: str, message: str, *evidence: Evidence) -> Finding:
     return finding(Level.ERROR, code, message, *evidence)
 
 
-def _outcome(status: Status, summary: str, findings: Iterable[Finding | None], details: dict[str, Any] | None
-             ) -> Outcome:
-    return Outcome(status=status, summary=summary, findings=tuple(f for f in findings if f is not None),
-                   details=details or {})
+def _outcome(
+    status: Status, summary: str, findings: Iterable[Finding | None], details: dict[str, Any] | None
+) -> Outcome:
+    return Outcome(
+        status=status,
+        summary=summary,
+        findings=tuple(f for f in findings if f is not None),
+        details=details or {},
+    )
 
 
 def passed(summary: str, *findings: Finding | None, details: dict[str, Any] | None = None) -> Outcome:
@@ -193,8 +199,14 @@ def skipped(summary: str, *findings: Finding | None, details: dict[str, Any] | N
     return _outcome(Status.SKIPPED, summary, findings, details)
 
 
-def verdict(findings: Iterable[Finding | None], *, pass_summary: str, warn_summary: str, fail_summary: str,
-            details: dict[str, Any] | None = None) -> Outcome:
+def verdict(
+    findings: Iterable[Finding | None],
+    *,
+    pass_summary: str,
+    warn_summary: str,
+    fail_summary: str,
+    details: dict[str, Any] | None = None,
+) -> Outcome:
     """The usual fold: any fail finding fails, else any warn warns, else pass."""
     kept = [f for f in findings if f is not None]
     levels = {f.level for f in kept}

@@ -70,8 +70,9 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _root(
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
-                                          help="Print the version and exit.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
 ) -> None:
     """Exit codes: 0 ok, 1 score below --fail-under, 2 usage error, 3 target unreachable, 4 internal error."""
 
@@ -83,9 +84,19 @@ def _registry(no_plugins: bool) -> Registry:
     return reg
 
 
-def _settings(cfg: Config, *, only: list[str], skip: list[str], active: bool | None, allow_private: bool | None,
-              timeout: float | None, deadline: float | None, max_body: int | None, max_redirects: int | None,
-              concurrency: int | None) -> ScanSettings:
+def _settings(
+    cfg: Config,
+    *,
+    only: list[str],
+    skip: list[str],
+    active: bool | None,
+    allow_private: bool | None,
+    timeout: float | None,
+    deadline: float | None,
+    max_body: int | None,
+    max_redirects: int | None,
+    concurrency: int | None,
+) -> ScanSettings:
     base = FetchLimits()
     limits = FetchLimits(
         connect_timeout=min(timeout, base.connect_timeout) if timeout else base.connect_timeout,
@@ -132,26 +143,40 @@ def _summary(report: ScanReport) -> str:
     lines.append(f"{report.target.url}: {overall}, grade {score.grade} ({grade_meaning(score.grade)})")
     for cat in score.categories:
         value = "  n/a" if cat.score is None else f"{cat.score:5.0f}"
-        lines.append(f"  {cat.title:<20} {value}   " + ", ".join(
-            f"{n} {k}" for k, n in cat.counts.items() if n and k not in ("total", "scored")))
+        lines.append(
+            f"  {cat.title:<20} {value}   "
+            + ", ".join(f"{n} {k}" for k, n in cat.counts.items() if n and k not in ("total", "scored"))
+        )
     blockers = [r for r in report.results if r.status in (Status.FAIL, Status.ERROR)]
     if blockers:
         lines.append("What blocks an agent:")
         for r in blockers:
             lines.append(f"  [{r.status.value}] {r.id}: {r.summary}")
     cov = score.coverage
-    lines.append(f"coverage: {cov['scored']} scored of {cov['total']} checks; {cov['error']} error, "
-                 f"{cov['skipped']} skipped, {cov['not_applicable']} not applicable (scoring v{score.scoring_version})")
+    lines.append(
+        f"coverage: {cov['scored']} scored of {cov['total']} checks; {cov['error']} error, "
+        f"{cov['skipped']} skipped, {cov['not_applicable']} not applicable (scoring v{score.scoring_version})"
+    )
     if report.runtime_error:
         lines.append(f"runtime error: {report.runtime_error}")
     return "\n".join(lines)
 
 
-def _run(url: str, settings: ScanSettings, reg: Registry, fmt: Format, output: Path | None,
-         fail_under: float | None, quiet: bool) -> int:
+def _run(
+    url: str,
+    settings: ScanSettings,
+    reg: Registry,
+    fmt: Format,
+    output: Path | None,
+    fail_under: float | None,
+    quiet: bool,
+) -> int:
     if not quiet:
-        typer.echo(f"agent-ready {__version__}: scanning {url}"
-                   f"{' (ACTIVE checks on)' if settings.active else ''} ...", err=True)
+        typer.echo(
+            f"agent-ready {__version__}: scanning {url}"
+            f"{' (ACTIVE checks on)' if settings.active else ''} ...",
+            err=True,
+        )
     try:
         report = scan(url, reg, settings)
     except UsageError as exc:
@@ -163,15 +188,21 @@ def _run(url: str, settings: ScanSettings, reg: Registry, fmt: Format, output: P
         typer.echo(f"agent-ready: {report.runtime_error}", err=True)
         return EXIT_UNREACHABLE
     if fail_under is not None and (report.score.overall is None or report.score.overall < fail_under):
-        typer.echo(f"agent-ready: score {report.score.overall} is below --fail-under {fail_under:g}", err=True)
+        typer.echo(
+            f"agent-ready: score {report.score.overall} is below --fail-under {fail_under:g}", err=True
+        )
         return EXIT_GATE
     return EXIT_OK
 
 
-OnlyOpt = Annotated[list[str], typer.Option("--only", help="Run only this check id or category (repeatable).")]
+OnlyOpt = Annotated[
+    list[str], typer.Option("--only", help="Run only this check id or category (repeatable).")
+]
 SkipOpt = Annotated[list[str], typer.Option("--skip", help="Skip this check id or category (repeatable).")]
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Report format.")]
-OutputOpt = Annotated[Path | None, typer.Option("--output", "-o", help="Write the report here instead of stdout.")]
+OutputOpt = Annotated[
+    Path | None, typer.Option("--output", "-o", help="Write the report here instead of stdout.")
+]
 ActiveOpt = Annotated[bool | None, typer.Option("--active/--passive", help=ACTIVE_HELP)]
 
 
@@ -182,23 +213,35 @@ def scan_cmd(
     output: OutputOpt = None,
     only: OnlyOpt = [],  # noqa: B006  (typer reads the default; it is never mutated)
     skip: SkipOpt = [],  # noqa: B006
-    config: Annotated[Path | None, typer.Option("--config", help="agent-ready.toml or pyproject.toml to read.")
-                      ] = None,
-    timeout: Annotated[float | None, typer.Option("--timeout", min=0.1,
-                                                  help="Per-request read timeout in seconds (default 10).")] = None,
-    deadline: Annotated[float | None, typer.Option("--deadline", min=1,
-                                                   help="Whole-scan deadline in seconds (default 120).")] = None,
-    max_body: Annotated[int | None, typer.Option("--max-body", min=1024,
-                                                 help="Largest body read, in bytes (default 2 MiB).")] = None,
+    config: Annotated[
+        Path | None, typer.Option("--config", help="agent-ready.toml or pyproject.toml to read.")
+    ] = None,
+    timeout: Annotated[
+        float | None,
+        typer.Option("--timeout", min=0.1, help="Per-request read timeout in seconds (default 10)."),
+    ] = None,
+    deadline: Annotated[
+        float | None, typer.Option("--deadline", min=1, help="Whole-scan deadline in seconds (default 120).")
+    ] = None,
+    max_body: Annotated[
+        int | None, typer.Option("--max-body", min=1024, help="Largest body read, in bytes (default 2 MiB).")
+    ] = None,
     max_redirects: Annotated[int | None, typer.Option("--max-redirects", min=0, help="Default 5.")] = None,
-    concurrency: Annotated[int | None, typer.Option("--concurrency", min=1,
-                                                    help="Concurrent requests per origin (default 4).")] = None,
-    allow_private: Annotated[bool | None, typer.Option(
-        "--allow-private/--no-allow-private",
-        help="Fetch discovered URLs that resolve to private, loopback, link-local or metadata addresses.")] = None,
+    concurrency: Annotated[
+        int | None, typer.Option("--concurrency", min=1, help="Concurrent requests per origin (default 4).")
+    ] = None,
+    allow_private: Annotated[
+        bool | None,
+        typer.Option(
+            "--allow-private/--no-allow-private",
+            help="Fetch discovered URLs that resolve to private, loopback, link-local or metadata addresses.",
+        ),
+    ] = None,
     active: ActiveOpt = None,
-    fail_under: Annotated[float | None, typer.Option("--fail-under", min=0, max=100,
-                                                     help="Exit 1 when the overall score is below this.")] = None,
+    fail_under: Annotated[
+        float | None,
+        typer.Option("--fail-under", min=0, max=100, help="Exit 1 when the overall score is below this."),
+    ] = None,
     no_plugins: Annotated[bool, typer.Option("--no-plugins", help="Load only the built-in checks.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary on stderr.")] = False,
 ) -> None:
@@ -207,16 +250,27 @@ def scan_cmd(
         cfg = load_config(config)
     except ConfigError as exc:
         raise _fail(str(exc), EXIT_USAGE) from None
-    settings = _settings(cfg, only=only, skip=skip, active=active, allow_private=allow_private, timeout=timeout,
-                         deadline=deadline, max_body=max_body, max_redirects=max_redirects, concurrency=concurrency)
+    settings = _settings(
+        cfg,
+        only=only,
+        skip=skip,
+        active=active,
+        allow_private=allow_private,
+        timeout=timeout,
+        deadline=deadline,
+        max_body=max_body,
+        max_redirects=max_redirects,
+        concurrency=concurrency,
+    )
     gate = fail_under if fail_under is not None else cfg.fail_under
     raise typer.Exit(_run(url, settings, _registry(no_plugins), fmt, output, gate, quiet))
 
 
 @app.command("demo")
 def demo_cmd(
-    output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the report.")
-                      ] = Path("agent-ready-demo.html"),
+    output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the report.")] = Path(
+        "agent-ready-demo.html"
+    ),
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Report format.")] = Format.html,
     variant: Annotated[str, typer.Option("--variant", help="good (does everything right) or bare.")] = "good",
     active: Annotated[bool, typer.Option("--active", help=ACTIVE_HELP)] = False,
@@ -228,8 +282,18 @@ def demo_cmd(
         raise _fail(f"unknown variant {variant!r}; choose from {', '.join(VARIANTS)}", EXIT_USAGE)
     server = serve(variant)
     try:
-        settings = _settings(Config(), only=[], skip=[], active=active, allow_private=None, timeout=None,
-                             deadline=None, max_body=None, max_redirects=None, concurrency=None)
+        settings = _settings(
+            Config(),
+            only=[],
+            skip=[],
+            active=active,
+            allow_private=None,
+            timeout=None,
+            deadline=None,
+            max_body=None,
+            max_redirects=None,
+            concurrency=None,
+        )
         code = _run(server.url + "/", settings, _registry(False), fmt, output, None, quiet=False)
     finally:
         server.stop()
@@ -270,12 +334,27 @@ def list_checks_cmd(
 
     reg = _registry(no_plugins)
     if as_json:
-        typer.echo(json.dumps([{"id": c.id, "category": c.meta.category, "title": c.meta.title,
-                                "weight": c.meta.weight, "active": c.meta.active, "plugin": c.plugin}
-                               for c in reg.ordered()], indent=2))
+        typer.echo(
+            json.dumps(
+                [
+                    {
+                        "id": c.id,
+                        "category": c.meta.category,
+                        "title": c.meta.title,
+                        "weight": c.meta.weight,
+                        "active": c.meta.active,
+                        "plugin": c.plugin,
+                    }
+                    for c in reg.ordered()
+                ],
+                indent=2,
+            )
+        )
         return
     for chk in reg.ordered():
-        flag = " ACTIVE" if chk.meta.active and not chk.meta.passive else (" +active" if chk.meta.active else "")
+        flag = (
+            " ACTIVE" if chk.meta.active and not chk.meta.passive else (" +active" if chk.meta.active else "")
+        )
         typer.echo(f"{chk.id:<34} {chk.meta.category:<10} w={chk.meta.weight:<4g}{flag:<8} {chk.meta.title}")
 
 
@@ -294,7 +373,10 @@ def explain_cmd(check_id: Annotated[str, typer.Argument(help="A check id from li
     typer.echo(f"  failure title: {m.failure_title}")
     typer.echo(f"  category: {m.category}{f' ({cat.question})' if cat else ''}; weight {m.weight:g}")
     if m.active:
-        typer.echo(f"  ACTIVE{' only' if not m.passive else ' part'}: {m.side_effects or 'changes state on the target'}")
+        typer.echo(
+            f"  ACTIVE{' only' if not m.passive else ' part'}: "
+            f"{m.side_effects or 'changes state on the target'}"
+        )
     if m.description:
         typer.echo(f"\n{m.description}")
     typer.echo(f"\nFix: {m.remediation}")
@@ -304,8 +386,9 @@ def explain_cmd(check_id: Annotated[str, typer.Argument(help="A check id from li
 
 @app.command("docs")
 def docs_cmd(
-    output: Annotated[Path, typer.Option("--output", "-o", help="Folder to write checks.md and scoring.md to.")
-                      ] = Path("docs"),
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="Folder to write checks.md and scoring.md to.")
+    ] = Path("docs"),
 ) -> None:
     """Regenerate the check reference and the scoring model from the checks' metadata."""
     from auditor.docsgen import write
@@ -319,15 +402,25 @@ def cli_cmd(
     command: Annotated[list[str], typer.Argument(help="The command to audit and its arguments (after --).")],
     fmt: FormatOpt = Format.json,
     output: OutputOpt = None,
-    timeout: Annotated[float, typer.Option(
-        "--timeout", min=0.5, help="Kill the command after this many seconds (default 30).")] = 30.0,
-    env: Annotated[list[str], typer.Option(
-        "--env", help="NAME=VALUE to give the command (repeatable); nothing else from your environment "
-                      "but PATH and locale passes.")] = [],  # noqa: B006
-    cwd: Annotated[Path | None, typer.Option("--cwd", help="Working directory (default: a fresh empty one).")
-                   ] = None,
-    fail_under: Annotated[float | None, typer.Option(
-        "--fail-under", min=0, max=100, help="Exit 1 when the overall score is below this.")] = None,
+    timeout: Annotated[
+        float,
+        typer.Option("--timeout", min=0.5, help="Kill the command after this many seconds (default 30)."),
+    ] = 30.0,
+    env: Annotated[
+        list[str],
+        typer.Option(
+            "--env",
+            help="NAME=VALUE to give the command (repeatable); nothing else from your environment "
+            "but PATH and locale passes.",
+        ),
+    ] = [],  # noqa: B006
+    cwd: Annotated[
+        Path | None, typer.Option("--cwd", help="Working directory (default: a fresh empty one).")
+    ] = None,
+    fail_under: Annotated[
+        float | None,
+        typer.Option("--fail-under", min=0, max=100, help="Exit 1 when the overall score is below this."),
+    ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary on stderr.")] = False,
 ) -> None:
     """Run COMMAND as a background agent would (no TTY, clean HOME, no credentials, browser stubbed, timeout)
@@ -343,8 +436,9 @@ def cli_cmd(
     if cwd is not None and not cwd.is_dir():
         raise _fail(f"--cwd {cwd} is not a directory", EXIT_USAGE)
     if not quiet:
-        typer.echo(f"agent-ready {__version__}: running {' '.join(command)} (timeout {timeout:g}s) ...",
-                   err=True)
+        typer.echo(
+            f"agent-ready {__version__}: running {' '.join(command)} (timeout {timeout:g}s) ...", err=True
+        )
     try:
         report = audit(list(command), CliSettings(timeout=timeout, cwd=cwd, env=extras))
     except UsageError as exc:
@@ -352,13 +446,17 @@ def cli_cmd(
     _write(report, fmt, output)
     if not quiet:
         score = report.score
-        typer.echo(f"{' '.join(command)}: {'n/a' if score.overall is None else f'{score.overall:.0f}/100'}, "
-                   f"grade {score.grade}", err=True)
+        typer.echo(
+            f"{' '.join(command)}: {'n/a' if score.overall is None else f'{score.overall:.0f}/100'}, "
+            f"grade {score.grade}",
+            err=True,
+        )
         for r in report.results:
             typer.echo(f"  [{r.status.value}] {r.id}: {r.summary}", err=True)
     if fail_under is not None and (report.score.overall is None or report.score.overall < fail_under):
-        typer.echo(f"agent-ready: score {report.score.overall} is below --fail-under {fail_under:g}",
-                   err=True)
+        typer.echo(
+            f"agent-ready: score {report.score.overall} is below --fail-under {fail_under:g}", err=True
+        )
         raise typer.Exit(EXIT_GATE)
     raise typer.Exit(EXIT_OK)
 
@@ -388,6 +486,9 @@ def main() -> None:
     except Exception as exc:
         if os.environ.get("AGENT_READY_DEBUG"):
             raise
-        typer.echo(f"agent-ready: internal error: {type(exc).__name__}: {exc} "
-                   "(set AGENT_READY_DEBUG=1 for the traceback)", err=True)
+        typer.echo(
+            f"agent-ready: internal error: {type(exc).__name__}: {exc} "
+            "(set AGENT_READY_DEBUG=1 for the traceback)",
+            err=True,
+        )
         sys.exit(EXIT_INTERNAL)

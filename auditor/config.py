@@ -43,8 +43,17 @@ class Config:
     disable: dict[str, str] = field(default_factory=dict)
 
 
-_KEYS = {"only", "skip", "timeout", "active", "allow_private", "fail_under", "weights", "category_weights",
-         "disable"}
+_KEYS = {
+    "only",
+    "skip",
+    "timeout",
+    "active",
+    "allow_private",
+    "fail_under",
+    "weights",
+    "category_weights",
+    "disable",
+}
 
 
 def _number_table(raw: Any, key: str, where: str) -> dict[str, float]:

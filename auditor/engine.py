@@ -144,12 +144,14 @@ def _plan(checks: list[Check], settings: ScanSettings) -> tuple[list[Check], dic
     return run, skipped
 
 
-def _result(chk: Check, outcome: Outcome, weight: float, duration_ms: float, reason: str | None = None
-            ) -> CheckResult:
+def _result(
+    chk: Check, outcome: Outcome, weight: float, duration_ms: float, reason: str | None = None
+) -> CheckResult:
     meta = chk.meta
     return CheckResult(
         id=meta.id,
-        title=meta.title if outcome.status in (Status.PASS, Status.NOT_APPLICABLE, Status.SKIPPED)
+        title=meta.title
+        if outcome.status in (Status.PASS, Status.NOT_APPLICABLE, Status.SKIPPED)
         else meta.failure_title,
         category=meta.category,
         status=outcome.status,
@@ -167,8 +169,9 @@ def _result(chk: Check, outcome: Outcome, weight: float, duration_ms: float, rea
     )
 
 
-def evaluate(chk: Check, values: dict[str, Any], *, active: bool, target: Target | None, weight: float
-             ) -> CheckResult:
+def evaluate(
+    chk: Check, values: dict[str, Any], *, active: bool, target: Target | None, weight: float
+) -> CheckResult:
     """Judge one check on probe artifacts; never raises."""
     t0 = time.perf_counter()
     for name in chk.meta.requires + (chk.meta.active_requires if active else ()):
@@ -229,14 +232,22 @@ async def run_scan(url: str, registry: Registry, settings: ScanSettings) -> Scan
 
     target, resolve_error = await _classify_target(target)
     redactor = Redactor()
-    policy = AddressPolicy(target_host=target.host, allow_private=settings.allow_private,
-                           target_class=AddressClass(target.address_class) if target.address_class else None)
+    policy = AddressPolicy(
+        target_host=target.host,
+        allow_private=settings.allow_private,
+        target_class=AddressClass(target.address_class) if target.address_class else None,
+    )
     runtime_error: str | None = None
     values: dict[str, Any] = {}
     async with new_client(settings.limits) as client:
         fetcher = Fetcher(client, policy, redactor, settings.limits, clock_start=t0)
-        state = ScanState(target=target, fetcher=fetcher, active=settings.active,
-                          allow_private=settings.allow_private, clock_start=t0)
+        state = ScanState(
+            target=target,
+            fetcher=fetcher,
+            active=settings.active,
+            allow_private=settings.allow_private,
+            clock_start=t0,
+        )
         runner = ProbeRunner(state)
         loop = asyncio.get_running_loop()
         deadline_at = loop.time() + settings.deadline

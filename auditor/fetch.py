@@ -200,7 +200,9 @@ class Fetcher:
         key = (method, url + ("" if follow_redirects else "#no-follow"), tuple(sorted(hdrs.items())))
         task = self._cache.get(key)
         if task is None:
-            task = asyncio.ensure_future(self._fetch(method, url, probe, hdrs, None, None, None, follow_redirects))
+            task = asyncio.ensure_future(
+                self._fetch(method, url, probe, hdrs, None, None, None, follow_redirects)
+            )
             self._cache[key] = task
         else:
             self._count_hit(task)
@@ -237,11 +239,29 @@ class Fetcher:
             nxt = normalize_url(urljoin(current, location))
             hops.append((resp.status or 0, nxt))
             if nxt in seen:
-                return self._failure(method, url, nxt, probe, ErrorKind.REDIRECT_LOOP,
-                                     f"redirect loop back to {self.redactor.url(nxt)}", started, ids, hops)
+                return self._failure(
+                    method,
+                    url,
+                    nxt,
+                    probe,
+                    ErrorKind.REDIRECT_LOOP,
+                    f"redirect loop back to {self.redactor.url(nxt)}",
+                    started,
+                    ids,
+                    hops,
+                )
             if len(hops) > self.limits.max_redirects:
-                return self._failure(method, url, nxt, probe, ErrorKind.TOO_MANY_REDIRECTS,
-                                     f"more than {self.limits.max_redirects} redirects", started, ids, hops)
+                return self._failure(
+                    method,
+                    url,
+                    nxt,
+                    probe,
+                    ErrorKind.TOO_MANY_REDIRECTS,
+                    f"more than {self.limits.max_redirects} redirects",
+                    started,
+                    ids,
+                    hops,
+                )
             seen.add(nxt)
             if resp.status == 303 or (resp.status in (301, 302) and method == "POST"):
                 method, content, json, data = "GET", None, None, None
@@ -265,13 +285,23 @@ class Fetcher:
         hops: list[tuple[int, str]],
     ) -> Response:
         return Response(
-            method=method, url=url, final_url=final, status=None, headers=httpx.Headers(), body=b"",
-            exchange_id=ids[-1] if ids else "", exchange_ids=tuple(ids),
-            elapsed_ms=(time.monotonic() - started) * 1000, error=message, error_kind=kind,
+            method=method,
+            url=url,
+            final_url=final,
+            status=None,
+            headers=httpx.Headers(),
+            body=b"",
+            exchange_id=ids[-1] if ids else "",
+            exchange_ids=tuple(ids),
+            elapsed_ms=(time.monotonic() - started) * 1000,
+            error=message,
+            error_kind=kind,
             redirects=tuple(hops),
         )
 
-    def _body_excerpt(self, content: bytes | str | None, json: Any, data: Mapping[str, str] | None) -> str | None:
+    def _body_excerpt(
+        self, content: bytes | str | None, json: Any, data: Mapping[str, str] | None
+    ) -> str | None:
         if json is not None:
             raw = jsonlib.dumps(json)
         elif data is not None:
@@ -345,15 +375,26 @@ class Fetcher:
             exchange.content_type = resp_headers.get("content-type")
             exchange.size = len(body)
             exchange.truncated = truncated
-            exchange.body_excerpt = self.redactor.text(body[:EXCERPT_CHARS * 2].decode("utf-8", "replace")[
-                :EXCERPT_CHARS
-            ]) if body else None
+            exchange.body_excerpt = (
+                self.redactor.text(body[: EXCERPT_CHARS * 2].decode("utf-8", "replace")[:EXCERPT_CHARS])
+                if body
+                else None
+            )
             if status in (301, 302, 303, 307, 308):
                 exchange.redirected_to = self.redactor.url(resp_headers.get("location", ""))
         return Response(
-            method=method, url=url, final_url=url, status=status, headers=resp_headers, body=body,
-            exchange_id=exchange.id, exchange_ids=(exchange.id,), elapsed_ms=exchange.elapsed_ms,
-            truncated=truncated, error=exchange.error, error_kind=kind,
+            method=method,
+            url=url,
+            final_url=url,
+            status=status,
+            headers=resp_headers,
+            body=body,
+            exchange_id=exchange.id,
+            exchange_ids=(exchange.id,),
+            elapsed_ms=exchange.elapsed_ms,
+            truncated=truncated,
+            error=exchange.error,
+            error_kind=kind,
         )
 
     async def _send(
@@ -365,7 +406,9 @@ class Fetcher:
         json: Any,
         data: Mapping[str, str] | None,
     ) -> tuple[int, httpx.Headers, bytes, bool]:
-        request = self.client.build_request(method, url, headers=headers, content=content, json=json, data=data)
+        request = self.client.build_request(
+            method, url, headers=headers, content=content, json=json, data=data
+        )
         response = await self.client.send(request, stream=True, follow_redirects=False)
         chunks: list[bytes] = []
         size = 0
@@ -392,10 +435,12 @@ class ProbeFetcher:
     fetcher: Fetcher
     probe: str
 
-    async def get(self, url: str, *, headers: Mapping[str, str] | None = None,
-                  follow_redirects: bool = True) -> Response:
-        return await self.fetcher.request("GET", url, probe=self.probe, headers=headers,
-                                          follow_redirects=follow_redirects)
+    async def get(
+        self, url: str, *, headers: Mapping[str, str] | None = None, follow_redirects: bool = True
+    ) -> Response:
+        return await self.fetcher.request(
+            "GET", url, probe=self.probe, headers=headers, follow_redirects=follow_redirects
+        )
 
     async def request(self, method: str, url: str, **kwargs: Any) -> Response:
         return await self.fetcher.request(method, url, probe=self.probe, **kwargs)

@@ -81,7 +81,7 @@ class CheckResult:
 
 @dataclass
 class Exchange:
-    """One HTTP request/response as recorded (credentials redacted). ``response`` fields are None on failure."""
+    """One HTTP request/response as recorded, credentials redacted; response fields are None on failure."""
 
     id: str
     probe: str

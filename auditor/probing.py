@@ -42,7 +42,9 @@ def probe(name: str, *, active: bool = False, description: str = "") -> Callable
         existing = PROBES.get(name)
         if existing is not None and existing.fn is not fn and existing.fn.__qualname__ != fn.__qualname__:
             raise ValueError(f"probe {name!r} is already registered by {existing.fn.__module__}")
-        PROBES[name] = ProbeSpec(name=name, fn=fn, active=active, description=description or (fn.__doc__ or ""))
+        PROBES[name] = ProbeSpec(
+            name=name, fn=fn, active=active, description=description or (fn.__doc__ or "")
+        )
         return fn
 
     return wrap

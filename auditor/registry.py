@@ -53,7 +53,9 @@ def _as_checks(obj: Any) -> list[Check]:
     raise TypeError(f"expected a Check, a list of checks or a module with CHECKS, got {type(obj).__name__}")
 
 
-def _add(reg: Registry, checks: list[Check], plugin_name: str, dist: str, version: str, builtin: bool) -> None:
+def _add(
+    reg: Registry, checks: list[Check], plugin_name: str, dist: str, version: str, builtin: bool
+) -> None:
     known = set(CATEGORY_IDS) | {c.meta.category for c in checks if not builtin}
     accepted = []
     for chk in checks:

@@ -30,13 +30,20 @@ class Category:
 # Weights follow the standards notes for an API product: credentials (signup + tokens) 30, errors 20,
 # discovery and bot access 20, auth.md 15, temporary resources 15.
 CATEGORIES: tuple[Category, ...] = (
-    Category("discovery", "Discovery", 12, "Can an agent find the API, its docs and its agent endpoints from a URL alone?"),
+    Category(
+        "discovery",
+        "Discovery",
+        12,
+        "Can an agent find the API, its docs and its agent endpoints from a URL alone?",
+    ),
     Category("access", "Bot access", 8, "Is an agent let in?"),
     Category("auth-md", "auth.md", 15, "Does the service publish auth.md, the agent sign-up recipe?"),
     Category("signup", "Sign-up", 12, "Can an unknown agent become a known principal without a browser?"),
     Category("tokens", "Tokens", 18, "Can it obtain a credential without a browser?"),
     Category("errors", "Errors", 20, "Do failures tell an agent what to do next?"),
-    Category("temporary", "Temporary resources", 15, "Can it create a temporary resource a human can claim later?"),
+    Category(
+        "temporary", "Temporary resources", 15, "Can it create a temporary resource a human can claim later?"
+    ),
 )
 CATEGORY_IDS = tuple(c.id for c in CATEGORIES)
 
@@ -91,7 +98,9 @@ def coverage(results: Iterable[CheckResult]) -> dict[str, int]:
     return counts
 
 
-def summarize(results: list[CheckResult], category_weights: Mapping[str, float] | None = None) -> ScoreSummary:
+def summarize(
+    results: list[CheckResult], category_weights: Mapping[str, float] | None = None
+) -> ScoreSummary:
     weights = {c.id: c.weight for c in CATEGORIES}
     weights.update(category_weights or {})
     titles = {c.id: c.title for c in CATEGORIES}

@@ -40,10 +40,19 @@ def fake_response(
     from auditor.fetch import ErrorKind
 
     return Response(
-        method=method, url=url, final_url=url, status=status, headers=hdrs, body=raw, exchange_id=eid,
-        exchange_ids=(eid,), elapsed_ms=1.0,
+        method=method,
+        url=url,
+        final_url=url,
+        status=status,
+        headers=hdrs,
+        body=raw,
+        exchange_id=eid,
+        exchange_ids=(eid,),
+        elapsed_ms=1.0,
         error=error or (None if status is not None else "connection refused"),
-        error_kind=ErrorKind(error_kind) if error_kind else (None if status is not None else ErrorKind.CONNECT),
+        error_kind=ErrorKind(error_kind)
+        if error_kind
+        else (None if status is not None else ErrorKind.CONNECT),
     )
 
 
@@ -53,6 +62,8 @@ def target(url: str = "https://api.example.com/") -> Target:
     return parse_target(url)
 
 
-def judge(chk: Check, *, active: bool = False, url: str = "https://api.example.com/", **artifacts: Any) -> Outcome:
+def judge(
+    chk: Check, *, active: bool = False, url: str = "https://api.example.com/", **artifacts: Any
+) -> Outcome:
     """Run one check on literal artifacts, as the engine would hand them over."""
     return chk(Artifacts(artifacts, active=active, target=target(url)))

@@ -153,8 +153,8 @@ def discoverable(a: Artifacts) -> Outcome:
     "opens the claim URL without claiming, creates a second one and checks it cannot read the first, and "
     "deletes both where the service documents a way.",
     side_effects="Creates two temporary resources (deleted afterwards when the service documents DELETE; "
-    "otherwise "
-    "they expire on their own); accepts terms of service through a documented field when one is required.",
+    "otherwise they expire on their own); accepts terms of service through a documented field when one is "
+    "required. Shares the anonymous auth.md registration of auth-md.registration.",
 )
 def lifecycle(a: Artifacts) -> Outcome:
     life: TemporaryLifecycle | None = a.get("temporary_lifecycle")

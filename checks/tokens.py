@@ -135,10 +135,12 @@ def _challenge_findings(call: ProtectedCall) -> list[Finding]:
 )
 def challenge(a: Artifacts) -> Outcome:
     disc: OAuthDiscovery = a["oauth_discovery"]
-    unauthorized = [p for p in disc.protected if p.unauthorized]
+    # Judge the best challenge found (one with resource_metadata first); the others only add concerns.
+    unauthorized = sorted((p for p in disc.protected if p.unauthorized),
+                          key=lambda p: not p.resource_metadata_url)
     if unauthorized:
         findings = _challenge_findings(unauthorized[0])
-        for extra in unauthorized[1:3]:
+        for extra in unauthorized[1:]:
             if not extra.resource_metadata_url and unauthorized[0].resource_metadata_url:
                 findings.append(
                     concern(

@@ -24,8 +24,12 @@ MEDIA_TYPE = "application/json"
 
 
 def _finding(f: Finding) -> dict[str, Any]:
-    out: dict[str, Any] = {"code": f.code, "level": f.level.value, "message": f.message,
-                           "evidence": list(f.evidence)}
+    out: dict[str, Any] = {
+        "code": f.code,
+        "level": f.level.value,
+        "message": f.message,
+        "evidence": list(f.evidence),
+    }
     if f.fix:
         out["fix"] = f.fix
     return out
@@ -139,4 +143,6 @@ def validate(doc: dict[str, Any]) -> None:
 
 def errors(doc: dict[str, Any]) -> list[str]:
     validator = jsonschema.Draft202012Validator(schema(), format_checker=jsonschema.FormatChecker())
-    return [f"{'/'.join(map(str, e.absolute_path)) or '(root)'}: {e.message}" for e in validator.iter_errors(doc)]
+    return [
+        f"{'/'.join(map(str, e.absolute_path)) or '(root)'}: {e.message}" for e in validator.iter_errors(doc)
+    ]

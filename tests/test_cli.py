@@ -14,8 +14,14 @@ from reports.json_report import validate
 
 def cli(*args: str, cwd: Path | None = None, timeout: float = 120) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "AGENT_READY_NO_PLUGINS": "1"}
-    return subprocess.run([sys.executable, "-m", "auditor", *args], capture_output=True, text=True,
-                          timeout=timeout, cwd=cwd, env=env)
+    return subprocess.run(
+        [sys.executable, "-m", "auditor", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=cwd,
+        env=env,
+    )
 
 
 def test_scan_json_stdout_is_only_json(reference: ReferenceServer) -> None:
@@ -46,9 +52,13 @@ def test_unreachable_target_exit_3_and_report_kept(tmp_path: Path) -> None:
 
 
 def test_usage_errors_exit_2_with_one_line() -> None:
-    for args in (["scan", "not-a-url"], ["scan", "http://127.0.0.1:9/", "--only", "nope.check"],
-                 ["scan", "http://127.0.0.1:9/", "--bogus-flag"], ["explain", "nope.check"],
-                 ["scan", "http://127.0.0.1:9/", "--format", "pdf"]):
+    for args in (
+        ["scan", "not-a-url"],
+        ["scan", "http://127.0.0.1:9/", "--only", "nope.check"],
+        ["scan", "http://127.0.0.1:9/", "--bogus-flag"],
+        ["explain", "nope.check"],
+        ["scan", "http://127.0.0.1:9/", "--format", "pdf"],
+    ):
         proc = cli(*args)
         assert proc.returncode == 2, (args, proc.stderr)
         assert "Traceback" not in proc.stderr
@@ -70,7 +80,7 @@ def test_list_checks_and_explain() -> None:
     ids = [c["id"] for c in json.loads(proc.stdout)]
     assert "discovery.robots-txt" in ids
     proc = cli("explain", "discovery.robots-txt")
-    assert proc.returncode == 0 and "RFC 9309" in proc.stdout or "rfc9309" in proc.stdout
+    assert (proc.returncode == 0 and "RFC 9309" in proc.stdout) or "rfc9309" in proc.stdout
 
 
 def test_demo_writes_html(tmp_path: Path) -> None:

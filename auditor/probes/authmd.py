@@ -487,12 +487,16 @@ async def agent_auth(ctx: ProbeContext) -> AgentAuth:
                     result.block = found["agent_auth"]
             elif result.as_doc is None:
                 result.as_doc = doc
-    if disc is not None:
-        for rm in getattr(disc, "resource_metadata", None) or []:
-            data = getattr(rm, "data", None)
-            if isinstance(data, dict):
-                result.prm, result.prm_doc = data, rm.doc
-                break
+    # The protected-resource metadata to cross-check: one that names this issuer, else the first found.
+    found_prms = [
+        (rm.data, rm.doc)
+        for rm in getattr(disc, "resource_metadata", None) or []
+        if isinstance(getattr(rm, "data", None), dict)
+    ]
+    issuer = (result.metadata or {}).get("issuer") or result.issuer
+    naming = [p for p in found_prms if issuer in (p[0].get("authorization_servers") or [])]
+    if naming or found_prms:
+        result.prm, result.prm_doc = (naming or found_prms)[0]
     if result.prm is None:
         doc = await fetch_doc(ctx, urljoin(ctx.target.origin, PRM_PATH), parse="json")
         result.prm_doc = doc
@@ -640,22 +644,18 @@ def read_registration(reg: Registration, body: dict[str, Any]) -> dict[str, Any]
     return secrets
 
 
-def _use_candidates(ctx: ProbeContext, disc: Any, file: AuthMdFile | None, origin: str) -> list[str]:
-    """URLs to try one authenticated GET on: protected calls that answered 401, then GETs the recipe names."""
+def use_candidates(disc: Any, file: AuthMdFile | None, origin: str) -> list[str]:
+    """URLs to try one authenticated GET on, all on the credential's origin: protected GETs that answered 401
+    unauthenticated, then ``GET`` operations the recipe names (its Use step first)."""
     out: list[str] = []
     for call in getattr(disc, "protected", None) or []:
         resp = getattr(call, "response", None)
-        if resp is not None and resp.status == 401 and getattr(resp, "method", "GET") == "GET":
+        if resp is not None and resp.status == 401 and resp.method == "GET":
             out.append(call.url)
     if file is not None:
         for ref in file.endpoints_in_step("use") + file.endpoints:
-            if (
-                ref.method in ("GET", None)
-                and not ref.templated
-                and "/.well-known/" not in ref.url
-                and not _FILE_EXT.search(urlsplit(ref.url).path)
-                and ref.method == "GET"
-            ):
+            documents = "/.well-known/" in ref.url or _FILE_EXT.search(urlsplit(ref.url).path)
+            if ref.method == "GET" and not ref.templated and not documents:
                 out.append(ref.url)
     return [u for u in dict.fromkeys(out) if origin_of(u) == origin]
 
@@ -772,7 +772,7 @@ async def authmd_registration(ctx: ProbeContext) -> Registration:
             "register", "the registration answer holds neither a credential nor an identity assertion"
         )
     reg.credential_origin = issuer_origin
-    candidates = _use_candidates(ctx, disc, file, issuer_origin)
+    candidates = use_candidates(disc, file, issuer_origin)
     if not candidates:
         reg.notes.append("no same-origin protected GET endpoint was known to try the credential on")
     else:

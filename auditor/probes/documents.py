@@ -52,7 +52,9 @@ def same_as_miss(resp: Response, miss: Response | None) -> bool:
     return resp.body.strip() == miss.body.strip()
 
 
-def classify_response(resp: Response, miss: Response | None, *, html_ok: bool = False) -> tuple[DocState, str | None]:
+def classify_response(
+    resp: Response, miss: Response | None, *, html_ok: bool = False
+) -> tuple[DocState, str | None]:
     if resp.failed:
         return DocState.UNREACHABLE, resp.error
     status = resp.status or 0
@@ -69,8 +71,9 @@ def classify_response(resp: Response, miss: Response | None, *, html_ok: bool = 
     return DocState.FOUND, None
 
 
-async def fetch_doc(ctx: ProbeContext, url: str, *, parse: str = "text", accept: str | None = None,
-                    html_ok: bool = False) -> Doc:
+async def fetch_doc(
+    ctx: ProbeContext, url: str, *, parse: str = "text", accept: str | None = None, html_ok: bool = False
+) -> Doc:
     """GET ``url`` and classify it. ``parse`` is "text", "json" or "openapi" (JSON or YAML)."""
     headers = {"Accept": accept} if accept else None
     resp = await ctx.fetch.get(url, headers=headers)
@@ -91,7 +94,10 @@ async def fetch_doc(ctx: ProbeContext, url: str, *, parse: str = "text", accept:
             try:
                 doc.data = yaml.safe_load(resp.text)
             except yaml.YAMLError as exc:
-                doc.state, doc.problem = DocState.INVALID, f"neither JSON nor YAML: {str(exc).splitlines()[0]}"
+                doc.state, doc.problem = (
+                    DocState.INVALID,
+                    f"neither JSON nor YAML: {str(exc).splitlines()[0]}",
+                )
     else:
         doc.data = resp.text
     return doc

@@ -376,7 +376,9 @@ async def oauth_discovery(ctx: ProbeContext) -> OAuthDiscovery:
             continue
         result.protected.append(call)
 
-    unauthorized = [p for p in result.protected if p.unauthorized]
+    # An agent follows the most helpful challenge it met: one that names its metadata first.
+    unauthorized = sorted((p for p in result.protected if p.unauthorized),
+                          key=lambda p: not p.resource_metadata_url)
     first = unauthorized[0] if unauthorized else (result.protected[0] if result.protected else None)
     stuck = False
     if first is None:

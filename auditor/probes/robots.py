@@ -17,7 +17,9 @@ class RobotsTxt:
     parser: Protego | None = None
     user_agents: list[str] = field(default_factory=list)  # every User-agent line, lower-cased, in order
     sitemaps: list[str] = field(default_factory=list)
-    content_signals: list[tuple[str, str]] = field(default_factory=list)  # (user-agent group, directive value)
+    content_signals: list[tuple[str, str]] = field(
+        default_factory=list
+    )  # (user-agent group, directive value)
     unknown_lines: list[str] = field(default_factory=list)
 
 
@@ -32,8 +34,19 @@ def parse_robots(text: str) -> tuple[list[str], list[tuple[str, str]], list[str]
     unknown: list[str] = []
     group: list[str] = []
     in_rules = False
-    known = {"user-agent", "allow", "disallow", "sitemap", "crawl-delay", "content-signal", "host", "request-rate",
-             "clean-param", "visit-time", "noindex"}
+    known = {
+        "user-agent",
+        "allow",
+        "disallow",
+        "sitemap",
+        "crawl-delay",
+        "content-signal",
+        "host",
+        "request-rate",
+        "clean-param",
+        "visit-time",
+        "noindex",
+    }
     for raw in text.splitlines():
         line = raw.split("#", 1)[0].strip()
         if not line:

@@ -1,4 +1,5 @@
-"""The bundled reference service: ``build_app("good")`` does everything right, ``build_app("bare")`` nothing."""
+"""The bundled reference service: ``build_app("good")`` does everything right, ``build_app("bare")`` nothing
+an agent needs."""
 
 from __future__ import annotations
 
@@ -12,8 +13,9 @@ from auditor.reference.app import ReferenceApp, ReferenceServer
 VARIANTS = ("good", "bare")
 
 
-def build_app(variant: str = "good", flaws: Iterable[str] = (), clock: Callable[[], float] = time.time
-              ) -> ReferenceApp:
+def build_app(
+    variant: str = "good", flaws: Iterable[str] = (), clock: Callable[[], float] = time.time
+) -> ReferenceApp:
     if variant not in VARIANTS:
         raise ValueError(f"unknown reference variant {variant!r}; choose from {', '.join(VARIANTS)}")
     app = ReferenceApp(variant=variant, flaws=flaws, clock=clock)
@@ -33,8 +35,9 @@ def build_app(variant: str = "good", flaws: Iterable[str] = (), clock: Callable[
     return app
 
 
-def serve(variant: str = "good", flaws: Iterable[str] = (), port: int = 0,
-          clock: Callable[[], float] = time.time) -> ReferenceServer:
+def serve(
+    variant: str = "good", flaws: Iterable[str] = (), port: int = 0, clock: Callable[[], float] = time.time
+) -> ReferenceServer:
     return ReferenceServer(build_app(variant, flaws, clock), port=port).start()
 
 

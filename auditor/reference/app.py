@@ -63,14 +63,24 @@ class Reply:
         return self
 
 
-def text(body: str, status: int = 200, content_type: str = "text/plain; charset=utf-8",
-         headers: Iterable[tuple[str, str]] = ()) -> Reply:
+def text(
+    body: str,
+    status: int = 200,
+    content_type: str = "text/plain; charset=utf-8",
+    headers: Iterable[tuple[str, str]] = (),
+) -> Reply:
     return Reply(status, body.encode("utf-8"), [("Content-Type", content_type), *headers])
 
 
-def json_reply(data: Any, status: int = 200, content_type: str = "application/json",
-               headers: Iterable[tuple[str, str]] = ()) -> Reply:
-    return Reply(status, json.dumps(data, indent=2).encode("utf-8"), [("Content-Type", content_type), *headers])
+def json_reply(
+    data: Any,
+    status: int = 200,
+    content_type: str = "application/json",
+    headers: Iterable[tuple[str, str]] = (),
+) -> Reply:
+    return Reply(
+        status, json.dumps(data, indent=2).encode("utf-8"), [("Content-Type", content_type), *headers]
+    )
 
 
 Handler = Callable[["ReferenceApp", Request], Reply]
@@ -89,7 +99,9 @@ class Route:
 class ReferenceApp:
     """Routes, state and switches of one reference service instance."""
 
-    def __init__(self, variant: str = "good", flaws: Iterable[str] = (), clock: Callable[[], float] = time.time):
+    def __init__(
+        self, variant: str = "good", flaws: Iterable[str] = (), clock: Callable[[], float] = time.time
+    ):
         self.variant = variant
         self.flaws = frozenset(flaws)
         self.clock = clock  # injectable so tests can watch a temporary resource expire
@@ -111,7 +123,11 @@ class ReferenceApp:
         return flaw in self.flaws
 
     def route(self, method: str, path: str) -> Callable[[Handler], Handler]:
-        regex = "^" + re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", re.escape(path).replace(r"\{", "{").replace(r"\}", "}")) + "$"
+        regex = (
+            "^"
+            + re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", re.escape(path).replace(r"\{", "{").replace(r"\}", "}"))
+            + "$"
+        )
 
         def wrap(fn: Handler) -> Handler:
             self.routes.append(Route(method.upper(), re.compile(regex), fn))
@@ -141,18 +157,43 @@ class ReferenceApp:
         if self.fallback is not None:
             return self.fallback(self, req)
         if allowed:
-            return self.problem(405, "Method Not Allowed",
-                                f"{req.method} is not supported on {req.path}. Use {', '.join(sorted(set(allowed)))}.",
-                                type_="method-not-allowed", headers=[("Allow", ", ".join(sorted(set(allowed))))])
-        return self.problem(404, "Not Found", f"No resource at {req.path}. See {self.base_url}/llms.txt for the "
-                            f"API map and {self.base_url}/openapi.json for every route.", type_="not-found")
+            return self.problem(
+                405,
+                "Method Not Allowed",
+                f"{req.method} is not supported on {req.path}. Use {', '.join(sorted(set(allowed)))}.",
+                type_="method-not-allowed",
+                headers=[("Allow", ", ".join(sorted(set(allowed))))],
+            )
+        return self.problem(
+            404,
+            "Not Found",
+            f"No resource at {req.path}. See {self.base_url}/llms.txt for the "
+            f"API map and {self.base_url}/openapi.json for every route.",
+            type_="not-found",
+        )
 
-    def problem(self, status: int, title: str, detail: str, *, type_: str = "about:blank",
-                headers: Iterable[tuple[str, str]] = (), **extra: Any) -> Reply:
+    def problem(
+        self,
+        status: int,
+        title: str,
+        detail: str,
+        *,
+        type_: str = "about:blank",
+        headers: Iterable[tuple[str, str]] = (),
+        **extra: Any,
+    ) -> Reply:
         """An RFC 9457 problem document with a dereferenceable type and a request id."""
-        type_uri = type_ if type_ == "about:blank" or "://" in type_ else f"{self.base_url}/docs/errors#{type_}"
-        body = {"type": type_uri, "title": title, "status": status, "detail": detail,
-                "request_id": self.next_id("req"), **extra}
+        type_uri = (
+            type_ if type_ == "about:blank" or "://" in type_ else f"{self.base_url}/docs/errors#{type_}"
+        )
+        body = {
+            "type": type_uri,
+            "title": title,
+            "status": status,
+            "detail": detail,
+            "request_id": self.next_id("req"),
+            **extra,
+        }
         return json_reply(body, status, "application/problem+json", headers)
 
     def next_id(self, prefix: str) -> str:
@@ -165,7 +206,8 @@ class ReferenceApp:
 class _Handler(BaseHTTPRequestHandler):
     server: _Server
     protocol_version = "HTTP/1.1"
-    disable_nagle_algorithm = True  # headers and body go out as separate writes; Nagle + delayed ACK add 40 ms each
+    # Headers and body go out as separate writes; with Nagle on, delayed ACKs add ~40 ms to every request.
+    disable_nagle_algorithm = True
 
     def log_message(self, format: str, *args: Any) -> None:  # quiet; the server keeps its own log
         pass
@@ -218,7 +260,9 @@ class ReferenceServer:
         self.port = self._server.server_address[1]
         self.url = f"http://{host}:{self.port}"
         app.base_url = self.url
-        self._thread = threading.Thread(target=self._server.serve_forever, name="reference-service", daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, name="reference-service", daemon=True
+        )
 
     @property
     def log(self) -> list[tuple[str, str, dict[str, str]]]:
@@ -241,6 +285,7 @@ class ReferenceServer:
 
 # --- credentials shared by the reference service's feature modules ---------------------------------------
 
+
 def issue_token(app: ReferenceApp, subject: str, scopes: Iterable[str], ttl: int = 3600, **info: Any) -> str:
     """Mint an opaque bearer token the protected API accepts until it expires."""
     import secrets
@@ -248,7 +293,10 @@ def issue_token(app: ReferenceApp, subject: str, scopes: Iterable[str], ttl: int
     token = "rt_" + secrets.token_urlsafe(24)
     with app.lock:
         app.state.setdefault("tokens", {})[token] = {
-            "sub": subject, "scopes": list(scopes), "exp": app.clock() + ttl, **info,
+            "sub": subject,
+            "scopes": list(scopes),
+            "exp": app.clock() + ttl,
+            **info,
         }
     return token
 

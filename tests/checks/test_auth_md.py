@@ -569,3 +569,21 @@ def test_read_registration_collects_every_secret():
     secrets = read_registration(reg, copy.deepcopy(real.AGENT_AUTH_V0_ANONYMOUS_RESPONSE))
     assert set(secrets) == {"credential", "claim_url", "claim_token"}
     assert reg.credential_expires_at is None and any("null" in n for n in reg.notes)
+
+
+def test_use_candidates_stay_on_the_credential_origin():
+    from types import SimpleNamespace
+
+    from auditor.probes.authmd import use_candidates
+
+    f = md_file(real.AUTH_MD_V0_WORKOS_MAIN, V0_URL)
+    call = SimpleNamespace(
+        url="https://service.example.com/api/v1/things", response=fake_response(401, method="GET")
+    )
+    other = SimpleNamespace(url="https://elsewhere.example/api", response=fake_response(401, method="GET"))
+    disc = SimpleNamespace(protected=[other, call])
+    assert use_candidates(disc, f, "https://service.example.com") == [
+        "https://service.example.com/api/v1/things",
+        "https://service.example.com/api/some-resource",
+    ]
+    assert use_candidates(None, None, "https://service.example.com") == []

@@ -398,3 +398,16 @@ def test_claim_reads_the_creation_response_in_active_mode():
     active = judge(claim, active=True, temporary_discovery=found, temporary_lifecycle=life)
     assert passive.details["at_expiry_stated"] is False
     assert active.details["at_expiry_stated"] is True and "creation response" in active.details["sources"]
+
+
+def test_openapi_document_is_read_defensively():
+    from types import SimpleNamespace
+
+    from auditor.probes.temporary import openapi_document
+
+    spec = {"openapi": "3.1.0", "paths": {}}
+    assert openapi_document(SimpleNamespace(description=SimpleNamespace(data=spec))) is spec
+    assert openapi_document(SimpleNamespace(data=spec)) is spec
+    assert openapi_document(spec) is spec
+    assert openapi_document(SimpleNamespace(description=None)) is None
+    assert openapi_document(None) is None

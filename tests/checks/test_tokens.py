@@ -544,3 +544,10 @@ def test_issue_table() -> None:
 ])
 def test_a_200_is_an_auth_error_only_when_the_body_says_so(body: dict[str, Any], expected: bool) -> None:
     assert looks_like_auth_error(fake_response(200, json=body)) is expected
+
+
+def test_challenge_judges_the_best_endpoint_and_flags_the_inconsistent_one() -> None:
+    disc = OAuthDiscovery(protected=[call(www='Bearer realm="api"'),
+                                     call(www=GOOD_RM, url=f"{API}/mcp", method="POST")])
+    out = judge(tokens.challenge, oauth_discovery=disc)
+    assert out.status == Status.WARN and {"resource-metadata-linked", "inconsistent-challenges"} <= codes(out)

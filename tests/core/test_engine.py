@@ -35,30 +35,59 @@ async def _create(ctx: ProbeContext) -> str:
 COMMON = dict(remediation="fix it", spec_links=("https://example.org/spec",), weight=1.0)
 
 
-@check(id="discovery.toy-ok", title="ok", failure_title="not ok", category="discovery", requires=("target",),
-       **COMMON)
+@check(
+    id="discovery.toy-ok",
+    title="ok",
+    failure_title="not ok",
+    category="discovery",
+    requires=("target",),
+    **COMMON,
+)
 def toy_ok(a: Artifacts) -> Outcome:
     return passed(f"target answered {a['target'].status}")
 
 
-@check(id="discovery.toy-raises", title="t", failure_title="f", category="discovery", requires=("target",), **COMMON)
+@check(
+    id="discovery.toy-raises",
+    title="t",
+    failure_title="f",
+    category="discovery",
+    requires=("target",),
+    **COMMON,
+)
 def toy_raises(a: Artifacts) -> Outcome:
     raise KeyError("missing-field")
 
 
-@check(id="access.toy-needs-boom", title="t", failure_title="f", category="access", requires=("test_boom",),
-       **COMMON)
+@check(
+    id="access.toy-needs-boom",
+    title="t",
+    failure_title="f",
+    category="access",
+    requires=("test_boom",),
+    **COMMON,
+)
 def toy_boom(a: Artifacts) -> Outcome:
     return passed("unreachable")
 
 
-@check(id="access.toy-slow", title="t", failure_title="f", category="access", requires=("test_slow",), **COMMON)
+@check(
+    id="access.toy-slow", title="t", failure_title="f", category="access", requires=("test_slow",), **COMMON
+)
 def toy_slow(a: Artifacts) -> Outcome:
     return passed("unreachable")
 
 
-@check(id="signup.toy-active", title="t", failure_title="f", category="signup", active_requires=("test_create",),
-       active=True, passive=False, **COMMON)
+@check(
+    id="signup.toy-active",
+    title="t",
+    failure_title="f",
+    category="signup",
+    active_requires=("test_create",),
+    active=True,
+    passive=False,
+    **COMMON,
+)
 def toy_active(a: Artifacts) -> Outcome:
     return passed(f"created: {a['test_create']}")
 
@@ -100,7 +129,9 @@ def test_active_only_check_is_skipped_without_active(server: HTTPServer) -> None
 
 def test_selection_and_disable(server: HTTPServer) -> None:
     reg = registry(toy_ok, toy_raises, toy_boom)
-    report = scan(server.url_for("/"), reg, ScanSettings(only=["discovery"], disable={"discovery.toy-raises": "ours"}))
+    report = scan(
+        server.url_for("/"), reg, ScanSettings(only=["discovery"], disable={"discovery.toy-raises": "ours"})
+    )
     assert report.result("discovery.toy-ok").status == Status.PASS
     assert report.result("discovery.toy-raises").reason == "disabled in config: ours"
     assert report.result("access.toy-needs-boom").status == Status.SKIPPED

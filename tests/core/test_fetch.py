@@ -17,13 +17,20 @@ from auditor.netpolicy import AddressClass, AddressPolicy
 from auditor.redact import Redactor
 
 
-def run_with_fetcher(fn: Callable[[Fetcher], Awaitable[Any]], *, limits: FetchLimits | None = None,
-                     target_host: str = "127.0.0.1", target_class: AddressClass | None = AddressClass.LOOPBACK,
-                     allow_private: bool = False) -> Any:
+def run_with_fetcher(
+    fn: Callable[[Fetcher], Awaitable[Any]],
+    *,
+    limits: FetchLimits | None = None,
+    target_host: str = "127.0.0.1",
+    target_class: AddressClass | None = AddressClass.LOOPBACK,
+    allow_private: bool = False,
+) -> Any:
     async def main() -> Any:
         lim = limits or FetchLimits()
         async with new_client(lim) as client:
-            fetcher = Fetcher(client, AddressPolicy(target_host, allow_private, target_class), Redactor(), lim)
+            fetcher = Fetcher(
+                client, AddressPolicy(target_host, allow_private, target_class), Redactor(), lim
+            )
             return await fn(fetcher)
 
     return asyncio.run(main())
@@ -43,7 +50,9 @@ def test_concurrent_requests_for_one_resource_share_one_fetch(server: HTTPServer
     server.expect_request("/doc").respond_with_handler(slow)
 
     async def go(f: Fetcher) -> tuple[list[Any], Fetcher]:
-        results = await asyncio.gather(*(f.request("GET", server.url_for("/doc"), probe=f"p{i}") for i in range(5)))
+        results = await asyncio.gather(
+            *(f.request("GET", server.url_for("/doc"), probe=f"p{i}") for i in range(5))
+        )
         return list(results), f
 
     results, fetcher = run_with_fetcher(go)
@@ -70,7 +79,9 @@ def test_posts_are_never_cached(server: HTTPServer) -> None:
 
     async def go(f: Fetcher) -> None:
         for _ in range(2):
-            await f.request("POST", server.url_for("/token"), probe="t", data={"grant_type": "client_credentials"})
+            await f.request(
+                "POST", server.url_for("/token"), probe="t", data={"grant_type": "client_credentials"}
+            )
 
     run_with_fetcher(go)
     assert len(server.log) == 2
@@ -87,8 +98,9 @@ def test_redirect_loop_is_detected(server: HTTPServer) -> None:
 def test_redirect_limit(server: HTTPServer) -> None:
     for i in range(10):
         server.expect_request(f"/r{i}").respond_with_data("", status=301, headers={"Location": f"/r{i + 1}"})
-    resp = run_with_fetcher(lambda f: f.request("GET", server.url_for("/r0"), probe="x"),
-                            limits=FetchLimits(max_redirects=3))
+    resp = run_with_fetcher(
+        lambda f: f.request("GET", server.url_for("/r0"), probe="x"), limits=FetchLimits(max_redirects=3)
+    )
     assert resp.error_kind == ErrorKind.TOO_MANY_REDIRECTS
 
 
@@ -102,17 +114,21 @@ def test_redirects_are_followed_and_recorded(server: HTTPServer) -> None:
 
 def test_body_limit_truncates(server: HTTPServer) -> None:
     server.expect_request("/big").respond_with_data("x" * 50_000, content_type="text/plain")
-    resp = run_with_fetcher(lambda f: f.request("GET", server.url_for("/big"), probe="x"),
-                            limits=FetchLimits(max_body_bytes=4096))
+    resp = run_with_fetcher(
+        lambda f: f.request("GET", server.url_for("/big"), probe="x"), limits=FetchLimits(max_body_bytes=4096)
+    )
     assert resp.truncated and len(resp.body) == 4096
 
 
 def test_decompressed_size_is_bounded(server: HTTPServer) -> None:
     bomb = gzip.compress(b"\0" * 20_000_000)  # 20 MB of zeros in ~20 kB
-    server.expect_request("/bomb").respond_with_data(bomb, headers={"Content-Encoding": "gzip"},
-                                                     content_type="text/plain")
-    resp = run_with_fetcher(lambda f: f.request("GET", server.url_for("/bomb"), probe="x"),
-                            limits=FetchLimits(max_body_bytes=65536))
+    server.expect_request("/bomb").respond_with_data(
+        bomb, headers={"Content-Encoding": "gzip"}, content_type="text/plain"
+    )
+    resp = run_with_fetcher(
+        lambda f: f.request("GET", server.url_for("/bomb"), probe="x"),
+        limits=FetchLimits(max_body_bytes=65536),
+    )
     assert resp.truncated and len(resp.body) == 65536
 
 
@@ -122,8 +138,10 @@ def test_slow_server_times_out_as_data(server: HTTPServer) -> None:
         return Response("late")
 
     server.expect_request("/slow").respond_with_handler(slow)
-    resp = run_with_fetcher(lambda f: f.request("GET", server.url_for("/slow"), probe="x"),
-                            limits=FetchLimits(read_timeout=0.3, request_timeout=0.5))
+    resp = run_with_fetcher(
+        lambda f: f.request("GET", server.url_for("/slow"), probe="x"),
+        limits=FetchLimits(read_timeout=0.3, request_timeout=0.5),
+    )
     assert resp.failed and resp.error_kind == ErrorKind.TIMEOUT
 
 
@@ -147,18 +165,26 @@ def test_private_address_blocked_only_when_target_is_public() -> None:
 
 def test_loopback_discovered_url_blocked_for_public_target(server: HTTPServer) -> None:
     server.expect_request("/x").respond_with_data("secret internal")
-    resp = run_with_fetcher(lambda f: f.request("GET", server.url_for("/x"), probe="x"),
-                            target_host="api.example.com", target_class=AddressClass.PUBLIC)
+    resp = run_with_fetcher(
+        lambda f: f.request("GET", server.url_for("/x"), probe="x"),
+        target_host="api.example.com",
+        target_class=AddressClass.PUBLIC,
+    )
     assert resp.error_kind == ErrorKind.BLOCKED
     assert not [r for r, _ in server.log if r.path == "/x"]  # refused before connecting
-    resp = run_with_fetcher(lambda f: f.request("GET", server.url_for("/x"), probe="x"),
-                            target_host="api.example.com", target_class=AddressClass.PUBLIC, allow_private=True)
+    resp = run_with_fetcher(
+        lambda f: f.request("GET", server.url_for("/x"), probe="x"),
+        target_host="api.example.com",
+        target_class=AddressClass.PUBLIC,
+        allow_private=True,
+    )
     assert resp.ok
 
 
 def test_redirect_to_metadata_address_is_blocked(server: HTTPServer) -> None:
-    server.expect_request("/go").respond_with_data("", status=302,
-                                                   headers={"Location": "http://169.254.169.254/latest/"})
+    server.expect_request("/go").respond_with_data(
+        "", status=302, headers={"Location": "http://169.254.169.254/latest/"}
+    )
     resp = run_with_fetcher(lambda f: f.request("GET", server.url_for("/go"), probe="x"))
     assert resp.error_kind == ErrorKind.BLOCKED
 
@@ -169,12 +195,18 @@ def test_non_http_url_is_invalid() -> None:
 
 
 def test_credentials_are_redacted_in_the_log(server: HTTPServer) -> None:
-    server.expect_request("/t", method="POST").respond_with_json({"access_token": "tok-abcdef-123456",
-                                                                  "token_type": "Bearer"})
+    server.expect_request("/t", method="POST").respond_with_json(
+        {"access_token": "tok-abcdef-123456", "token_type": "Bearer"}
+    )
 
     async def go(f: Fetcher) -> Fetcher:
-        await f.request("POST", server.url_for("/t"), probe="x", headers={"Authorization": "Basic Zm9vOmJhcg=="},
-                        data={"grant_type": "client_credentials", "client_secret": "s3cr3t-value"})
+        await f.request(
+            "POST",
+            server.url_for("/t"),
+            probe="x",
+            headers={"Authorization": "Basic Zm9vOmJhcg=="},
+            data={"grant_type": "client_credentials", "client_secret": "s3cr3t-value"},
+        )
         return f
 
     fetcher = run_with_fetcher(go)

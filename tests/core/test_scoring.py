@@ -7,25 +7,47 @@ from auditor.scoring import CATEGORIES, GRADE_BANDS, grade, summarize
 
 
 def result(cid: str, category: str, status: Status, weight: float = 1.0) -> CheckResult:
-    return CheckResult(id=cid, title=cid, category=category, status=status, summary="", score=None, weight=weight,
-                       active=False, findings=(), remediation="", spec_links=(), details={}, duration_ms=0,
-                       plugin="builtin")
+    return CheckResult(
+        id=cid,
+        title=cid,
+        category=category,
+        status=status,
+        summary="",
+        score=None,
+        weight=weight,
+        active=False,
+        findings=(),
+        remediation="",
+        spec_links=(),
+        details={},
+        duration_ms=0,
+        plugin="builtin",
+    )
 
 
 def test_category_is_weighted_mean_of_pass_warn_fail() -> None:
-    s = summarize([result("discovery.a", "discovery", Status.PASS, 3),
-                   result("discovery.b", "discovery", Status.WARN, 1),
-                   result("discovery.c", "discovery", Status.FAIL, 1),
-                   result("discovery.d", "discovery", Status.ERROR, 5),
-                   result("discovery.e", "discovery", Status.NOT_APPLICABLE, 5)])
+    s = summarize(
+        [
+            result("discovery.a", "discovery", Status.PASS, 3),
+            result("discovery.b", "discovery", Status.WARN, 1),
+            result("discovery.c", "discovery", Status.FAIL, 1),
+            result("discovery.d", "discovery", Status.ERROR, 5),
+            result("discovery.e", "discovery", Status.NOT_APPLICABLE, 5),
+        ]
+    )
     cat = next(c for c in s.categories if c.id == "discovery")
     assert cat.score == pytest.approx((3 + 0.5) / 5 * 100, abs=0.1)
     assert s.overall == cat.score
 
 
 def test_category_with_nothing_scorable_is_null_not_zero() -> None:
-    s = summarize([result("access.a", "access", Status.NOT_APPLICABLE), result("access.b", "access", Status.SKIPPED),
-                   result("errors.a", "errors", Status.PASS)])
+    s = summarize(
+        [
+            result("access.a", "access", Status.NOT_APPLICABLE),
+            result("access.b", "access", Status.SKIPPED),
+            result("errors.a", "errors", Status.PASS),
+        ]
+    )
     cats = {c.id: c for c in s.categories}
     assert cats["access"].score is None
     assert cats["errors"].score == 100
@@ -37,8 +59,9 @@ def test_overall_weights_categories() -> None:
     s = summarize([result("errors.a", "errors", Status.PASS), result("tokens.a", "tokens", Status.FAIL)])
     expected = 100 * weights["errors"] / (weights["errors"] + weights["tokens"])
     assert s.overall == pytest.approx(expected, abs=0.1)
-    s2 = summarize([result("errors.a", "errors", Status.PASS), result("tokens.a", "tokens", Status.FAIL)],
-                   {"tokens": 0})
+    s2 = summarize(
+        [result("errors.a", "errors", Status.PASS), result("tokens.a", "tokens", Status.FAIL)], {"tokens": 0}
+    )
     assert s2.overall == 100
 
 
@@ -48,8 +71,10 @@ def test_nothing_scored_has_no_grade() -> None:
     assert s.coverage["error"] == 1 and s.coverage["scored"] == 0
 
 
-@pytest.mark.parametrize(("score", "letter"), [(100, "A"), (90, "A"), (89.9, "B"), (75, "B"), (60, "C"),
-                                               (40, "D"), (39.9, "F"), (0, "F")])
+@pytest.mark.parametrize(
+    ("score", "letter"),
+    [(100, "A"), (90, "A"), (89.9, "B"), (75, "B"), (60, "C"), (40, "D"), (39.9, "F"), (0, "F")],
+)
 def test_grade_bands(score: float, letter: str) -> None:
     assert grade(score) == letter
     assert [b[0] for b in GRADE_BANDS] == sorted((b[0] for b in GRADE_BANDS), reverse=True)

@@ -63,8 +63,8 @@ def test_active_scan_passes_every_check_and_completes_the_journey(
 
 
 def test_passive_scan_skips_active_parts_and_never_fails(
-    reference: ReferenceServer, run_scan: Callable[..., ScanReport]
-) -> None:
+        reference_factory: Callable[..., ReferenceServer], run_scan: Callable[..., ScanReport]) -> None:
+    reference = reference_factory()  # a fresh service, so its request log holds only this scan
     report = run_scan(reference.url + "/")
     statuses = family(report)
     assert statuses.pop("tokens.issue") == Status.SKIPPED

@@ -14,8 +14,11 @@ from auditor.reference import ReferenceServer
 
 def _request_keys(server: ReferenceServer) -> list[tuple[str, str, str, str]]:
     # A different Accept or credential asks for a different representation; the same one twice is waste.
-    return [(method, path, headers.get("accept", ""), headers.get("authorization", ""))
-            for method, path, headers in server.log if method in ("GET", "HEAD")]
+    return [
+        (method, path, headers.get("accept", ""), headers.get("authorization", ""))
+        for method, path, headers in server.log
+        if method in ("GET", "HEAD")
+    ]
 
 
 @pytest.mark.parametrize("active", [False, True])
@@ -30,28 +33,38 @@ def test_scan_of_reference_fetches_each_resource_once(
     assert len(report.exchanges) == len(server.log)
 
 
-def test_good_reference_passes_every_passive_check(reference: ReferenceServer,
-                                                   run_scan: Callable[..., ScanReport]) -> None:
+def test_good_reference_passes_every_passive_check(
+    reference: ReferenceServer, run_scan: Callable[..., ScanReport]
+) -> None:
     report = run_scan(reference.url + "/")
-    bad = {r.id: (r.status.value, r.summary) for r in report.results
-           if r.status not in (Status.PASS, Status.NOT_APPLICABLE, Status.SKIPPED)}
+    bad = {
+        r.id: (r.status.value, r.summary)
+        for r in report.results
+        if r.status not in (Status.PASS, Status.NOT_APPLICABLE, Status.SKIPPED)
+    }
     assert not bad
     skipped = [r for r in report.results if r.status == Status.SKIPPED]
     assert skipped and all(r.active and "--active" in (r.reason or "") for r in skipped)
     assert report.score.grade == "A"
 
 
-def test_good_reference_with_active_passes_everything(reference_factory: Callable[..., ReferenceServer],
-                                                      run_scan: Callable[..., ScanReport]) -> None:
+def test_good_reference_with_active_passes_everything(
+    reference_factory: Callable[..., ReferenceServer], run_scan: Callable[..., ScanReport]
+) -> None:
     server = reference_factory()
     report = run_scan(server.url + "/", active=True)
-    bad = {r.id: (r.status.value, r.summary) for r in report.results
-           if r.status not in (Status.PASS, Status.NOT_APPLICABLE)}
+    bad = {
+        r.id: (r.status.value, r.summary)
+        for r in report.results
+        if r.status not in (Status.PASS, Status.NOT_APPLICABLE)
+    }
     assert not bad
     assert report.score.overall == 100
 
 
-def test_bare_reference_is_not_agent_ready(bare: ReferenceServer, run_scan: Callable[..., ScanReport]) -> None:
+def test_bare_reference_is_not_agent_ready(
+    bare: ReferenceServer, run_scan: Callable[..., ScanReport]
+) -> None:
     report = run_scan(bare.url + "/")
     assert report.score.overall is not None and report.score.overall < 20
     assert report.score.grade == "F"

@@ -1,0 +1,39 @@
+"""The public contract: catalogue ids are all registered, metadata is complete, generated docs are current."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from auditor.docsgen import checks_md, scoring_md
+from auditor.registry import Registry
+
+ROOT = Path(__file__).resolve().parent.parent
+IDS = [line.strip() for line in (ROOT / "tests/data/catalogue_ids.txt").read_text().splitlines() if line.strip()]
+CATALOGUE = ROOT.parent / "shared" / "CATALOGUE.md"
+
+
+def test_every_catalogue_id_is_a_registered_check(registry: Registry) -> None:
+    missing = [i for i in IDS if i not in registry.checks]
+    assert not missing
+    for check_id in IDS:
+        assert registry.checks[check_id].meta.category == check_id.split(".")[0]
+
+
+@pytest.mark.skipif(not CATALOGUE.is_file(), reason="../shared/CATALOGUE.md is not beside this checkout")
+def test_catalogue_copy_is_current() -> None:
+    ids = re.findall(r"^\| `([a-z-]+\.[a-z0-9-]+)`", CATALOGUE.read_text(), flags=re.MULTILINE)
+    assert ids == IDS
+
+
+def test_active_checks_declare_their_side_effects(registry: Registry) -> None:
+    for chk in registry.checks.values():
+        if chk.meta.active:
+            assert chk.meta.active_requires, f"{chk.id} is ACTIVE but names no active probe"
+
+
+def test_generated_docs_are_current(registry: Registry) -> None:
+    assert (ROOT / "docs/checks.md").read_text() == checks_md(registry), "run `agent-ready docs`"
+    assert (ROOT / "docs/scoring.md").read_text() == scoring_md(), "run `agent-ready docs`"
