@@ -116,7 +116,7 @@ class ReferenceApp:
         # metadata (e.g. auth.md's agent_auth block, served by oauth).
         self.openapi_paths: dict[str, Any] = {}
         self.openapi_components: dict[str, Any] = {"securitySchemes": {}, "schemas": {}}
-        self.as_metadata_extensions: dict[str, Any] = {}
+        self.as_metadata_extensions: dict[str, Any] = {}  # values, or callables of the app
         self.llms_sections: dict[str, list[tuple[str, str, str]]] = {}  # H2 title -> [(name, path, note)]
 
     def has(self, flaw: str) -> bool:

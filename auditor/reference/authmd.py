@@ -389,8 +389,8 @@ def install(app: ReferenceApp) -> None:
     app.add("GET", "/agent/claim/{token}", _claim_page)
     app.add("POST", "/agent/events", _events)
     if not app.has("authmd-no-agent-auth"):
-        # The block is built at request time: base_url is only known once the server is bound.
-        app.as_metadata_extensions["agent_auth"] = _LazyBlock(app)
+        # Built at request time (a callable): base_url is only known once the server is bound.
+        app.as_metadata_extensions["agent_auth"] = agent_auth_block
     if not app.has("authmd-token-reject"):
         app.state.setdefault("jwt_bearer_verifiers", []).append(verify_assertion)
     app.llms_sections.setdefault("Agents without an account", []).append(
@@ -422,40 +422,3 @@ def install(app: ReferenceApp) -> None:
             "responses": {"201": {"description": "Registered"}, "400": {"description": "Problem details"}},
         }
     }
-
-
-class _LazyBlock(dict[str, Any]):
-    """agent_auth rendered with the server's base URL when the metadata is serialised.
-
-    ``install`` runs before the server binds its port, and the oauth module merges extensions as they
-    are, so the block re-renders on every read. The underlying dict is kept filled so encoders that test
-    emptiness directly still see members.
-    """
-
-    def __init__(self, app: ReferenceApp):
-        super().__init__(agent_auth_block(app))
-        self._app = app
-
-    def get(self, key: str, default: Any = None) -> Any:
-        return self._fresh().get(key, default)
-
-    def __contains__(self, key: object) -> bool:
-        return key in self._fresh()
-
-    def _fresh(self) -> dict[str, Any]:
-        return agent_auth_block(self._app)
-
-    def items(self):
-        return self._fresh().items()
-
-    def keys(self):
-        return self._fresh().keys()
-
-    def __iter__(self):
-        return iter(self._fresh())
-
-    def __len__(self) -> int:
-        return len(self._fresh())
-
-    def __getitem__(self, key: str) -> Any:
-        return self._fresh()[key]

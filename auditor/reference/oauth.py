@@ -125,7 +125,8 @@ def as_metadata(app: ReferenceApp) -> dict[str, Any]:
         "authorization_response_iss_parameter_supported": True,
         "service_documentation": f"{base}/docs/",
     }
-    doc.update(app.as_metadata_extensions)
+    # An extension may be a callable: its value depends on base_url, known only once the server is bound.
+    doc.update({k: v(app) if callable(v) else v for k, v in app.as_metadata_extensions.items()})
     return doc
 
 
