@@ -91,9 +91,10 @@ class Check:
 
 def check(**meta: Any) -> Callable[[CheckFn], Check]:
     """Declare a check; the keyword arguments are :class:`CheckMeta` fields."""
-    spec = CheckMeta(
-        **{k: tuple(v) if k in ("spec_links", "requires", "active_requires") else v for k, v in meta.items()}
-    )
+    fields: dict[str, Any] = {
+        k: tuple(v) if k in ("spec_links", "requires", "active_requires") else v for k, v in meta.items()
+    }
+    spec = CheckMeta(**fields)
 
     def wrap(fn: CheckFn) -> Check:
         return Check(meta=spec, fn=fn)
@@ -123,7 +124,8 @@ def validate_meta(meta: CheckMeta, known_categories: Iterable[str]) -> list[str]
 Evidence = Any  # a fetch.Response, an exchange id, or an iterable of either
 
 
-def _ids(evidence: Iterable[Evidence]) -> tuple[str, ...]:
+def evidence_ids(evidence: Iterable[Evidence]) -> tuple[str, ...]:
+    """The exchange ids of the evidence, in order, without repeats (None and unknown items are skipped)."""
     out: list[str] = []
     for item in evidence:
         if item is None:
@@ -133,7 +135,7 @@ def _ids(evidence: Iterable[Evidence]) -> tuple[str, ...]:
         elif hasattr(item, "exchange_ids"):
             ids = item.exchange_ids
         elif isinstance(item, Iterable):
-            ids = _ids(item)
+            ids = evidence_ids(item)
         else:
             continue
         out.extend(i for i in ids if i and i not in out)
@@ -141,7 +143,7 @@ def _ids(evidence: Iterable[Evidence]) -> tuple[str, ...]:
 
 
 def finding(level: Level, code: str, message: str, *evidence: Evidence, fix: str | None = None) -> Finding:
-    return Finding(code=code, level=level, message=message, evidence=_ids(evidence), fix=fix)
+    return Finding(code=code, level=level, message=message, evidence=evidence_ids(evidence), fix=fix)
 
 
 def good(code: str, message: str, *evidence: Evidence) -> Finding:

@@ -315,7 +315,7 @@ def _execute(
         got = False
         for key, _ in sel.select(timeout=wait):
             try:
-                chunk = os.read(key.fileobj.fileno(), 65536)  # type: ignore[union-attr]
+                chunk = os.read(key.fd, 65536)
             except BlockingIOError:
                 continue
             if not chunk:
@@ -461,8 +461,7 @@ def judge_non_interactive(run: CliRun, settings: CliSettings) -> CheckResult:
     }
     fix = (
         "When stdin is not a TTY (or CI=true), never prompt: fail at once with an error that names the flag "
-        "or "
-        "environment variable to use instead, and exit non-zero."
+        "or environment variable to use instead, and exit non-zero."
     )
     if run.waited_for_input:
         after = "then exited" if run.exit_code is not None else "and never exited"

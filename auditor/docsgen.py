@@ -19,10 +19,9 @@ def checks_md(registry: Registry) -> str:
     out = [
         HEADER,
         "# Checks\n",
-        "Every check agent-ready runs, grouped by category. Ids are a public contract "
-        "(`--only`, `--skip`, config files, dashboards). **ACTIVE** checks change state on the target "
-        "and run "
-        "only with `--active`; *+active* checks judge passively and do more with `--active`.\n",
+        "Every check agent-ready runs, grouped by category. Ids are a public contract (`--only`, `--skip`, "
+        "config files, dashboards). **ACTIVE** checks change state on the target and run only with "
+        "`--active`; *+active* checks judge passively and do more with `--active`.\n",
     ]
     by_cat = {c.id: [] for c in CATEGORIES}  # type: dict[str, list]
     for chk in registry.ordered():

@@ -60,8 +60,7 @@ ELEMENT_TITLES: dict[str, str] = {
 
 FIXES: dict[str, str] = {
     "doc_link": "Link the documentation for this error: a problem `type` URL that resolves to a page about "
-    "it, "
-    "or a `doc_url` / `error_uri` member.",
+    "it, or a `doc_url` / `error_uri` member.",
     "imperative": 'Say what to do next, in the imperative: "Send `Authorization: Bearer <token>`", '
     '"rerun this command with `--temporary`".',
     "named_token": "Name the exact flag, header, environment variable or parameter to set, in backticks "
@@ -69,8 +68,7 @@ FIXES: dict[str, str] = {
     "credential_route": "Tell a caller without credentials how to get some without a browser: a registration "
     "endpoint, /auth.md, a `--temporary` mode, or the URL where keys are created.",
     "request_id": "Include a request id (a `request_id` member or an `X-Request-Id` header) so the failure "
-    "can "
-    "be reported and traced.",
+    "can be reported and traced.",
 }
 
 PASS_AT = 3  # standards E4: pass at 3 or more, warn at 1-2, fail at 0
@@ -699,8 +697,8 @@ def _field_matches(
             found.append(Match("doc_link", sval, "problem type URI", where))
         if _REQUEST_ID_KEYS.match(leaf) and len(sval) >= 4:
             found.append(Match("request_id", sval, "request id member", where))
-        elif isinstance(value, str) and _REQ_PREFIX.search(sval):
-            found.append(Match("request_id", _REQ_PREFIX.search(sval).group(0), "req_ id", where))  # type: ignore[union-attr]
+        elif isinstance(value, str) and (prefixed := _REQ_PREFIX.search(sval)):
+            found.append(Match("request_id", prefixed.group(0), "req_ id", where))
         if low in _PARAM_KEYS and isinstance(value, str) and re.fullmatch(r"[\w.\[\]/#-]{1,80}", sval):
             found.append(Match("named_token", sval, "parameter member", where))
         if low == "location" and "locationtype" in leaves:
@@ -723,7 +721,7 @@ def _header_matches(headers: Mapping[str, str] | Iterable[tuple[str, str]] | Non
         return [], ""
     items = list(headers.items()) if isinstance(headers, Mapping) else list(headers)
     if hasattr(headers, "multi_items"):
-        items = list(headers.multi_items())  # type: ignore[union-attr]
+        items = list(headers.multi_items())
     found: list[Match] = []
     extra: list[str] = []
     for name, value in items:

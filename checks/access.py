@@ -280,9 +280,8 @@ def parse_signal(raw: str, where: str) -> ParsedSignal:
     category="access",
     weight=1,
     remediation="Add a Content-Signal line to the `User-agent: *` group of robots.txt, e.g. "
-    "`Content-Signal: search=yes, ai-input=yes, ai-train=no` (keys search, ai-input, ai-train; "
-    "values yes/no). "
-    "Keep ai-input=yes on docs and API descriptions so agents may use them to act for their users.",
+    "`Content-Signal: search=yes, ai-input=yes, ai-train=no` (keys search, ai-input, ai-train; values "
+    "yes/no). Keep ai-input=yes on docs and API descriptions so agents may use them to act for their users.",
     spec_links=(
         "https://contentsignals.org/",
         "https://datatracker.ietf.org/doc/draft-romm-aipref-contentsignals/",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlsplit
 
 from auditor.checkapi import (
@@ -85,14 +86,13 @@ def _path(url: str) -> str:
     category="auth-md",
     weight=2,
     remediation="Serve /auth.md as Markdown (text/markdown) with an H1 containing `auth.md` and one section "
-    "per "
-    "step: Discover, Register, Claim, Use the credential, Errors, Revocation. Name the real endpoints "
+    "per step: Discover, Register, Claim, Use the credential, Errors, Revocation. Name the real endpoints "
     "(`POST /agent/identity`, the token endpoint, the protected-resource metadata) and list the scopes.",
     spec_links=(SPEC_AUTH_MD, SPEC_AUTHKIT),
     requires=("authmd",),
     description="GETs /auth.md, tells Markdown from an HTML soft-404, parses it with markdown-it-py (H1, "
-    "step "
-    "headings, scopes, named endpoints) and GETs up to six same-origin endpoints it names (404 = not there).",
+    "step headings, scopes, named endpoints) and GETs up to six same-origin endpoints it names "
+    "(404 = not there).",
 )
 def auth_md_file(a: Artifacts) -> Outcome:
     f: AuthMdFile = a["authmd"]
@@ -340,17 +340,15 @@ def file_vs_block(f: AuthMdFile | None, meta: AgentAuth) -> list[Finding]:
     category="auth-md",
     weight=2,
     remediation="Add an `agent_auth` object to /.well-known/oauth-authorization-server with `skill` (the "
-    "auth.md "
-    "URL), `identity_endpoint`, `claim_endpoint` and `identity_types_supported` (v1 dialect); list the "
-    "issuer "
-    "in the protected-resource metadata's `authorization_servers`, with `scopes_supported` and "
+    "auth.md URL), `identity_endpoint`, `claim_endpoint` and `identity_types_supported` (v1 dialect); list "
+    "the issuer in the protected-resource metadata's `authorization_servers`, with `scopes_supported` and "
     '`bearer_methods_supported: ["header"]`.',
     spec_links=(SPEC_AUTH_MD, SPEC_AUTHKIT, RFC8414, RFC9728),
     requires=("agent_auth", "authmd"),
     description="Reads agent_auth from the metadata the OAuth discovery found (or the root RFC 8414 "
-    "document), "
-    "accepts the v0 (register_uri), branch (registration_endpoint) and v1 (identity_endpoint) dialects, GETs "
-    "the skill and the block's endpoints, and cross-checks auth.md and the protected-resource metadata.",
+    "document), accepts the v0 (register_uri), branch (registration_endpoint) and v1 (identity_endpoint) "
+    "dialects, GETs the skill and the block's endpoints, and cross-checks auth.md and the "
+    "protected-resource metadata.",
 )
 def auth_md_metadata(a: Artifacts) -> Outcome:
     meta: AgentAuth = a["agent_auth"]
@@ -381,8 +379,8 @@ def auth_md_metadata(a: Artifacts) -> Outcome:
                             "agent-auth-no-metadata",
                             msg,
                             tried_ev,
-                            fix="Publish RFC 8414 metadata with "
-                            "an agent_auth block so agents find the recipe from a 401.",
+                            fix="Publish RFC 8414 metadata with an agent_auth block so agents find the "
+                            "recipe from a 401.",
                         )
                     ],
                     pass_summary="",
@@ -648,30 +646,27 @@ def _error_shape(resp) -> tuple[bool, str]:
     category="auth-md",
     weight=3,
     remediation='Accept `POST <identity_endpoint>` `{"type":"anonymous"}` and answer with an identity '
-    "assertion "
-    "(exchanged at the token endpoint with the jwt-bearer grant) or a credential, an absolute `expires_at` "
-    "and a "
-    '`claim` {url, token, expires_at}; reject a malformed type with JSON `{"error","message"}`.',
+    "assertion (exchanged at the token endpoint with the jwt-bearer grant) or a credential, an absolute "
+    "`expires_at` and a `claim` {url, token, expires_at}; reject a malformed type with JSON "
+    '`{"error","message"}`.',
     spec_links=(SPEC_AUTH_MD, SPEC_AUTHKIT, RFC7523),
     requires=("agent_auth",),
     active_requires=("authmd_registration",),
     active=True,
     passive=False,
     description="ACTIVE: registers anonymously in the service's dialect, exchanges an identity assertion "
-    "with the "
-    "jwt-bearer grant, makes one authenticated call on the issuing origin, sends one malformed registration "
-    "and revokes the token. Flows that need a human (one-time codes, e-mail, service_auth) are reported, "
-    "never run.",
+    "with the jwt-bearer grant, makes one authenticated call on the issuing origin, sends one malformed "
+    "registration and revokes the token. Flows that need a human (one-time codes, e-mail, service_auth) are "
+    "reported, never run.",
     side_effects="Creates one anonymous registration (and its access token, revoked afterwards where the "
-    "service "
-    "has a revocation endpoint); sends one malformed registration request.",
+    "service has a revocation endpoint); sends one malformed registration request.",
 )
 def auth_md_registration(a: Artifacts) -> Outcome:
     reg: Registration | None = a.get("authmd_registration")
     if reg is None or not a.active:
         return skipped("ACTIVE check; rerun with --active to register anonymously.")
     human = [info("authmd-human-flow", f"not run (needs a human): {h}") for h in reg.human_flows]
-    details = {
+    details: dict[str, Any] = {
         "dialect": reg.dialect,
         "endpoint": reg.endpoint,
         "attempted": reg.attempted,

@@ -572,8 +572,8 @@ def api_catalog(a: Artifacts) -> Outcome:
                 findings.append(
                     concern(
                         "api-catalog-service-desc-broken",
-                        "service-desc does not lead to a "
-                        f"parseable OpenAPI description: {'; '.join(d.describe() for d in tried)}",
+                        "service-desc does not lead to a parseable OpenAPI description: "
+                        f"{'; '.join(d.describe() for d in tried)}",
                         *(d.evidence for d in tried),
                         fix="Point service-desc at the OpenAPI file.",
                     )

@@ -61,10 +61,8 @@ def _minutes(seconds: float | None) -> str:
     category="temporary",
     weight=1,
     remediation='Document the no-account route where agents look: `identity_types_supported: ["anonymous"]` '
-    "in "
-    "agent_auth, a `POST /…/temporary/…` operation with no security requirement in OpenAPI, a link in "
-    "llms.txt, "
-    'and a sentence in 401 bodies ("no account? create a temporary project at …").',
+    "in agent_auth, a `POST /…/temporary/…` operation with no security requirement in OpenAPI, a link in "
+    'llms.txt, and a sentence in 401 bodies ("no account? create a temporary project at …").',
     spec_links=(CLOUDFLARE_CLAIM, SPEC_AUTH_MD, NEON_CLAIMABLE),
     requires=("temporary_discovery",),
     description="Reads what other probes found: agent_auth identity types, auth.md, OpenAPI operations about "
@@ -137,21 +135,17 @@ def discoverable(a: Artifacts) -> Outcome:
     category="temporary",
     weight=3,
     remediation="Return, from the documented no-account route, a credential that works at once, an absolute "
-    "ISO "
-    "8601 `expires_at`, a `claim.url` a human can open (https, on your origin) with its own `expires_at`, "
-    "and "
-    "keep each temporary credential confined to its own resource.",
+    "ISO 8601 `expires_at`, a `claim.url` a human can open (https, on your origin) with its own "
+    "`expires_at`, and keep each temporary credential confined to its own resource.",
     spec_links=(CLOUDFLARE_CLAIM, NEON_CLAIMABLE, SPEC_AUTH_MD),
     requires=("temporary_discovery",),
     active_requires=("temporary_lifecycle", "authmd_registration"),
     active=True,
     passive=False,
     description="ACTIVE: creates one temporary resource through the route the service documents, uses it at "
-    "once, "
-    "reads its expiry (expires_at / expiresAt / credential_expires, or a relative TTL, converted and "
-    "flagged), "
-    "opens the claim URL without claiming, creates a second one and checks it cannot read the first, and "
-    "deletes both where the service documents a way.",
+    "once, reads its expiry (expires_at / expiresAt / credential_expires, or a relative TTL, converted and "
+    "flagged), opens the claim URL without claiming, creates a second one and checks it cannot read the "
+    "first, and deletes both where the service documents a way.",
     side_effects="Creates two temporary resources (deleted afterwards when the service documents DELETE; "
     "otherwise they expire on their own); accepts terms of service through a documented field when one is "
     "required. Shares the anonymous auth.md registration of auth-md.registration.",
@@ -235,7 +229,7 @@ def lifecycle(a: Artifacts) -> Outcome:
         findings.append(
             good(
                 "temp-usable",
-                f"its credential read it back at once "
+                "its credential read it back at once "
                 f"({life.use_response.status if life.use_response else '?'})",
                 life.use_response,
             )
@@ -390,18 +384,16 @@ def lifecycle(a: Artifacts) -> Outcome:
     category="temporary",
     weight=1,
     remediation="State in auth.md, the docs or llms.txt (and ideally in the creation response): what a "
-    "claim keeps "
-    '("the project, its data and its keys transfer to your account"), who may claim ("anyone holding the '
-    'claim URL; a human signs in"), and what happens at expiry ("unclaimed projects are deleted after 60 '
-    'minutes").',
+    'claim keeps ("the project, its data and its keys transfer to your account"), who may claim ("anyone '
+    'holding the claim URL; a human signs in"), and what happens at expiry ("unclaimed projects are deleted '
+    'after 60 minutes").',
     spec_links=(CLOUDFLARE_CLAIM, NEON_CLAIMABLE, SPEC_AUTH_MD),
     requires=("temporary_discovery",),
     active_requires=("temporary_lifecycle",),
     active=True,
     passive=True,
     description="Looks for sentences about claim and expiry in auth.md, OpenAPI descriptions, llms.txt and "
-    "(with "
-    "--active) the creation response.",
+    "(with --active) the creation response.",
 )
 def claim(a: Artifacts) -> Outcome:
     found: TemporaryDiscovery = a["temporary_discovery"]

@@ -123,10 +123,10 @@ def _challenge_findings(call: ProtectedCall) -> list[Finding]:
     weight=3,
     remediation="Answer a call without credentials to any protected endpoint with 401 and "
                 "`WWW-Authenticate: Bearer "
-                "resource_metadata=\"https://…/.well-known/oauth-protected-resource/<path>\"` (RFC 9728 "
-                "§5.1, RFC 6750 §3). Never a 200 with an error body, a redirect to an HTML login, or a "
-                "bare 403. Declare security requirements on OpenAPI operations so agents know which calls "
-                "are protected.",
+                'resource_metadata="https://…/.well-known/oauth-protected-resource/<path>"` '
+                "(RFC 9728 §5.1, RFC 6750 §3). Never a 200 with an error body, a redirect to an HTML login, "
+                "or a bare 403. Declare security requirements on OpenAPI operations so agents know which "
+                "calls are protected.",
     spec_links=("https://www.rfc-editor.org/rfc/rfc9728#section-5.1", RFC6750, MCP_AUTH),
     requires=("oauth_discovery",),
     description="Calls the URL, the secured OpenAPI GET operations, the MCP endpoint of the server card "
@@ -158,7 +158,7 @@ def challenge(a: Artifacts) -> Outcome:
             fail_summary="the 401 does not say where the resource metadata is",
             details={"endpoint": unauthorized[0].url, "source": unauthorized[0].source},
         )
-    findings: list[Finding] = []
+    findings = []
     for call in disc.protected:
         resp = call.response
         where = f"{call.method} {call.url} ({call.source})"
@@ -246,7 +246,7 @@ def resource_metadata(a: Artifacts) -> Outcome:
     if not found:
         if prms and all(p.doc.state == DocState.UNREACHABLE for p in prms):
             return errored("the protected-resource metadata could not be fetched: " + prms[0].doc.describe())
-        findings = []
+        findings: list[Finding] = []
         for p in prms:
             code = {"soft-404": "prm-soft-404", "invalid": "prm-invalid"}.get(p.doc.state.value, "prm-absent")
             findings.append(
@@ -258,7 +258,7 @@ def resource_metadata(a: Artifacts) -> Outcome:
                 )
             )
         return failed("no protected-resource metadata", *findings)
-    findings: list[Finding] = []
+    findings = []
     linked = [p for p in prms if p.via == "resource_metadata"]
     for p in linked:
         if p.data is None:

@@ -11,7 +11,8 @@ from auditor.docsgen import checks_md, scoring_md
 from auditor.registry import Registry
 
 ROOT = Path(__file__).resolve().parent.parent
-IDS = [line.strip() for line in (ROOT / "tests/data/catalogue_ids.txt").read_text().splitlines() if line.strip()]
+CATALOGUE_IDS = (ROOT / "tests/data/catalogue_ids.txt").read_text()
+IDS = [line.strip() for line in CATALOGUE_IDS.splitlines() if line.strip()]
 CATALOGUE = ROOT.parent / "shared" / "CATALOGUE.md"
 
 

@@ -32,6 +32,7 @@ from urllib.parse import urljoin, urlsplit
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from auditor.checkapi import evidence_ids
 from auditor.fetch import Response, origin_of
 from auditor.models import JourneyStep
 from auditor.probes.documents import Doc, DocState, fetch_doc, same_as_miss
@@ -493,8 +494,8 @@ async def agent_auth(ctx: ProbeContext) -> AgentAuth:
         for rm in getattr(disc, "resource_metadata", None) or []
         if isinstance(getattr(rm, "data", None), dict)
     ]
-    issuer = (result.metadata or {}).get("issuer") or result.issuer
-    naming = [p for p in found_prms if issuer in (p[0].get("authorization_servers") or [])]
+    chosen_issuer = (result.metadata or {}).get("issuer") or result.issuer
+    naming = [p for p in found_prms if chosen_issuer in (p[0].get("authorization_servers") or [])]
     if naming or found_prms:
         result.prm, result.prm_doc = (naming or found_prms)[0]
     if result.prm is None:
@@ -571,15 +572,17 @@ class Registration:
         return self.credential_expires_at or self.assertion_expires or self.claim_expires_at
 
 
+def json_path(data: Any, path: str) -> Any:
+    """The value at a dotted path (``claim.url``) of parsed JSON, or None."""
+    cur = data
+    for part in path.split("."):
+        cur = cur.get(part) if isinstance(cur, dict) else None
+    return cur
+
+
 def _dig(data: Any, *paths: str) -> Any:
     """The first present value among dotted paths (``claim.url``)."""
-    for path in paths:
-        cur = data
-        for part in path.split("."):
-            cur = cur.get(part) if isinstance(cur, dict) else None
-        if cur is not None:
-            return cur
-    return None
+    return next((v for v in (json_path(data, p) for p in paths) if v is not None), None)
 
 
 def parse_instant(value: Any) -> datetime | None:
@@ -593,15 +596,21 @@ def parse_instant(value: Any) -> datetime | None:
     return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
+def answer_instant(created_at: Any, resp: Response) -> datetime | None:
+    """The answer's own notion of now: its ``created_at`` value, else its Date header (or None)."""
+    start = parse_instant(created_at)
+    if start is None and resp.headers.get("date"):
+        with contextlib.suppress(TypeError, ValueError):
+            start = parsedate_to_datetime(resp.headers["date"])
+    return start
+
+
 def lifetime_of(expiry: str | None, body: dict[str, Any], resp: Response) -> float | None:
     """Seconds from the answer's own notion of now (``created_at``, else its Date header) to ``expiry``."""
     end = parse_instant(expiry)
     if end is None:
         return None
-    start = parse_instant(_dig(body, "created_at", "createdAt", "issued_at"))
-    if start is None and resp.headers.get("date"):
-        with contextlib.suppress(TypeError, ValueError):
-            start = parsedate_to_datetime(resp.headers["date"])
+    start = answer_instant(_dig(body, "created_at", "createdAt", "issued_at"), resp)
     return round((end - start).total_seconds(), 1) if start is not None else None
 
 
@@ -796,12 +805,7 @@ async def authmd_registration(ctx: ProbeContext) -> Registration:
             status=status,
             learned=f"registered at {reg.endpoint} ({reg.dialect} dialect) and got a {reg.credential_kind}"
             + (" that works" if reg.usable else ""),
-            exchanges=tuple(
-                x
-                for r in (reg.register_response, reg.token_response, reg.use_response)
-                if r
-                for x in r.exchange_ids
-            ),
+            exchanges=evidence_ids((reg.register_response, reg.token_response, reg.use_response)),
             check="auth-md.registration",
         )
     )

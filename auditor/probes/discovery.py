@@ -45,7 +45,7 @@ import gzip
 import hashlib
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -125,6 +125,17 @@ async def fetch_json_doc(ctx: ProbeContext, url: str, *, accept: str | None = No
             detail = "body truncated at the size limit" if resp.truncated else str(exc)
             doc.state, doc.problem = DocState.INVALID, f"not JSON: {detail}"
     return doc
+
+
+async def first_json_doc(ctx: ProbeContext, paths: Iterable[str]) -> tuple[Doc | None, list[Doc]]:
+    """GET well-known JSON paths of the origin in order until one is found: (that doc or None, all tried)."""
+    tried: list[Doc] = []
+    for path in paths:
+        doc = await fetch_json_doc(ctx, urljoin(ctx.target.origin, path))
+        tried.append(doc)
+        if doc.found:
+            return doc, tried
+    return None, tried
 
 
 async def fetch_text_doc(
@@ -862,7 +873,7 @@ def endpoint_answers(resp: Response | None) -> bool:
     return isinstance(data, dict) and data.get("jsonrpc") == "2.0"
 
 
-INITIALIZE = {
+MCP_INITIALIZE = {
     "jsonrpc": "2.0",
     "id": 1,
     "method": "initialize",
@@ -872,6 +883,12 @@ INITIALIZE = {
         "clientInfo": {"name": "agent-ready", "version": "0"},
     },
 }
+
+
+async def post_initialize(ctx: ProbeContext, url: str, headers: dict[str, str] | None = None) -> Response:
+    """POST an MCP initialize request to ``url`` as a Streamable HTTP client would (it changes nothing)."""
+    accept = {"Accept": "application/json, text/event-stream"}
+    return await ctx.fetch.request("POST", url, json=MCP_INITIALIZE, headers=(headers or {}) | accept)
 
 
 def pick_card(data: Any) -> tuple[dict[str, Any] | None, int]:
@@ -920,9 +937,7 @@ async def probe_endpoint(ctx: ProbeContext, url: str, result: McpDiscovery) -> N
         and not same_as_miss(result.endpoint_get, await ctx.maybe("not_found"))
     ):
         # Streamable HTTP servers may answer only POST; an initialize without credentials changes nothing.
-        result.endpoint_post = await ctx.fetch.request(
-            "POST", url, json=INITIALIZE, headers={"Accept": "application/json, text/event-stream"}
-        )
+        result.endpoint_post = await post_initialize(ctx, url)
 
 
 @probe(
@@ -972,14 +987,8 @@ class A2ACard:
 
 @probe("a2a_card", description="GET the A2A agent card (/.well-known/agent-card.json, legacy agent.json)")
 async def a2a_card(ctx: ProbeContext) -> A2ACard:
-    result = A2ACard(doc=None)
-    for path in A2A_PATHS:
-        doc = await fetch_json_doc(ctx, urljoin(ctx.target.origin, path))
-        result.tried.append(doc)
-        if doc.found:
-            result.doc = doc
-            break
-    return result
+    doc, tried = await first_json_doc(ctx, A2A_PATHS)
+    return A2ACard(doc=doc, tried=tried)
 
 
 # --- agent skills -------------------------------------------------------------------------------------
@@ -1026,13 +1035,8 @@ def skill_digest(entry: dict[str, Any]) -> str | None:
 
 @probe("agent_skills", description="GET the agent-skills index and verify one skill's sha256 digest")
 async def agent_skills(ctx: ProbeContext) -> AgentSkills:
-    result = AgentSkills(doc=None)
-    for path in SKILLS_PATHS:
-        doc = await fetch_json_doc(ctx, urljoin(ctx.target.origin, path))
-        result.tried.append(doc)
-        if doc.found:
-            result.doc = doc
-            break
+    doc, tried = await first_json_doc(ctx, SKILLS_PATHS)
+    result = AgentSkills(doc=doc, tried=tried)
     if result.doc is None or not isinstance(result.doc.data, dict):
         return result
     skills = result.doc.data.get("skills")

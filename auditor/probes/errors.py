@@ -139,7 +139,7 @@ def openapi_base(spec: dict[str, Any], spec_url: str | None, origin: str) -> str
 
 def _secured(op: dict[str, Any], spec: dict[str, Any]) -> bool:
     security = op.get("security", spec.get("security"))
-    return bool(security) and any(bool(req) for req in security if isinstance(req, dict))
+    return isinstance(security, list) and any(bool(req) for req in security if isinstance(req, dict))
 
 
 def openapi_operations(spec: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
@@ -186,7 +186,7 @@ def _looks_like_api_target(resp: Response | None, url: str) -> bool:
     return (
         resp.status in (401, 403)
         or "json" in resp.media_type
-        or parts.hostname.startswith("api.")  # type: ignore[union-attr]
+        or (parts.hostname or "").startswith("api.")
         or "/api" in parts.path
     )
 
@@ -209,8 +209,7 @@ async def errors(ctx: ProbeContext) -> ErrorProbe:
     result = ErrorProbe(api_base=None, api_base_source=None, protected_url=None, protected_source=None)
 
     # 1. The API base: the protected resource's identifier (RFC 9728) is the most specific; the OpenAPI
-    #    servers
-    #    URL often is just the origin.
+    #    servers URL often is just the origin.
     for resource in _resource_identifiers(oauth):
         if _same_origin(resource, origin) and urlsplit(resource).path.strip("/"):
             result.api_base, result.api_base_source = resource.rstrip("/"), "resource-metadata"
@@ -299,17 +298,17 @@ async def errors(ctx: ProbeContext) -> ErrorProbe:
 
     # 6. A wrong method (see the module docstring for why PUT, and where): the enforced protected endpoint,
     #    else the API base root, else the unknown path itself (which nothing can serve).
-    if no_creds is not None and no_creds.status in (401, 403):
+    if no_creds is not None and no_creds.status in (401, 403) and protected is not None:
         wrong_url = protected
     elif result.api_base is not None:
         wrong_url = result.api_base + "/"
     else:
         wrong_url = unknown
-    wrong = await ctx.fetch.request("PUT", wrong_url, headers={"Accept": "application/json"}, content=b"")  # type: ignore[arg-type]
+    wrong = await ctx.fetch.request("PUT", wrong_url, headers={"Accept": "application/json"}, content=b"")
     result.samples.append(
         ErrorSample(
             WRONG_METHOD,
-            f"PUT {_path_of(wrong_url)} (empty body, no credentials)",  # type: ignore[arg-type]
+            f"PUT {_path_of(wrong_url)} (empty body, no credentials)",
             wrong,
             api_path=on_api or wrong_url == protected,
         )
@@ -332,8 +331,10 @@ async def _post_operation(ctx: ProbeContext) -> tuple[str | None, str | None, st
     for method, path, op in openapi_operations(spec):
         if method != "POST" or "{" in path:
             continue
-        body = op.get("requestBody") if isinstance(op.get("requestBody"), dict) else {}
-        content = body.get("content") if isinstance(body.get("content"), dict) else {}
+        declared_body = op.get("requestBody")
+        body: dict[str, Any] = declared_body if isinstance(declared_body, dict) else {}
+        declared_content = body.get("content")
+        content: dict[str, Any] = declared_content if isinstance(declared_content, dict) else {}
         takes_json = any("json" in str(k) for k in content) or not content
         if takes_json:
             candidates.append((_secured(op, spec), path))

@@ -30,9 +30,11 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 
+from auditor.checkapi import evidence_ids
 from auditor.fetch import Response, origin_of
 from auditor.models import JourneyStep
 from auditor.netpolicy import is_loopback_host
+from auditor.probes.discovery import post_initialize
 from auditor.probes.documents import Doc, DocState, fetch_doc
 from auditor.probes.oauth_model import AuthServer, OAuthDiscovery, ProtectedCall, ResourceMetadata
 from auditor.probing import ProbeContext, probe
@@ -47,16 +49,6 @@ TOKEN_EXCHANGE = "urn:ietf:params:oauth:grant-type:token-exchange"
 # RFC 8414 §2: "If omitted, the default value is ["authorization_code", "implicit"]".
 DEFAULT_GRANTS = ("authorization_code", "implicit")
 MAX_OPENAPI_CALLS = 2
-MCP_INITIALIZE = {
-    "jsonrpc": "2.0",
-    "id": 1,
-    "method": "initialize",
-    "params": {
-        "protocolVersion": "2025-11-25",
-        "capabilities": {},
-        "clientInfo": {"name": "agent-ready", "version": "0"},
-    },
-}
 JSON_ACCEPT = {"Accept": "application/json"}
 # The registration payload of standards C5 (MCP-style public client); application_type is a MUST in MCP
 # 2026-07-28 for dynamic registration.
@@ -174,19 +166,13 @@ def _step(
     check: str | None = None,
     started: float,
 ) -> None:
-    ids: list[str] = []
-    for item in evidence:
-        if item is None:
-            continue
-        for eid in item.evidence if isinstance(item, Doc) else item.exchange_ids:
-            if eid and eid not in ids:
-                ids.append(eid)
+    ids = evidence_ids(item.evidence if isinstance(item, Doc) else item for item in evidence)
     ctx.step(
         JourneyStep(
             title=title,
             status=status,
             learned=ctx.redactor.text(learned),
-            exchanges=tuple(ids),
+            exchanges=ids,
             elapsed_ms=round((time.monotonic() - started) * 1000, 1),
             reason=ctx.redactor.text(reason) if reason else None,
             fix=fix,
@@ -223,7 +209,8 @@ def _server_base(spec: dict[str, Any], doc_url: str) -> str:
 
 def openapi_operations(spec: dict[str, Any]) -> list[tuple[str, str, dict[str, Any], list[dict[str, Any]]]]:
     """(METHOD, path, operation, effective security requirements) for every operation."""
-    top = spec.get("security") if isinstance(spec.get("security"), list) else []
+    declared = spec.get("security")
+    top: list[Any] = declared if isinstance(declared, list) else []
     out = []
     for path, item in (spec.get("paths") or {}).items():
         if not isinstance(item, dict):
@@ -231,7 +218,8 @@ def openapi_operations(spec: dict[str, Any]) -> list[tuple[str, str, dict[str, A
         for method in ("get", "post", "put", "patch", "delete"):
             op = item.get(method)
             if isinstance(op, dict):
-                sec = op.get("security") if isinstance(op.get("security"), list) else top
+                own = op.get("security")
+                sec: list[Any] = own if isinstance(own, list) else top
                 out.append((method.upper(), str(path), op, [r for r in sec if isinstance(r, dict)]))
     return out
 
@@ -273,9 +261,7 @@ async def _candidates(ctx: ProbeContext, result: OAuthDiscovery) -> list[tuple[s
 
 async def _call(ctx: ProbeContext, url: str, source: str, method: str) -> ProtectedCall:
     if method == "POST":
-        resp = await ctx.fetch.request(
-            "POST", url, json=MCP_INITIALIZE, headers={"Accept": "application/json, text/event-stream"}
-        )
+        resp = await post_initialize(ctx, url)
     else:
         resp = await ctx.fetch.get(url, headers=JSON_ACCEPT)
     return ProtectedCall(
@@ -397,11 +383,11 @@ async def oauth_discovery(ctx: ProbeContext) -> OAuthDiscovery:
             started=t0,
         )
     else:
-        status = "ok" if first.unauthorized else "stuck"
+        step_status = "ok" if first.unauthorized else "stuck"
         _step(
             ctx,
             "Call a protected endpoint without credentials",
-            status,
+            step_status,
             f"{first.method} {first.url} (found via {first.source}) answered {first.response.describe()}",
             first.response,
             reason=None
@@ -471,7 +457,7 @@ async def oauth_discovery(ctx: ProbeContext) -> OAuthDiscovery:
         usable[0] if usable else None
     )
     if not stuck:
-        if chosen is None:
+        if chosen is None or chosen.data is None:  # `usable` holds only documents whose data is a dict
             stuck = True
             tried = "; ".join(r.doc.describe() for r in result.resource_metadata)
             _step(
@@ -604,9 +590,10 @@ def _record_as_step(
         return False
     mismatch = next((a for a in servers if a.metadata is not None), None)
     if mismatch is not None:
+        claimed = mismatch.metadata.get("issuer") if mismatch.metadata is not None else None
         reason = (
             f"the metadata fetched for issuer {mismatch.issuer} says issuer "
-            f"{mismatch.metadata.get('issuer')!r}; RFC 8414 §3.3 says it MUST NOT be used"
+            f"{claimed!r}; RFC 8414 §3.3 says it MUST NOT be used"
         )
         fix = f"Set issuer to exactly {mismatch.issuer}."
         evidence: list[Doc | None] = [mismatch.doc]
@@ -650,7 +637,8 @@ FAKE_CLIENT = ("agent-ready-fake-client", "agent-ready-fake-secret")
 def usable_server(disc: OAuthDiscovery | None) -> AuthServer | None:
     """The first authorization server whose metadata was found (issuer-consistent first)."""
     servers = [a for a in (disc.auth_servers if disc else []) if a.metadata is not None]
-    return next((a for a in servers if a.metadata.get("issuer") == a.issuer), servers[0] if servers else None)
+    consistent = (a for a in servers if a.metadata is not None and a.metadata.get("issuer") == a.issuer)
+    return next(consistent, servers[0] if servers else None)
 
 
 @probe(
@@ -1138,12 +1126,7 @@ async def oauth_flow(ctx: ProbeContext) -> OAuthFlow:
             flow.call = call
             headers = {"Authorization": f"Bearer {token}"}
             if call.method == "POST":
-                flow.call_response = await ctx.fetch.request(
-                    "POST",
-                    call.url,
-                    json=MCP_INITIALIZE,
-                    headers=headers | {"Accept": "application/json, text/event-stream"},
-                )
+                flow.call_response = await post_initialize(ctx, call.url, headers)
             else:
                 flow.call_response = await ctx.fetch.request("GET", call.url, headers=headers | JSON_ACCEPT)
     if record and flow.token_obtained:
@@ -1250,6 +1233,22 @@ class AccountCreation:
     via_authmd: bool = False
 
 
+def placeholder_value(prop: dict[str, Any]) -> Any:
+    """A value a JSON-schema property accepts: its example, default or first enum member, else one of its type
+    (booleans are true: a terms field is accepted on the operator's behalf)."""
+    if "example" in prop:
+        return prop["example"]
+    if "default" in prop:
+        return prop["default"]
+    if isinstance(prop.get("enum"), list) and prop["enum"]:
+        return prop["enum"][0]
+    if prop.get("type") == "boolean":
+        return True
+    if prop.get("type") in ("integer", "number"):
+        return 1
+    return "agent-ready-audit"
+
+
 def synthesize(schema: dict[str, Any] | None) -> dict[str, Any]:
     """A minimal valid body for a sign-up schema: required fields from examples, defaults, consts; booleans
     that accept terms are true (the agent accepts them on its operator's behalf: that is what the field is
@@ -1257,21 +1256,9 @@ def synthesize(schema: dict[str, Any] | None) -> dict[str, Any]:
     body: dict[str, Any] = {}
     props = (schema or {}).get("properties") or {}
     for name in (schema or {}).get("required") or []:
-        spec = props.get(name) if isinstance(props.get(name), dict) else {}
-        if "const" in spec:
-            body[name] = spec["const"]
-        elif "example" in spec:
-            body[name] = spec["example"]
-        elif "default" in spec:
-            body[name] = spec["default"]
-        elif isinstance(spec.get("enum"), list) and spec["enum"]:
-            body[name] = spec["enum"][0]
-        elif spec.get("type") == "boolean":
-            body[name] = True
-        elif spec.get("type") in ("integer", "number"):
-            body[name] = 1
-        else:
-            body[name] = "agent-ready-audit"
+        declared = props.get(name)
+        spec: dict[str, Any] = declared if isinstance(declared, dict) else {}
+        body[name] = spec["const"] if "const" in spec else placeholder_value(spec)
     if "name" in props and "name" not in body:
         body["name"] = "agent-ready-audit"
     return body
@@ -1340,7 +1327,8 @@ async def signup_account(ctx: ProbeContext) -> AccountCreation:
 
 def endpoint_scheme_problems(meta: dict[str, Any]) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     """(loopback http endpoints, other non-https endpoints) among the URL members of AS metadata."""
-    loopback, bad = [], []
+    loopback: list[tuple[str, str]] = []
+    bad: list[tuple[str, str]] = []
     for key, value in meta.items():
         if not (key.endswith(("_endpoint", "_uri")) or key == "issuer") or not isinstance(value, str):
             continue

@@ -87,8 +87,8 @@ class AuthServer:
 
     @property
     def metadata(self) -> dict[str, Any] | None:
-        found = self.doc is not None and self.doc.found and isinstance(self.doc.data, dict)
-        return self.doc.data if found else None  # type: ignore[union-attr]
+        doc = self.doc
+        return doc.data if doc is not None and doc.found and isinstance(doc.data, dict) else None
 
 
 @dataclass

@@ -11,16 +11,17 @@ from __future__ import annotations
 
 import asyncio
 import re
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from auditor.fetch import Response, origin_of
 from auditor.models import JourneyStep
-from auditor.probes.authmd import AgentAuth, AuthMdFile, parse_instant, statements
+from auditor.probes.authmd import AgentAuth, AuthMdFile, answer_instant, json_path, parse_instant, statements
 from auditor.probes.documents import Doc, fetch_doc
+from auditor.probes.oauth import placeholder_value
 from auditor.probing import ProbeContext, probe
 
 KEYWORDS = re.compile(
@@ -114,7 +115,7 @@ def temporary_operations(spec: dict[str, Any]) -> list[TempOperation]:
     return out
 
 
-def pick_create(ops: list[TempOperation], exclude: set[str] = frozenset()) -> TempOperation | None:  # type: ignore[assignment]
+def pick_create(ops: list[TempOperation], exclude: AbstractSet[str] = frozenset()) -> TempOperation | None:
     """The POST that creates a temporary resource: no auth required, temporary words in the path, no {param}.
 
     ``exclude`` holds paths of auth.md registration endpoints (auth-md.registration judges those).
@@ -318,9 +319,7 @@ RESOURCE_URL_PATHS = ("project.url", "project.href", "resource.url", "links.self
 def dig(data: Any, paths: tuple[str, ...]) -> tuple[str | None, Any]:
     """(the path that matched, its value) for the first dotted path present."""
     for path in paths:
-        cur = data
-        for part in path.split("."):
-            cur = cur.get(part) if isinstance(cur, dict) else None
+        cur = json_path(data, path)
         if cur is not None and not isinstance(cur, dict | list):
             return path, cur
     return None, None
@@ -427,18 +426,7 @@ def request_body(spec: dict[str, Any] | None, op: TempOperation) -> tuple[dict[s
             continue
         if is_terms:
             terms = name
-        if "example" in prop:
-            body[name] = prop["example"]
-        elif "default" in prop:
-            body[name] = prop["default"]
-        elif prop.get("enum"):
-            body[name] = prop["enum"][0]
-        elif prop.get("type") == "boolean":
-            body[name] = True
-        elif prop.get("type") in ("integer", "number"):
-            body[name] = 1
-        else:
-            body[name] = "agent-ready-audit"
+        body[name] = placeholder_value(prop)
     return body, terms
 
 
@@ -447,16 +435,7 @@ def _reference_time(created: Created) -> datetime:
     _, when = dig(
         body, ("created_at", "createdAt", "project.created_at", "project.createdAt", "account.createdAt")
     )
-    instant = parse_instant(when)
-    if instant is not None:
-        return instant
-    date = created.response.headers.get("date")
-    if date:
-        try:
-            return parsedate_to_datetime(date)
-        except (TypeError, ValueError):
-            pass
-    return datetime.now(UTC)
+    return answer_instant(when, created.response) or datetime.now(UTC)
 
 
 def read_created(resp: Response, create_url: str) -> Created:
@@ -526,8 +505,7 @@ def _documents_delete(spec: dict[str, Any] | None, op: TempOperation) -> bool:
     "temporary_lifecycle",
     active=True,
     description="ACTIVE: create a temporary resource through its documented route, use it, check its expiry "
-    "and "
-    "claim URL, create a second one and check isolation, then delete both where allowed",
+    "and claim URL, create a second one and check isolation, then delete both where allowed",
 )
 async def temporary_lifecycle(ctx: ProbeContext) -> TemporaryLifecycle:
     found: TemporaryDiscovery = await ctx.need("temporary_discovery")

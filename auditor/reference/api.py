@@ -55,33 +55,34 @@ def _unauthorized(app: ReferenceApp, resource_path: str, scope: str, req: Reques
     )
 
 
-def _authorized(app: ReferenceApp, req: Request, scope: str) -> tuple[dict[str, Any] | None, Reply | None]:
+def _authorized(app: ReferenceApp, req: Request, scope: str) -> dict[str, Any] | Reply:
+    """The token's info when it carries ``scope``, else the 401/403 to answer instead."""
     info = token_info(app, req.bearer())
     if info is None:
-        return None, _unauthorized(app, "/api/v1", scope, req)
+        return _unauthorized(app, "/api/v1", scope, req)
     if scope not in info["scopes"]:
-        return None, app.problem(
+        return app.problem(
             403,
             "Forbidden",
             f"The token lacks the {scope} scope.",
             type_="insufficient-scope",
             headers=[("WWW-Authenticate", challenge(app, "/api/v1", scope, error="insufficient_scope"))],
         )
-    return info, None
+    return info
 
 
 def _list_projects(app: ReferenceApp, req: Request) -> Reply:
-    info, reply = _authorized(app, req, "projects:read")
-    if info is None:
-        return reply  # type: ignore[return-value]
+    info = _authorized(app, req, "projects:read")
+    if isinstance(info, Reply):
+        return info
     projects = [p for p in app.state.get("projects", []) if p["owner"] == info["sub"]]
     return json_reply({"projects": projects, "owner": info["sub"]})
 
 
 def _create_project(app: ReferenceApp, req: Request) -> Reply:
-    info, reply = _authorized(app, req, "projects:write")
-    if info is None:
-        return reply  # type: ignore[return-value]
+    info = _authorized(app, req, "projects:write")
+    if isinstance(info, Reply):
+        return info
     body = req.json() if req.body else {}
     if not isinstance(body, dict) or not isinstance(body.get("name", ""), str):
         return app.problem(400, "Bad Request", 'Send {"name": "<project name>"}.', type_="invalid-body")

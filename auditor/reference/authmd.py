@@ -293,17 +293,21 @@ def _by_claim_token(app: ReferenceApp, token: str) -> dict[str, Any] | None:
     return record
 
 
+def _invalid_claim_token(app: ReferenceApp) -> Reply:
+    return app.problem(
+        400,
+        "Invalid claim token",
+        "The claim token is wrong or expired; register again.",
+        type_="invalid-claim-token",
+        error="invalid_claim_token",
+    )
+
+
 def _claim(app: ReferenceApp, req: Request) -> Reply:
     body = req.json() if isinstance(req.json(), dict) else {}
     record = _by_claim_token(app, str(body.get("claim_token", "")))
     if record is None:
-        return app.problem(
-            400,
-            "Invalid claim token",
-            "The claim token is wrong or expired; register again.",
-            type_="invalid-claim-token",
-            error="invalid_claim_token",
-        )
+        return _invalid_claim_token(app)
     if not isinstance(body.get("email"), str) or "@" not in body["email"]:
         return app.problem(
             400,
@@ -329,13 +333,7 @@ def _claim_complete(app: ReferenceApp, req: Request) -> Reply:
     body = req.json() if isinstance(req.json(), dict) else {}
     record = _by_claim_token(app, str(body.get("claim_token", "")))
     if record is None:
-        return app.problem(
-            400,
-            "Invalid claim token",
-            "The claim token is wrong or expired; register again.",
-            type_="invalid-claim-token",
-            error="invalid_claim_token",
-        )
+        return _invalid_claim_token(app)
     if not record.get("otp") or body.get("otp") != record["otp"]:
         return app.problem(
             400,
@@ -401,8 +399,7 @@ def install(app: ReferenceApp) -> None:
             "operationId": "registerAgentIdentity",
             "summary": "auth.md: register an agent identity (anonymous)",
             "description": "Anonymous registration returns an identity assertion to exchange at "
-            "/oauth/token with the "
-            "jwt-bearer grant, and a claim link for a human. See /auth.md.",
+            "/oauth/token with the jwt-bearer grant, and a claim link for a human. See /auth.md.",
             "security": [],
             "requestBody": {
                 "required": True,

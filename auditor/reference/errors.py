@@ -119,10 +119,9 @@ def _route_exists(app: ReferenceApp, req: Request) -> bool:
 def _credential_route(app: ReferenceApp) -> str:
     base = app.base_url
     return (
-        f"Send `Authorization: Bearer <token>`. No token yet? Get one without a browser: follow "
-        f"{base}/auth.md, "
-        f"or register a client with POST {base}/oauth/register and use the client_credentials grant at "
-        f"{base}/oauth/token."
+        "Send `Authorization: Bearer <token>`. No token yet? Get one without a browser: follow "
+        f"{base}/auth.md, or register a client with POST {base}/oauth/register and use the "
+        f"client_credentials grant at {base}/oauth/token."
     )
 
 

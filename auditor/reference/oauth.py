@@ -260,24 +260,27 @@ def _register(app: ReferenceApp, req: Request) -> Reply:
     return json_reply(record, 201, headers=[("Cache-Control", "no-store")])
 
 
-def _registered(app: ReferenceApp, req: Request) -> tuple[dict[str, Any] | None, Reply | None]:
+def _registered(app: ReferenceApp, req: Request) -> dict[str, Any] | Reply:
+    """The client record the request may manage, or the 401 to answer instead."""
     client_id = unquote(req.params["client_id"])
     record = _clients(app).get(client_id)
     if record is None or req.bearer() != record["registration_access_token"]:
         # RFC 7592 §2: unknown client or wrong token both read as 401, so client ids cannot be probed.
-        return None, Reply(401, b"", [("WWW-Authenticate", 'Bearer error="invalid_token"')])
-    return record, None
+        return Reply(401, b"", [("WWW-Authenticate", 'Bearer error="invalid_token"')])
+    return record
 
 
 def _read_client(app: ReferenceApp, req: Request) -> Reply:
-    record, reply = _registered(app, req)
-    return reply if record is None else json_reply(record, headers=[("Cache-Control", "no-store")])
+    record = _registered(app, req)
+    if isinstance(record, Reply):
+        return record
+    return json_reply(record, headers=[("Cache-Control", "no-store")])
 
 
 def _delete_client(app: ReferenceApp, req: Request) -> Reply:
-    record, reply = _registered(app, req)
-    if record is None:
-        return reply  # type: ignore[return-value]
+    record = _registered(app, req)
+    if isinstance(record, Reply):
+        return record
     with app.lock:
         _clients(app).pop(record["client_id"], None)
         # RFC 7592 §2.3: tokens issued to a deleted client are invalidated too.

@@ -160,13 +160,14 @@ def _create(app: ReferenceApp, req: Request) -> Reply:
     )
 
 
-def _authorized(app: ReferenceApp, req: Request) -> tuple[dict[str, Any] | None, Reply | None]:
+def _authorized(app: ReferenceApp, req: Request) -> dict[str, Any] | Reply:
+    """The project record the bearer credential may read, else the 401/404 to answer instead."""
     _purge(app)
     token = req.bearer()
     with app.lock:
         owner = next((r for r in _store(app).values() if r["token"] == token), None) if token else None
     if owner is None:
-        return None, app.problem(
+        return app.problem(
             401,
             "Unauthorized",
             "Send the temporary project's credential as a bearer token. "
@@ -178,13 +179,13 @@ def _authorized(app: ReferenceApp, req: Request) -> tuple[dict[str, Any] | None,
         target = _store(app).get(req.params["id"])
     if target is None or (target is not owner and not app.has("temp-leaky")):
         # Another project's id reads as absent, so temporary users cannot probe each other's ids.
-        return None, app.problem(
+        return app.problem(
             404,
             "Not Found",
             f"No temporary project {req.params['id']} for this credential.",
             type_="not-found",
         )
-    return target, None
+    return target
 
 
 def _view(record: dict[str, Any], app: ReferenceApp) -> dict[str, Any]:
@@ -198,14 +199,14 @@ def _view(record: dict[str, Any], app: ReferenceApp) -> dict[str, Any]:
 
 
 def _read(app: ReferenceApp, req: Request) -> Reply:
-    record, reply = _authorized(app, req)
-    return reply if record is None else json_reply(_view(record, app))  # type: ignore[return-value]
+    record = _authorized(app, req)
+    return record if isinstance(record, Reply) else json_reply(_view(record, app))
 
 
 def _delete(app: ReferenceApp, req: Request) -> Reply:
-    record, reply = _authorized(app, req)
-    if record is None:
-        return reply  # type: ignore[return-value]
+    record = _authorized(app, req)
+    if isinstance(record, Reply):
+        return record
     with app.lock:
         _store(app).pop(record["id"], None)
     return Reply(204)

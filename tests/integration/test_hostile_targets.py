@@ -30,13 +30,15 @@ HOSTILE: dict[str, Callable[[Request], Response]] = {
     "markdown-everywhere": lambda r: Response("# auth.md\n\n## Register\n\nPOST /nowhere\n", 200,
                                               content_type="text/markdown"),
     "redirect-loop-everywhere": lambda r: Response("", 302, headers={"Location": r.path}),
-    "redirect-to-metadata": lambda r: Response("", 302, headers={"Location": "http://169.254.169.254/latest/"}),
-    "401-garbage-challenge": lambda r: Response("nope", 401, headers={"WWW-Authenticate": 'Bearer ,,=="" x="'}),
+    "redirect-to-metadata": lambda r: Response("", 302,
+                                               headers={"Location": "http://169.254.169.254/latest/"}),
+    "401-garbage-challenge": lambda r: Response("nope", 401,
+                                                headers={"WWW-Authenticate": 'Bearer ,,=="" x="'}),
     "429-everywhere": lambda r: Response("slow down", 429, headers={"Retry-After": "tomorrow"}),
     "huge-json": lambda r: Response(json.dumps({"k": "v" * 3_000_000}), 200, content_type="application/json"),
-    "wrong-shaped-json": lambda r: Response(json.dumps({"issuer": 5, "authorization_servers": "x", "resource": [],
-                                                        "linkset": {"a": 1}, "openapi": 3, "paths": [],
-                                                        "skills": "none", "agent_auth": [1]}),
+    "wrong-shaped-json": lambda r: Response(json.dumps({"issuer": 5, "authorization_servers": "x",
+                                                        "resource": [], "linkset": {"a": 1}, "openapi": 3,
+                                                        "paths": [], "skills": "none", "agent_auth": [1]}),
                                             200, content_type="application/json"),
 }
 
@@ -53,10 +55,12 @@ def test_hostile_target_yields_a_valid_report(httpserver: HTTPServer, run_scan: 
                   if r.status == Status.ERROR and re.search(r"(TypeError|AttributeError|KeyError|ValueError|"
                                                             r"IndexError|AssertionError)", r.summary)}
     assert not probe_bugs
-    assert not any(ex.url.startswith("http://169.254.169.254") and ex.status is not None for ex in report.exchanges)
+    assert not any(ex.url.startswith("http://169.254.169.254") and ex.status is not None
+                   for ex in report.exchanges)
 
 
-def test_slow_target_is_bounded_by_the_deadline(httpserver: HTTPServer, run_scan: Callable[..., ScanReport]) -> None:
+def test_slow_target_is_bounded_by_the_deadline(httpserver: HTTPServer,
+                                                run_scan: Callable[..., ScanReport]) -> None:
     def slow(r: Request) -> Response:
         time.sleep(0.4 if r.path == "/" else 2.5)
         return Response("late", 200)
