@@ -166,6 +166,7 @@ def _result(
         duration_ms=round(duration_ms, 2),
         plugin=chk.plugin,
         reason=reason,
+        side_effects=(meta.side_effects or "changes state on the target") if meta.active else None,
     )
 
 

@@ -77,6 +77,7 @@ class CheckResult:
     duration_ms: float
     plugin: str
     reason: str | None = None  # why skipped / disabled / errored
+    side_effects: str | None = None  # what the ACTIVE part creates on the target (None: passive check)
 
 
 @dataclass

@@ -18,8 +18,10 @@ from auditor.checkapi import (
 )
 from auditor.models import Finding, Outcome
 from auditor.probes.documents import DocState
-from auditor.probes.oauth import AccountCreation, OAuthFlow, SignupRoutes, grants_of
+from auditor.probes.oauth import grants_of
+from auditor.probes.oauth_flow import OAuthFlow
 from auditor.probes.oauth_model import OAuthDiscovery
+from auditor.probes.signup import AccountCreation, SignupRoutes
 
 CIMD = "https://datatracker.ietf.org/doc/draft-ietf-oauth-client-id-metadata-document/"
 MCP_REGISTRATION = (

@@ -24,8 +24,6 @@ from auditor.probes.oauth import (
     DEVICE_CODE,
     JWT_BEARER,
     TOKEN_EXCHANGE,
-    OAuthFlow,
-    SignupRoutes,
     TokenErrorProbe,
     endpoint_scheme_problems,
     grants_of,
@@ -34,7 +32,9 @@ from auditor.probes.oauth import (
     looks_like_auth_error,
     resource_match,
 )
+from auditor.probes.oauth_flow import OAuthFlow
 from auditor.probes.oauth_model import AuthServer, OAuthDiscovery, ProtectedCall
+from auditor.probes.signup import SignupRoutes
 
 RFC6750 = "https://www.rfc-editor.org/rfc/rfc6750#section-3"
 RFC9728 = "https://www.rfc-editor.org/rfc/rfc9728"
@@ -584,11 +584,15 @@ def server_metadata(a: Artifacts) -> Outcome:
         findings.extend(server_findings(server))
     if all(f.level == Level.ERROR for f in findings):
         return errored("authorization-server metadata could not be fetched", *findings)
+    # Nothing found at all reads differently from metadata that was found but is inconsistent or refused.
+    none_found = all(s.metadata is None and s.blocked is None for s in disc.auth_servers)
     return verdict(
         findings,
         pass_summary="authorization-server metadata is consistent",
         warn_summary="authorization-server metadata found, with concerns",
-        fail_summary="authorization-server metadata cannot be trusted or used",
+        fail_summary="no authorization-server metadata found"
+        if none_found
+        else "authorization-server metadata cannot be trusted or used",
         details={
             "issuers": [s.issuer for s in disc.auth_servers],
             "found": [s.doc.url for s in disc.auth_servers if s.doc],

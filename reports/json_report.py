@@ -52,6 +52,7 @@ def _check(r: CheckResult) -> dict[str, Any]:
         "details": r.details,
         "duration_ms": r.duration_ms,
         "plugin": r.plugin,
+        "side_effects": r.side_effects,
     }
 
 

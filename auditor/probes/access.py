@@ -15,6 +15,7 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from auditor.fetch import Response
+from auditor.probes.discovery import OpenAPIDescription, openapi_description
 from auditor.probes.documents import Doc, fetch_doc
 from auditor.probing import ProbeContext, probe
 
@@ -64,35 +65,6 @@ class Sample:
 @dataclass
 class ChallengeSamples:
     samples: list[Sample] = field(default_factory=list)
-
-
-def _response_of(artifact: Any) -> Response | None:
-    """A Response from another family's artifact, whatever its exact shape (a Response, a Doc, or a
-    dataclass holding one under ``doc``/``response``)."""
-    if artifact is None:
-        return None
-    if isinstance(artifact, Response):
-        return artifact
-    for name in ("response", "doc", "description"):
-        inner = getattr(artifact, name, None)
-        if name == "description" and inner is not None:
-            inner = getattr(inner, "doc", None)
-        if isinstance(inner, Response):
-            return inner
-        if isinstance(inner, Doc):
-            return inner.response
-    return None
-
-
-def _openapi_data(artifact: Any) -> tuple[dict[str, Any] | None, str | None]:
-    """(parsed OpenAPI document, its URL) from the discovery family's ``openapi`` artifact, if any."""
-    if artifact is None:
-        return None, None
-    for c in (artifact, getattr(artifact, "description", None), getattr(artifact, "doc", None)):
-        data = getattr(c, "data", None)
-        if isinstance(data, dict) and ("paths" in data or "openapi" in data or "swagger" in data):
-            return data, getattr(c, "url", None)
-    return None, None
 
 
 def _docs_from_markdown_probe(artifact: Any) -> Response | None:
@@ -148,12 +120,11 @@ async def agent_paths(ctx: ProbeContext) -> AgentPaths:
 
     target_path = urlsplit(ctx.target.url).path or "/"
     add(AgentPath(target_path, "target", "target"))
-    spec, spec_url = _openapi_data(await ctx.maybe("openapi"))
-    if spec is not None:
+    description = openapi_description(await ctx.maybe("openapi"))
+    if description is not None:
         result.openapi_used = True
-        if spec_url:
-            add(AgentPath(urlsplit(spec_url).path or "/", "description", "openapi"))
-        for p in openapi_paths(spec, spec_url or ctx.target.origin + "/", ctx.target.origin):
+        add(AgentPath(urlsplit(description.url).path or "/", "description", "openapi"))
+        for p in openapi_paths(description.data, description.url, ctx.target.origin):
             add(p)
     for path, role in DEFAULT_AGENT_PATHS:
         add(AgentPath(path, role, "default"))
@@ -181,12 +152,13 @@ def _docs_url(home: Response | None, origin: str) -> str:
     return urljoin(origin, "/docs/")
 
 
-def _api_url(spec: dict[str, Any] | None, spec_url: str | None, origin: str) -> str:
+def _api_url(description: OpenAPIDescription | None, origin: str) -> str:
     """A parameter-free GET operation of the OpenAPI description, else /api/."""
-    if spec is not None:
-        for template, ops in (spec.get("paths") or {}).items():
-            if isinstance(template, str) and "{" not in template and isinstance(ops, dict) and "get" in ops:
-                resolved = openapi_paths({**spec, "paths": {template: ops}}, spec_url or origin + "/", origin)
+    if description is not None:
+        for op in description.operations(methods=("get",)):
+            if "{" not in op.path:
+                one_path = {**description.data, "paths": {op.path: {}}}
+                resolved = openapi_paths(one_path, description.url, origin)
                 if resolved:
                     return urljoin(origin, resolved[0].path)
     return urljoin(origin, "/api/")
@@ -200,22 +172,21 @@ def _api_url(spec: dict[str, Any] | None, spec_url: str | None, origin: str) -> 
 async def challenge_samples(ctx: ProbeContext) -> ChallengeSamples:
     origin = ctx.target.origin
     home = await ctx.maybe("home")
-    openapi_artifact = await ctx.maybe("openapi")
-    spec, spec_url = _openapi_data(openapi_artifact)
+    description = openapi_description(await ctx.maybe("openapi"))
     robots = await ctx.maybe("robots")
     # Same URL and headers as the discovery family's llms.txt fetch, so this is a cache hit, not a request.
     llms = await fetch_doc(ctx, urljoin(origin, "/llms.txt"))
     docs = _docs_from_markdown_probe(await ctx.maybe("markdown")) or await ctx.fetch.get(
         _docs_url(home, origin)
     )
-    api = await ctx.fetch.get(_api_url(spec, spec_url, origin))
+    api = await ctx.fetch.get(_api_url(description, origin))
     found = [
         ("target", await ctx.maybe("target")),
         ("home", home),
         ("docs", docs),
         ("robots.txt", robots.doc.response if robots is not None else None),
         ("llms.txt", llms.response),
-        ("openapi", _response_of(openapi_artifact)),
+        ("openapi", description.doc.response if description is not None else None),
         ("api", api),
         ("unknown path", await ctx.maybe("not_found")),
     ]

@@ -10,16 +10,20 @@ read several of them. The artifacts other families rely on (keep these fields st
 
 ``openapi`` -> :class:`OpenAPIResult`
     ``result.description`` is an :class:`OpenAPIDescription` or None; ``result.tried`` lists every
-    :class:`~auditor.probes.documents.Doc` fetched, in order. An :class:`OpenAPIDescription` holds the
-    parsed ``data``, the ``doc`` it came from, ``source`` ("link-header", "api-catalog", "llms-txt",
-    "common-path") and offers:
+    :class:`~auditor.probes.documents.Doc` fetched, in order. Other families' probes read it with
+    :func:`openapi_description` (``openapi_description(await ctx.maybe("openapi"))``) rather than walking
+    the document themselves. An :class:`OpenAPIDescription` holds the parsed ``data``, the ``doc`` it came
+    from, ``source`` ("link-header", "api-catalog", "llms-txt", "common-path") and offers:
 
-    - ``operations()`` -> iterator of :class:`Operation` (``method`` upper-case, ``path``, ``operation``
-      dict, ``security`` = the *effective* requirement list: the operation's own ``security`` when present,
-      else the document's; ``requires_auth`` is True when no requirement is the empty object ``{}``);
+    - ``operations(methods=HTTP_METHODS)`` -> iterator of :class:`Operation` (``method`` upper-case,
+      ``path``, ``operation`` dict, ``security`` = the *effective* requirement list: the operation's own
+      ``security`` when present, else the document's; ``requires_auth`` is True when no requirement is the
+      empty object ``{}``); pass :data:`RESOURCE_METHODS` for get/post/put/patch/delete only;
     - ``server_url()`` -> the first server as an absolute URL (OpenAPI 3 ``servers`` with variables
       substituted by their defaults, Swagger 2 ``schemes``/``host``/``basePath``), resolved against the
       document URL; None when the document names none;
+    - ``api_base()`` -> ``server_url()`` without a trailing slash, also for a Swagger 2 ``basePath``
+      without ``host`` (on the document's origin);
     - ``security_schemes()``, ``url_for(path)``, ``operation(method, path)``.
 
 ``api_catalog`` -> :class:`ApiCatalog` (the RFC 9727 linkset; ``entries`` of :class:`LinksetEntry`).
@@ -613,6 +617,9 @@ async def api_catalog(ctx: ProbeContext) -> ApiCatalog:
 
 OPENAPI_PATHS = ("/openapi.json", "/openapi.yaml", "/swagger.json", "/v3/api-docs", "/api/openapi.json")
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+# The methods that read or change a resource; other families walk only these (HEAD/OPTIONS/TRACE operations
+# say nothing about what an agent can do with the API).
+RESOURCE_METHODS = ("get", "post", "put", "patch", "delete")
 _OPENAPI_HINT = re.compile(r"(openapi|swagger|api-docs)", re.I)
 
 
@@ -665,13 +672,15 @@ class OpenAPIDescription:
         value = self.data.get("paths")
         return value if isinstance(value, dict) else {}
 
-    def operations(self) -> Iterator[Operation]:
+    def operations(self, methods: Iterable[str] = HTTP_METHODS) -> Iterator[Operation]:
+        """Every operation, path by path, in the order of ``methods`` (lower-case) within a path."""
         top = self.data.get("security")
         top_reqs = tuple(r for r in top if isinstance(r, dict)) if isinstance(top, list) else ()
+        wanted = tuple(methods)
         for path, item in self.paths().items():
             if not isinstance(item, dict):
                 continue
-            for method in HTTP_METHODS:
+            for method in wanted:
                 op = item.get(method)
                 if not isinstance(op, dict):
                     continue
@@ -716,6 +725,15 @@ class OpenAPIDescription:
             return urljoin(self.url, url)
         return None
 
+    def api_base(self) -> str | None:
+        """The API base URL without a trailing slash: :meth:`server_url`, or for a Swagger 2 document with a
+        ``basePath`` but no ``host``, that path on the document's own origin (Swagger 2.0: "If the host is not
+        included, the host serving the documentation is to be used"); None when the document names neither."""
+        url = self.server_url()
+        if url is None and self.is_swagger2 and isinstance(self.data.get("basePath"), str):
+            url = origin_of(self.url) + "/" + self.data["basePath"].lstrip("/")
+        return url.rstrip("/") if url is not None else None
+
     def url_for(self, path: str) -> str:
         """The absolute URL of an operation path (on the first server, else the document's origin)."""
         base = self.server_url() or origin_of(self.url)
@@ -730,6 +748,12 @@ class OpenAPIResult:
 
     def invalid(self) -> list[Doc]:
         return [d for d in self.tried if d.state == DocState.INVALID]
+
+
+def openapi_description(artifact: object) -> OpenAPIDescription | None:
+    """The description the ``openapi`` probe found, for other families' probes: pass what
+    ``ctx.maybe("openapi")`` returned (None when the probe did not run or found no description)."""
+    return artifact.description if isinstance(artifact, OpenAPIResult) else None
 
 
 def is_openapi(data: Any) -> bool:

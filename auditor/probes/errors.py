@@ -27,9 +27,10 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from auditor.fetch import Response
+from auditor.probes.discovery import openapi_description
 from auditor.probing import ProbeContext, probe
 
 MISSING_API_SEGMENT = "agent-ready-missing-7f3a9c"
@@ -107,52 +108,6 @@ class MalformedJsonResult:
 # --- reading other probes' artifacts defensively (their shapes are owned by other modules) ------------------
 
 
-def openapi_document(art: Any) -> tuple[dict[str, Any] | None, str | None]:
-    """The parsed OpenAPI description and the URL it came from, from whatever the openapi probe returns."""
-    if art is None:
-        return None, None
-    if getattr(art, "description", None) is not None and not isinstance(art.description, str):
-        art = art.description  # DISCOVERY's OpenAPIResult -> OpenAPIDescription(doc, data, source)
-    candidates = [art, getattr(art, "data", None), getattr(art, "spec", None), getattr(art, "document", None)]
-    doc = getattr(art, "doc", None)
-    if doc is not None:
-        candidates.append(getattr(doc, "data", None))
-    url = getattr(art, "url", None) or (getattr(doc, "url", None) if doc is not None else None)
-    for c in candidates:
-        if isinstance(c, dict) and isinstance(c.get("paths"), dict):
-            return c, url if isinstance(url, str) else None
-    return None, None
-
-
-def openapi_base(spec: dict[str, Any], spec_url: str | None, origin: str) -> str | None:
-    servers = spec.get("servers")
-    if isinstance(servers, list) and servers and isinstance(servers[0], dict):
-        url = servers[0].get("url")
-        if isinstance(url, str) and "{" not in url:
-            return urljoin(spec_url or origin + "/", url).rstrip("/")
-    host, base_path = spec.get("host"), spec.get("basePath")  # Swagger 2.0
-    if isinstance(base_path, str):
-        scheme = (spec.get("schemes") or ["https"])[0]
-        return (f"{scheme}://{host}" if isinstance(host, str) else origin) + base_path.rstrip("/")
-    return None
-
-
-def _secured(op: dict[str, Any], spec: dict[str, Any]) -> bool:
-    security = op.get("security", spec.get("security"))
-    return isinstance(security, list) and any(bool(req) for req in security if isinstance(req, dict))
-
-
-def openapi_operations(spec: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
-    out = []
-    for path, item in (spec.get("paths") or {}).items():
-        if not isinstance(item, dict) or not isinstance(path, str):
-            continue
-        for method, op in item.items():
-            if method.lower() in ("get", "post", "put", "patch", "delete") and isinstance(op, dict):
-                out.append((method.upper(), path, op))
-    return out
-
-
 def _protected_calls(oauth: Any) -> list[Any]:
     calls = getattr(oauth, "protected", None) if oauth is not None else None
     return [c for c in calls or [] if getattr(c, "response", None) is not None and getattr(c, "url", None)]
@@ -205,7 +160,8 @@ async def errors(ctx: ProbeContext) -> ErrorProbe:
     origin = ctx.target.origin
     target_resp = await ctx.maybe("target")
     oauth = await ctx.maybe("oauth_discovery")
-    spec, spec_url = openapi_document(await ctx.maybe("openapi"))
+    description = openapi_description(await ctx.maybe("openapi"))
+    spec_base = description.api_base() if description is not None else None
     result = ErrorProbe(api_base=None, api_base_source=None, protected_url=None, protected_source=None)
 
     # 1. The API base: the protected resource's identifier (RFC 9728) is the most specific; the OpenAPI
@@ -214,10 +170,13 @@ async def errors(ctx: ProbeContext) -> ErrorProbe:
         if _same_origin(resource, origin) and urlsplit(resource).path.strip("/"):
             result.api_base, result.api_base_source = resource.rstrip("/"), "resource-metadata"
             break
-    if result.api_base is None and spec is not None:
-        base = openapi_base(spec, spec_url, origin)
-        if base and _same_origin(base, origin) and urlsplit(base).path.strip("/"):
-            result.api_base, result.api_base_source = base, "openapi"
+    if (
+        result.api_base is None
+        and spec_base
+        and _same_origin(spec_base, origin)
+        and urlsplit(spec_base).path.strip("/")
+    ):
+        result.api_base, result.api_base_source = spec_base, "openapi"
 
     # 2. No credentials on a protected endpoint (reuse what the OAuth discovery already fetched).
     no_creds: Response | None = None
@@ -232,10 +191,10 @@ async def errors(ctx: ProbeContext) -> ErrorProbe:
             no_creds, method = resp, resp.method or "GET"
             if method == "GET":
                 break
-    if no_creds is None and spec is not None and result.api_base:
-        for op_method, path, op in openapi_operations(spec):
-            if op_method == "GET" and "{" not in path and _secured(op, spec):
-                url = result.api_base + path
+    if no_creds is None and description is not None and result.api_base:
+        for op in description.operations(methods=("get",)):
+            if "{" not in op.path and op.requires_auth:
+                url = result.api_base + op.path
                 no_creds = await ctx.fetch.get(url)
                 result.protected_url, result.protected_source = url, "openapi"
                 break
@@ -252,10 +211,8 @@ async def errors(ctx: ProbeContext) -> ErrorProbe:
         and "mcp" not in (result.protected_source or "")
     ):
         result.api_base, result.api_base_source = _parent(result.protected_url), "protected-endpoint"
-    if result.api_base is None and spec is not None:
-        base = openapi_base(spec, spec_url, origin)
-        if base and _same_origin(base, origin):
-            result.api_base, result.api_base_source = base, "openapi"
+    if result.api_base is None and spec_base and _same_origin(spec_base, origin):
+        result.api_base, result.api_base_source = spec_base, "openapi"
     if result.api_base is None and _looks_like_api_target(target_resp, ctx.target.url):
         result.api_base, result.api_base_source = ctx.target.url.rstrip("/"), "target"
 
@@ -323,21 +280,21 @@ async def errors(ctx: ProbeContext) -> ErrorProbe:
 
 async def _post_operation(ctx: ProbeContext) -> tuple[str | None, str | None, str | None]:
     """(url, 'POST /path', note): a documented POST operation taking JSON, unsecured ones first."""
-    spec, spec_url = openapi_document(await ctx.maybe("openapi"))
-    if spec is None:
+    description = openapi_description(await ctx.maybe("openapi"))
+    if description is None:
         return None, None, "no OpenAPI description, so no documented POST operation"
-    base = openapi_base(spec, spec_url, ctx.target.origin) or ctx.target.origin
+    base = description.api_base() or ctx.target.origin
     candidates = []
-    for method, path, op in openapi_operations(spec):
-        if method != "POST" or "{" in path:
+    for op in description.operations(methods=("post",)):
+        if "{" in op.path:
             continue
-        declared_body = op.get("requestBody")
+        declared_body = op.operation.get("requestBody")
         body: dict[str, Any] = declared_body if isinstance(declared_body, dict) else {}
         declared_content = body.get("content")
         content: dict[str, Any] = declared_content if isinstance(declared_content, dict) else {}
         takes_json = any("json" in str(k) for k in content) or not content
         if takes_json:
-            candidates.append((_secured(op, spec), path))
+            candidates.append((op.requires_auth, op.path))
     if not candidates:
         return None, None, "the OpenAPI description documents no POST operation taking JSON"
     _, path = sorted(candidates)[0]

@@ -20,8 +20,9 @@ from urllib.parse import urljoin, urlsplit
 from auditor.fetch import Response, origin_of
 from auditor.models import JourneyStep
 from auditor.probes.authmd import AgentAuth, AuthMdFile, answer_instant, json_path, parse_instant, statements
+from auditor.probes.discovery import RESOURCE_METHODS, OpenAPIDescription, openapi_description
 from auditor.probes.documents import Doc, fetch_doc
-from auditor.probes.oauth import placeholder_value
+from auditor.probes.signup import placeholder_value
 from auditor.probing import ProbeContext, probe
 
 KEYWORDS = re.compile(
@@ -68,50 +69,24 @@ class TemporaryDiscovery:
         return any(s.machine_readable for s in self.signals)
 
 
-def openapi_document(result: Any) -> dict[str, Any] | None:
-    """The OpenAPI dict inside DISCOVERY's artifact, read defensively (the artifact's shape may grow)."""
-    for obj in (result, getattr(result, "description", None)):
-        if isinstance(obj, dict) and isinstance(obj.get("paths"), dict):
-            return obj
-        data = getattr(obj, "data", None)
-        if isinstance(data, dict) and isinstance(data.get("paths"), dict):
-            return data
-    return None
-
-
-def _effective_security(spec: dict[str, Any], op: dict[str, Any]) -> list[Any]:
-    if "security" in op and isinstance(op["security"], list):
-        return op["security"]
-    top = spec.get("security")
-    return top if isinstance(top, list) else []
-
-
-def _no_auth(security: list[Any]) -> bool:
-    # `security: [{}]` or `[]` means no credential is needed (OpenAPI 3 §4.8.30).
-    return not security or any(req == {} for req in security)
-
-
-def temporary_operations(spec: dict[str, Any]) -> list[TempOperation]:
+def temporary_operations(description: OpenAPIDescription) -> list[TempOperation]:
     out = []
-    for path, item in (spec.get("paths") or {}).items():
-        if not isinstance(item, dict):
-            continue
-        for method, op in item.items():
-            if method.lower() not in ("get", "post", "put", "patch", "delete") or not isinstance(op, dict):
-                continue
-            # Names only (path, summary, id, tags): descriptions mention claims and expiry in passing.
-            words = " ".join(str(op.get(k, "")) for k in ("summary", "operationId"))
-            words += " " + " ".join(str(t) for t in op.get("tags", []) if isinstance(t, str)) + " " + path
-            if KEYWORDS.search(words):
-                out.append(
-                    TempOperation(
-                        method=method.upper(),
-                        path=path,
-                        summary=str(op.get("summary", "")),
-                        no_auth=_no_auth(_effective_security(spec, op)),
-                        operation=op,
-                    )
+    for op in description.operations(methods=RESOURCE_METHODS):
+        # Names only (path, summary, id, tags): descriptions mention claims and expiry in passing.
+        fields = op.operation
+        words = " ".join(str(fields.get(k, "")) for k in ("summary", "operationId"))
+        words += " " + " ".join(str(t) for t in fields.get("tags", []) if isinstance(t, str)) + " " + op.path
+        if KEYWORDS.search(words):
+            out.append(
+                TempOperation(
+                    method=op.method,
+                    path=op.path,
+                    summary=str(fields.get("summary", "")),
+                    # `security: []` or a `{}` alternative means no credential is needed (OpenAPI 3 §4.8.30).
+                    no_auth=not op.requires_auth,
+                    operation=fields,
                 )
+            )
     return out
 
 
@@ -195,10 +170,10 @@ async def temporary_discovery(ctx: ProbeContext) -> TemporaryDiscovery:
     elif file is not None and file.doc.state.value == "unreachable":
         result.unreachable.append(file.doc.url)
 
-    spec = openapi_document(sources["openapi"])
-    if spec is not None:
-        result.spec = spec
-        result.operations = temporary_operations(spec)
+    description = openapi_description(sources["openapi"])
+    if description is not None:
+        spec = result.spec = description.data
+        result.operations = temporary_operations(description)
         registration = meta.registration_endpoint if meta is not None else None
         exclude = {urlsplit(registration).path.rstrip("/")} if registration else set()
         result.create = pick_create(result.operations, exclude)

@@ -12,6 +12,7 @@ import pytest
 from auditor.fetch import Response
 from auditor.models import Status
 from auditor.probes.discovery import (
+    RESOURCE_METHODS,
     A2ACard,
     AgentSkills,
     ApiCatalog,
@@ -34,6 +35,7 @@ from auditor.probes.discovery import (
     link_source,
     md_variant_url,
     openapi_candidates,
+    openapi_description,
     parse_link_header,
     parse_linkset,
     parse_llms_txt,
@@ -271,6 +273,19 @@ def test_openapi_model() -> None:
     assert swagger.is_swagger2 and swagger.server_url() == "https://x.example.com/api"
     assert swagger.security_schemes() == {"k": {"type": "apiKey"}}
     assert description({"openapi": "3.0.3", "paths": {}}).server_url() is None
+
+
+def test_openapi_api_base_and_resource_methods() -> None:
+    desc = description(SPEC)
+    assert desc.api_base() == BASE + "/v2"
+    with_head = {**SPEC, "paths": {"/p": {"head": {}, "post": {}, "get": {}}}}
+    assert [o.method for o in description(with_head).operations()] == ["GET", "POST", "HEAD"]
+    assert [o.method for o in description(with_head).operations(RESOURCE_METHODS)] == ["GET", "POST"]
+    # Swagger 2.0 without host: basePath on the host serving the document.
+    assert description({"swagger": "2.0", "basePath": "/api/", "paths": {}}).api_base() == BASE + "/api"
+    assert description({"swagger": "2.0", "paths": {}}).api_base() is None
+    assert openapi_description(OpenAPIResult(desc)) is desc
+    assert openapi_description(OpenAPIResult(None)) is None and openapi_description(None) is None
 
 
 def test_openapi_candidates_links_first_then_common_paths() -> None:

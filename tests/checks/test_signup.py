@@ -10,17 +10,16 @@ import pytest
 
 from auditor.models import Status
 from auditor.probes.documents import Doc, DocState
-from auditor.probes.oauth import (
+from auditor.probes.oauth_flow import OAuthFlow, Registration
+from auditor.probes.oauth_model import AuthServer, OAuthDiscovery
+from auditor.probes.signup import (
     AccountCreation,
-    OAuthFlow,
-    Registration,
     SignupRoute,
     SignupRoutes,
     gates_in,
     signup_prose,
     synthesize,
 )
-from auditor.probes.oauth_model import AuthServer, OAuthDiscovery
 from auditor.testing import fake_response, judge
 from checks import signup
 from tests.fixtures.realworld import oauth as rw

@@ -15,6 +15,8 @@ import pytest
 
 from auditor.models import Status
 from auditor.probes.authmd import Registration, statements
+from auditor.probes.discovery import OpenAPIDescription, OpenAPIResult, openapi_description
+from auditor.probes.documents import Doc, DocState
 from auditor.probes.temporary import (
     Signal,
     TempOperation,
@@ -30,6 +32,12 @@ from checks.temporary import claim, discoverable, lifecycle
 from tests.fixtures.realworld import temporary as real
 
 CREATE_URL = "https://api.example.com/api/v1/temporary/projects"
+
+
+def described(spec: dict) -> OpenAPIDescription:
+    """An OpenAPI description as the discovery family's ``openapi`` probe would hand it over."""
+    doc = Doc(url="https://api.example.com/openapi.json", state=DocState.FOUND, response=None, data=spec)
+    return OpenAPIDescription(doc=doc, data=spec, source="common-path")
 
 
 def codes(outcome) -> set[str]:
@@ -90,7 +98,7 @@ def test_openapi_operations_and_create_route():
             "/previews": {"post": {"summary": "Preview deployment"}},  # secured by the global requirement
         },
     }
-    ops = temporary_operations(spec)
+    ops = temporary_operations(described(spec))
     assert {(o.method, o.path) for o in ops} == {
         ("POST", "/api/v1/temporary/projects"),
         ("GET", "/api/v1/temporary/projects/{id}"),
@@ -400,14 +408,9 @@ def test_claim_reads_the_creation_response_in_active_mode():
     assert active.details["at_expiry_stated"] is True and "creation response" in active.details["sources"]
 
 
-def test_openapi_document_is_read_defensively():
-    from types import SimpleNamespace
-
-    from auditor.probes.temporary import openapi_document
-
+def test_openapi_description_is_read_through_the_discovery_accessor():
     spec = {"openapi": "3.1.0", "paths": {}}
-    assert openapi_document(SimpleNamespace(description=SimpleNamespace(data=spec))) is spec
-    assert openapi_document(SimpleNamespace(data=spec)) is spec
-    assert openapi_document(spec) is spec
-    assert openapi_document(SimpleNamespace(description=None)) is None
-    assert openapi_document(None) is None
+    desc = described(spec)
+    assert openapi_description(OpenAPIResult(desc)) is desc and desc.data is spec
+    assert openapi_description(OpenAPIResult(None)) is None
+    assert openapi_description(None) is None

@@ -15,9 +15,6 @@ from auditor.fetch import ErrorKind
 from auditor.models import Status
 from auditor.probes.documents import Doc, DocState
 from auditor.probes.oauth import (
-    OAuthFlow,
-    SignupRoute,
-    SignupRoutes,
     TokenErrorProbe,
     as_metadata_urls,
     grants_of,
@@ -26,7 +23,9 @@ from auditor.probes.oauth import (
     resource_match,
     well_known_prm_urls,
 )
+from auditor.probes.oauth_flow import OAuthFlow
 from auditor.probes.oauth_model import AuthServer, OAuthDiscovery, ProtectedCall, ResourceMetadata
+from auditor.probes.signup import SignupRoute, SignupRoutes
 from auditor.testing import fake_response, judge
 from auditor.wwwauth import parse_challenges
 from checks import tokens
@@ -399,6 +398,14 @@ def test_server_metadata_unreachable_is_error_and_absent_fails() -> None:
     absent = AuthServer(issuer=API, doc=None, tried=[doc(f"{API}/x", None, DocState.ABSENT, 404)])
     out = judge(tokens.server_metadata, oauth_discovery=OAuthDiscovery(auth_servers=[absent]))
     assert out.status == Status.FAIL and "as-metadata-absent" in codes(out)
+    assert out.summary == "no authorization-server metadata found"
+
+
+def test_server_metadata_found_but_unusable_says_it_cannot_be_trusted() -> None:
+    wrong = server(GOOD_AS | {"issuer": "https://auth.example.org"})
+    out = judge(tokens.server_metadata, oauth_discovery=OAuthDiscovery(auth_servers=[wrong]))
+    assert out.status == Status.FAIL
+    assert out.summary == "authorization-server metadata cannot be trusted or used"
 
 
 # --- tokens.headless-grant ----------------------------------------------------------------------------------

@@ -101,6 +101,11 @@ def test_bare_variant_fails_at_the_first_step(
     assert steps == [("Call a protected endpoint without credentials", "stuck")]
     first = report.journey[0]
     assert first.reason and first.fix and first.check == "tokens.challenge"
+    # The calls that were made (POST /mcp answers 500 there) are the step's evidence.
+    called = {e.id: e for e in report.exchanges}
+    assert first.exchanges and all(called[i].probe == "oauth_discovery" for i in first.exchanges)
+    assert ("POST", bare.url + "/mcp") in {(called[i].method, called[i].url) for i in first.exchanges}
+    assert report.result("tokens.server-metadata").summary == "no authorization-server metadata found"
 
 
 # flaw -> (active?, the one check that fails, the finding code naming the cause, journey step status)

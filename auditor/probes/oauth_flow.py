@@ -1,0 +1,403 @@
+"""The ACTIVE OAuth probe (``--active`` only): what an agent does after discovery to get in.
+
+``oauth_flow``: RFC 7591 registration with the MCP payload then RFC 7592 delete; a headless token
+(client_credentials with a freshly registered client, else the auth.md credential, else an API key); one
+authenticated call to the protected resource; revocation and deletion of what was created.
+
+Every secret obtained is registered with the redactor the moment it arrives. Credentials are sent only to
+the origin that issued them (a token also to the resource whose metadata names its issuer).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from auditor.fetch import Response, origin_of
+from auditor.probes.discovery import post_initialize
+from auditor.probes.oauth import (
+    JSON_ACCEPT,
+    basic_auth,
+    call_target,
+    grants_of,
+    json_error,
+    record_step,
+    usable_server,
+)
+from auditor.probes.oauth_model import OAuthDiscovery, ProtectedCall
+from auditor.probing import ProbeContext, probe
+
+# The registration payload of standards C5 (MCP-style public client); application_type is a MUST in MCP
+# 2026-07-28 for dynamic registration.
+DCR_PAYLOAD = {
+    "client_name": "agent-readiness-audit",
+    "redirect_uris": ["http://127.0.0.1:8976/cb"],
+    "grant_types": ["authorization_code"],
+    "token_endpoint_auth_method": "none",
+    "application_type": "native",
+}
+
+
+@dataclass
+class Registration:
+    response: Response
+    client_id: str | None = None
+    confidential: bool = False
+    delete_response: Response | None = None
+    delete_skipped: str | None = None
+
+
+@dataclass
+class OAuthFlow:
+    issuer: str | None = None
+    registration_endpoint: str | None = None
+    dcr: Registration | None = None  # the MCP-style public client of standards C5
+    dcr_skipped: str | None = None
+    route: str | None = None  # the headless route that produced the token
+    routes_tried: list[tuple[str, str]] = field(default_factory=list)  # (route, outcome)
+    cc_client: Registration | None = None
+    token_response: Response | None = None
+    token_obtained: bool = False
+    token_origin: str | None = None
+    call: ProtectedCall | None = None
+    call_response: Response | None = None
+    call_skipped: str | None = None
+    revoke_response: Response | None = None
+    stuck: str | None = None
+    discovery_stuck: str | None = None
+
+    @property
+    def call_succeeded(self) -> bool:
+        return self.call_response is not None and self.call_response.ok
+
+
+async def _register(ctx: ProbeContext, endpoint: str, payload: dict[str, Any]) -> Registration:
+    resp = await ctx.fetch.request("POST", endpoint, json=payload, headers=JSON_ACCEPT)
+    reg = Registration(response=resp)
+    data = json_error(resp)
+    if data is not None:
+        for key in ("client_secret", "registration_access_token"):
+            ctx.redactor.add_secret(data.get(key))
+        if resp.ok and isinstance(data.get("client_id"), str):
+            reg.client_id = data["client_id"]
+            reg.confidential = isinstance(data.get("client_secret"), str)
+    return reg
+
+
+async def _delete_registration(ctx: ProbeContext, endpoint: str, reg: Registration) -> None:
+    data = json_error(reg.response) or {}
+    uri, rat = data.get("registration_client_uri"), data.get("registration_access_token")
+    if not isinstance(uri, str) or not isinstance(rat, str):
+        reg.delete_skipped = "the registration response offers no RFC 7592 management URI and token"
+        return
+    if origin_of(uri) != origin_of(endpoint):
+        reg.delete_skipped = (
+            f"registration_client_uri {uri} is on another origin; the token is not sent there"
+        )
+        return
+    reg.delete_response = await ctx.fetch.request("DELETE", uri, headers={"Authorization": f"Bearer {rat}"})
+
+
+def _resource_for(disc: OAuthDiscovery, call: ProtectedCall | None) -> str | None:
+    for prm in disc.resource_metadata:
+        if (
+            call is not None
+            and prm.requested_url == call.url
+            and prm.data
+            and isinstance(prm.data.get("resource"), str)
+        ):
+            return prm.data["resource"]
+    return None
+
+
+# --- the steps ------------------------------------------------------------------------------------------
+
+
+async def _register_public_client(ctx: ProbeContext, flow: OAuthFlow) -> None:
+    """RFC 7591 with the MCP payload, then RFC 7592 delete."""
+    if flow.registration_endpoint:
+        flow.dcr = await _register(ctx, flow.registration_endpoint, DCR_PAYLOAD)
+        if flow.dcr.client_id:
+            await _delete_registration(ctx, flow.registration_endpoint, flow.dcr)
+    else:
+        flow.dcr_skipped = "the authorization-server metadata has no registration_endpoint"
+
+
+async def _client_credentials_token(
+    ctx: ProbeContext,
+    flow: OAuthFlow,
+    meta: dict[str, Any],
+    token_endpoint: str | None,
+    resource: str | None,
+) -> str | None:
+    """client_credentials with a client registered for it; the access token, or None."""
+    grants, _ = grants_of(meta) if meta else ([], True)
+    if "client_credentials" not in grants:
+        return None
+    if not (flow.registration_endpoint and token_endpoint):
+        flow.routes_tried.append(
+            (
+                "client_credentials",
+                "advertised, but no registration_endpoint or token_endpoint gives an unknown agent client "
+                "credentials",
+            )
+        )
+        return None
+    methods = meta.get("token_endpoint_auth_methods_supported")
+    method = (
+        "client_secret_basic"
+        if not isinstance(methods, list) or "client_secret_basic" in methods
+        else "client_secret_post"
+    )
+    flow.cc_client = await _register(
+        ctx,
+        flow.registration_endpoint,
+        {
+            "client_name": "agent-readiness-audit (headless)",
+            "grant_types": ["client_credentials"],
+            "token_endpoint_auth_method": method,
+            "application_type": "web",
+        },
+    )
+    data = json_error(flow.cc_client.response) or {}
+    secret = data.get("client_secret")
+    if not flow.cc_client.client_id or not isinstance(secret, str):
+        flow.routes_tried.append(
+            (
+                "client_credentials",
+                f"could not register a confidential client: {flow.cc_client.response.describe()}",
+            )
+        )
+        return None
+    if origin_of(token_endpoint) != origin_of(flow.registration_endpoint):
+        flow.routes_tried.append(
+            (
+                "client_credentials",
+                f"the token endpoint {token_endpoint} is on another origin than the registration "
+                "endpoint; the secret is not sent there",
+            )
+        )
+        return None
+    form = {"grant_type": "client_credentials"}
+    if resource:
+        form["resource"] = resource  # RFC 8707, as MCP clients must send it
+    headers = dict(JSON_ACCEPT)
+    if method == "client_secret_basic":
+        headers["Authorization"] = basic_auth(flow.cc_client.client_id, secret)
+    else:
+        form |= {"client_id": flow.cc_client.client_id, "client_secret": secret}
+    resp = await ctx.fetch.request("POST", token_endpoint, data=form, headers=headers)
+    flow.token_response = resp
+    answer = json_error(resp) or {}
+    for key in ("access_token", "refresh_token", "id_token"):
+        ctx.redactor.add_secret(answer.get(key))
+    if resp.ok and isinstance(answer.get("access_token"), str):
+        flow.route, flow.token_origin = "client_credentials", origin_of(token_endpoint)
+        flow.routes_tried.append(("client_credentials", "token issued"))
+        return str(answer["access_token"])
+    flow.routes_tried.append(("client_credentials", f"token endpoint answered {resp.describe()}"))
+    return None
+
+
+async def _borrow_credential(ctx: ProbeContext, flow: OAuthFlow) -> None:
+    """The auth.md credential, else the documented API-key route. Their probes make the one authenticated
+    call themselves and then revoke what they obtained, so their call is the evidence here."""
+    borrowed: tuple[str, Any] | None = None
+    for route, name in (("auth.md", "authmd_registration"), ("api-key", "signup_account")):
+        other = await ctx.maybe(name)
+        credential = getattr(other, "credential", None)
+        if isinstance(credential, str):
+            ctx.redactor.add_secret(credential)
+            flow.routes_tried.append((route, "credential issued"))
+            borrowed = (route, other)
+            break
+        if other is not None:
+            reason = (
+                getattr(other, "stuck_reason", None) or getattr(other, "failure", None) or "no credential"
+            )
+            flow.routes_tried.append((route, reason))
+    if borrowed is None:
+        return
+    route, other = borrowed
+    flow.route, flow.token_obtained = route, True
+    flow.token_origin = getattr(other, "credential_origin", None) or getattr(other, "origin", None)
+    flow.token_response = (
+        getattr(other, "token_response", None)
+        or getattr(other, "register_response", None)
+        or getattr(other, "response", None)
+    )
+    flow.call_response = getattr(other, "use_response", None)
+    use_url = getattr(other, "use_url", None) or (flow.call_response.url if flow.call_response else None)
+    if flow.call_response is not None and isinstance(use_url, str):
+        flow.call = ProtectedCall(
+            url=use_url, source=route, response=flow.call_response, method=flow.call_response.method
+        )
+    else:
+        flow.call_skipped = f"the {route} probe made no authenticated call"
+
+
+async def _authenticated_call(ctx: ProbeContext, flow: OAuthFlow, disc: OAuthDiscovery, token: str) -> None:
+    """One authenticated call, only where the credential may go."""
+    origin = flow.token_origin or ctx.target.origin
+    call = call_target(disc, flow.issuer, origin)
+    if call is None:
+        flow.call_skipped = f"no protected endpoint found that accepts a credential from {origin}"
+        return
+    flow.call = call
+    headers = {"Authorization": f"Bearer {token}"}
+    if call.method == "POST":
+        flow.call_response = await post_initialize(ctx, call.url, headers)
+    else:
+        flow.call_response = await ctx.fetch.request("GET", call.url, headers=headers | JSON_ACCEPT)
+
+
+async def _clean_up(ctx: ProbeContext, flow: OAuthFlow, meta: dict[str, Any], token: str | None) -> None:
+    """Revoke the token (RFC 7009) and delete the headless client (RFC 7592)."""
+    revocation = meta.get("revocation_endpoint")
+    if (
+        token is not None
+        and flow.route == "client_credentials"
+        and isinstance(revocation, str)
+        and origin_of(revocation) == flow.token_origin
+        and flow.cc_client
+        and flow.cc_client.client_id
+    ):
+        secret = str((json_error(flow.cc_client.response) or {}).get("client_secret", ""))
+        flow.revoke_response = await ctx.fetch.request(
+            "POST",
+            revocation,
+            data={"token": token, "token_type_hint": "access_token"},
+            headers={"Authorization": basic_auth(flow.cc_client.client_id, secret)},
+        )
+    if flow.cc_client and flow.cc_client.client_id and flow.registration_endpoint:
+        await _delete_registration(ctx, flow.registration_endpoint, flow.cc_client)
+
+
+@probe(
+    "oauth_flow",
+    active=True,
+    description="ACTIVE: register a client (RFC 7591) and delete it (RFC 7592), obtain a token headlessly, "
+                "make one authenticated call, revoke and delete what was created",
+)
+async def oauth_flow(ctx: ProbeContext) -> OAuthFlow:
+    t0 = time.monotonic()
+    disc: OAuthDiscovery = await ctx.need("oauth_discovery")
+    flow = OAuthFlow(discovery_stuck=disc.stuck)
+    record = disc.stuck is None  # the journey stops where an agent following the specs stops
+    server = usable_server(disc)
+    meta = (server.metadata if server else None) or {}
+    flow.issuer = server.issuer if server else None
+    reg_endpoint = meta.get("registration_endpoint")
+    flow.registration_endpoint = reg_endpoint if isinstance(reg_endpoint, str) else None
+
+    await _register_public_client(ctx, flow)
+    token_endpoint = meta.get("token_endpoint") if isinstance(meta.get("token_endpoint"), str) else None
+    call = call_target(disc, flow.issuer, origin_of(token_endpoint) if token_endpoint else ctx.target.origin)
+    token = await _client_credentials_token(ctx, flow, meta, token_endpoint, _resource_for(disc, call))
+    if token is None:
+        await _borrow_credential(ctx, flow)
+    flow.token_obtained = flow.token_obtained or token is not None
+    if record:
+        _record_registration(ctx, flow, t0)
+        _record_token(ctx, flow, t0)
+
+    if token is not None:
+        await _authenticated_call(ctx, flow, disc, token)
+    if record and flow.token_obtained:
+        _record_call(ctx, flow, t0)
+
+    await _clean_up(ctx, flow, meta, token)
+    if not flow.token_obtained:
+        flow.stuck = "token"
+    elif not flow.call_succeeded:
+        flow.stuck = "call"
+    return flow
+
+
+# --- the journey ----------------------------------------------------------------------------------------
+
+
+def _record_registration(ctx: ProbeContext, flow: OAuthFlow, t0: float) -> None:
+    title = "Register a client (RFC 7591)"
+    if flow.dcr is None:
+        record_step(
+            ctx,
+            title,
+            "skipped" if flow.token_obtained else "warn",
+            flow.dcr_skipped or "no registration endpoint",
+            check="signup.client-registration",
+            started=t0,
+        )
+        return
+    resp = flow.dcr.response
+    if flow.dcr.client_id:
+        deleted = flow.dcr.delete_response
+        cleanup = (
+            f"deleted again via RFC 7592 ({deleted.describe()})"
+            if deleted is not None
+            else f"not deleted: {flow.dcr.delete_skipped}"
+        )
+        record_step(
+            ctx,
+            title,
+            "ok",
+            f"client_id {flow.dcr.client_id}; {cleanup}",
+            resp,
+            deleted,
+            check="signup.client-registration",
+            started=t0,
+        )
+        return
+    # A failed registration is a dead end only when no other route produced a credential.
+    record_step(
+        ctx,
+        title,
+        "warn" if flow.token_obtained else "stuck",
+        f"POST {flow.registration_endpoint}",
+        resp,
+        reason=f"the registration endpoint answered {resp.describe()} instead of 201 with a client_id",
+        fix="Return 201 with client_id for valid RFC 7591 metadata, or a 400 JSON error naming the field.",
+        check="signup.client-registration",
+        started=t0,
+    )
+
+
+def _record_token(ctx: ProbeContext, flow: OAuthFlow, t0: float) -> None:
+    got = flow.token_obtained
+    tried = "; ".join(f"{r}: {o}" for r, o in flow.routes_tried)
+    record_step(
+        ctx,
+        "Obtain a token without a browser",
+        "ok" if got else "stuck",
+        f"via {flow.route}" if got else tried or "no route",
+        flow.token_response,
+        reason=None if got else "no headless grant produced a credential: " + (tried or "none is advertised"),
+        fix=None
+        if got
+        else "Offer client_credentials with RFC 7591 registration, jwt-bearer with auth.md, or a "
+             "documented API-key route.",
+        check="tokens.issue",
+        started=t0,
+    )
+
+
+def _record_call(ctx: ProbeContext, flow: OAuthFlow, t0: float) -> None:
+    ok = flow.call_succeeded
+    call = flow.call
+    record_step(
+        ctx,
+        "Call the protected endpoint with the token",
+        "ok" if ok else "stuck",
+        f"{call.method} {call.url} answered {flow.call_response.describe()}"
+        if call and flow.call_response
+        else (flow.call_skipped or "no call"),
+        flow.call_response,
+        reason=None if ok else (flow.call_skipped or "the protected endpoint rejected the credential"),
+        fix=None if ok else "Accept the credentials your service issues for this resource.",
+        check="tokens.issue",
+        started=t0,
+    )
+
+
+__all__ = ["DCR_PAYLOAD", "OAuthFlow", "Registration", "oauth_flow"]
