@@ -22,11 +22,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from auditor.engine import ScanSettings, scan  # noqa: E402
-from auditor.models import Exchange  # noqa: E402
-from auditor.reference import ReferenceServer, build_app  # noqa: E402
-from auditor.reference.app import ReferenceApp, Reply, Request  # noqa: E402
-from auditor.registry import load  # noqa: E402
+from auditor.engine import ScanSettings, scan
+from auditor.models import Exchange
+from auditor.reference import ReferenceServer, build_app
+from auditor.reference.app import ReferenceApp, Reply, Request
+from auditor.registry import load
 
 
 def _delay(ms: float) -> Callable[[ReferenceApp, Request, Callable[[Request], Reply]], Reply]:
@@ -69,8 +69,10 @@ def main() -> None:
             requests.append(len(report.exchanges))
             chains.append(longest_chain(report.exchanges))
         mode = "active " if active else "passive"
-        print(f"{mode}  {statistics.median(times):8.3f}  {min(times):5.3f}  {statistics.median(requests):8.0f}"
-              f"  {statistics.median(chains):23.0f}")
+        print(
+            f"{mode}  {statistics.median(times):8.3f}  {min(times):5.3f}  "
+            f"{statistics.median(requests):8.0f}  {statistics.median(chains):23.0f}"
+        )
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"# peak RSS of this process: {peak:.0f} MiB")
 
