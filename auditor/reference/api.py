@@ -262,18 +262,7 @@ def _openapi(app: ReferenceApp) -> None:
         "scheme": "bearer",
         "description": "An API key from POST /api/v1/keys, sent as a bearer token.",
     }
-    app.openapi_components.setdefault("schemas", {}).setdefault(
-        "Problem",
-        {
-            "type": "object",
-            "properties": {
-                "type": {"type": "string"},
-                "title": {"type": "string"},
-                "status": {"type": "integer"},
-                "detail": {"type": "string"},
-            },
-        },
-    )
+    # The Problem schema the responses refer to is added by discovery.openapi_document for every module.
 
 
 def install(app: ReferenceApp) -> None:
