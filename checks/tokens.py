@@ -214,6 +214,7 @@ def challenge(a: Artifacts) -> Outcome:
             "Neither the URL, nor an OpenAPI operation with a security requirement, nor an MCP endpoint "
             "answered a call without credentials with 401. "
             + ("; ".join(disc.notes[:4]) or ""),
+            *[call.response for call in disc.rejected],
             fix="Publish an OpenAPI description with security requirements, and answer unauthenticated "
                 "calls with 401 + WWW-Authenticate.",
         ),

@@ -544,7 +544,7 @@ def _record_active_steps_skipped(ctx: ProbeContext, t0: float) -> None:
 async def oauth_discovery(ctx: ProbeContext) -> OAuthDiscovery:
     result = OAuthDiscovery()
     t0 = time.monotonic()
-    rejected = await _collect_protected(ctx, result)
+    rejected = result.rejected = await _collect_protected(ctx, result)
 
     # An agent follows the most helpful challenge it met: one that names its metadata first.
     unauthorized = sorted((p for p in result.protected if p.unauthorized),

@@ -94,6 +94,7 @@ class AuthServer:
 @dataclass
 class OAuthDiscovery:
     protected: list[ProtectedCall] = field(default_factory=list)
+    rejected: list[ProtectedCall] = field(default_factory=list)  # calls made that showed no protected endpoint
     resource_metadata: list[ResourceMetadata] = field(default_factory=list)
     auth_servers: list[AuthServer] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)

@@ -106,6 +106,8 @@ def test_bare_variant_fails_at_the_first_step(
     assert first.exchanges and all(called[i].probe == "oauth_discovery" for i in first.exchanges)
     assert ("POST", bare.url + "/mcp") in {(called[i].method, called[i].url) for i in first.exchanges}
     assert report.result("tokens.server-metadata").summary == "no authorization-server metadata found"
+    no_endpoint = report.result("tokens.challenge").findings[0]
+    assert no_endpoint.code == "no-protected-endpoint" and set(first.exchanges) <= set(no_endpoint.evidence)
 
 
 # flaw -> (active?, the one check that fails, the finding code naming the cause, journey step status)
