@@ -394,6 +394,8 @@ def lifecycle(a: Artifacts) -> Outcome:
     passive=True,
     description="Looks for sentences about claim and expiry in auth.md, OpenAPI descriptions, llms.txt and "
     "(with --active) the creation response.",
+    side_effects="none of its own: with --active it also reads the creation response of the resources "
+    "temporary.lifecycle creates",
 )
 def claim(a: Artifacts) -> Outcome:
     found: TemporaryDiscovery = a["temporary_discovery"]
