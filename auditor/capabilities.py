@@ -96,7 +96,8 @@ def _fold(cap: Capability, results: dict[str, CheckResult]) -> CapabilityVerdict
     judged = [r for r in present if r.status.scorable]
     deciding = [r for r in judged if r.id in cap.deciding]
     if not judged:
-        reasons = [f"{r.id}: {r.summary}" for r in present if r.status in (Status.ERROR, Status.SKIPPED)]
+        reasons = [f"{r.id}: {r.summary}" for r in present
+                   if r.status in (Status.ERROR, Status.SKIPPED, Status.NOT_APPLICABLE)]
         return CapabilityVerdict(
             cap.id,
             cap.title,
