@@ -94,7 +94,8 @@ class AuthServer:
 @dataclass
 class OAuthDiscovery:
     protected: list[ProtectedCall] = field(default_factory=list)
-    rejected: list[ProtectedCall] = field(default_factory=list)  # calls made that showed no protected endpoint
+    # Calls that were made but showed no protected endpoint (404, HTML, 500): evidence for a dead end.
+    rejected: list[ProtectedCall] = field(default_factory=list)
     resource_metadata: list[ResourceMetadata] = field(default_factory=list)
     auth_servers: list[AuthServer] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
