@@ -270,9 +270,7 @@ async def run_scan(url: str, registry: Registry, settings: ScanSettings) -> Scan
                 runner.start(name)
             await _drain(runner, deadline_at, warnings)
             values = {name: runner.result(name) for name in runner.tasks}
-        for task in list(fetcher._cache.values()):
-            if not task.done():
-                task.cancel()
+        fetcher.cancel_pending()
         warnings.extend(state.notes)
 
     results: list[CheckResult] = []
@@ -301,7 +299,7 @@ async def run_scan(url: str, registry: Registry, settings: ScanSettings) -> Scan
         results=results,
         score=summarize(results, settings.category_weights),
         exchanges=exchanges,
-        journey=list(state.journey) if runtime_error is None or resolve_error is None else [],
+        journey=list(state.journey),
         plugins=registry.plugins,
         run_warnings=warnings,
         runtime_error=runtime_error,

@@ -208,6 +208,12 @@ class Fetcher:
             self._count_hit(task)
         return await asyncio.shield(task)
 
+    def cancel_pending(self) -> None:
+        """Cancel fetches still in flight (their probes were cancelled at the scan deadline)."""
+        for task in self._cache.values():
+            if not task.done():
+                task.cancel()
+
     def _count_hit(self, task: asyncio.Task[Response]) -> None:
         if task.done() and not task.cancelled() and task.exception() is None:
             exchange = self.log.by_id(task.result().exchange_id)
