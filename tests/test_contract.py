@@ -38,3 +38,15 @@ def test_active_checks_declare_their_side_effects(registry: Registry) -> None:
 def test_generated_docs_are_current(registry: Registry) -> None:
     assert (ROOT / "docs/checks.md").read_text() == checks_md(registry), "run `agent-ready docs`"
     assert (ROOT / "docs/scoring.md").read_text() == scoring_md(), "run `agent-ready docs`"
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "tests/fixtures/golden").glob("report-*.json")), ids=lambda p: p.name)
+def test_reports_of_every_released_schema_version_still_validate(path: Path) -> None:
+    """A minor schema version only adds optional fields: reports written by earlier 1.x releases stay valid."""
+    import json
+
+    from reports.json_report import validate
+
+    doc = json.loads(path.read_text())
+    validate(doc)
+    assert doc["schema_version"].split(".")[0] == "1"
