@@ -40,9 +40,12 @@ def test_generated_docs_are_current(registry: Registry) -> None:
     assert (ROOT / "docs/scoring.md").read_text() == scoring_md(), "run `agent-ready docs`"
 
 
-@pytest.mark.parametrize("path", sorted((ROOT / "tests/fixtures/golden").glob("report-*.json")), ids=lambda p: p.name)
+GOLDEN = sorted((ROOT / "tests/fixtures/golden").glob("report-*.json"))
+
+
+@pytest.mark.parametrize("path", GOLDEN, ids=lambda p: p.name)
 def test_reports_of_every_released_schema_version_still_validate(path: Path) -> None:
-    """A minor schema version only adds optional fields: reports written by earlier 1.x releases stay valid."""
+    """A minor schema version only adds optional fields: reports of earlier 1.x releases stay valid."""
     import json
 
     from reports.json_report import validate
