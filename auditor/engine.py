@@ -240,7 +240,7 @@ async def run_scan(url: str, registry: Registry, settings: ScanSettings) -> Scan
     )
     runtime_error: str | None = None
     values: dict[str, Any] = {}
-    async with new_client(settings.limits) as client:
+    async with new_client(settings.limits, policy) as client:
         fetcher = Fetcher(client, policy, redactor, settings.limits, clock_start=t0)
         state = ScanState(
             target=target,

@@ -23,7 +23,7 @@ import httpx
 
 from auditor import __version__
 from auditor.models import Exchange
-from auditor.netpolicy import AddressPolicy, BlockedAddress
+from auditor.netpolicy import AddressPolicy, BlockedAddress, PolicyBackend
 from auditor.redact import Redactor
 
 USER_AGENT = f"agent-ready/{__version__} (+https://pypi.org/project/agent-ready/; agent-readiness auditor)"
@@ -456,11 +456,16 @@ class ProbeFetcher:
         return self.fetcher.redactor
 
 
-def new_client(limits: FetchLimits) -> httpx.AsyncClient:
+def new_client(limits: FetchLimits, policy: AddressPolicy) -> httpx.AsyncClient:
+    pool_limits = httpx.Limits(max_connections=32, max_keepalive_connections=16)
+    transport = httpx.AsyncHTTPTransport(limits=pool_limits, trust_env=False)
+    # httpx exposes no setting for httpcore's network backend; the pool's attribute is the one seam.
+    pool = transport._pool
+    pool._network_backend = PolicyBackend(policy, pool._network_backend)
     return httpx.AsyncClient(
         headers={"User-Agent": USER_AGENT, "Accept": "*/*"},
         timeout=httpx.Timeout(limits.read_timeout, connect=limits.connect_timeout),
         follow_redirects=False,
         trust_env=False,  # a scan goes where the user points it, not through ambient proxies
-        limits=httpx.Limits(max_connections=32, max_keepalive_connections=16),
+        transport=transport,
     )

@@ -10,9 +10,13 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import socket
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 from urllib.parse import urlsplit
+
+import httpcore
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
@@ -87,29 +91,24 @@ class BlockedAddress(Exception):
     """A discovered URL resolved to an address the policy refuses."""
 
 
+Resolver = Callable[[str, int], Awaitable[list[IPAddress]]]
+
+
 @dataclass
 class AddressPolicy:
     target_host: str
     allow_private: bool = False
     target_class: AddressClass | None = None  # set once the target is resolved
+    resolver: Resolver = resolve
     _cache: dict[tuple[str, int], list[IPAddress]] = field(default_factory=dict)
 
     async def resolve_cached(self, host: str, port: int) -> list[IPAddress]:
         key = (host.lower(), port)
         if key not in self._cache:
-            self._cache[key] = await resolve(host, port)
+            self._cache[key] = await self.resolver(host, port)
         return self._cache[key]
 
-    async def check(self, url: str) -> None:
-        """Raise BlockedAddress if ``url`` may not be fetched; OSError if its host does not resolve."""
-        parts = urlsplit(url)
-        host = (parts.hostname or "").lower()
-        port = parts.port or (443 if parts.scheme == "https" else 80)
-        if host == self.target_host.lower():
-            return
-        if self.allow_private:
-            return
-        addresses = await self.resolve_cached(host, port)
+    def _refuse(self, host: str, addresses: Iterable[IPAddress]) -> None:
         classes = {classify(a) for a in addresses}
         if AddressClass.METADATA in classes:
             raise BlockedAddress(
@@ -122,3 +121,61 @@ class AddressPolicy:
                     f"{host} resolves to a {'/'.join(bad)} address while the target is public; "
                     "not fetched (use --allow-private to override)"
                 )
+
+    def _exempt(self, host: str) -> bool:
+        return self.allow_private or host.strip("[]").lower() == self.target_host.strip("[]").lower()
+
+    async def check(self, url: str) -> None:
+        """Raise BlockedAddress if ``url`` may not be fetched; OSError if its host does not resolve.
+
+        An early, explainable refusal; the decisive check is :meth:`connect_address` at connect time.
+        """
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower()
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        if self._exempt(host):
+            return
+        self._refuse(host, await self.resolve_cached(host, port))
+
+    async def connect_address(self, host: str, port: int) -> str:
+        """The address to open a socket to for ``host``, resolved and checked now.
+
+        Resolving again here and connecting to exactly the address that passed defeats DNS rebinding: a
+        name that answered with a public address for :meth:`check` and a private one a moment later is
+        refused, not connected.
+        """
+        if self._exempt(host):
+            return host
+        addresses = await self.resolver(host, port)
+        self._refuse(host, addresses)
+        return str(addresses[0])
+
+
+class PolicyBackend(httpcore.AsyncNetworkBackend):
+    """httpcore's network backend with the address policy applied to every TCP connection it opens."""
+
+    def __init__(self, policy: AddressPolicy, inner: httpcore.AsyncNetworkBackend) -> None:
+        self._policy = policy
+        self._inner = inner
+
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        # TLS still verifies and sends SNI for the original host name: httpcore passes it to start_tls.
+        address = await self._policy.connect_address(host, port)
+        return await self._inner.connect_tcp(
+            address, port, timeout=timeout, local_address=local_address, socket_options=socket_options
+        )
+
+    async def connect_unix_socket(
+        self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
+    ) -> httpcore.AsyncNetworkStream:
+        return await self._inner.connect_unix_socket(path, timeout=timeout, socket_options=socket_options)
+
+    async def sleep(self, seconds: float) -> None:
+        await self._inner.sleep(seconds)

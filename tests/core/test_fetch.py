@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import gzip
+import ipaddress
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -13,7 +14,7 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from auditor.fetch import ErrorKind, Fetcher, FetchLimits, new_client
-from auditor.netpolicy import AddressClass, AddressPolicy
+from auditor.netpolicy import AddressClass, AddressPolicy, IPAddress, Resolver
 from auditor.redact import Redactor
 
 
@@ -24,13 +25,15 @@ def run_with_fetcher(
     target_host: str = "127.0.0.1",
     target_class: AddressClass | None = AddressClass.LOOPBACK,
     allow_private: bool = False,
+    resolver: Resolver | None = None,
 ) -> Any:
     async def main() -> Any:
         lim = limits or FetchLimits()
-        async with new_client(lim) as client:
-            fetcher = Fetcher(
-                client, AddressPolicy(target_host, allow_private, target_class), Redactor(), lim
-            )
+        policy = AddressPolicy(target_host, allow_private, target_class)
+        if resolver is not None:
+            policy.resolver = resolver
+        async with new_client(lim, policy) as client:
+            fetcher = Fetcher(client, policy, Redactor(), lim)
             return await fn(fetcher)
 
     return asyncio.run(main())
@@ -221,3 +224,52 @@ def test_user_agent_names_the_tool(server: HTTPServer) -> None:
     run_with_fetcher(lambda f: f.request("GET", server.url_for("/"), probe="x"))
     request, _ = server.log[0]
     assert request.headers["User-Agent"].startswith("agent-ready/")
+
+
+@pytest.fixture
+def loopback_only_sockets(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Safety net: if the code under test regressed, no socket may leave this machine."""
+    from httpcore._backends.auto import AutoBackend
+
+    real = AutoBackend.connect_tcp
+
+    async def guarded(self: Any, host: str, port: int, **kwargs: Any) -> Any:
+        assert ipaddress.ip_address(host).is_loopback, f"test tried to connect to {host}"
+        return await real(self, host, port, **kwargs)
+
+    monkeypatch.setattr(AutoBackend, "connect_tcp", guarded)
+
+
+@pytest.mark.usefixtures("loopback_only_sockets")
+def test_dns_rebinding_is_refused_at_connect_time(server: HTTPServer) -> None:
+    """A name that resolves to a public address when checked and to loopback a moment later is not
+    connected to: the connection goes to an address checked at connect time, never to a fresh answer."""
+    server.expect_request("/internal").respond_with_data("internal secret")
+    answers = iter([ipaddress.ip_address("93.184.216.34"), ipaddress.ip_address("127.0.0.1")])
+
+    async def rebinding(host: str, port: int) -> list[IPAddress]:
+        return [next(answers)]
+
+    url = f"http://rebind.test:{server.port}/internal"
+    resp = run_with_fetcher(
+        lambda f: f.request("GET", url, probe="x"),
+        target_host="api.example.com",
+        target_class=AddressClass.PUBLIC,
+        resolver=rebinding,
+    )
+    assert resp.error_kind == ErrorKind.BLOCKED and "loopback" in (resp.error or "")
+    assert not [r for r, _ in server.log if r.path == "/internal"]
+
+
+@pytest.mark.usefixtures("loopback_only_sockets")
+def test_connections_go_to_the_checked_address(server: HTTPServer) -> None:
+    """With --allow-private off and a loopback target, a discovered name still connects through the
+    resolver the policy checked (here: a name only the stub resolver knows)."""
+    server.expect_request("/doc").respond_with_data("ok")
+
+    async def stub(host: str, port: int) -> list[IPAddress]:
+        return [ipaddress.ip_address("127.0.0.1")]
+
+    url = f"http://only-the-stub-knows.test:{server.port}/doc"
+    resp = run_with_fetcher(lambda f: f.request("GET", url, probe="x"), resolver=stub)
+    assert resp.ok and resp.text == "ok"
