@@ -4,6 +4,12 @@
 (client_credentials with a freshly registered client, else the auth.md credential, else an API key); one
 authenticated call to the protected resource; revocation and deletion of what was created.
 
+``oauth_device``: the RFC 8628 device authorization grant as far as an agent can take it alone: register a
+public client for the device grant, start one device authorization, poll the token endpoint once (it must
+say ``authorization_pending``: a person has not approved yet), then delete the client. The device
+authorization expires unused. It is not a journey step: a human must approve on another device before it
+leads to a call.
+
 Every secret obtained is registered with the redactor the moment it arrives. Credentials are sent only to
 the origin that issued them (a token also to the resource whose metadata names its issuer).
 """
@@ -17,6 +23,7 @@ from typing import Any
 from auditor.fetch import Response, origin_of
 from auditor.probes.discovery import post_initialize
 from auditor.probes.oauth import (
+    DEVICE_CODE,
     JSON_ACCEPT,
     basic_auth,
     call_target,
@@ -27,6 +34,16 @@ from auditor.probes.oauth import (
 )
 from auditor.probes.oauth_model import OAuthDiscovery, ProtectedCall
 from auditor.probing import ProbeContext, probe
+
+# RFC 8628 §3.1 needs a client_id. Not oauth_flow's MCP client: it is deleted before that probe returns
+# and registered for authorization_code only, which a strict server refuses for the device grant
+# (unauthorized_client).
+DEVICE_CLIENT_PAYLOAD = {
+    "client_name": "agent-readiness-audit (device)",
+    "grant_types": [DEVICE_CODE],
+    "token_endpoint_auth_method": "none",
+    "application_type": "native",
+}
 
 # The registration payload of standards C5 (MCP-style public client); application_type is a MUST in MCP
 # 2026-07-28 for dynamic registration.
@@ -400,4 +417,136 @@ def _record_call(ctx: ProbeContext, flow: OAuthFlow, t0: float) -> None:
     )
 
 
-__all__ = ["DCR_PAYLOAD", "OAuthFlow", "Registration", "oauth_flow"]
+# --- the device authorization grant (RFC 8628) -----------------------------------------------------------
+
+
+@dataclass
+class DeviceFlow:
+    """One device authorization and one poll as an agent starts them; tokens.headless-grant judges them."""
+
+    issuer: str | None = None
+    endpoint: str | None = None  # device_authorization_endpoint, when advertised
+    token_endpoint: str | None = None
+    skipped: str | None = None  # why no device authorization was started
+    client: Registration | None = None  # the public client registered for the device grant
+    response: Response | None = None  # the device authorization response (RFC 8628 §3.2)
+    poll_response: Response | None = None  # the one token request with the device code (§3.4)
+    poll_skipped: str | None = None
+    revoke_response: Response | None = None  # only when the poll wrongly issued a token
+
+    @property
+    def data(self) -> dict[str, Any] | None:
+        """The device authorization response's JSON object, if it was a success."""
+        return json_error(self.response) if self.response is not None and self.response.ok else None
+
+
+def _device_endpoints(meta: dict[str, Any], dev: DeviceFlow) -> tuple[str, str, str | None] | None:
+    """(device endpoint, registration endpoint, token endpoint or None) the device client may use, each on
+    the issuer's origin; None (with ``dev.skipped`` set) when the device flow cannot be tried."""
+    endpoint = meta.get("device_authorization_endpoint")
+    token_endpoint = meta.get("token_endpoint")
+    dev.token_endpoint = token_endpoint if isinstance(token_endpoint, str) else None
+    if not isinstance(endpoint, str) or not endpoint:
+        dev.skipped = "the authorization-server metadata has no device_authorization_endpoint"
+        return None
+    dev.endpoint = endpoint
+    origin = origin_of(dev.issuer or "")
+    if not endpoint.startswith(("http://", "https://")) or origin_of(endpoint) != origin:
+        dev.skipped = (
+            f"the device_authorization_endpoint {endpoint} is not on the issuer's origin {origin}; the "
+            "auditor sends nothing there"
+        )
+        return None
+    registration = meta.get("registration_endpoint")
+    if not isinstance(registration, str) or origin_of(registration) != origin:
+        dev.skipped = (
+            "the device flow needs a client_id and there is no registration_endpoint on the issuer's "
+            "origin to obtain one (the auditor never invents one)"
+        )
+        return None
+    token = dev.token_endpoint
+    return endpoint, registration, token if token and origin_of(token) == origin else None
+
+
+async def _poll_device(
+    ctx: ProbeContext, dev: DeviceFlow, token_endpoint: str | None, client_id: str, meta: dict[str, Any]
+) -> None:
+    """One token request with the device code (RFC 8628 §3.4), before anyone could have approved it."""
+    device_code = (dev.data or {}).get("device_code")
+    if not isinstance(device_code, str) or not device_code:
+        dev.poll_skipped = "the device authorization response has no device_code to poll with"
+        return
+    if token_endpoint is None:
+        dev.poll_skipped = (
+            f"the token endpoint {dev.token_endpoint} is not on the issuer's origin; the device code is not "
+            "sent there"
+            if dev.token_endpoint
+            else "the authorization-server metadata has no token_endpoint"
+        )
+        return
+    form = {"grant_type": DEVICE_CODE, "device_code": device_code, "client_id": client_id}
+    dev.poll_response = await ctx.fetch.request("POST", token_endpoint, data=form, headers=JSON_ACCEPT)
+    answer = json_error(dev.poll_response) or {}
+    for key in ("access_token", "refresh_token", "id_token"):
+        ctx.redactor.add_secret(answer.get(key))
+    token = answer.get("access_token")
+    revocation = meta.get("revocation_endpoint")
+    # A token nobody approved is still a credential: take it back where the service allows.
+    if (
+        isinstance(token, str)
+        and isinstance(revocation, str)
+        and origin_of(revocation) == origin_of(token_endpoint)
+    ):
+        dev.revoke_response = await ctx.fetch.request(
+            "POST",
+            revocation,
+            data={"token": token, "token_type_hint": "access_token", "client_id": client_id},
+        )
+
+
+@probe(
+    "oauth_device",
+    active=True,
+    description="ACTIVE: register a public client for the device grant, start one RFC 8628 device "
+                "authorization (it expires unused), poll the token endpoint once, delete the client",
+)
+async def oauth_device(ctx: ProbeContext) -> DeviceFlow:
+    disc: OAuthDiscovery = await ctx.need("oauth_discovery")
+    server = usable_server(disc)
+    dev = DeviceFlow(issuer=server.issuer if server else None)
+    meta = (server.metadata if server else None) or {}
+    endpoints = _device_endpoints(meta, dev)
+    if endpoints is None:
+        return dev
+    endpoint, registration, token_endpoint = endpoints
+    dev.client = await _register(ctx, registration, DEVICE_CLIENT_PAYLOAD)
+    client_id = dev.client.client_id
+    if client_id is None:
+        dev.skipped = (
+            "could not register a public client for the device grant: the registration endpoint answered "
+            + dev.client.response.describe()
+        )
+        return dev
+    form = {"client_id": client_id}
+    dev.response = await ctx.fetch.request("POST", endpoint, data=form, headers=JSON_ACCEPT)
+    answer = json_error(dev.response) or {}
+    # The user code is a secret too: with it, anyone could approve this device authorization.
+    for key in ("device_code", "user_code", "verification_uri_complete"):
+        ctx.redactor.add_secret(answer.get(key))
+    if dev.response.ok:
+        await _poll_device(ctx, dev, token_endpoint, client_id, meta)
+    else:
+        dev.poll_skipped = f"the device authorization request answered {dev.response.describe()}"
+    await _delete_registration(ctx, registration, dev.client)
+    return dev
+
+
+__all__ = [
+    "DCR_PAYLOAD",
+    "DEVICE_CLIENT_PAYLOAD",
+    "DeviceFlow",
+    "OAuthFlow",
+    "Registration",
+    "oauth_device",
+    "oauth_flow",
+]

@@ -10,8 +10,9 @@ Everything an agent needs to go from a 401 to a token without a browser:
 - ``/oauth/token``: client_credentials, RFC 7523 jwt-bearer (assertions are checked by the callables in
   ``app.state["jwt_bearer_verifiers"]``, ``(app, assertion) -> claims | None``, which auth.md registers),
   RFC 8628 device_code (always ``authorization_pending``: no human approves here); errors per RFC 6749 §5.2;
-- ``/oauth/device`` (RFC 8628), ``/oauth/revoke`` (RFC 7009), ``/oauth/jwks``, ``/oauth/authorize`` (the
-  human consent page an authorization-code client would open).
+- ``/oauth/device`` (RFC 8628 §3.1-3.2, for a client registered for the device grant), ``/device`` (the page
+  where a person would enter the user code), ``/oauth/revoke`` (RFC 7009), ``/oauth/jwks``,
+  ``/oauth/authorize`` (the human consent page an authorization-code client would open).
 
 Flaws (``build_app(flaws={...})``), each breaking one link of the chain:
 
@@ -24,6 +25,9 @@ Flaws (``build_app(flaws={...})``), each breaking one link of the chain:
 - ``metadata-imds``: the protected-resource documents list ``http://169.254.169.254/...`` as their first
   authorization server (the scanner must refuse to fetch it).
 - ``stub-metadata``: the AS metadata advertises a token endpoint that does not exist (404).
+- ``device-missing-user-code``: the device authorization response lacks ``user_code`` (REQUIRED, RFC 8628
+  §3.2), so a person has nothing to enter.
+- ``device-approves-instantly``: the token endpoint issues a token for a device code nobody approved.
 - ``no-resource-metadata`` and ``401-as-200`` live in ``api.py`` / ``mcp.py`` (the 401s).
 """
 
@@ -418,12 +422,7 @@ def _token(app: ReferenceApp, req: Request) -> Reply:
         )
         return _token_reply(token, scopes, ttl)
     if grant == DEVICE_CODE:
-        device = app.state.get("device_codes", {}).get(form.get("device_code", ""))
-        if device is None:
-            return oauth_error(app, "invalid_grant", "unknown device_code")
-        if device["exp"] <= app.clock():
-            return oauth_error(app, "expired_token", "the device code expired; start again at /oauth/device")
-        return oauth_error(app, "authorization_pending", "the user has not approved this device yet")
+        return _device_token(app, form, client, resource)
     if grant in ("authorization_code", "refresh_token"):
         return oauth_error(app, "invalid_grant", f"the {grant.replace('_', ' ')} is invalid or expired")
     return oauth_error(
@@ -434,27 +433,64 @@ def _token(app: ReferenceApp, req: Request) -> Reply:
     )
 
 
+def _device_token(
+    app: ReferenceApp, form: dict[str, str], client: dict[str, Any] | None, resource: str | None
+) -> Reply:
+    """RFC 8628 §3.4-3.5: the poll of a device code; nobody approves here, so it stays pending."""
+    if client is None:
+        # §3.4: a public client identifies itself with client_id.
+        return oauth_error(app, "invalid_request", "the device_code grant needs client_id (RFC 8628 §3.4)")
+    device = app.state.get("device_codes", {}).get(form.get("device_code", ""))
+    if device is None or device["client_id"] != client["client_id"]:
+        return oauth_error(app, "invalid_grant", "unknown device_code for this client")
+    if device["exp"] <= app.clock():
+        return oauth_error(app, "expired_token", "the device code expired; start again at /oauth/device")
+    if app.has("device-approves-instantly"):
+        token = issue_token(
+            app, f"device:{client['client_id']}", SCOPES[:1], 3600, client_id=client["client_id"],
+            resource=resource,
+        )
+        return _token_reply(token, SCOPES[:1], 3600)
+    return oauth_error(app, "authorization_pending", "the user has not approved this device yet")
+
+
 def _device(app: ReferenceApp, req: Request) -> Reply:
     form = req.form()
-    if not form.get("client_id") or form["client_id"] not in _clients(app):
+    client = _clients(app).get(form.get("client_id", ""))
+    if client is None:
         return oauth_error(app, "invalid_client", "register a client first (POST /oauth/register)", 401)
+    if DEVICE_CODE not in client["grant_types"]:
+        return oauth_error(
+            app, "unauthorized_client", f"this client was not registered for the {DEVICE_CODE} grant"
+        )
     device_code = "dc_" + secrets.token_urlsafe(24)
     user_code = secrets.token_hex(2).upper() + "-" + secrets.token_hex(2).upper()
     with app.lock:
         app.state.setdefault("device_codes", {})[device_code] = {
-            "client_id": form["client_id"],
+            "client_id": client["client_id"],
+            "user_code": user_code,
             "exp": app.clock() + 600,
         }
-    return json_reply(
-        {
-            "device_code": device_code,
-            "user_code": user_code,
-            "verification_uri": f"{app.base_url}/device",
-            "verification_uri_complete": f"{app.base_url}/device?user_code={user_code}",
-            "expires_in": 600,
-            "interval": 5,
-        },
-        headers=[("Cache-Control", "no-store")],
+    body: dict[str, Any] = {
+        "device_code": device_code,
+        "user_code": user_code,
+        "verification_uri": f"{app.base_url}/device",
+        "verification_uri_complete": f"{app.base_url}/device?user_code={user_code}",
+        "expires_in": 600,
+        "interval": 5,
+    }
+    if app.has("device-missing-user-code"):
+        del body["user_code"], body["verification_uri_complete"]
+    return json_reply(body, headers=[("Cache-Control", "no-store")])
+
+
+def _device_page(app: ReferenceApp, req: Request) -> Reply:
+    return text(
+        "<!doctype html><html><head><title>Connect a device to Acme Cloud</title></head><body><h1>Enter "
+        "the code shown on your device</h1><form method=\"post\"><input name=\"user_code\"></form>"
+        "</body></html>",
+        200,
+        "text/html; charset=utf-8",
     )
 
 
@@ -476,5 +512,6 @@ def install(app: ReferenceApp) -> None:
     app.add("DELETE", "/oauth/register/{client_id}", _delete_client)
     app.add("POST", "/oauth/token", _token)
     app.add("POST", "/oauth/device", _device)
+    app.add("GET", "/device", _device_page)
     app.add("POST", "/oauth/revoke", _revoke)
     app.state.setdefault("jwt_bearer_verifiers", [])

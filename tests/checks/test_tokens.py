@@ -23,7 +23,7 @@ from auditor.probes.oauth import (
     resource_match,
     well_known_prm_urls,
 )
-from auditor.probes.oauth_flow import OAuthFlow
+from auditor.probes.oauth_flow import DeviceFlow, OAuthFlow
 from auditor.probes.oauth_model import AuthServer, OAuthDiscovery, ProtectedCall, ResourceMetadata
 from auditor.probes.signup import SignupRoute, SignupRoutes
 from auditor.testing import fake_response, judge
@@ -558,3 +558,204 @@ def test_challenge_judges_the_best_endpoint_and_flags_the_inconsistent_one() -> 
                                      call(www=GOOD_RM, url=f"{API}/mcp", method="POST")])
     out = judge(tokens.challenge, oauth_discovery=disc)
     assert out.status == Status.WARN and {"resource-metadata-linked", "inconsistent-challenges"} <= codes(out)
+
+
+# --- tokens.headless-grant, ACTIVE: the device flow (RFC 8628) ---------------------------------------------
+
+DEVICE_ENDPOINT = f"{API}/device/code"
+# RFC 8628 §3.2's example response, on this test's origin.
+DEVICE_OK = {
+    "device_code": "GmRhmhcxhwAzkoEqiMEg_DnyEysNkuNhszIySk9eS",
+    "user_code": "WDJB-MJHT",
+    "verification_uri": "https://example.com/device",
+    "verification_uri_complete": "https://example.com/device?user_code=WDJB-MJHT",
+    "expires_in": 1800,
+    "interval": 5,
+}
+PENDING = {"error": "authorization_pending", "error_description": "the user has not approved yet"}
+# Browser grants plus the device flow by its endpoint only, as Microsoft advertises it: the device flow is
+# the only headless route.
+DEVICE_ONLY_AS = {
+    "issuer": API,
+    "authorization_endpoint": f"{API}/authorize",
+    "token_endpoint": f"{API}/token",
+    "registration_endpoint": f"{API}/register",
+    "device_authorization_endpoint": DEVICE_ENDPOINT,
+    "code_challenge_methods_supported": ["S256"],
+}
+
+
+def device_flow(
+    body: Any = None,
+    poll: Any = None,
+    *,
+    status: int | None = 200,
+    poll_status: int | None = 400,
+    poll_body: str = "",
+    poll_type: str | None = None,
+    **kw: Any,
+) -> DeviceFlow:
+    response = fake_response(
+        status, json=DEVICE_OK if body is None else body, url=DEVICE_ENDPOINT, method="POST"
+    )
+    polled = fake_response(
+        poll_status,
+        poll_body,
+        json=PENDING if poll is None and not poll_body else poll,
+        content_type=poll_type,
+        url=f"{API}/token",
+        method="POST",
+    )
+    return DeviceFlow(
+        issuer=API,
+        endpoint=DEVICE_ENDPOINT,
+        token_endpoint=f"{API}/token",
+        response=response,
+        poll_response=polled,
+        **kw,
+    )
+
+
+def judge_device(dev: DeviceFlow | None, meta: dict[str, Any] | None = None, active: bool = True) -> Any:
+    disc = OAuthDiscovery(
+        auth_servers=[server((meta or GOOD_AS) | {"device_authorization_endpoint": DEVICE_ENDPOINT})]
+    )
+    return judge(
+        tokens.headless_grant,
+        active=active,
+        oauth_discovery=disc,
+        signup_routes=SignupRoutes(),
+        oauth_device=dev,
+    )
+
+
+def level_of(outcome: Any, code: str) -> str:
+    return next(str(f.level) for f in outcome.findings if f.code == code)
+
+
+def test_device_flow_that_answers_correctly_passes_with_evidence() -> None:
+    dev = device_flow()
+    out = judge_device(dev)
+    assert out.status == Status.PASS and out.details == {"device_flow": "works"}
+    assert {"device-flow-works", "device-pending", "device-uri-complete"} <= codes(out)
+    works = next(f for f in out.findings if f.code == "device-flow-works")
+    assert set(works.evidence) == {dev.response.exchange_id, dev.poll_response.exchange_id}  # type: ignore[union-attr]
+    # slow_down is as good as authorization_pending (RFC 8628 §3.5).
+    out = judge_device(device_flow(poll={"error": "slow_down"}))
+    assert out.status == Status.PASS and "device-pending" in codes(out)
+
+
+@pytest.mark.parametrize(
+    "meta,status,level",
+    [
+        (GOOD_AS, Status.WARN, "warn"),  # client_credentials works too: the device flow only warns
+        (DEVICE_ONLY_AS, Status.FAIL, "fail"),  # the device flow is the only headless route
+    ],
+)
+def test_device_response_without_user_code(meta: dict[str, Any], status: Status, level: str) -> None:
+    body = {k: v for k, v in DEVICE_OK.items() if k not in ("user_code", "verification_uri_complete")}
+    out = judge_device(device_flow(body), meta)
+    assert out.status == status and out.details == {"device_flow": "broken"}
+    assert level_of(out, "device-missing-user-code") == level
+    message = next(f.message for f in out.findings if f.code == "device-missing-user-code")
+    assert "user_code" in message and "RFC 8628 §3.2" in message
+    assert "device-flow-works" not in codes(out)
+
+
+@pytest.mark.parametrize(
+    "body,status,code",
+    [
+        # http on a public target: a person would type the code into an unprotected page.
+        (DEVICE_OK | {"verification_uri": "http://example.com/device"}, Status.WARN, "device-uri-not-https"),
+        # http on loopback (the reference service, local development) is noted, not held against it.
+        (
+            DEVICE_OK | {"verification_uri": "http://127.0.0.1:8080/device"},
+            Status.PASS,
+            "device-uri-loopback-http",
+        ),
+        (DEVICE_OK | {"verification_uri": "/device"}, Status.WARN, "device-bad-verification-uri"),
+        (DEVICE_OK | {"expires_in": "soon"}, Status.WARN, "device-bad-expires-in"),
+        ({k: v for k, v in DEVICE_OK.items() if k != "expires_in"}, Status.WARN, "device-missing-expires-in"),
+        ({k: v for k, v in DEVICE_OK.items() if k != "interval"}, Status.PASS, "device-interval-default"),
+        (DEVICE_OK | {"interval": 0}, Status.WARN, "device-bad-interval"),
+    ],
+)
+def test_device_response_fields(body: dict[str, Any], status: Status, code: str) -> None:
+    out = judge_device(device_flow(body))
+    assert out.status == status and code in codes(out), out
+
+
+def test_device_response_with_the_pre_rfc_verification_url_names_it() -> None:
+    # Google's device endpoint historically answered verification_url instead of verification_uri.
+    body = {k: v for k, v in DEVICE_OK.items() if k != "verification_uri"} | {
+        "verification_url": "https://www.google.com/device"
+    }
+    out = judge_device(device_flow(body))
+    finding = next(f for f in out.findings if f.code == "device-missing-verification-uri")
+    assert "verification_url" in finding.message and out.status == Status.WARN
+
+
+def test_device_poll_that_issues_a_token_is_approval_without_a_human() -> None:
+    token = {"access_token": "at_unapproved", "token_type": "Bearer", "expires_in": 3600}
+    for meta in (GOOD_AS, DEVICE_ONLY_AS):
+        out = judge_device(device_flow(poll=token, poll_status=200), meta)
+        assert out.status == Status.WARN and out.details == {"device_flow": "approved"}, out
+        assert level_of(out, "device-approved-without-human") == "warn"
+
+
+@pytest.mark.parametrize("meta,status", [(GOOD_AS, Status.WARN), (DEVICE_ONLY_AS, Status.FAIL)])
+def test_device_poll_that_answers_html(meta: dict[str, Any], status: Status) -> None:
+    html = "<!doctype html><html><body><h1>Error</h1></body></html>"
+    out = judge_device(device_flow(poll_body=html, poll_type="text/html"), meta)
+    assert out.status == status and "device-poll-html" in codes(out), out
+
+
+@pytest.mark.parametrize(
+    "poll,poll_status,status,code",
+    [
+        ({"error": "invalid_grant"}, 400, Status.WARN, "device-poll-wrong-error"),
+        ({"error": "unsupported_grant_type"}, 400, Status.WARN, "device-poll-wrong-error"),
+        ({"message": "try later"}, 400, Status.WARN, "device-poll-not-json"),
+        # GitHub answers pending with 200: usable, but not RFC 6749 §5.2.
+        (PENDING, 200, Status.WARN, "device-pending-status"),
+    ],
+)
+def test_device_poll_errors(poll: dict[str, Any], poll_status: int, status: Status, code: str) -> None:
+    out = judge_device(device_flow(poll=poll, poll_status=poll_status))
+    assert out.status == status and code in codes(out), out
+    message = next(f.message for f in out.findings if f.code == code)
+    assert str(poll.get("error", poll_status)) in message
+
+
+def test_device_authorization_refused_names_the_error() -> None:
+    # Microsoft's device-code endpoint error for an unknown client (shape from the real-world fixture).
+    dev = device_flow(rw.MICROSOFT_DEVICE_CODE_ERROR, status=400, poll_skipped="refused")
+    dev.poll_response = None
+    out = judge_device(dev, DEVICE_ONLY_AS)
+    assert out.status == Status.FAIL and "device-authorization-refused" in codes(out)
+    refused = next(f for f in out.findings if f.code == "device-authorization-refused")
+    assert "error=unauthorized_client" in refused.message
+
+
+def test_device_flow_not_tried_or_unreachable() -> None:
+    not_tried = DeviceFlow(
+        issuer=API,
+        endpoint=DEVICE_ENDPOINT,
+        skipped="the device flow needs a client_id and there is no registration_endpoint",
+    )
+    out = judge_device(not_tried, DEVICE_ONLY_AS)
+    assert out.status == Status.PASS and "device-flow-not-tried" in codes(out)
+    not_tried_finding = next(f for f in out.findings if f.code == "device-flow-not-tried")
+    assert "registration_endpoint" in not_tried_finding.message
+    unreachable = device_flow(status=None, poll_status=None)
+    assert judge_device(unreachable, DEVICE_ONLY_AS).status == Status.ERROR
+    out = judge_device(unreachable, GOOD_AS)
+    assert out.status == Status.PASS and "device-endpoint-unreachable" in codes(out)
+
+
+def test_device_flow_is_ignored_without_active() -> None:
+    body = {k: v for k, v in DEVICE_OK.items() if k != "user_code"}
+    out = judge_device(device_flow(body), DEVICE_ONLY_AS, active=False)
+    assert out.status == Status.PASS
+    assert not any(c.startswith("device-") and c != "device-grant" for c in codes(out))
+    assert judge_device(None, DEVICE_ONLY_AS).status == Status.PASS

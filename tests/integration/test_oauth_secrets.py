@@ -25,7 +25,8 @@ from reports.html_report import render_html
 from reports.json_report import dumps
 
 SECRET_KEY = re.compile(r"(secret|token|key|assertion|credential|password|code)$", re.I)
-NOT_SECRET = {"token_type", "key_id", "token_endpoint", "registration_endpoint", "user_code"}
+# user_code is collected too: with the device_code it is what lets someone else complete the device flow.
+NOT_SECRET = {"token_type", "key_id", "token_endpoint", "registration_endpoint"}
 
 
 def _collect(value: Any, out: set[str], key: str = "") -> None:
@@ -60,7 +61,15 @@ def record_secrets(app: ReferenceApp) -> set[str]:
 
 
 def state_tokens(app: ReferenceApp) -> set[str]:
-    return set(app.state.get("tokens", {}))
+    """Access tokens, and the device and user codes of the device authorizations the scan started."""
+    devices = app.state.get("device_codes", {})
+    return set(app.state.get("tokens", {})) | set(devices) | {d["user_code"] for d in devices.values()}
+
+
+def device_codes(app: ReferenceApp) -> set[str]:
+    devices = app.state.get("device_codes", {})
+    assert devices, "the scan started no device authorization: the device codes went untested"
+    return set(devices) | {d["user_code"] for d in devices.values()}
 
 
 def assert_clean(issued: set[str], outputs: dict[str, str]) -> None:
@@ -98,7 +107,8 @@ def test_scan_active_outputs_carry_no_secret(
     # The secrets our probes obtained are among them (client secrets, access tokens, registration tokens,
     # keys).
     kinds = {s.split("_", 1)[0] for s in issued}
-    assert {"cs", "rt", "rat"} <= kinds
+    assert {"cs", "rt", "rat", "dc"} <= kinds
+    assert device_codes(server.app) <= issued
     journey = [s for s in report["journey"] if s["title"] == "Call the protected endpoint with the token"]
     assert journey and journey[0]["status"] == "ok"
     assert_clean(
@@ -119,7 +129,7 @@ def test_render_functions_carry_no_secret(
     report = run_scan(server.url + "/", active=True)
     issued |= state_tokens(server.app)
     # The redactor saw what our probes obtained; the report keeps the values only to scrub renderings.
-    assert report.secrets
+    assert report.secrets and device_codes(server.app) <= set(report.secrets)
     assert_clean(issued, {"json": dumps(report), "html": render_html(report)})
 
 
