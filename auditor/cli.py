@@ -120,19 +120,47 @@ def _settings(
     )
 
 
+def _check_writable(output: Path | None) -> None:
+    """Refuse an unwritable --output before scanning, so a finished scan is never thrown away."""
+    if output is None:
+        return
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise _fail(f"cannot write report to {output}: {exc.strerror}", EXIT_USAGE) from None
+    if (
+        output.is_dir()
+        or not os.access(output.parent, os.W_OK)
+        or (output.exists() and not os.access(output, os.W_OK))
+    ):
+        raise _fail(f"cannot write report to {output}: not a writable file path", EXIT_USAGE)
+
+
 def _write(report: ScanReport, fmt: Format, output: Path | None) -> None:
     from reports import render
 
-    text = render(report, fmt.value)
+    try:
+        text = render(report, fmt.value)
+    except Exception as exc:  # a renderer bug must not lose the scan: fall back to the JSON contract
+        typer.echo(
+            f"agent-ready: internal error rendering {fmt.value}: {type(exc).__name__}: {exc}; "
+            "writing the JSON report instead",
+            err=True,
+        )
+        text = render(report, "json")
+        if output is not None:
+            output = output.with_suffix(".json")
     if output is None:
         sys.stdout.write(text)
         sys.stdout.flush()
         return
     try:
-        output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(text, encoding="utf-8")
     except OSError as exc:
-        raise _fail(f"cannot write report to {output}: {exc.strerror}", EXIT_USAGE) from None
+        sys.stdout.write(text)  # the scan is done: keep the report rather than lose it
+        raise _fail(
+            f"cannot write report to {output} ({exc.strerror}); it was written to stdout", EXIT_USAGE
+        ) from None
     typer.echo(f"report written to {output}", err=True)
 
 
@@ -171,6 +199,7 @@ def _run(
     fail_under: float | None,
     quiet: bool,
 ) -> int:
+    _check_writable(output)
     if not quiet:
         typer.echo(
             f"agent-ready {__version__}: scanning {url}"

@@ -94,3 +94,11 @@ def test_demo_writes_html(tmp_path: Path) -> None:
 def test_version() -> None:
     proc = cli("--version")
     assert proc.returncode == 0 and proc.stdout.startswith("agent-ready ")
+
+
+def test_unwritable_output_is_refused_before_scanning(tmp_path: Path) -> None:
+    target_dir = tmp_path / "a-directory"
+    target_dir.mkdir()
+    proc = cli("scan", "http://127.0.0.1:9/", "-o", str(target_dir))
+    assert proc.returncode == 2 and "cannot write report" in proc.stderr
+    assert "scanning" not in proc.stderr  # refused before any request was made
