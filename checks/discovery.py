@@ -36,11 +36,10 @@ from auditor.probes.discovery import (
     Negotiation,
     OpenAPIResult,
     Sitemap,
-    body_is_html,
     card_endpoints,
     is_bot_challenge,
 )
-from auditor.probes.documents import Doc, DocState
+from auditor.probes.documents import Doc, DocState, body_is_html
 from auditor.probes.robots import RobotsTxt
 
 

@@ -59,12 +59,19 @@ from defusedxml import ElementTree as SafeET
 from markdown_it import MarkdownIt
 
 from auditor.fetch import Response, origin_of
-from auditor.probes.documents import Doc, DocState, classify_response, same_as_miss
+from auditor.probes.documents import (
+    Doc,
+    DocState,
+    body_is_html,
+    classify_response,
+    fetch_json_doc,
+    fetch_text_doc,
+    same_as_miss,
+)
 from auditor.probing import ProbeContext, probe
 
 # --- content sniffing ---------------------------------------------------------------------------------
 
-_HTML_HEAD = re.compile(r"^\s*(<!doctype\s+html|<html|<head|<body|<meta|<title|<div|<script)", re.I)
 # Strings that only challenge interstitials carry (a docs page that merely mentions CAPTCHAs must not match).
 _CHALLENGE_MARKERS = (
     "cf-chl",
@@ -82,11 +89,6 @@ _CHALLENGE_MARKERS = (
     "ddos protection by",
     "enable javascript and cookies to continue",
 )
-
-
-def body_is_html(resp: Response) -> bool:
-    """HTML by content, whatever the declared type (a Markdown or JSON body mislabelled text/html is not)."""
-    return bool(_HTML_HEAD.match(resp.text[:1024]))
 
 
 def is_bot_challenge(resp: Response | None) -> bool:
@@ -108,29 +110,6 @@ def same_origin(url: str, other: str) -> bool:
 # --- documents ------------------------------------------------------------------------------------------
 
 
-async def fetch_json_doc(ctx: ProbeContext, url: str, *, accept: str | None = None) -> Doc:
-    """GET a JSON document. A JSON body served as text/html still counts as found (the check flags the type);
-    HTML, the target's catch-all page and unparseable bodies do not."""
-    resp = await ctx.fetch.get(url, headers={"Accept": accept} if accept else None)
-    miss = await ctx.maybe("not_found")
-    state, problem = classify_response(resp, miss, html_ok=True)
-    doc = Doc(url=url, state=state, response=resp, problem=problem)
-    if state != DocState.FOUND:
-        return doc
-    try:
-        doc.data = json.loads(resp.text)
-    except ValueError as exc:
-        if body_is_html(resp) or resp.looks_like_html:
-            doc.state, doc.problem = (
-                DocState.SOFT_404,
-                f"HTML ({resp.media_type or 'sniffed'}) where JSON was expected",
-            )
-        else:
-            detail = "body truncated at the size limit" if resp.truncated else str(exc)
-            doc.state, doc.problem = DocState.INVALID, f"not JSON: {detail}"
-    return doc
-
-
 async def first_json_doc(ctx: ProbeContext, paths: Iterable[str]) -> tuple[Doc | None, list[Doc]]:
     """GET well-known JSON paths of the origin in order until one is found: (that doc or None, all tried)."""
     tried: list[Doc] = []
@@ -140,29 +119,6 @@ async def first_json_doc(ctx: ProbeContext, paths: Iterable[str]) -> tuple[Doc |
         if doc.found:
             return doc, tried
     return None, tried
-
-
-async def fetch_text_doc(
-    ctx: ProbeContext, url: str, *, accept: str | None = None, range_head: bool = False
-) -> Doc:
-    """GET a text document (Markdown, XML, robots-like). HTML by content or the catch-all page is a soft-404;
-    a text body merely labelled text/html is kept (the check flags the type)."""
-    headers = {"Accept": accept} if accept else {}
-    if range_head:
-        headers["Range"] = "bytes=0-1023"
-    resp = await ctx.fetch.get(url, headers=headers or None)
-    miss = await ctx.maybe("not_found")
-    state, problem = classify_response(resp, miss, html_ok=True)
-    doc = Doc(url=url, state=state, response=resp, problem=problem)
-    if state == DocState.FOUND:
-        if body_is_html(resp):
-            doc.state, doc.problem = (
-                DocState.SOFT_404,
-                f"HTML ({resp.media_type or 'sniffed'}) where a text document was expected",
-            )
-        else:
-            doc.data = resp.text
-    return doc
 
 
 # --- RFC 8288 Link headers ------------------------------------------------------------------------------

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
-
-import yaml
 
 from auditor.fetch import Response
 from auditor.probing import ProbeContext
@@ -71,35 +70,79 @@ def classify_response(
     return DocState.FOUND, None
 
 
+# Markup at the start of a body: HTML by content, whatever the Content-Type says.
+_HTML_HEAD = re.compile(r"^\s*(<!doctype\s+html|<html|<head|<body|<meta|<title|<div|<script)", re.I)
+
+
+def body_is_html(resp: Response) -> bool:
+    """HTML by content, whatever the declared type (a Markdown or JSON body mislabelled text/html is not)."""
+    return bool(_HTML_HEAD.match(resp.text[:1024]))
+
+
+async def _get(ctx: ProbeContext, url: str, headers: dict[str, str] | None, *, html_ok: bool) -> Doc:
+    """GET ``url`` and classify the answer; the caller parses a FOUND body."""
+    resp = await ctx.fetch.get(url, headers=headers or None)
+    miss = await ctx.maybe("not_found")
+    state, problem = classify_response(resp, miss, html_ok=html_ok)
+    return Doc(url=url, state=state, response=resp, problem=problem)
+
+
 async def fetch_doc(
     ctx: ProbeContext, url: str, *, parse: str = "text", accept: str | None = None, html_ok: bool = False
 ) -> Doc:
-    """GET ``url`` and classify it. ``parse`` is "text", "json" or "openapi" (JSON or YAML)."""
-    headers = {"Accept": accept} if accept else None
-    resp = await ctx.fetch.get(url, headers=headers)
-    miss = await ctx.maybe("not_found")
-    state, problem = classify_response(resp, miss, html_ok=html_ok)
-    doc = Doc(url=url, state=state, response=resp, problem=problem)
-    if state != DocState.FOUND:
+    """GET ``url`` strictly: any HTML, declared or sniffed, is a soft-404. ``parse`` is "text" or "json"."""
+    doc = await _get(ctx, url, {"Accept": accept} if accept else None, html_ok=html_ok)
+    if doc.state != DocState.FOUND or doc.response is None:
         return doc
     if parse == "json":
         try:
-            doc.data = json.loads(resp.text)
+            doc.data = json.loads(doc.response.text)
         except ValueError as exc:
             doc.state, doc.problem = DocState.INVALID, f"not JSON: {exc}"
-    elif parse == "yaml-or-json":
-        try:
-            doc.data = json.loads(resp.text)
-        except ValueError:
-            try:
-                doc.data = yaml.safe_load(resp.text)
-            except yaml.YAMLError as exc:
-                doc.state, doc.problem = (
-                    DocState.INVALID,
-                    f"neither JSON nor YAML: {str(exc).splitlines()[0]}",
-                )
     else:
-        doc.data = resp.text
+        doc.data = doc.response.text
+    return doc
+
+
+async def fetch_json_doc(ctx: ProbeContext, url: str, *, accept: str | None = None) -> Doc:
+    """GET a JSON document. A JSON body served as text/html still counts as found (the check flags the type);
+    HTML, the target's catch-all page and unparseable bodies do not."""
+    doc = await _get(ctx, url, {"Accept": accept} if accept else None, html_ok=True)
+    resp = doc.response
+    if doc.state != DocState.FOUND or resp is None:
+        return doc
+    try:
+        doc.data = json.loads(resp.text)
+    except ValueError as exc:
+        if body_is_html(resp) or resp.looks_like_html:
+            doc.state, doc.problem = (
+                DocState.SOFT_404,
+                f"HTML ({resp.media_type or 'sniffed'}) where JSON was expected",
+            )
+        else:
+            detail = "body truncated at the size limit" if resp.truncated else str(exc)
+            doc.state, doc.problem = DocState.INVALID, f"not JSON: {detail}"
+    return doc
+
+
+async def fetch_text_doc(
+    ctx: ProbeContext, url: str, *, accept: str | None = None, range_head: bool = False
+) -> Doc:
+    """GET a text document (Markdown, XML, robots-like). HTML by content or the catch-all page is a soft-404;
+    a text body merely labelled text/html is kept (the check flags the type)."""
+    headers = {"Accept": accept} if accept else {}
+    if range_head:
+        headers["Range"] = "bytes=0-1023"
+    doc = await _get(ctx, url, headers, html_ok=True)
+    resp = doc.response
+    if doc.state == DocState.FOUND and resp is not None:
+        if body_is_html(resp):
+            doc.state, doc.problem = (
+                DocState.SOFT_404,
+                f"HTML ({resp.media_type or 'sniffed'}) where a text document was expected",
+            )
+        else:
+            doc.data = resp.text
     return doc
 
 

@@ -27,7 +27,6 @@ from auditor.probes.discovery import (
     OpenAPIDescription,
     OpenAPIResult,
     Sitemap,
-    body_is_html,
     card_endpoints,
     card_shape,
     endpoint_answers,
@@ -45,7 +44,7 @@ from auditor.probes.discovery import (
     sample_links,
     skill_digest,
 )
-from auditor.probes.documents import Doc, DocState
+from auditor.probes.documents import Doc, DocState, body_is_html
 from auditor.testing import fake_response, judge
 from checks import discovery as d
 from tests.fixtures.realworld import cards
