@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 
 from auditor.checkapi import Artifacts, Check, Target
-from auditor.fetch import Response
+from auditor.fetch import ErrorKind, Response
 from auditor.models import Outcome
 
 _ids = itertools.count(1)
@@ -37,8 +37,6 @@ def fake_response(
     if content_type is not None:
         hdrs["content-type"] = content_type
     eid = f"e{next(_ids)}"
-    from auditor.fetch import ErrorKind
-
     return Response(
         method=method,
         url=url,
