@@ -1,3 +1,3 @@
-from auditor.cli import main
+from agent_ready.cli import main
 
 main()

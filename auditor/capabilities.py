@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from auditor.models import CheckResult, Status
+from agent_ready.models import CheckResult, Status
 
 
 @dataclass(frozen=True)
@@ -96,8 +96,11 @@ def _fold(cap: Capability, results: dict[str, CheckResult]) -> CapabilityVerdict
     judged = [r for r in present if r.status.scorable]
     deciding = [r for r in judged if r.id in cap.deciding]
     if not judged:
-        reasons = [f"{r.id}: {r.summary}" for r in present
-                   if r.status in (Status.ERROR, Status.SKIPPED, Status.NOT_APPLICABLE)]
+        reasons = [
+            f"{r.id}: {r.summary}"
+            for r in present
+            if r.status in (Status.ERROR, Status.SKIPPED, Status.NOT_APPLICABLE)
+        ]
         return CapabilityVerdict(
             cap.id,
             cap.title,

@@ -27,7 +27,8 @@ Limits: this is not a sandbox. A tool that finds the real home through the passw
 (``getpwuid``) or an absolute path can still read it; the clean ``HOME``/XDG variables cover tools that
 follow the conventions (almost all CLIs do).
 
-The report is a :class:`~auditor.engine.ScanReport` with ``command`` set (the JSON report writes target kind
+The report is a :class:`~agent_ready.engine.ScanReport` with ``command`` set (the JSON report writes
+target kind
 ``cli``). Its results are built here, in category ``errors``, with ids that exist only in CLI reports and
 are not registered checks: ``errors.cli-non-interactive``, ``errors.cli-browser``, ``errors.cli-hints``.
 """
@@ -48,12 +49,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from auditor import hints
-from auditor.checkapi import Target
-from auditor.engine import ScanReport, ScanSettings, UsageError
-from auditor.models import CheckResult, Finding, JourneyStep, Level, Status
-from auditor.redact import Redactor
-from auditor.scoring import check_score, summarize
+from agent_ready import hints
+from agent_ready.checkapi import Target
+from agent_ready.engine import ScanReport, ScanSettings, UsageError
+from agent_ready.models import CheckResult, Finding, JourneyStep, Level, Status
+from agent_ready.redact import Redactor
+from agent_ready.scoring import check_score, summarize
 
 OUTPUT_LIMIT = 256 * 1024  # bytes kept per stream
 EXCERPT_CHARS = 2000

@@ -5,28 +5,50 @@
    checks are ``error`` with the reason.
 3. Run the union of the selected checks' probes concurrently, under the whole-scan deadline.
 4. Hand each check only the artifacts it declared; a check that raises becomes ``error``.
-5. Score (``auditor.scoring``) and return a :class:`ScanReport`.
+5. Score (``agent_ready.scoring``) and return a :class:`ScanReport`.
 """
 
 from __future__ import annotations
 
 import asyncio
+import importlib
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-import auditor.probes  # noqa: F401  (registers the built-in probes)
-from auditor import __version__
-from auditor.checkapi import Artifacts, Check, Target
-from auditor.fetch import USER_AGENT, Fetcher, FetchLimits, Response, new_client
-from auditor.models import CheckResult, Exchange, JourneyStep, Outcome, ScoreSummary, Status
-from auditor.netpolicy import AddressClass, AddressPolicy, classify, is_loopback_host, resolve
-from auditor.probing import ProbeFailure, ProbeRunner, ScanState
-from auditor.redact import Redactor
-from auditor.registry import Plugin, Registry
-from auditor.scoring import CATEGORY_IDS, check_score, summarize
+from agent_ready import __version__
+from agent_ready.checkapi import Artifacts, Check, Target
+from agent_ready.fetch import USER_AGENT, Fetcher, FetchLimits, Response, new_client
+from agent_ready.models import CheckResult, Exchange, JourneyStep, Outcome, ScoreSummary, Status
+from agent_ready.netpolicy import AddressClass, AddressPolicy, classify, is_loopback_host, resolve
+from agent_ready.probing import ProbeFailure, ProbeRunner, ScanState
+from agent_ready.redact import Redactor
+from agent_ready.registry import Plugin, Registry
+from agent_ready.scoring import CATEGORY_IDS, check_score, summarize
+
+# The built-in probe modules, each registering its probes on import; listed here rather than imported by the
+# package's __init__ so that every module of the package imports on its own (no import cycle hides behind
+# import order).
+BUILTIN_PROBE_MODULES = (
+    "access",
+    "authmd",
+    "core",
+    "discovery",
+    "documents",
+    "errors",
+    "oauth",
+    "oauth_flow",
+    "robots",
+    "signup",
+    "temporary",
+)
+
+
+def load_builtin_probes() -> None:
+    for name in BUILTIN_PROBE_MODULES:
+        importlib.import_module(f"agent_ready.probes.{name}")
 
 
 class UsageError(Exception):
@@ -223,6 +245,7 @@ async def _classify_target(target: Target) -> tuple[Target, str | None]:
 
 
 async def run_scan(url: str, registry: Registry, settings: ScanSettings) -> ScanReport:
+    load_builtin_probes()
     validate_selectors(registry, settings)
     target = parse_target(url)
     started = datetime.now(UTC)

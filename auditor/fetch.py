@@ -21,10 +21,10 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 
 import httpx
 
-from auditor import __version__
-from auditor.models import Exchange
-from auditor.netpolicy import AddressPolicy, BlockedAddress, PolicyBackend
-from auditor.redact import Redactor
+from agent_ready import __version__
+from agent_ready.models import Exchange
+from agent_ready.netpolicy import AddressPolicy, BlockedAddress, PolicyBackend
+from agent_ready.redact import Redactor
 
 USER_AGENT = f"agent-ready/{__version__} (+https://pypi.org/project/agent-ready/; agent-readiness auditor)"
 EXCERPT_CHARS = 2048

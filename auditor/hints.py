@@ -790,7 +790,7 @@ def score_body(
 
 
 def score_response(resp: Any) -> HintScore:
-    """Score an :class:`auditor.fetch.Response` (body, content type, headers, request URL)."""
+    """Score an :class:`agent_ready.fetch.Response` (body, content type, headers, request URL)."""
     return score_body(resp.body, resp.headers.get("content-type"), headers=resp.headers, request_url=resp.url)
 
 

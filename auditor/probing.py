@@ -1,7 +1,7 @@
 """Probes: named async collectors whose results ("artifacts") checks judge.
 
-A probe fetches through the scan's shared :class:`~auditor.fetch.Fetcher` and returns a plain value
-(usually a small dataclass holding :class:`~auditor.fetch.Response` objects). Probes may await other
+A probe fetches through the scan's shared :class:`~agent_ready.fetch.Fetcher` and returns a plain value
+(usually a small dataclass holding :class:`~agent_ready.fetch.Response` objects). Probes may await other
 probes with ``await ctx.need("name")``; each probe runs at most once per scan and concurrent callers share
 its task, so independent probes run in parallel and dependent ones wait only for what they need.
 
@@ -16,10 +16,10 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from auditor.checkapi import Target
-from auditor.fetch import Fetcher, ProbeFetcher
-from auditor.models import JourneyStep
-from auditor.redact import Redactor
+from agent_ready.checkapi import Target
+from agent_ready.fetch import Fetcher, ProbeFetcher
+from agent_ready.models import JourneyStep
+from agent_ready.redact import Redactor
 
 ProbeFn = Callable[["ProbeContext"], Awaitable[Any]]
 

@@ -15,9 +15,9 @@ from importlib.metadata import EntryPoint, entry_points
 from types import ModuleType
 from typing import Any
 
-from auditor import __version__
-from auditor.checkapi import Check, validate_meta
-from auditor.scoring import CATEGORY_IDS
+from agent_ready import __version__
+from agent_ready.checkapi import Check, validate_meta
+from agent_ready.scoring import CATEGORY_IDS
 
 GROUP = "agent_ready.checks"
 DIST = "agent-ready"
@@ -99,11 +99,11 @@ def load(no_plugins: bool | None = None) -> Registry:
         _add(reg, checks, ep.name, dist, version, builtin)
     if not builtin_seen:
         # Running from a source tree that was never installed: the entry points are not registered yet.
-        import checks as builtin_pkg
+        import agent_ready.checks as builtin_pkg
 
         for mod in pkgutil.iter_modules(builtin_pkg.__path__):
             if mod.name.startswith("_"):
                 continue
-            module = importlib.import_module(f"checks.{mod.name}")
+            module = importlib.import_module(f"agent_ready.checks.{mod.name}")
             _add(reg, _as_checks(module), mod.name.replace("_", "-"), DIST, __version__, True)
     return reg

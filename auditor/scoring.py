@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from auditor.models import CategoryScore, CheckResult, ScoreSummary, Status
+from agent_ready.models import CategoryScore, CheckResult, ScoreSummary, Status
 
 # Bump when a change to this module or to a built-in check's weight can move a score.
 SCORING_VERSION = "1.0"

@@ -9,9 +9,9 @@ from typing import Any
 
 import httpx
 
-from auditor.checkapi import Artifacts, Check, Target
-from auditor.fetch import ErrorKind, Response
-from auditor.models import Outcome
+from agent_ready.checkapi import Artifacts, Check, Target
+from agent_ready.fetch import ErrorKind, Response
+from agent_ready.models import Outcome
 
 _ids = itertools.count(1)
 
@@ -55,7 +55,7 @@ def fake_response(
 
 
 def target(url: str = "https://api.example.com/") -> Target:
-    from auditor.engine import parse_target
+    from agent_ready.engine import parse_target
 
     return parse_target(url)
 

@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from auditor.hints import ELEMENTS, HintScore, score_body  # noqa: E402
+from agent_ready.hints import ELEMENTS, HintScore, score_body  # noqa: E402
 
 CORPUS = ROOT / "tests" / "data" / "error_texts.json"
 

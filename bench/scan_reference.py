@@ -22,11 +22,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from auditor.engine import ScanSettings, scan
-from auditor.models import Exchange
-from auditor.reference import ReferenceServer, build_app
-from auditor.reference.app import ReferenceApp, Reply, Request
-from auditor.registry import load
+from agent_ready.engine import ScanSettings, scan
+from agent_ready.models import Exchange
+from agent_ready.reference import ReferenceServer, build_app
+from agent_ready.reference.app import ReferenceApp, Reply, Request
+from agent_ready.registry import load
 
 
 def _delay(ms: float) -> Callable[[ReferenceApp, Request, Callable[[Request], Reply]], Reply]:

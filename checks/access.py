@@ -17,7 +17,7 @@ from typing import Any
 import http_sfv
 from bs4 import BeautifulSoup
 
-from auditor.checkapi import (
+from agent_ready.checkapi import (
     Artifacts,
     check,
     concern,
@@ -31,17 +31,17 @@ from auditor.checkapi import (
     verdict,
     warned,
 )
-from auditor.fetch import Response
-from auditor.models import Finding, Level, Outcome
-from auditor.probes.access import (
+from agent_ready.fetch import Response
+from agent_ready.models import Finding, Level, Outcome
+from agent_ready.probes.access import (
     BOT_AUTH_MEDIA_TYPE,
     AgentPath,
     AgentPaths,
     BotAuthDirectory,
     ChallengeSamples,
 )
-from auditor.probes.documents import DocState
-from auditor.probes.robots import RobotsTxt
+from agent_ready.probes.documents import DocState
+from agent_ready.probes.robots import RobotsTxt
 
 # --- access.ai-rules --------------------------------------------------------------------------------------
 

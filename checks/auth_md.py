@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from auditor.checkapi import (
+from agent_ready.checkapi import (
     Artifacts,
     broken,
     check,
@@ -19,9 +19,12 @@ from auditor.checkapi import (
     skipped,
     verdict,
 )
-from auditor.models import Finding, Outcome
-from auditor.probes.authmd import DIALECT_KEYS, STEPS, AgentAuth, AuthMdFile, Registration, parse_instant
-from auditor.probes.documents import DocState
+from agent_ready.models import Finding, Outcome
+from agent_ready.probes.authmd import DIALECT_KEYS, STEPS, AgentAuth, AuthMdFile, Registration, parse_instant
+from agent_ready.probes.documents import DocState
+
+if TYPE_CHECKING:
+    from agent_ready.fetch import Response
 
 SPEC_AUTH_MD = "https://github.com/workos/auth.md"
 SPEC_AUTHKIT = "https://workos.com/docs/authkit/agent-registration"
@@ -622,7 +625,7 @@ def auth_md_metadata(a: Artifacts) -> Outcome:
 # --- auth-md.registration (ACTIVE) ----------------------------------------------------------------------
 
 
-def _error_shape(resp) -> tuple[bool, str]:
+def _error_shape(resp: Response) -> tuple[bool, str]:
     body = resp.json if isinstance(resp.json, dict) else None
     if resp.failed:
         return False, f"no answer ({resp.error})"

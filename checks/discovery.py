@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from auditor.checkapi import (
+from agent_ready.checkapi import (
     Artifacts,
     broken,
     check,
@@ -19,9 +19,9 @@ from auditor.checkapi import (
     verdict,
     warned,
 )
-from auditor.fetch import ErrorKind
-from auditor.models import Finding, Level, Outcome
-from auditor.probes.discovery import (
+from agent_ready.fetch import ErrorKind
+from agent_ready.models import Finding, Level, Outcome
+from agent_ready.probes.discovery import (
     LINKSET_TYPE,
     RFC9727_PROFILE,
     SKILLS_SCHEMA,
@@ -39,8 +39,8 @@ from auditor.probes.discovery import (
     card_endpoints,
     is_bot_challenge,
 )
-from auditor.probes.documents import Doc, DocState, body_is_html
-from auditor.probes.robots import RobotsTxt
+from agent_ready.probes.documents import Doc, DocState, body_is_html
+from agent_ready.probes.robots import RobotsTxt
 
 
 @check(
@@ -589,7 +589,7 @@ def api_catalog(a: Artifacts) -> Outcome:
 # --- discovery.openapi ------------------------------------------------------------------------------------
 
 
-def _scheme_explains_credential(scheme: dict) -> bool:
+def _scheme_explains_credential(scheme: dict[str, Any]) -> bool:
     kind = str(scheme.get("type", "")).lower()
     if kind == "oauth2":
         flows = scheme.get("flows")
@@ -604,7 +604,7 @@ def _scheme_explains_credential(scheme: dict) -> bool:
     return len(str(scheme.get("description", "")).strip()) >= 20  # http/apiKey: only prose can say how
 
 
-def _declares_problem_json(op_responses: dict) -> bool:
+def _declares_problem_json(op_responses: dict[str, Any]) -> bool:
     for code, response in op_responses.items():
         if not isinstance(response, dict) or not (str(code).startswith(("4", "5")) or code == "default"):
             continue
@@ -896,7 +896,7 @@ def link_headers(a: Artifacts) -> Outcome:
 # --- discovery.mcp-server-card ----------------------------------------------------------------------------
 
 
-def _validate_card(card: dict, shape: str) -> list[tuple[str, str]]:
+def _validate_card(card: dict[str, Any], shape: str) -> list[tuple[str, str]]:
     """(level, message) pairs about the card's fields; level is "fail" or "warn"."""
     issues: list[tuple[str, str]] = []
     info_obj: dict[str, Any] = card["serverInfo"] if isinstance(card.get("serverInfo"), dict) else {}

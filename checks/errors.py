@@ -12,8 +12,8 @@ from typing import Any
 
 import http_sfv
 
-from auditor import hints
-from auditor.checkapi import (
+from agent_ready import hints
+from agent_ready.checkapi import (
     Artifacts,
     check,
     concern,
@@ -24,9 +24,9 @@ from auditor.checkapi import (
     problem,
     verdict,
 )
-from auditor.fetch import Response
-from auditor.models import Finding, Level
-from auditor.probes.errors import (
+from agent_ready.fetch import Response
+from agent_ready.models import Finding, Level
+from agent_ready.probes.errors import (
     ACCEPT_JSON,
     BAD_TOKEN,
     KIND_TITLES,
@@ -309,19 +309,19 @@ def _negotiated(s: ErrorSample, f: Finding, answered: list[ErrorSample]) -> Find
     category="errors",
     weight=3,
     remediation="Answer every API error with application/problem+json (RFC 9457): type (a URI documenting "
-                "the error), title, status (equal to the HTTP status), detail (what to do next), instance; "
-                "keep vendor codes as extension members.",
+    "the error), title, status (equal to the HTTP status), detail (what to do next), instance; "
+    "keep vendor codes as extension members.",
     spec_links=(RFC9457, "https://www.rfc-editor.org/rfc/rfc9110#section-15.5"),
     requires=("errors",),
     active_requires=("errors_malformed_json", "errors_burst"),
     active=True,
     passive=True,
     description="Provokes errors without side effects (no credentials, a malformed token, an unknown API "
-                "path, a wrong method; with --active a malformed JSON body and a 429) and reads each "
-                "error's format: problem+json with a matching status passes; other JSON with a stable code "
-                "and a message warns; HTML, an empty body, plain text or a 200 carrying an error fails.",
+    "path, a wrong method; with --active a malformed JSON body and a 429) and reads each "
+    "error's format: problem+json with a matching status passes; other JSON with a stable code "
+    "and a message warns; HTML, an empty body, plain text or a 200 carrying an error fails.",
     side_effects="With --active: one POST with a truncated JSON body to a documented POST operation, and up "
-                 "to 30 GETs in 5 s.",
+    "to 30 GETs in 5 s.",
 )
 def machine_readable(a: Artifacts) -> Any:
     found: ErrorProbe | None = a["errors"]
@@ -382,9 +382,9 @@ def _bearer_params(resp: Response) -> dict[str, str] | None:
     category="errors",
     weight=2,
     remediation="Reject a malformed or expired token with 401 and `WWW-Authenticate: Bearer "
-                'error="invalid_token", error_description="..."`; missing scope with 403 '
-                '`error="insufficient_scope", scope="..."`; send no error= when the request carried no '
-                "credentials.",
+    'error="invalid_token", error_description="..."`; missing scope with 403 '
+    '`error="insufficient_scope", scope="..."`; send no error= when the request carried no '
+    "credentials.",
     spec_links=(
         RFC6750,
         "https://www.rfc-editor.org/rfc/rfc6750#section-3",
@@ -392,9 +392,9 @@ def _bearer_params(resp: Response) -> dict[str, str] | None:
     ),
     requires=("errors",),
     description="Sends `Authorization: Bearer <malformed>` to the protected endpoint found by the OAuth "
-                "discovery (or a secured OpenAPI operation) and reads the WWW-Authenticate challenge (RFC "
-                "6750 §3.1). Also checks that the unauthenticated call carries no error code, as RFC 6750 "
-                "§3.1 asks.",
+    "discovery (or a secured OpenAPI operation) and reads the WWW-Authenticate challenge (RFC "
+    "6750 §3.1). Also checks that the unauthenticated call carries no error code, as RFC 6750 "
+    "§3.1 asks.",
 )
 def bearer_errors(a: Artifacts) -> Any:
     found: ErrorProbe | None = a["errors"]
@@ -531,7 +531,7 @@ def bearer_errors(a: Artifacts) -> Any:
 
 
 def broken_finding(r: Response) -> Finding:
-    from auditor.checkapi import broken
+    from agent_ready.checkapi import broken
 
     return broken("no-answer", r.describe(), r)
 
@@ -557,9 +557,9 @@ def _needs_route(s: ErrorSample) -> bool:
     category="errors",
     weight=4,
     remediation="Write each error's detail as a next step: link its documentation (a dereferenceable "
-                "problem type), say what to do in the imperative, name the exact "
-                'flag/header/variable/parameter, give a caller without credentials a route ("see /auth.md", '
-                '"POST /oauth/register", "rerun with `--temporary`"), and include a request id.',
+    "problem type), say what to do in the imperative, name the exact "
+    'flag/header/variable/parameter, give a caller without credentials a route ("see /auth.md", '
+    '"POST /oauth/register", "rerun with `--temporary`"), and include a request id.',
     spec_links=(RFC9457, WRANGLER_MODEL),
     requires=("errors",),
     active_requires=("errors_malformed_json", "errors_burst"),
@@ -833,8 +833,8 @@ def rate_limit(a: Artifacts) -> Any:
     category="errors",
     weight=3,
     remediation="Answer a miss with 404, a missing credential with 401, a wrong method with 405, a client "
-                "mistake with 4xx (not 500); never 200 with an error inside, never an HTML shell or a login "
-                "redirect on API paths or /.well-known/ paths.",
+    "mistake with 4xx (not 500); never 200 with an error inside, never an HTML shell or a login "
+    "redirect on API paths or /.well-known/ paths.",
     spec_links=(
         "https://www.rfc-editor.org/rfc/rfc9110#section-15",
         RFC9457,
@@ -845,8 +845,8 @@ def rate_limit(a: Artifacts) -> Any:
     active=True,
     passive=True,
     description="Reads the status of every provoked error and of a /.well-known/ path that cannot exist: a "
-                "2xx with an error inside, HTML on an API path, a redirect to a login page, a soft-404 (2xx "
-                "for a path that does not exist) or a 5xx for a client mistake fail.",
+    "2xx with an error inside, HTML on an API path, a redirect to a login page, a soft-404 (2xx "
+    "for a path that does not exist) or a 5xx for a client mistake fail.",
     side_effects="With --active: as errors.machine-readable (one malformed POST).",
 )
 def honest_status(a: Artifacts) -> Any:

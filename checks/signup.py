@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from auditor.checkapi import (
+from agent_ready.checkapi import (
     Artifacts,
     check,
     concern,
@@ -16,12 +16,12 @@ from auditor.checkapi import (
     verdict,
     warned,
 )
-from auditor.models import Finding, Outcome
-from auditor.probes.documents import DocState
-from auditor.probes.oauth import grants_of
-from auditor.probes.oauth_flow import OAuthFlow
-from auditor.probes.oauth_model import OAuthDiscovery
-from auditor.probes.signup import AccountCreation, SignupRoutes
+from agent_ready.models import Finding, Outcome
+from agent_ready.probes.documents import DocState
+from agent_ready.probes.oauth import grants_of
+from agent_ready.probes.oauth_flow import OAuthFlow
+from agent_ready.probes.oauth_model import OAuthDiscovery
+from agent_ready.probes.signup import AccountCreation, SignupRoutes
 
 CIMD = "https://datatracker.ietf.org/doc/draft-ietf-oauth-client-id-metadata-document/"
 MCP_REGISTRATION = (
@@ -45,9 +45,9 @@ DCR_DEPRECATED = (
     category="signup",
     weight=3,
     remediation="Advertise `client_id_metadata_document_supported: true` (Client ID Metadata Documents, "
-                "preferred by MCP since 2025-11-25) and/or a working RFC 7591 `registration_endpoint` (201 "
-                "with client_id; RFC 7592 management with registration_access_token so clients can delete "
-                "themselves).",
+    "preferred by MCP since 2025-11-25) and/or a working RFC 7591 `registration_endpoint` (201 "
+    "with client_id; RFC 7592 management with registration_access_token so clients can delete "
+    "themselves).",
     spec_links=(
         CIMD,
         "https://www.rfc-editor.org/rfc/rfc7591",
@@ -59,13 +59,13 @@ DCR_DEPRECATED = (
     active=True,
     passive=True,
     description="Passive: reads client_id_metadata_document_supported and registration_endpoint. ACTIVE: "
-                "registers with the MCP-style payload "
-                '{"client_name":"agent-readiness-audit","redirect_uris":["http://127.0.0.1:8976/cb"],'
-                '"grant_types":["authorization_code"],"token_endpoint_auth_method":"none",'
-                '"application_type":"native"} '
-                "and deletes the client again via RFC 7592 when offered.",
+    "registers with the MCP-style payload "
+    '{"client_name":"agent-readiness-audit","redirect_uris":["http://127.0.0.1:8976/cb"],'
+    '"grant_types":["authorization_code"],"token_endpoint_auth_method":"none",'
+    '"application_type":"native"} '
+    "and deletes the client again via RFC 7592 when offered.",
     side_effects="registers an OAuth client named agent-readiness-audit, deleted again via RFC 7592 where "
-                 "offered",
+    "offered",
 )
 def client_registration(a: Artifacts) -> Outcome:
     disc: OAuthDiscovery = a["oauth_discovery"]
@@ -82,7 +82,7 @@ def client_registration(a: Artifacts) -> Outcome:
                 "no-registration-metadata",
                 "no authorization-server metadata was found, so an agent cannot learn how to get a client_id",
                 fix="Publish RFC 8414 metadata with client_id_metadata_document_supported and/or "
-                    "registration_endpoint.",
+                "registration_endpoint.",
             ),
         )
     findings: list[Finding] = []
@@ -125,8 +125,8 @@ def client_registration(a: Artifacts) -> Outcome:
             concern(
                 "dcr-deprecated",
                 f"only Dynamic Client Registration is offered; {DCR_DEPRECATED}",
-                fix="Also accept Client ID Metadata Documents (\"client_id_metadata_document_supported\": "
-                    "true).",
+                fix='Also accept Client ID Metadata Documents ("client_id_metadata_document_supported": '
+                "true).",
             )
         )
     if flow is not None:
@@ -223,16 +223,16 @@ def _active_findings(flow: OAuthFlow) -> list[Finding]:
     category="signup",
     weight=3,
     remediation="Document a route that creates a principal and returns a credential with no browser: an "
-                "auth.md identity/register endpoint in `agent_auth`, or an OpenAPI operation such as `POST "
-                "/api/v1/keys` that needs no prior credentials.",
+    "auth.md identity/register endpoint in `agent_auth`, or an OpenAPI operation such as `POST "
+    "/api/v1/keys` that needs no prior credentials.",
     spec_links=("https://github.com/workos/auth.md", "https://spec.openapis.org/oas/v3.1.0"),
     requires=("signup_routes",),
     active_requires=("signup_account",),
     active=True,
     passive=True,
     description="Passive: looks for auth.md registration endpoints and OpenAPI POST operations that create "
-                "accounts, keys or identities without a security requirement. ACTIVE: calls the route "
-                "once, uses the key on its own origin, and deletes it when the response offers a way.",
+    "accounts, keys or identities without a security requirement. ACTIVE: calls the route "
+    "once, uses the key on its own origin, and deletes it when the response offers a way.",
     side_effects="creates one API key / principal (deleted again when the service offers a delete URL)",
 )
 def account_api(a: Artifacts) -> Outcome:
@@ -336,15 +336,15 @@ HUMAN_ONLY = {"captcha": "a CAPTCHA", "email-verification": "e-mail verification
     category="signup",
     weight=2,
     remediation="Protect sign-up with gates an agent can satisfy: a proof-of-work challenge, stated rate "
-                "limits (documented and in RateLimit headers), terms accepted by a request field. Keep "
-                "CAPTCHA and e-mail verification for the later human claim step, not as the only way in.",
+    "limits (documented and in RateLimit headers), terms accepted by a request field. Keep "
+    "CAPTCHA and e-mail verification for the later human claim step, not as the only way in.",
     spec_links=(
         "https://datatracker.ietf.org/doc/draft-ietf-httpapi-ratelimit-headers/",
         "https://github.com/workos/auth.md",
     ),
     requires=("signup_routes",),
     description="Reads the sign-up routes' OpenAPI descriptions and schemas, and auth.md, for CAPTCHA, "
-                "e-mail verification, proof-of-work, rate-limit and terms-field signals.",
+    "e-mail verification, proof-of-work, rate-limit and terms-field signals.",
 )
 def gate(a: Artifacts) -> Outcome:
     routes: SignupRoutes = a["signup_routes"]
@@ -378,7 +378,7 @@ def gate(a: Artifacts) -> Outcome:
                     ),
                     route.evidence,
                     fix="Offer proof-of-work, stated rate limits or a terms field instead, and keep human "
-                        "verification for the claim step.",
+                    "verification for the claim step.",
                 )
             )
         if not solvable and not human:

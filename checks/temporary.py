@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from auditor.checkapi import (
+from agent_ready.checkapi import (
     Artifacts,
     broken,
     check,
@@ -18,9 +18,9 @@ from auditor.checkapi import (
     skipped,
     verdict,
 )
-from auditor.models import Finding, Outcome
-from auditor.probes.authmd import Registration
-from auditor.probes.temporary import TemporaryDiscovery, TemporaryLifecycle
+from agent_ready.models import Finding, Outcome
+from agent_ready.probes.authmd import Registration
+from agent_ready.probes.temporary import TemporaryDiscovery, TemporaryLifecycle
 
 CLOUDFLARE_CLAIM = "https://developers.cloudflare.com/workers/platform/claim-deployments/"
 NEON_CLAIMABLE = "https://neon.com/docs/reference/claimable-postgres"
@@ -186,7 +186,7 @@ def lifecycle(a: Artifacts) -> Outcome:
             details={"route": None},
         )
     first = life.first
-    details: dict = {"route": life.route, "terms_field": life.terms_field}
+    details: dict[str, Any] = {"route": life.route, "terms_field": life.terms_field}
     if first is None:
         return errored(f"The creation was not attempted: {life.stuck_reason}", details=details)
     if first.response.failed:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from auditor.checkapi import (
+from agent_ready.checkapi import (
     Artifacts,
     broken,
     check,
@@ -21,10 +21,10 @@ from auditor.checkapi import (
     verdict,
     warned,
 )
-from auditor.fetch import origin_of
-from auditor.models import Finding, Level, Outcome
-from auditor.probes.documents import DocState
-from auditor.probes.oauth import (
+from agent_ready.fetch import origin_of
+from agent_ready.models import Finding, Level, Outcome
+from agent_ready.probes.documents import DocState
+from agent_ready.probes.oauth import (
     DEVICE_CODE,
     JWT_BEARER,
     TOKEN_EXCHANGE,
@@ -36,9 +36,9 @@ from auditor.probes.oauth import (
     looks_like_auth_error,
     resource_match,
 )
-from auditor.probes.oauth_flow import DeviceFlow, OAuthFlow
-from auditor.probes.oauth_model import AuthServer, OAuthDiscovery, ProtectedCall
-from auditor.probes.signup import SignupRoutes
+from agent_ready.probes.oauth_flow import DeviceFlow, OAuthFlow
+from agent_ready.probes.oauth_model import AuthServer, OAuthDiscovery, ProtectedCall
+from agent_ready.probes.signup import SignupRoutes
 
 RFC6750 = "https://www.rfc-editor.org/rfc/rfc6750#section-3"
 RFC9728 = "https://www.rfc-editor.org/rfc/rfc9728"
@@ -71,8 +71,8 @@ def _challenge_findings(call: ProtectedCall) -> list[Finding]:
                 f"{where} answered 401 without a WWW-Authenticate header, so an agent cannot tell how to "
                 "authenticate",
                 resp,
-                fix="Send WWW-Authenticate: Bearer resource_metadata=\"<PRM URL>\" with every 401 (RFC "
-                    "9728 §5.1, RFC 6750 §3).",
+                fix='Send WWW-Authenticate: Bearer resource_metadata="<PRM URL>" with every 401 (RFC '
+                "9728 §5.1, RFC 6750 §3).",
             )
         ]
     bearer = call.bearer
@@ -99,8 +99,8 @@ def _challenge_findings(call: ProtectedCall) -> list[Finding]:
                 f"({resp.headers.get('www-authenticate', '')[:120]}) has no resource_metadata parameter, "
                 "so an agent must guess where the protected-resource metadata is",
                 resp,
-                fix="Add resource_metadata=\"https://…/.well-known/oauth-protected-resource<path>\" to the "
-                    "Bearer challenge (RFC 9728 §5.1; MCP authorization requires it or the well-known URI).",
+                fix='Add resource_metadata="https://…/.well-known/oauth-protected-resource<path>" to the '
+                "Bearer challenge (RFC 9728 §5.1; MCP authorization requires it or the well-known URI).",
             )
         )
     if bearer is not None and "error" in bearer.params:
@@ -127,22 +127,23 @@ def _challenge_findings(call: ProtectedCall) -> list[Finding]:
     category="tokens",
     weight=3,
     remediation="Answer a call without credentials to any protected endpoint with 401 and "
-                "`WWW-Authenticate: Bearer "
-                'resource_metadata="https://…/.well-known/oauth-protected-resource/<path>"` '
-                "(RFC 9728 §5.1, RFC 6750 §3). Never a 200 with an error body, a redirect to an HTML login, "
-                "or a bare 403. Declare security requirements on OpenAPI operations so agents know which "
-                "calls are protected.",
+    "`WWW-Authenticate: Bearer "
+    'resource_metadata="https://…/.well-known/oauth-protected-resource/<path>"` '
+    "(RFC 9728 §5.1, RFC 6750 §3). Never a 200 with an error body, a redirect to an HTML login, "
+    "or a bare 403. Declare security requirements on OpenAPI operations so agents know which "
+    "calls are protected.",
     spec_links=("https://www.rfc-editor.org/rfc/rfc9728#section-5.1", RFC6750, MCP_AUTH),
     requires=("oauth_discovery",),
     description="Calls the URL, the secured OpenAPI GET operations, the MCP endpoint of the server card "
-                "and /mcp without credentials, and parses every WWW-Authenticate challenge (several per "
-                "header and across headers).",
+    "and /mcp without credentials, and parses every WWW-Authenticate challenge (several per "
+    "header and across headers).",
 )
 def challenge(a: Artifacts) -> Outcome:
     disc: OAuthDiscovery = a["oauth_discovery"]
     # Judge the best challenge found (one with resource_metadata first); the others only add concerns.
-    unauthorized = sorted((p for p in disc.protected if p.unauthorized),
-                          key=lambda p: not p.resource_metadata_url)
+    unauthorized = sorted(
+        (p for p in disc.protected if p.unauthorized), key=lambda p: not p.resource_metadata_url
+    )
     if unauthorized:
         findings = _challenge_findings(unauthorized[0])
         for extra in unauthorized[1:]:
@@ -217,11 +218,10 @@ def challenge(a: Artifacts) -> Outcome:
         problem(
             "no-protected-endpoint",
             "Neither the URL, nor an OpenAPI operation with a security requirement, nor an MCP endpoint "
-            "answered a call without credentials with 401. "
-            + ("; ".join(disc.notes[:4]) or ""),
+            "answered a call without credentials with 401. " + ("; ".join(disc.notes[:4]) or ""),
             *[call.response for call in disc.rejected],
             fix="Publish an OpenAPI description with security requirements, and answer unauthenticated "
-                "calls with 401 + WWW-Authenticate.",
+            "calls with 401 + WWW-Authenticate.",
         ),
         details={"notes": disc.notes[:8]},
     )
@@ -237,13 +237,13 @@ def challenge(a: Artifacts) -> Outcome:
     category="tokens",
     weight=3,
     remediation="Serve RFC 9728 metadata at `/.well-known/oauth-protected-resource<resource path>` whose "
-                "`resource` is exactly the resource identifier that URL was built from, with a non-empty "
-                "`authorization_servers` list of https issuer URLs, `scopes_supported` and "
-                "`bearer_methods_supported: [\"header\"]`.",
+    "`resource` is exactly the resource identifier that URL was built from, with a non-empty "
+    "`authorization_servers` list of https issuer URLs, `scopes_supported` and "
+    '`bearer_methods_supported: ["header"]`.',
     spec_links=("https://www.rfc-editor.org/rfc/rfc9728#section-3", MCP_AUTH),
     requires=("oauth_discovery",),
     description="Follows resource_metadata from the 401, else the path-inserted then root well-known URLs "
-                "(MCP order), and always the origin's root document.",
+    "(MCP order), and always the origin's root document.",
 )
 def resource_metadata(a: Artifacts) -> Outcome:
     disc: OAuthDiscovery = a["oauth_discovery"]
@@ -416,7 +416,7 @@ def server_findings(server: AuthServer) -> list[Finding]:
                 f"no metadata for issuer {server.issuer}: {tried}",
                 [d.evidence for d in server.tried],
                 fix="Serve RFC 8414 metadata at /.well-known/oauth-authorization-server (path-inserted for "
-                    "an issuer with a path).",
+                "an issuer with a path).",
             )
         ]
     ev = server.doc.evidence if server.doc else ()
@@ -558,10 +558,10 @@ def finding_error(server: AuthServer) -> Finding:
     category="tokens",
     weight=3,
     remediation="For each issuer in `authorization_servers`, serve RFC 8414 metadata at "
-                "`/.well-known/oauth-authorization-server` (inserted before the issuer's path) whose "
-                "`issuer` is exactly that issuer, with `token_endpoint`, https endpoints and, when there "
-                "is an authorization endpoint, `code_challenge_methods_supported: [\"S256\"]`. A server "
-                "with no authorization_endpoint is fine when its grants need none.",
+    "`/.well-known/oauth-authorization-server` (inserted before the issuer's path) whose "
+    "`issuer` is exactly that issuer, with `token_endpoint`, https endpoints and, when there "
+    'is an authorization endpoint, `code_challenge_methods_supported: ["S256"]`. A server '
+    "with no authorization_endpoint is fine when its grants need none.",
     spec_links=(
         RFC8414,
         "https://www.rfc-editor.org/rfc/rfc8414#section-3.3",
@@ -570,8 +570,8 @@ def finding_error(server: AuthServer) -> Finding:
     ),
     requires=("oauth_discovery",),
     description="Tries, per issuer, RFC 8414 path insertion, OIDC path insertion and OIDC path appending "
-                "(issuer without a path: RFC 8414 then OIDC). Discovered URLs that resolve to "
-                "cloud-metadata or private addresses are refused by the address policy and reported here.",
+    "(issuer without a path: RFC 8414 then OIDC). Discovered URLs that resolve to "
+    "cloud-metadata or private addresses are refused by the address policy and reported here.",
 )
 def server_metadata(a: Artifacts) -> Outcome:
     disc: OAuthDiscovery = a["oauth_discovery"]
@@ -993,11 +993,11 @@ def _judge_with_device(findings: list[Finding], device: DeviceFlow) -> Outcome:
     category="tokens",
     weight=3,
     remediation="Offer a grant an agent can complete without a browser: client_credentials with RFC 7591 "
-                "registration (or another documented way to get client credentials), the device "
-                "authorization grant (RFC 8628), jwt-bearer (RFC 7523) / token exchange (RFC 8693) with "
-                "auth.md, or a documented API-key route. A device authorization response carries "
-                "device_code, user_code, an https verification_uri and expires_in, and the token endpoint "
-                "answers an unapproved code with a 400 `{\"error\": \"authorization_pending\"}`.",
+    "registration (or another documented way to get client credentials), the device "
+    "authorization grant (RFC 8628), jwt-bearer (RFC 7523) / token exchange (RFC 8693) with "
+    "auth.md, or a documented API-key route. A device authorization response carries "
+    "device_code, user_code, an https verification_uri and expires_in, and the token endpoint "
+    'answers an unapproved code with a 400 `{"error": "authorization_pending"}`.',
     spec_links=(
         "https://www.rfc-editor.org/rfc/rfc6749#section-4.4",
         RFC8628,
@@ -1010,13 +1010,13 @@ def _judge_with_device(findings: list[Finding], device: DeviceFlow) -> Outcome:
     active=True,
     passive=True,
     description="Reads grant_types_supported with RFC 8414's default when omitted, counts the device flow "
-                "when only its endpoint is advertised, and adds auth.md and documented API-key routes. "
-                "ACTIVE part: registers a public client for the device grant on the issuer's origin, "
-                "starts one device authorization, checks the RFC 8628 §3.2 response, polls the token "
-                "endpoint once (expecting authorization_pending) and deletes the client. A broken device "
-                "flow only warns while another headless route exists.",
+    "when only its endpoint is advertised, and adds auth.md and documented API-key routes. "
+    "ACTIVE part: registers a public client for the device grant on the issuer's origin, "
+    "starts one device authorization, checks the RFC 8628 §3.2 response, polls the token "
+    "endpoint once (expecting authorization_pending) and deletes the client. A broken device "
+    "flow only warns while another headless route exists.",
     side_effects="registers a public OAuth client for the device grant (deleted again via RFC 7592 where "
-                 "offered) and starts one device authorization that expires unused; creates no account",
+    "offered) and starts one device authorization that expires unused; creates no account",
 )
 def headless_grant(a: Artifacts) -> Outcome:
     disc: OAuthDiscovery = a["oauth_discovery"]
@@ -1043,7 +1043,7 @@ def headless_grant(a: Artifacts) -> Outcome:
             "no authorization-server metadata with a usable grant, no auth.md agent_auth block and no "
             "documented API-key route was found",
             fix="Offer client_credentials with registration, the device grant, jwt-bearer with auth.md, or "
-                "document an API-key route in OpenAPI.",
+            "document an API-key route in OpenAPI.",
         ),
     )
 
@@ -1058,9 +1058,9 @@ def headless_grant(a: Artifacts) -> Outcome:
     category="tokens",
     weight=2,
     remediation="Answer a token request with unknown client credentials with 401 (or 400) and a JSON body "
-                "`{\"error\": \"invalid_client\", \"error_description\": \"…\"}` (RFC 6749 §5.2), "
-                "`Cache-Control: no-store`, and `WWW-Authenticate` when the client authenticated with HTTP "
-                "Basic. Never an HTML page or a 500.",
+    '`{"error": "invalid_client", "error_description": "…"}` (RFC 6749 §5.2), '
+    "`Cache-Control: no-store`, and `WWW-Authenticate` when the client authenticated with HTTP "
+    "Basic. Never an HTML page or a 500.",
     spec_links=(RFC6749_52,),
     requires=("oauth_token_errors",),
     description="Sends grant_type=client_credentials with a made-up client id and secret (creates nothing).",
@@ -1184,9 +1184,9 @@ def endpoint_errors(a: Artifacts) -> Outcome:
     category="tokens",
     weight=4,
     remediation="Make the chain complete: 401 challenge → protected-resource metadata → "
-                "authorization-server metadata → registration (RFC 7591 / CIMD) or an API-key route → a "
-                "headless grant → a call that succeeds with the token. See the journey in the report for "
-                "the step where an agent stopped.",
+    "authorization-server metadata → registration (RFC 7591 / CIMD) or an API-key route → a "
+    "headless grant → a call that succeeds with the token. See the journey in the report for "
+    "the step where an agent stopped.",
     spec_links=(
         MCP_AUTH,
         "https://www.rfc-editor.org/rfc/rfc6749#section-4.4",
@@ -1197,11 +1197,11 @@ def endpoint_errors(a: Artifacts) -> Outcome:
     active=True,
     passive=False,
     description="ACTIVE: registers a client, obtains a token by client_credentials (else the auth.md "
-                "credential, else a documented API key), calls the protected endpoint once, then revokes "
-                "the token and deletes the client. The token is sent only to the resource whose metadata "
-                "names its issuer.",
+    "credential, else a documented API key), calls the protected endpoint once, then revokes "
+    "the token and deletes the client. The token is sent only to the resource whose metadata "
+    "names its issuer.",
     side_effects="registers an OAuth client (deleted again via RFC 7592 where offered) and obtains one "
-                 "access token (revoked via RFC 7009 where offered)",
+    "access token (revoked via RFC 7009 where offered)",
 )
 def issue(a: Artifacts) -> Outcome:
     flow: OAuthFlow | None = a.get("oauth_flow")
@@ -1218,7 +1218,7 @@ def issue(a: Artifacts) -> Outcome:
                 "no headless grant produced a credential" + (f" ({tried})" if tried else ""),
                 flow.token_response,
                 fix="Offer client_credentials with registration, jwt-bearer with auth.md, or a documented "
-                    "API-key route.",
+                "API-key route.",
             ),
         )
     if flow.call is None or flow.call_response is None:

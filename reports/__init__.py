@@ -6,17 +6,17 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from auditor.engine import ScanReport
+    from agent_ready.engine import ScanReport
 
 
 def _json(report: ScanReport) -> str:
-    from reports.json_report import dumps
+    from agent_ready.reports.json_report import dumps
 
     return dumps(report)
 
 
 def _html(report: ScanReport) -> str:
-    from reports.html_report import render_html
+    from agent_ready.reports.html_report import render_html
 
     return render_html(report)
 

@@ -14,13 +14,19 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from auditor.engine import ScanReport
-from reports.json_report import to_dict
+from agent_ready.engine import ScanReport
+from agent_ready.reports.json_report import to_dict
 
 # Worst first, so what needs fixing is read first.
 STATUS_ORDER = {"fail": 0, "error": 1, "warn": 2, "pass": 3, "not_applicable": 4, "skipped": 5}
-STATUS_LABEL = {"pass": "Pass", "warn": "Warn", "fail": "Fail", "not_applicable": "N/A", "error": "Error",
-                "skipped": "Skipped"}
+STATUS_LABEL = {
+    "pass": "Pass",
+    "warn": "Warn",
+    "fail": "Fail",
+    "not_applicable": "N/A",
+    "error": "Error",
+    "skipped": "Skipped",
+}
 LEVEL_LABEL = {"pass": "Good", "info": "Info", "warn": "Concern", "fail": "Problem", "error": "Inconclusive"}
 JOURNEY_LABEL = {"ok": "OK", "warn": "Warning", "stuck": "Stuck", "skipped": "Skipped", "error": "Error"}
 CAPABILITY_LABEL = {"yes": "Yes", "no": "No", "partly": "Partly", "unknown": "Unknown"}
@@ -85,32 +91,57 @@ def view_model(doc: dict[str, Any]) -> dict[str, Any]:
     by_id = {c["id"]: c for c in doc["checks"]}
     categories = []
     for cat in doc["categories"]:
-        checks = sorted((by_id[i] for i in cat["checks"] if i in by_id),
-                        key=lambda c: (STATUS_ORDER.get(c["status"], 9), -c["weight"], c["id"]))
+        checks = sorted(
+            (by_id[i] for i in cat["checks"] if i in by_id),
+            key=lambda c: (STATUS_ORDER.get(c["status"], 9), -c["weight"], c["id"]),
+        )
         categories.append({**cat, "check_list": checks, "band": score_band(cat["score"])})
     listed = {i for cat in doc["categories"] for i in cat["checks"]}
     orphans = [c for c in doc["checks"] if c["id"] not in listed]
     if orphans:  # a plugin's check in a category the scoring module does not know
-        categories.append({"id": "other", "title": "Other checks", "question": "", "score": None,
-                           "band": "none", "counts": {}, "checks": [c["id"] for c in orphans],
-                           "check_list": orphans, "weight": 0})
-    fix_first = sorted((c for c in doc["checks"] if c["status"] == "fail"),
-                       key=lambda c: (-c["weight"], c["id"]))
+        categories.append(
+            {
+                "id": "other",
+                "title": "Other checks",
+                "question": "",
+                "score": None,
+                "band": "none",
+                "counts": {},
+                "checks": [c["id"] for c in orphans],
+                "check_list": orphans,
+                "weight": 0,
+            }
+        )
+    fix_first = sorted(
+        (c for c in doc["checks"] if c["status"] == "fail"), key=lambda c: (-c["weight"], c["id"])
+    )
     evidence = {c["id"]: _evidence_ids(c)[:MAX_EVIDENCE_PER_CHECK] for c in doc["checks"]}
-    return {"categories": categories, "fix_first": fix_first, "evidence": evidence,
-            "band": score_band(doc["score"]["overall"])}
+    return {
+        "categories": categories,
+        "fix_first": fix_first,
+        "evidence": evidence,
+        "band": score_band(doc["score"]["overall"]),
+    }
 
 
 @lru_cache(maxsize=1)
 def _env() -> Environment:
-    env = Environment(loader=PackageLoader("reports", "templates"),
-                      autoescape=select_autoescape(default=True, default_for_string=True),
-                      trim_blocks=True, lstrip_blocks=True)
+    env = Environment(
+        loader=PackageLoader("agent_ready.reports", "templates"),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
     env.filters.update(when=when, score=fmt_score, ms=fmt_ms, gauge_dash=gauge_dash, band=score_band)
     env.tests["web_link"] = is_web_link
-    env.globals.update(STATUS_LABEL=STATUS_LABEL, LEVEL_LABEL=LEVEL_LABEL, JOURNEY_LABEL=JOURNEY_LABEL,
-                       CAPABILITY_LABEL=CAPABILITY_LABEL, EXCERPT_CHARS=EXCERPT_CHARS,
-                       GAUGE_RADIUS=GAUGE_RADIUS)
+    env.globals.update(
+        STATUS_LABEL=STATUS_LABEL,
+        LEVEL_LABEL=LEVEL_LABEL,
+        JOURNEY_LABEL=JOURNEY_LABEL,
+        CAPABILITY_LABEL=CAPABILITY_LABEL,
+        EXCERPT_CHARS=EXCERPT_CHARS,
+        GAUGE_RADIUS=GAUGE_RADIUS,
+    )
     return env
 
 

@@ -13,10 +13,10 @@ from typing import Any
 
 import jsonschema
 
-from auditor.capabilities import assess
-from auditor.engine import ScanReport
-from auditor.models import CheckResult, Exchange, Finding, JourneyStep
-from auditor.scoring import CATEGORIES, GRADE_BANDS, grade_meaning
+from agent_ready.capabilities import assess
+from agent_ready.engine import ScanReport
+from agent_ready.models import CheckResult, Exchange, Finding, JourneyStep
+from agent_ready.scoring import CATEGORIES, GRADE_BANDS, grade_meaning
 
 SCHEMA_VERSION = "1.0"
 SCHEMA_ID = "https://agent-ready.dev/schema/report-1.json"
@@ -134,7 +134,9 @@ def dumps(report: ScanReport) -> str:
 
 @lru_cache(maxsize=1)
 def schema() -> dict[str, Any]:
-    return json.loads(files("reports").joinpath("schema/report.schema.json").read_text(encoding="utf-8"))
+    return json.loads(
+        files("agent_ready.reports").joinpath("schema/report.schema.json").read_text(encoding="utf-8")
+    )
 
 
 def validate(doc: dict[str, Any]) -> None:

@@ -4,11 +4,11 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from auditor.engine import ScanReport, ScanSettings, scan
-from auditor.reference import ReferenceServer, build_app
-from auditor.registry import Registry
-from auditor.registry import load as load_registry
-from reports.json_report import to_dict, validate
+from agent_ready.engine import ScanReport, ScanSettings, scan
+from agent_ready.reference import ReferenceServer, build_app
+from agent_ready.registry import Registry
+from agent_ready.registry import load as load_registry
+from agent_ready.reports.json_report import to_dict, validate
 
 
 @pytest.fixture(scope="session")

@@ -8,14 +8,14 @@ import subprocess
 import sys
 from pathlib import Path
 
-from auditor.reference import ReferenceServer
-from reports.json_report import validate
+from agent_ready.reference import ReferenceServer
+from agent_ready.reports.json_report import validate
 
 
 def cli(*args: str, cwd: Path | None = None, timeout: float = 120) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "AGENT_READY_NO_PLUGINS": "1"}
     return subprocess.run(
-        [sys.executable, "-m", "auditor", *args],
+        [sys.executable, "-m", "agent_ready", *args],
         capture_output=True,
         text=True,
         timeout=timeout,

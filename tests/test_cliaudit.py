@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from auditor.cli import app
-from auditor.cliaudit import CliSettings, audit, build_env, run_command
-from auditor.engine import UsageError
-from auditor.models import Status
-from reports.json_report import to_dict, validate
+from agent_ready.cli import app
+from agent_ready.cliaudit import CliSettings, audit, build_env, run_command
+from agent_ready.engine import UsageError
+from agent_ready.models import Status
+from agent_ready.reports.json_report import to_dict, validate
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="the test tools are POSIX shell scripts")
 

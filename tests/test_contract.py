@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from auditor.docsgen import checks_md, scoring_md
-from auditor.registry import Registry
+from agent_ready.docsgen import checks_md, scoring_md
+from agent_ready.registry import Registry
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOGUE_IDS = (ROOT / "tests/data/catalogue_ids.txt").read_text()
@@ -48,7 +48,7 @@ def test_reports_of_every_released_schema_version_still_validate(path: Path) -> 
     """A minor schema version only adds optional fields: reports of earlier 1.x releases stay valid."""
     import json
 
-    from reports.json_report import validate
+    from agent_ready.reports.json_report import validate
 
     doc = json.loads(path.read_text())
     validate(doc)

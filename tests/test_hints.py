@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from auditor import hints
+from agent_ready import hints
 from bench.hints_agreement import agreement, score_entry
 
 CORPUS = Path(__file__).parent / "data" / "error_texts.json"

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from auditor.models import Status
-from reports.html_report import gauge_dash, render_dict, render_html, score_band, view_model
-from reports.json_report import to_dict
+from agent_ready.models import Status
+from agent_ready.reports.html_report import gauge_dash, render_dict, render_html, score_band, view_model
+from agent_ready.reports.json_report import to_dict
 
 EVIL = '<script>alert("pwned")</script>'
 
@@ -35,7 +35,7 @@ def tags_of(html: str) -> list[tuple[str, dict[str, str | None]]]:
 
 @pytest.fixture(scope="module")
 def good_doc(reference, registry) -> dict[str, Any]:
-    from auditor.engine import ScanSettings, scan
+    from agent_ready.engine import ScanSettings, scan
 
     return to_dict(scan(reference.url, registry, ScanSettings()))
 
@@ -55,7 +55,11 @@ def poisoned(doc: dict[str, Any]) -> dict[str, Any]:
                 "fix": f"fix {EVIL}",
             }
         )
-        c["spec_links"] = [*c["spec_links"], f'javascript:alert(1)"><marquee>{EVIL}', f'https://x.example/"{EVIL}']
+        c["spec_links"] = [
+            *c["spec_links"],
+            f'javascript:alert(1)"><marquee>{EVIL}',
+            f'https://x.example/"{EVIL}',
+        ]
     for e in doc["exchanges"]:
         e["url"] = f"http://127.0.0.1/{EVIL}?q=\"'&"
         e["body_excerpt"] = f"<html>{EVIL}<img src=x onerror=alert(1)></html>"
@@ -237,7 +241,7 @@ def test_cli_target_renders(good_doc: dict[str, Any]) -> None:
 def test_print_layout_keeps_everything_visible() -> None:
     from importlib.resources import files
 
-    template = files("reports").joinpath("templates/report.html.j2").read_text(encoding="utf-8")
+    template = files("agent_ready.reports").joinpath("templates/report.html.j2").read_text(encoding="utf-8")
     print_css = template[template.index("@media print{") :]
     assert ".excerpt{max-height:none;overflow:visible}" in print_css
     assert "break-inside:avoid" in print_css

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from auditor.probes.oauth_model import Challenge
-from auditor.wwwauth import bearer, format_challenge, parse_challenges, parse_headers
+from agent_ready.probes.oauth_model import Challenge
+from agent_ready.wwwauth import bearer, format_challenge, parse_challenges, parse_headers
 from tests.fixtures.realworld import oauth as rw
 
 
@@ -15,7 +15,7 @@ def test_several_challenges_in_one_header_with_commas_inside_quotes() -> None:
     value = (
         'Basic realm="a, b", charset="UTF-8", Bearer '
         'resource_metadata="https://x.example/.well-known/oauth-protected-resource/mcp", '
-        'error=invalid_token, Negotiate abc==, Newauth'
+        "error=invalid_token, Negotiate abc==, Newauth"
     )
     got = parse_challenges(value)
     assert [c.scheme for c in got] == ["basic", "bearer", "negotiate", "newauth"]

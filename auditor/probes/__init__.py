@@ -1,7 +1,2 @@
-"""Built-in probes. Every module in this package registers its probes on import."""
-
-import importlib
-import pkgutil
-
-for _mod in pkgutil.iter_modules(__path__):
-    importlib.import_module(f"{__name__}.{_mod.name}")
+"""Built-in probes. Importing this package registers nothing: the engine imports the probe modules it
+uses explicitly (``agent_ready.engine.BUILTIN_PROBE_MODULES``), so that any module here imports on its own."""

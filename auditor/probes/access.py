@@ -14,10 +14,10 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from auditor.fetch import Response
-from auditor.probes.discovery import OpenAPIDescription, openapi_description
-from auditor.probes.documents import Doc, fetch_doc
-from auditor.probing import ProbeContext, probe
+from agent_ready.fetch import Response
+from agent_ready.probes.discovery import OpenAPIDescription, openapi_description
+from agent_ready.probes.documents import Doc, fetch_doc
+from agent_ready.probing import ProbeContext, probe
 
 BOT_AUTH_PATH = "/.well-known/http-message-signatures-directory"
 BOT_AUTH_MEDIA_TYPE = "application/http-message-signatures-directory+json"

@@ -32,11 +32,11 @@ from urllib.parse import urljoin, urlsplit
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from auditor.checkapi import evidence_ids
-from auditor.fetch import Response, origin_of
-from auditor.models import JourneyStep
-from auditor.probes.documents import Doc, DocState, fetch_doc, same_as_miss
-from auditor.probing import ProbeContext, probe
+from agent_ready.checkapi import evidence_ids
+from agent_ready.fetch import Response, origin_of
+from agent_ready.models import JourneyStep
+from agent_ready.probes.documents import Doc, DocState, fetch_doc, same_as_miss
+from agent_ready.probing import ProbeContext, probe
 
 AUTH_MD_PATH = "/auth.md"
 AS_METADATA_PATH = "/.well-known/oauth-authorization-server"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from urllib.parse import urljoin
 
-from auditor.fetch import Response
-from auditor.probing import ProbeContext, probe
+from agent_ready.fetch import Response
+from agent_ready.probing import ProbeContext, probe
 
 # A path no real service serves. What the target answers here is its "not found" behaviour: single-page
 # apps answer 200 with their HTML shell, which would otherwise pass for any well-known document.

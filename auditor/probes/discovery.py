@@ -10,7 +10,7 @@ read several of them. The artifacts other families rely on (keep these fields st
 
 ``openapi`` -> :class:`OpenAPIResult`
     ``result.description`` is an :class:`OpenAPIDescription` or None; ``result.tried`` lists every
-    :class:`~auditor.probes.documents.Doc` fetched, in order. Other families' probes read it with
+    :class:`~agent_ready.probes.documents.Doc` fetched, in order. Other families' probes read it with
     :func:`openapi_description` (``openapi_description(await ctx.maybe("openapi"))``) rather than walking
     the document themselves. An :class:`OpenAPIDescription` holds the parsed ``data``, the ``doc`` it came
     from, ``source`` ("link-header", "api-catalog", "llms-txt", "common-path") and offers:
@@ -58,8 +58,8 @@ import yaml
 from defusedxml import ElementTree as SafeET
 from markdown_it import MarkdownIt
 
-from auditor.fetch import Response, origin_of
-from auditor.probes.documents import (
+from agent_ready.fetch import Response, origin_of
+from agent_ready.probes.documents import (
     Doc,
     DocState,
     body_is_html,
@@ -68,7 +68,7 @@ from auditor.probes.documents import (
     fetch_text_doc,
     same_as_miss,
 )
-from auditor.probing import ProbeContext, probe
+from agent_ready.probing import ProbeContext, probe
 
 # --- content sniffing ---------------------------------------------------------------------------------
 

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from auditor.fetch import Response
-from auditor.probing import ProbeContext
+from agent_ready.fetch import Response
+from agent_ready.probing import ProbeContext
 
 
 class DocState(StrEnum):

@@ -29,9 +29,9 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-from auditor.fetch import Response
-from auditor.probes.discovery import openapi_description
-from auditor.probing import ProbeContext, probe
+from agent_ready.fetch import Response
+from agent_ready.probes.discovery import openapi_description
+from agent_ready.probing import ProbeContext, probe
 
 MISSING_API_SEGMENT = "agent-ready-missing-7f3a9c"
 MALFORMED_TOKEN = "agent-ready.invalid-token"  # not a real credential of anyone; safe to show

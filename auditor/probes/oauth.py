@@ -8,8 +8,8 @@
 - ``oauth_token_errors``: one token request with made-up client credentials (creates nothing).
 
 Also the URL and metadata helpers the tokens/signup checks and the other OAuth probes share. The ACTIVE
-registration/token/call probe is in :mod:`auditor.probes.oauth_flow`; sign-up routes and the API-key probe
-are in :mod:`auditor.probes.signup`. The artifact contract is :mod:`auditor.probes.oauth_model`.
+registration/token/call probe is in :mod:`agent_ready.probes.oauth_flow`; sign-up routes and the API-key probe
+are in :mod:`agent_ready.probes.signup`. The artifact contract is :mod:`agent_ready.probes.oauth_model`.
 """
 
 from __future__ import annotations
@@ -21,15 +21,15 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 
-from auditor.checkapi import evidence_ids
-from auditor.fetch import Response, origin_of
-from auditor.models import JourneyStep
-from auditor.netpolicy import is_loopback_host
-from auditor.probes.discovery import RESOURCE_METHODS, openapi_description, post_initialize
-from auditor.probes.documents import Doc, fetch_doc
-from auditor.probes.oauth_model import AuthServer, OAuthDiscovery, ProtectedCall, ResourceMetadata
-from auditor.probing import ProbeContext, probe
-from auditor.wwwauth import parse_headers
+from agent_ready.checkapi import evidence_ids
+from agent_ready.fetch import Response, origin_of
+from agent_ready.models import JourneyStep
+from agent_ready.netpolicy import is_loopback_host
+from agent_ready.probes.discovery import RESOURCE_METHODS, openapi_description, post_initialize
+from agent_ready.probes.documents import Doc, fetch_doc
+from agent_ready.probes.oauth_model import AuthServer, OAuthDiscovery, ProtectedCall, ResourceMetadata
+from agent_ready.probing import ProbeContext, probe
+from agent_ready.wwwauth import parse_headers
 
 PRM_WELL_KNOWN = "/.well-known/oauth-protected-resource"
 AS_WELL_KNOWN = "/.well-known/oauth-authorization-server"
@@ -258,8 +258,12 @@ def looks_like_auth_error(resp: Response) -> bool:
     if not resp.ok or data is None:
         return False
     # Only a body that says it is an error: a welcome document that mentions tokens is not one.
-    says_error = "error" in data or "errors" in data or str(data.get("status")) in ("401", "403") or \
-        str(data.get("code", "")).lower() in ("401", "403", "unauthorized", "unauthenticated", "forbidden")
+    says_error = (
+        "error" in data
+        or "errors" in data
+        or str(data.get("status")) in ("401", "403")
+        or str(data.get("code", "")).lower() in ("401", "403", "unauthorized", "unauthenticated", "forbidden")
+    )
     if not says_error:
         return False
     text = " ".join(
@@ -355,10 +359,10 @@ def _record_challenge_steps(
             "No endpoint answered with an authentication challenge. " + "; ".join(result.notes[:4]),
             *[call.response for call in rejected],
             reason="nothing an agent can find (the URL, OpenAPI operations with a security requirement, an "
-                   "MCP server card, /mcp) answers 401 to a call without credentials",
+            "MCP server card, /mcp) answers 401 to a call without credentials",
             fix="Answer unauthenticated calls to protected endpoints with 401 and WWW-Authenticate: Bearer "
-                "resource_metadata=\"…\" (RFC 9728 §5.1), and declare security requirements in the OpenAPI "
-                "description.",
+            'resource_metadata="…" (RFC 9728 §5.1), and declare security requirements in the OpenAPI '
+            "description.",
             check="tokens.challenge",
             started=t0,
         )
@@ -452,7 +456,7 @@ def _record_prm_step(
             *[r.doc for r in result.resource_metadata],
             reason="no protected-resource metadata document found",
             fix="Serve RFC 9728 metadata at /.well-known/oauth-protected-resource<path> and point to "
-                "it from the 401 challenge.",
+            "it from the 401 challenge.",
             check="tokens.resource-metadata",
             started=t0,
         )
@@ -467,8 +471,8 @@ def _record_prm_step(
             f"{chosen.doc.url}: resource={chosen.data.get('resource')!r}",
             chosen.doc,
             reason=f"its resource {chosen.data.get('resource')!r} is not the resource it was "
-                   f"fetched for ({chosen.resource}); RFC 9728 §3.3 says such metadata MUST NOT be "
-                   "used",
+            f"fetched for ({chosen.resource}); RFC 9728 §3.3 says such metadata MUST NOT be "
+            "used",
             fix=f"Set resource to {chosen.resource}.",
             check="tokens.resource-metadata",
             started=t0,
@@ -539,7 +543,7 @@ def _record_active_steps_skipped(ctx: ProbeContext, t0: float) -> None:
 @probe(
     "oauth_discovery",
     description="Walk the chain from the URL: a protected call, its WWW-Authenticate challenge, RFC 9728 "
-                "resource metadata, RFC 8414/OIDC authorization-server metadata (MCP order)",
+    "resource metadata, RFC 8414/OIDC authorization-server metadata (MCP order)",
 )
 async def oauth_discovery(ctx: ProbeContext) -> OAuthDiscovery:
     result = OAuthDiscovery()
@@ -547,8 +551,9 @@ async def oauth_discovery(ctx: ProbeContext) -> OAuthDiscovery:
     rejected = result.rejected = await _collect_protected(ctx, result)
 
     # An agent follows the most helpful challenge it met: one that names its metadata first.
-    unauthorized = sorted((p for p in result.protected if p.unauthorized),
-                          key=lambda p: not p.resource_metadata_url)
+    unauthorized = sorted(
+        (p for p in result.protected if p.unauthorized), key=lambda p: not p.resource_metadata_url
+    )
     first = unauthorized[0] if unauthorized else (result.protected[0] if result.protected else None)
     stuck = _record_challenge_steps(ctx, result, first, rejected, t0)
 
@@ -660,7 +665,7 @@ def usable_server(disc: OAuthDiscovery | None) -> AuthServer | None:
 @probe(
     "oauth_token_errors",
     description="POST the token endpoint with made-up client credentials (creates nothing) and keep the "
-                "RFC 6749 §5.2 error",
+    "RFC 6749 §5.2 error",
 )
 async def oauth_token_errors(ctx: ProbeContext) -> TokenErrorProbe:
     disc: OAuthDiscovery | None = await ctx.maybe("oauth_discovery")

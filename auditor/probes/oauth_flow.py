@@ -20,9 +20,9 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from auditor.fetch import Response, origin_of
-from auditor.probes.discovery import post_initialize
-from auditor.probes.oauth import (
+from agent_ready.fetch import Response, origin_of
+from agent_ready.probes.discovery import post_initialize
+from agent_ready.probes.oauth import (
     DEVICE_CODE,
     JSON_ACCEPT,
     basic_auth,
@@ -32,8 +32,8 @@ from auditor.probes.oauth import (
     record_step,
     usable_server,
 )
-from auditor.probes.oauth_model import OAuthDiscovery, ProtectedCall
-from auditor.probing import ProbeContext, probe
+from agent_ready.probes.oauth_model import OAuthDiscovery, ProtectedCall
+from agent_ready.probing import ProbeContext, probe
 
 # RFC 8628 §3.1 needs a client_id. Not oauth_flow's MCP client: it is deleted before that probe returns
 # and registered for authorization_code only, which a strict server refuses for the device grant
@@ -295,7 +295,7 @@ async def _clean_up(ctx: ProbeContext, flow: OAuthFlow, meta: dict[str, Any], to
     "oauth_flow",
     active=True,
     description="ACTIVE: register a client (RFC 7591) and delete it (RFC 7592), obtain a token headlessly, "
-                "make one authenticated call, revoke and delete what was created",
+    "make one authenticated call, revoke and delete what was created",
 )
 async def oauth_flow(ctx: ProbeContext) -> OAuthFlow:
     t0 = time.monotonic()
@@ -393,7 +393,7 @@ def _record_token(ctx: ProbeContext, flow: OAuthFlow, t0: float) -> None:
         fix=None
         if got
         else "Offer client_credentials with RFC 7591 registration, jwt-bearer with auth.md, or a "
-             "documented API-key route.",
+        "documented API-key route.",
         check="tokens.issue",
         started=t0,
     )
@@ -508,7 +508,7 @@ async def _poll_device(
     "oauth_device",
     active=True,
     description="ACTIVE: register a public client for the device grant, start one RFC 8628 device "
-                "authorization (it expires unused), poll the token endpoint once, delete the client",
+    "authorization (it expires unused), poll the token endpoint once, delete the client",
 )
 async def oauth_device(ctx: ProbeContext) -> DeviceFlow:
     disc: OAuthDiscovery = await ctx.need("oauth_discovery")

@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from auditor.fetch import Response
-from auditor.probes.documents import Doc
+from agent_ready.fetch import Response
+from agent_ready.probes.documents import Doc
 
 
 @dataclass

@@ -7,8 +7,8 @@ from urllib.parse import urljoin
 
 from protego import Protego
 
-from auditor.probes.documents import Doc, fetch_doc
-from auditor.probing import ProbeContext, probe
+from agent_ready.probes.documents import Doc, fetch_doc
+from agent_ready.probing import ProbeContext, probe
 
 
 @dataclass

@@ -17,12 +17,12 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin
 
-from auditor.fetch import Response, origin_of
-from auditor.probes.discovery import openapi_description
-from auditor.probes.documents import Doc
-from auditor.probes.oauth import JSON_ACCEPT, call_target, json_error, usable_server
-from auditor.probes.oauth_model import OAuthDiscovery
-from auditor.probing import ProbeContext, probe
+from agent_ready.fetch import Response, origin_of
+from agent_ready.probes.discovery import openapi_description
+from agent_ready.probes.documents import Doc
+from agent_ready.probes.oauth import JSON_ACCEPT, call_target, json_error, usable_server
+from agent_ready.probes.oauth_model import OAuthDiscovery
+from agent_ready.probing import ProbeContext, probe
 
 # --- sign-up routes (passive) ------------------------------------------------------------------------------
 
@@ -137,7 +137,7 @@ def _flatten(value: Any) -> str:
 @probe(
     "signup_routes",
     description="Find documented routes that create an account or API key (OpenAPI, auth.md agent_auth) "
-                "and the abuse gates they state",
+    "and the abuse gates they state",
 )
 async def signup_routes(ctx: ProbeContext) -> SignupRoutes:
     result = SignupRoutes()
@@ -203,7 +203,6 @@ async def signup_routes(ctx: ProbeContext) -> SignupRoutes:
 # --- ACTIVE: the documented API-key / account route ---------------------------------------------------------
 
 
-
 @dataclass
 class AccountCreation:
     route: SignupRoute | None = None
@@ -255,7 +254,7 @@ CREDENTIAL_KEYS = ("api_key", "apiKey", "key", "token", "access_token", "secret"
     "signup_account",
     active=True,
     description="ACTIVE: call the documented API-key/account route, use the key once on its own origin, "
-                "delete it",
+    "delete it",
 )
 async def signup_account(ctx: ProbeContext) -> AccountCreation:
     routes: SignupRoutes = await ctx.need("signup_routes")

@@ -17,13 +17,20 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from auditor.fetch import Response, origin_of
-from auditor.models import JourneyStep
-from auditor.probes.authmd import AgentAuth, AuthMdFile, answer_instant, json_path, parse_instant, statements
-from auditor.probes.discovery import RESOURCE_METHODS, OpenAPIDescription, openapi_description
-from auditor.probes.documents import Doc, fetch_doc
-from auditor.probes.signup import placeholder_value
-from auditor.probing import ProbeContext, probe
+from agent_ready.fetch import Response, origin_of
+from agent_ready.models import JourneyStep
+from agent_ready.probes.authmd import (
+    AgentAuth,
+    AuthMdFile,
+    answer_instant,
+    json_path,
+    parse_instant,
+    statements,
+)
+from agent_ready.probes.discovery import RESOURCE_METHODS, OpenAPIDescription, openapi_description
+from agent_ready.probes.documents import Doc, fetch_doc
+from agent_ready.probes.signup import placeholder_value
+from agent_ready.probing import ProbeContext, probe
 
 KEYWORDS = re.compile(
     r"temporar|claimab|\bclaim|preview|sandbox|ephemeral|anonymous|no[- ]account|"

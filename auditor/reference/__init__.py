@@ -8,7 +8,7 @@ import pkgutil
 import time
 from collections.abc import Callable, Iterable
 
-from auditor.reference.app import ReferenceApp, ReferenceServer
+from agent_ready.reference.app import ReferenceApp, ReferenceServer
 
 VARIANTS = ("good", "bare")
 
@@ -20,7 +20,7 @@ def build_app(
         raise ValueError(f"unknown reference variant {variant!r}; choose from {', '.join(VARIANTS)}")
     app = ReferenceApp(variant=variant, flaws=flaws, clock=clock)
     if variant == "bare":
-        from auditor.reference import bare
+        from agent_ready.reference import bare
 
         bare.install(app)
         return app

@@ -20,7 +20,7 @@ in name order) and the first matching route wins.
 
 from __future__ import annotations
 
-from auditor.reference.app import ReferenceApp, Reply, Request, json_reply, text
+from agent_ready.reference.app import ReferenceApp, Reply, Request, json_reply, text
 
 DIRECTORY_PATH = "/.well-known/http-message-signatures-directory"
 MEDIA_TYPE = "application/http-message-signatures-directory+json"

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from auditor.reference.app import (
+from agent_ready.reference.app import (
     ReferenceApp,
     Reply,
     Request,
@@ -29,7 +29,7 @@ from auditor.reference.app import (
     revoke_token,
     token_info,
 )
-from auditor.reference.oauth import challenge
+from agent_ready.reference.oauth import challenge
 
 KEYS_PER_HOUR = 10
 KEY_TTL = 86400
@@ -189,9 +189,9 @@ def _openapi(app: ReferenceApp) -> None:
             "operationId": "createApiKey",
             "summary": "Sign up: create an API key without a browser",
             "description": "Creates an API key for a new principal. No account, e-mail or CAPTCHA needed: "
-                           f"accept the terms with `accept_terms: true`. Rate limit: {KEYS_PER_HOUR} keys "
-                           "per hour per client (RateLimit headers on every answer, 429 with Retry-After "
-                           "beyond). Keys expire after 24 hours unless claimed.",
+            f"accept the terms with `accept_terms: true`. Rate limit: {KEYS_PER_HOUR} keys "
+            "per hour per client (RateLimit headers on every answer, 429 with Retry-After "
+            "beyond). Keys expire after 24 hours unless claimed.",
             "security": [],
             "x-rate-limit": {"limit": KEYS_PER_HOUR, "window": "1h"},
             "requestBody": {

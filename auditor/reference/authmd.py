@@ -41,7 +41,7 @@ import secrets
 from datetime import UTC, datetime
 from typing import Any
 
-from auditor.reference.app import ReferenceApp, Reply, Request, json_reply, text
+from agent_ready.reference.app import ReferenceApp, Reply, Request, json_reply, text
 
 ASSERTION_TTL = 3600
 CLAIM_TTL = 3600

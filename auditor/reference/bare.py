@@ -6,7 +6,7 @@ HTML error page with no hint. It must fail every check that judges content, at t
 
 from __future__ import annotations
 
-from auditor.reference.app import ReferenceApp, Reply, Request, text
+from agent_ready.reference.app import ReferenceApp, Reply, Request, text
 
 SHELL = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Acme Cloud</title>

@@ -32,7 +32,7 @@ import html
 import json
 from typing import Any
 
-from auditor.reference.app import ReferenceApp, Reply, Request, json_reply, text
+from agent_ready.reference.app import ReferenceApp, Reply, Request, json_reply, text
 
 PRODUCT = "Acme Cloud"
 

@@ -30,7 +30,7 @@ import math
 import time
 from collections.abc import Callable
 
-from auditor.reference.app import ReferenceApp, Reply, Request, json_reply
+from agent_ready.reference.app import ReferenceApp, Reply, Request, json_reply
 
 BUCKET_SIZE = 10
 REFILL_PER_S = 5.0

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from auditor.reference.app import ReferenceApp, Reply, Request, json_reply, token_info
-from auditor.reference.oauth import challenge
+from agent_ready.reference.app import ReferenceApp, Reply, Request, json_reply, token_info
+from agent_ready.reference.oauth import challenge
 
 PROTOCOL_VERSION = "2025-11-25"
 

@@ -38,7 +38,15 @@ import secrets
 from typing import Any
 from urllib.parse import unquote
 
-from auditor.reference.app import ReferenceApp, Reply, Request, issue_token, json_reply, revoke_token, text
+from agent_ready.reference.app import (
+    ReferenceApp,
+    Reply,
+    Request,
+    issue_token,
+    json_reply,
+    revoke_token,
+    text,
+)
 
 IMDS_ISSUER = "http://169.254.169.254/latest/meta-data/iam/security-credentials"
 JWT_BEARER = "urn:ietf:params:oauth:grant-type:jwt-bearer"
@@ -447,7 +455,11 @@ def _device_token(
         return oauth_error(app, "expired_token", "the device code expired; start again at /oauth/device")
     if app.has("device-approves-instantly"):
         token = issue_token(
-            app, f"device:{client['client_id']}", SCOPES[:1], 3600, client_id=client["client_id"],
+            app,
+            f"device:{client['client_id']}",
+            SCOPES[:1],
+            3600,
+            client_id=client["client_id"],
             resource=resource,
         )
         return _token_reply(token, SCOPES[:1], 3600)
@@ -487,7 +499,7 @@ def _device(app: ReferenceApp, req: Request) -> Reply:
 def _device_page(app: ReferenceApp, req: Request) -> Reply:
     return text(
         "<!doctype html><html><head><title>Connect a device to Acme Cloud</title></head><body><h1>Enter "
-        "the code shown on your device</h1><form method=\"post\"><input name=\"user_code\"></form>"
+        'the code shown on your device</h1><form method="post"><input name="user_code"></form>'
         "</body></html>",
         200,
         "text/html; charset=utf-8",

@@ -32,7 +32,7 @@ import secrets
 from datetime import UTC, datetime
 from typing import Any
 
-from auditor.reference.app import ReferenceApp, Reply, Request, json_reply, text
+from agent_ready.reference.app import ReferenceApp, Reply, Request, json_reply, text
 
 LIFETIME = 3600
 PER_HOUR = 20

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from reports.html_report import render_html
+from agent_ready.reports.html_report import render_html
 
 CHROMIUM = os.environ.get("AGENT_READY_CHROMIUM", "/usr/bin/chromium")
 pytestmark = [

@@ -5,21 +5,7 @@ from __future__ import annotations
 import pytest
 from protego import Protego
 
-from auditor.models import Status
-from auditor.probes.access import (
-    DEFAULT_AGENT_PATHS,
-    AgentPath,
-    AgentPaths,
-    BotAuthDirectory,
-    ChallengeSamples,
-    Sample,
-    openapi_paths,
-)
-from auditor.probes.documents import Doc, DocState
-from auditor.probes.robots import RobotsTxt, parse_robots
-from auditor.reference.access import SAMPLE_PUBLIC_KEY, SAMPLE_THUMBPRINT
-from auditor.testing import fake_response, judge
-from checks.access import (
+from agent_ready.checks.access import (
     ai_rules,
     content_signals,
     jwk_problems,
@@ -28,6 +14,20 @@ from checks.access import (
     parse_signal,
     web_bot_auth,
 )
+from agent_ready.models import Status
+from agent_ready.probes.access import (
+    DEFAULT_AGENT_PATHS,
+    AgentPath,
+    AgentPaths,
+    BotAuthDirectory,
+    ChallengeSamples,
+    Sample,
+    openapi_paths,
+)
+from agent_ready.probes.documents import Doc, DocState
+from agent_ready.probes.robots import RobotsTxt, parse_robots
+from agent_ready.reference.access import SAMPLE_PUBLIC_KEY, SAMPLE_THUMBPRINT
+from agent_ready.testing import fake_response, judge
 
 ORIGIN = "https://api.example.com"
 PATHS = AgentPaths([AgentPath(p, role, "default") for p, role in DEFAULT_AGENT_PATHS])

@@ -14,8 +14,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from auditor.models import Status
-from auditor.probes.authmd import (
+from agent_ready.checks.auth_md import auth_md_file, auth_md_metadata, auth_md_registration
+from agent_ready.models import Status
+from agent_ready.probes.authmd import (
     AgentAuth,
     AuthMdFile,
     EndpointProbe,
@@ -24,9 +25,8 @@ from auditor.probes.authmd import (
     parse_auth_md,
     read_registration,
 )
-from auditor.probes.documents import Doc, DocState, classify_response
-from auditor.testing import fake_response, judge
-from checks.auth_md import auth_md_file, auth_md_metadata, auth_md_registration
+from agent_ready.probes.documents import Doc, DocState, classify_response
+from agent_ready.testing import fake_response, judge
 from tests.fixtures.realworld import authmd as real
 
 V0_URL = "https://service.example.com/auth.md"
@@ -574,7 +574,7 @@ def test_read_registration_collects_every_secret():
 def test_use_candidates_stay_on_the_credential_origin():
     from types import SimpleNamespace
 
-    from auditor.probes.authmd import use_candidates
+    from agent_ready.probes.authmd import use_candidates
 
     f = md_file(real.AUTH_MD_V0_WORKOS_MAIN, V0_URL)
     call = SimpleNamespace(

@@ -9,9 +9,10 @@ from typing import Any
 
 import pytest
 
-from auditor.fetch import Response
-from auditor.models import Status
-from auditor.probes.discovery import (
+from agent_ready.checks import discovery as d
+from agent_ready.fetch import Response
+from agent_ready.models import Status
+from agent_ready.probes.discovery import (
     RESOURCE_METHODS,
     A2ACard,
     AgentSkills,
@@ -44,9 +45,8 @@ from auditor.probes.discovery import (
     sample_links,
     skill_digest,
 )
-from auditor.probes.documents import Doc, DocState, body_is_html
-from auditor.testing import fake_response, judge
-from checks import discovery as d
+from agent_ready.probes.documents import Doc, DocState, body_is_html
+from agent_ready.testing import fake_response, judge
 from tests.fixtures.realworld import cards
 
 BASE = "https://api.example.com"

@@ -8,9 +8,17 @@ from typing import Any
 
 import pytest
 
-from auditor.fetch import Response
-from auditor.models import Status
-from auditor.probes.errors import (
+from agent_ready.checks.errors import (
+    bearer_errors,
+    error_hints,
+    honest_status,
+    machine_readable,
+    parse_retry_after,
+    rate_limit,
+)
+from agent_ready.fetch import Response
+from agent_ready.models import Status
+from agent_ready.probes.errors import (
     ACCEPT_JSON,
     BAD_TOKEN,
     NO_CREDENTIALS,
@@ -20,16 +28,8 @@ from auditor.probes.errors import (
     ErrorProbe,
     ErrorSample,
 )
-from auditor.reference import ReferenceServer
-from auditor.testing import fake_response, judge
-from checks.errors import (
-    bearer_errors,
-    error_hints,
-    honest_status,
-    machine_readable,
-    parse_retry_after,
-    rate_limit,
-)
+from agent_ready.reference import ReferenceServer
+from agent_ready.testing import fake_response, judge
 
 API = "https://api.example.com/v1"
 PROBLEM = "application/problem+json"

@@ -8,11 +8,12 @@ from typing import Any
 
 import pytest
 
-from auditor.models import Status
-from auditor.probes.documents import Doc, DocState
-from auditor.probes.oauth_flow import OAuthFlow, Registration
-from auditor.probes.oauth_model import AuthServer, OAuthDiscovery
-from auditor.probes.signup import (
+from agent_ready.checks import signup
+from agent_ready.models import Status
+from agent_ready.probes.documents import Doc, DocState
+from agent_ready.probes.oauth_flow import OAuthFlow, Registration
+from agent_ready.probes.oauth_model import AuthServer, OAuthDiscovery
+from agent_ready.probes.signup import (
     AccountCreation,
     SignupRoute,
     SignupRoutes,
@@ -20,8 +21,7 @@ from auditor.probes.signup import (
     signup_prose,
     synthesize,
 )
-from auditor.testing import fake_response, judge
-from checks import signup
+from agent_ready.testing import fake_response, judge
 from tests.fixtures.realworld import oauth as rw
 
 API = "https://api.example.com"
@@ -200,7 +200,7 @@ def test_gate_not_applicable_without_a_route_says_why() -> None:
         # a ToS field.
         (
             'POST {"acceptTermsOfService": "yes", "challengeToken": "…", "solution": {...}} — a '
-            'proof-of-work challenge',
+            "proof-of-work challenge",
             ["proof-of-work", "terms-field"],
         ),
         ("Requests are limited to 60 per minute; a 429 carries Retry-After.", ["rate-limit"]),
@@ -211,8 +211,10 @@ def test_gates_in(text: str, gates: list[str]) -> None:
 
 
 def test_claim_sections_are_not_sign_up_gates() -> None:
-    md = ("# auth.md\n## Register\nPOST /agent/identity\n## Claim\nThe human gets a one-time code by "
-          "e-mail to verify.\n")
+    md = (
+        "# auth.md\n## Register\nPOST /agent/identity\n## Claim\nThe human gets a one-time code by "
+        "e-mail to verify.\n"
+    )
     assert "Claim" not in signup_prose(md) and "Register" in signup_prose(md)
 
 

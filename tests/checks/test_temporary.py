@@ -13,11 +13,12 @@ import copy
 
 import pytest
 
-from auditor.models import Status
-from auditor.probes.authmd import Registration, statements
-from auditor.probes.discovery import OpenAPIDescription, OpenAPIResult, openapi_description
-from auditor.probes.documents import Doc, DocState
-from auditor.probes.temporary import (
+from agent_ready.checks.temporary import claim, discoverable, lifecycle
+from agent_ready.models import Status
+from agent_ready.probes.authmd import Registration, statements
+from agent_ready.probes.discovery import OpenAPIDescription, OpenAPIResult, openapi_description
+from agent_ready.probes.documents import Doc, DocState
+from agent_ready.probes.temporary import (
     Signal,
     TempOperation,
     TemporaryDiscovery,
@@ -27,8 +28,7 @@ from auditor.probes.temporary import (
     request_body,
     temporary_operations,
 )
-from auditor.testing import fake_response, judge
-from checks.temporary import claim, discoverable, lifecycle
+from agent_ready.testing import fake_response, judge
 from tests.fixtures.realworld import temporary as real
 
 CREATE_URL = "https://api.example.com/api/v1/temporary/projects"

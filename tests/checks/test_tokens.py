@@ -11,10 +11,11 @@ from typing import Any
 
 import pytest
 
-from auditor.fetch import ErrorKind
-from auditor.models import Status
-from auditor.probes.documents import Doc, DocState
-from auditor.probes.oauth import (
+from agent_ready.checks import tokens
+from agent_ready.fetch import ErrorKind
+from agent_ready.models import Status
+from agent_ready.probes.documents import Doc, DocState
+from agent_ready.probes.oauth import (
     TokenErrorProbe,
     as_metadata_urls,
     grants_of,
@@ -23,12 +24,11 @@ from auditor.probes.oauth import (
     resource_match,
     well_known_prm_urls,
 )
-from auditor.probes.oauth_flow import DeviceFlow, OAuthFlow
-from auditor.probes.oauth_model import AuthServer, OAuthDiscovery, ProtectedCall, ResourceMetadata
-from auditor.probes.signup import SignupRoute, SignupRoutes
-from auditor.testing import fake_response, judge
-from auditor.wwwauth import parse_challenges
-from checks import tokens
+from agent_ready.probes.oauth_flow import DeviceFlow, OAuthFlow
+from agent_ready.probes.oauth_model import AuthServer, OAuthDiscovery, ProtectedCall, ResourceMetadata
+from agent_ready.probes.signup import SignupRoute, SignupRoutes
+from agent_ready.testing import fake_response, judge
+from agent_ready.wwwauth import parse_challenges
 from tests.fixtures.realworld import authmd as rw_authmd
 from tests.fixtures.realworld import oauth as rw
 
@@ -543,19 +543,23 @@ def test_issue_table() -> None:
     assert out.status == Status.WARN and {"chain-broken", "route-fallback"} <= codes(out)
 
 
-@pytest.mark.parametrize("body,expected", [
-    ({"error": "unauthorized", "message": "Authentication required."}, True),
-    ({"code": 401, "message": "Invalid token"}, True),
-    ({"message": "Welcome! Get a token at /docs/auth"}, False),  # prose about tokens is not an error
-    ({"error": "not_found"}, False),
-])
+@pytest.mark.parametrize(
+    "body,expected",
+    [
+        ({"error": "unauthorized", "message": "Authentication required."}, True),
+        ({"code": 401, "message": "Invalid token"}, True),
+        ({"message": "Welcome! Get a token at /docs/auth"}, False),  # prose about tokens is not an error
+        ({"error": "not_found"}, False),
+    ],
+)
 def test_a_200_is_an_auth_error_only_when_the_body_says_so(body: dict[str, Any], expected: bool) -> None:
     assert looks_like_auth_error(fake_response(200, json=body)) is expected
 
 
 def test_challenge_judges_the_best_endpoint_and_flags_the_inconsistent_one() -> None:
-    disc = OAuthDiscovery(protected=[call(www='Bearer realm="api"'),
-                                     call(www=GOOD_RM, url=f"{API}/mcp", method="POST")])
+    disc = OAuthDiscovery(
+        protected=[call(www='Bearer realm="api"'), call(www=GOOD_RM, url=f"{API}/mcp", method="POST")]
+    )
     out = judge(tokens.challenge, oauth_discovery=disc)
     assert out.status == Status.WARN and {"resource-metadata-linked", "inconsistent-challenges"} <= codes(out)
 

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from auditor.capabilities import assess
-from auditor.models import CheckResult, Status
+from agent_ready.capabilities import assess
+from agent_ready.models import CheckResult, Status
 
 
 def result(cid: str, status: Status, summary: str = "") -> CheckResult:

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from auditor.config import ConfigError, load
+from agent_ready.config import ConfigError, load
 
 
 def test_agent_ready_toml(tmp_path: Path) -> None:

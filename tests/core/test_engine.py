@@ -7,12 +7,12 @@ import asyncio
 import pytest
 from pytest_httpserver import HTTPServer
 
-from auditor.checkapi import Artifacts, Check, check, passed
-from auditor.engine import ScanSettings, UsageError, parse_target, scan
-from auditor.models import Outcome, Status
-from auditor.probing import ProbeContext, probe
-from auditor.registry import Registry
-from reports.json_report import to_dict, validate
+from agent_ready.checkapi import Artifacts, Check, check, passed
+from agent_ready.engine import ScanSettings, UsageError, parse_target, scan
+from agent_ready.models import Outcome, Status
+from agent_ready.probing import ProbeContext, probe
+from agent_ready.registry import Registry
+from agent_ready.reports.json_report import to_dict, validate
 
 
 @probe("test_boom")

@@ -13,9 +13,9 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from auditor.fetch import ErrorKind, Fetcher, FetchLimits, new_client
-from auditor.netpolicy import AddressClass, AddressPolicy, IPAddress, Resolver
-from auditor.redact import Redactor
+from agent_ready.fetch import ErrorKind, Fetcher, FetchLimits, new_client
+from agent_ready.netpolicy import AddressClass, AddressPolicy, IPAddress, Resolver
+from agent_ready.redact import Redactor
 
 
 def run_with_fetcher(

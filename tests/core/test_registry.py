@@ -4,9 +4,9 @@ from importlib.metadata import EntryPoint
 
 import pytest
 
-import auditor.registry as registry_mod
-from auditor.checkapi import Artifacts, check, passed
-from auditor.models import Outcome
+import agent_ready.registry as registry_mod
+from agent_ready.checkapi import Artifacts, check, passed
+from agent_ready.models import Outcome
 
 META = dict(title="t", failure_title="f", weight=1.0, remediation="r", spec_links=("https://example.org",))
 

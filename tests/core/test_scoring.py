@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from auditor.models import CheckResult, Status
-from auditor.scoring import CATEGORIES, GRADE_BANDS, grade, summarize
+from agent_ready.models import CheckResult, Status
+from agent_ready.scoring import CATEGORIES, GRADE_BANDS, grade, summarize
 
 
 def result(cid: str, category: str, status: Status, weight: float = 1.0) -> CheckResult:

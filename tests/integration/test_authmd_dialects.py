@@ -15,8 +15,8 @@ import json
 import pytest
 from werkzeug import Request, Response
 
-from auditor.models import Status
-from reports.json_report import to_dict
+from agent_ready.models import Status
+from agent_ready.reports.json_report import to_dict
 from tests.fixtures.realworld import authmd as real
 
 CREDENTIAL = "sk_test_4f9a8b7c6d5e"

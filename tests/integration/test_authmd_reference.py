@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from auditor.models import Status
-from reports.json_report import to_dict
+from agent_ready.models import Status
+from agent_ready.reports.json_report import to_dict
 
 ONLY = ["auth-md"]
 

@@ -14,11 +14,11 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request
 from werkzeug import Response as WResponse
 
-from auditor.engine import ScanReport
-from auditor.fetch import FetchLimits
-from auditor.models import Status
-from auditor.reference import ReferenceServer
-from checks.discovery import CHECKS
+from agent_ready.checks.discovery import CHECKS
+from agent_ready.engine import ScanReport
+from agent_ready.fetch import FetchLimits
+from agent_ready.models import Status
+from agent_ready.reference import ReferenceServer
 
 DISCOVERY_IDS = [c.id for c in CHECKS]
 SPA_SHELL = "<!doctype html><html><head><title>App</title></head><body><div id=root></div></body></html>"

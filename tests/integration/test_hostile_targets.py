@@ -12,8 +12,8 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from auditor.engine import ScanReport
-from auditor.models import Status
+from agent_ready.engine import ScanReport
+from agent_ready.models import Status
 
 
 def _everything(server: HTTPServer, handler: Callable[[Request], Response]) -> None:
@@ -27,40 +27,65 @@ HOSTILE: dict[str, Callable[[Request], Response]] = {
     "all-json-array": lambda r: Response("[1, 2, 3]", 200, content_type="application/json"),
     "all-binary": lambda r: Response(bytes(range(256)) * 64, 200, content_type="application/octet-stream"),
     "lying-content-types": lambda r: Response("{not json", 200, content_type="application/json"),
-    "markdown-everywhere": lambda r: Response("# auth.md\n\n## Register\n\nPOST /nowhere\n", 200,
-                                              content_type="text/markdown"),
+    "markdown-everywhere": lambda r: Response(
+        "# auth.md\n\n## Register\n\nPOST /nowhere\n", 200, content_type="text/markdown"
+    ),
     "redirect-loop-everywhere": lambda r: Response("", 302, headers={"Location": r.path}),
-    "redirect-to-metadata": lambda r: Response("", 302,
-                                               headers={"Location": "http://169.254.169.254/latest/"}),
-    "401-garbage-challenge": lambda r: Response("nope", 401,
-                                                headers={"WWW-Authenticate": 'Bearer ,,=="" x="'}),
+    "redirect-to-metadata": lambda r: Response(
+        "", 302, headers={"Location": "http://169.254.169.254/latest/"}
+    ),
+    "401-garbage-challenge": lambda r: Response(
+        "nope", 401, headers={"WWW-Authenticate": 'Bearer ,,=="" x="'}
+    ),
     "429-everywhere": lambda r: Response("slow down", 429, headers={"Retry-After": "tomorrow"}),
     "huge-json": lambda r: Response(json.dumps({"k": "v" * 3_000_000}), 200, content_type="application/json"),
-    "wrong-shaped-json": lambda r: Response(json.dumps({"issuer": 5, "authorization_servers": "x",
-                                                        "resource": [], "linkset": {"a": 1}, "openapi": 3,
-                                                        "paths": [], "skills": "none", "agent_auth": [1]}),
-                                            200, content_type="application/json"),
+    "wrong-shaped-json": lambda r: Response(
+        json.dumps(
+            {
+                "issuer": 5,
+                "authorization_servers": "x",
+                "resource": [],
+                "linkset": {"a": 1},
+                "openapi": 3,
+                "paths": [],
+                "skills": "none",
+                "agent_auth": [1],
+            }
+        ),
+        200,
+        content_type="application/json",
+    ),
 }
 
 
 @pytest.mark.parametrize("kind", sorted(HOSTILE))
 @pytest.mark.parametrize("active", [False, True])
-def test_hostile_target_yields_a_valid_report(httpserver: HTTPServer, run_scan: Callable[..., ScanReport],
-                                              kind: str, active: bool) -> None:
+def test_hostile_target_yields_a_valid_report(
+    httpserver: HTTPServer, run_scan: Callable[..., ScanReport], kind: str, active: bool
+) -> None:
     _everything(httpserver, HOSTILE[kind])
     report = run_scan(httpserver.url_for("/"), active=active, deadline=30)
     crashed = {r.id: r.summary for r in report.results if "the check raised" in r.summary}
     assert not crashed
-    probe_bugs = {r.id: r.summary for r in report.results
-                  if r.status == Status.ERROR and re.search(r"(TypeError|AttributeError|KeyError|ValueError|"
-                                                            r"IndexError|AssertionError)", r.summary)}
+    probe_bugs = {
+        r.id: r.summary
+        for r in report.results
+        if r.status == Status.ERROR
+        and re.search(
+            r"(TypeError|AttributeError|KeyError|ValueError|"
+            r"IndexError|AssertionError)",
+            r.summary,
+        )
+    }
     assert not probe_bugs
-    assert not any(ex.url.startswith("http://169.254.169.254") and ex.status is not None
-                   for ex in report.exchanges)
+    assert not any(
+        ex.url.startswith("http://169.254.169.254") and ex.status is not None for ex in report.exchanges
+    )
 
 
-def test_slow_target_is_bounded_by_the_deadline(httpserver: HTTPServer,
-                                                run_scan: Callable[..., ScanReport]) -> None:
+def test_slow_target_is_bounded_by_the_deadline(
+    httpserver: HTTPServer, run_scan: Callable[..., ScanReport]
+) -> None:
     def slow(r: Request) -> Response:
         time.sleep(0.4 if r.path == "/" else 2.5)
         return Response("late", 200)

@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 from pytest_httpserver import HTTPServer
 
-from auditor.engine import ScanReport
-from auditor.models import Status
-from auditor.reference import ReferenceServer
+from agent_ready.engine import ScanReport
+from agent_ready.models import Status
+from agent_ready.reference import ReferenceServer
 from tests.fixtures.realworld import oauth as rw
 
 FAMILIES = ("signup", "tokens")

@@ -20,8 +20,8 @@ from typing import Any
 import pytest
 from pytest_httpserver import HTTPServer
 
-from auditor.engine import ScanReport
-from auditor.models import Status
+from agent_ready.engine import ScanReport
+from agent_ready.models import Status
 from tests.fixtures.realworld import oauth as rw
 
 
@@ -95,8 +95,8 @@ def test_cerner_stub_configuration_whose_token_endpoint_does_not_answer(
         "",
         status=401,
         headers={
-            "WWW-Authenticate": 'Bearer '
-                                f'resource_metadata="{base}/.well-known/oauth-protected-resource/fhir/r4"'
+            "WWW-Authenticate": "Bearer "
+            f'resource_metadata="{base}/.well-known/oauth-protected-resource/fhir/r4"'
         },
     )
     server.expect_request("/.well-known/oauth-protected-resource/fhir/r4").respond_with_json(

@@ -8,10 +8,10 @@ from collections.abc import Callable
 
 import pytest
 
-from auditor.engine import ScanReport
-from auditor.models import Status
-from auditor.reference import ReferenceServer
-from reports.json_report import to_dict
+from agent_ready.engine import ScanReport
+from agent_ready.models import Status
+from agent_ready.reference import ReferenceServer
+from agent_ready.reports.json_report import to_dict
 
 FAMILIES = ("signup", "tokens")
 JOURNEY = [
@@ -63,7 +63,8 @@ def test_active_scan_passes_every_check_and_completes_the_journey(
 
 
 def test_passive_scan_skips_active_parts_and_never_fails(
-        reference_factory: Callable[..., ReferenceServer], run_scan: Callable[..., ScanReport]) -> None:
+    reference_factory: Callable[..., ReferenceServer], run_scan: Callable[..., ScanReport]
+) -> None:
     reference = reference_factory()  # a fresh service, so its request log holds only this scan
     report = run_scan(reference.url + "/")
     statuses = family(report)

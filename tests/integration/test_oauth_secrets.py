@@ -17,12 +17,12 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-import auditor.reference as reference_pkg
-from auditor.cli import app as cli_app
-from auditor.reference import ReferenceServer, build_app
-from auditor.reference.app import ReferenceApp, Reply, Request
-from reports.html_report import render_html
-from reports.json_report import dumps
+import agent_ready.reference as reference_pkg
+from agent_ready.cli import app as cli_app
+from agent_ready.reference import ReferenceServer, build_app
+from agent_ready.reference.app import ReferenceApp, Reply, Request
+from agent_ready.reports.html_report import render_html
+from agent_ready.reports.json_report import dumps
 
 SECRET_KEY = re.compile(r"(secret|token|key|assertion|credential|password|code)$", re.I)
 # user_code is collected too: with the device_code it is what lets someone else complete the device flow.

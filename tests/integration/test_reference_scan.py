@@ -7,9 +7,9 @@ from collections.abc import Callable
 
 import pytest
 
-from auditor.engine import ScanReport
-from auditor.models import Status
-from auditor.reference import ReferenceServer
+from agent_ready.engine import ScanReport
+from agent_ready.models import Status
+from agent_ready.reference import ReferenceServer
 
 
 def _request_keys(server: ReferenceServer) -> list[tuple[str, str, str, str]]:

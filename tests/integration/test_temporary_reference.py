@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 
-from auditor.models import Status
-from reports.json_report import to_dict
+from agent_ready.models import Status
+from agent_ready.reports.json_report import to_dict
 
 START = 1_800_000_000.0  # 2027-01-15T08:00:00Z
 ONLY = ["temporary", "auth-md"]

@@ -1,0 +1,102 @@
+"""The ``agent-ready`` application object, its shared helpers and the console entry point."""
+
+from __future__ import annotations
+
+import os
+import sys
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+
+try:  # typer 0.2x vendors its own click; older releases use the click package
+    from typer._click import exceptions as click_exc
+except ImportError:  # pragma: no cover
+    from click import exceptions as click_exc  # type: ignore[no-redef]
+
+from agent_ready import __version__
+from agent_ready.registry import Registry
+from agent_ready.registry import load as load_registry
+
+EXIT_OK, EXIT_GATE, EXIT_USAGE, EXIT_UNREACHABLE, EXIT_INTERNAL = 0, 1, 2, 3, 4
+
+ACTIVE_HELP = (
+    "Run ACTIVE checks, which change state on the target: register an OAuth client (deleted afterwards when "
+    "RFC 7592 allows), register an anonymous agent identity (auth.md), obtain tokens, create a temporary "
+    "resource, send malformed requests and a small bounded burst to provoke a 429. Credentials obtained "
+    "are used only against the origin that issued them and never printed."
+)
+
+app = typer.Typer(
+    name="agent-ready",
+    help="Audit whether an autonomous AI agent could use a web service or API with no human at hand.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+class Format(StrEnum):
+    json = "json"
+    html = "html"
+
+
+def _fail(message: str, code: int) -> typer.Exit:
+    typer.echo(f"agent-ready: {message}", err=True)
+    return typer.Exit(code)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"agent-ready {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """Exit codes: 0 ok, 1 score below --fail-under, 2 usage error, 3 target unreachable, 4 internal error."""
+
+
+def _registry(no_plugins: bool) -> Registry:
+    reg = load_registry(no_plugins=no_plugins)
+    for warning in reg.warnings:
+        typer.echo(f"agent-ready: warning: {warning}", err=True)
+    return reg
+
+
+def main() -> None:
+    """Console entry point: usage errors are one line and exit 2; anything unexpected is one line, exit 4."""
+    try:
+        # Without standalone mode click returns the exit code of typer.Exit instead of raising it.
+        code = app(prog_name="agent-ready", standalone_mode=False)
+        sys.exit(code if isinstance(code, int) else 0)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click_exc.UsageError as exc:
+        if type(exc).__name__ == "NoArgsIsHelpError":  # bare `agent-ready`: the help text is the answer
+            exc.show()
+            sys.exit(EXIT_OK)
+        command = exc.ctx.command_path if exc.ctx is not None else "agent-ready"
+        message = " ".join(exc.format_message().split())
+        typer.echo(f"agent-ready: {message} (see `{command} --help`)", err=True)
+        sys.exit(EXIT_USAGE)
+    except click_exc.ClickException as exc:
+        typer.echo(f"agent-ready: {exc.format_message()}", err=True)
+        sys.exit(EXIT_USAGE)
+    except (typer.Abort, KeyboardInterrupt):
+        typer.echo("agent-ready: interrupted", err=True)
+        sys.exit(130)
+    except Exception as exc:
+        if os.environ.get("AGENT_READY_DEBUG"):
+            raise
+        typer.echo(
+            f"agent-ready: internal error: {type(exc).__name__}: {exc} "
+            "(set AGENT_READY_DEBUG=1 for the traceback)",
+            err=True,
+        )
+        sys.exit(EXIT_INTERNAL)

@@ -1,0 +1,84 @@
+"""``cli``: audit a command-line tool as a background agent would run it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from agent_ready import __version__
+from agent_ready.cli.app import (
+    EXIT_GATE,
+    EXIT_OK,
+    EXIT_USAGE,
+    Format,
+    _fail,
+    app,
+)
+from agent_ready.cli.scan import FormatOpt, OutputOpt, _write
+from agent_ready.engine import UsageError
+
+
+@app.command("cli", context_settings={"ignore_unknown_options": True, "allow_interspersed_args": False})
+def cli_cmd(
+    command: Annotated[list[str], typer.Argument(help="The command to audit and its arguments (after --).")],
+    fmt: FormatOpt = Format.json,
+    output: OutputOpt = None,
+    timeout: Annotated[
+        float,
+        typer.Option("--timeout", min=0.5, help="Kill the command after this many seconds (default 30)."),
+    ] = 30.0,
+    env: Annotated[
+        list[str],
+        typer.Option(
+            "--env",
+            help="NAME=VALUE to give the command (repeatable); nothing else from your environment "
+            "but PATH and locale passes.",
+        ),
+    ] = [],  # noqa: B006
+    cwd: Annotated[
+        Path | None, typer.Option("--cwd", help="Working directory (default: a fresh empty one).")
+    ] = None,
+    fail_under: Annotated[
+        float | None,
+        typer.Option("--fail-under", min=0, max=100, help="Exit 1 when the overall score is below this."),
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary on stderr.")] = False,
+) -> None:
+    """Run COMMAND as a background agent would (no TTY, clean HOME, no credentials, browser stubbed, timeout)
+    and grade it: did it prompt or hang, open a browser, and does its error text say what to do next?"""
+    from agent_ready.cliaudit import CliSettings, audit
+
+    extras: dict[str, str] = {}
+    for item in env:
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            raise _fail(f"--env expects NAME=VALUE, got {item!r}", EXIT_USAGE)
+        extras[name] = value
+    if cwd is not None and not cwd.is_dir():
+        raise _fail(f"--cwd {cwd} is not a directory", EXIT_USAGE)
+    if not quiet:
+        typer.echo(
+            f"agent-ready {__version__}: running {' '.join(command)} (timeout {timeout:g}s) ...", err=True
+        )
+    try:
+        report = audit(list(command), CliSettings(timeout=timeout, cwd=cwd, env=extras))
+    except UsageError as exc:
+        raise _fail(str(exc), EXIT_USAGE) from None
+    _write(report, fmt, output)
+    if not quiet:
+        score = report.score
+        typer.echo(
+            f"{' '.join(command)}: {'n/a' if score.overall is None else f'{score.overall:.0f}/100'}, "
+            f"grade {score.grade}",
+            err=True,
+        )
+        for r in report.results:
+            typer.echo(f"  [{r.status.value}] {r.id}: {r.summary}", err=True)
+    if fail_under is not None and (report.score.overall is None or report.score.overall < fail_under):
+        typer.echo(
+            f"agent-ready: score {report.score.overall} is below --fail-under {fail_under:g}", err=True
+        )
+        raise typer.Exit(EXIT_GATE)
+    raise typer.Exit(EXIT_OK)

@@ -1,0 +1,84 @@
+"""``list-checks``, ``explain`` and ``docs``: everything generated from the checks' metadata."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from agent_ready.cli.app import EXIT_USAGE, _fail, _registry, app
+from agent_ready.scoring import CATEGORIES
+
+
+@app.command("list-checks")
+def list_checks_cmd(
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+    no_plugins: Annotated[bool, typer.Option("--no-plugins", help="Only the built-in checks.")] = False,
+) -> None:
+    """List every check with its category, weight and whether it is ACTIVE."""
+    import json
+
+    reg = _registry(no_plugins)
+    if as_json:
+        typer.echo(
+            json.dumps(
+                [
+                    {
+                        "id": c.id,
+                        "category": c.meta.category,
+                        "title": c.meta.title,
+                        "weight": c.meta.weight,
+                        "active": c.meta.active,
+                        "plugin": c.plugin,
+                    }
+                    for c in reg.ordered()
+                ],
+                indent=2,
+            )
+        )
+        return
+    for chk in reg.ordered():
+        flag = (
+            " ACTIVE" if chk.meta.active and not chk.meta.passive else (" +active" if chk.meta.active else "")
+        )
+        typer.echo(f"{chk.id:<34} {chk.meta.category:<10} w={chk.meta.weight:<4g}{flag:<8} {chk.meta.title}")
+
+
+@app.command("explain")
+def explain_cmd(check_id: Annotated[str, typer.Argument(help="A check id from list-checks.")]) -> None:
+    """Explain one check: what it asks, how it is judged, how to fix a failure."""
+    reg = _registry(False)
+    chk = reg.checks.get(check_id)
+    if chk is None:
+        close = [c for c in reg.checks if check_id.split(".")[-1] in c]
+        hint = f" Did you mean {', '.join(close[:3])}?" if close else " See `agent-ready list-checks`."
+        raise _fail(f"no check {check_id!r}.{hint}", EXIT_USAGE)
+    m = chk.meta
+    cat = next((c for c in CATEGORIES if c.id == m.category), None)
+    typer.echo(f"{m.id}: {m.title}")
+    typer.echo(f"  failure title: {m.failure_title}")
+    typer.echo(f"  category: {m.category}{f' ({cat.question})' if cat else ''}; weight {m.weight:g}")
+    if m.active:
+        typer.echo(
+            f"  ACTIVE{' only' if not m.passive else ' part'}: "
+            f"{m.side_effects or 'changes state on the target'}"
+        )
+    if m.description:
+        typer.echo(f"\n{m.description}")
+    typer.echo(f"\nFix: {m.remediation}")
+    typer.echo("Specs: " + ", ".join(m.spec_links))
+    typer.echo("Probes: " + ", ".join(m.requires + m.active_requires))
+
+
+@app.command("docs")
+def docs_cmd(
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="Folder to write checks.md and scoring.md to.")
+    ] = Path("docs"),
+) -> None:
+    """Regenerate the check reference and the scoring model from the checks' metadata."""
+    from agent_ready.docsgen import write
+
+    for path in write(_registry(True), output):
+        typer.echo(f"wrote {path}", err=True)
