@@ -1,32 +1,72 @@
-"""Report renderers. ``render(report, fmt)`` is the one entry point the CLI uses."""
+"""Report renderers behind one registry: a format name maps to its renderer, a file extension to a name.
+
+A renderer is a function ``(ScanReport) -> str`` in a module of this package, imported only when that format
+is asked for (the CLI reads the registry to build ``--format`` and to map ``-o`` file names, so the table must
+be cheap). A new format is one :class:`Renderer` row in :data:`FORMATS`.
+"""
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from agent_ready.engine import ScanReport
 
 
-def _json(report: ScanReport) -> str:
-    from agent_ready.reports.json_report import dumps
+@dataclass(frozen=True)
+class Renderer:
+    name: str  # the --format value
+    extensions: tuple[str, ...]  # file-name endings that select it, lower case, with the leading dot
+    module: str  # agent_ready.reports.<module>
+    function: str  # the (ScanReport) -> str function in that module
+    description: str  # one line for --help
 
-    return dumps(report)
+    def load(self) -> Callable[[ScanReport], str]:
+        fn: Callable[[ScanReport], str] = getattr(
+            importlib.import_module(f"agent_ready.reports.{self.module}"), self.function
+        )
+        return fn
 
 
-def _html(report: ScanReport) -> str:
-    from agent_ready.reports.html_report import render_html
+FORMATS: dict[str, Renderer] = {
+    r.name: r
+    for r in (
+        Renderer("json", (".json",), "json_report", "dumps", "the versioned JSON report"),
+        Renderer("html", (".html", ".htm"), "html_report", "render_html", "a self-contained page for people"),
+    )
+}
 
-    return render_html(report)
+
+def names() -> list[str]:
+    return list(FORMATS)
 
 
-RENDERERS: dict[str, Callable[[ScanReport], str]] = {"json": _json, "html": _html}
+def extensions() -> dict[str, str]:
+    """Every file-name ending that selects a format, longest first (``.badge.json`` before ``.json``)."""
+    pairs = [(ext, r.name) for r in FORMATS.values() for ext in r.extensions]
+    return dict(sorted(pairs, key=lambda pair: -len(pair[0])))
+
+
+def format_for_path(filename: str) -> str | None:
+    """The format a file name asks for by its ending, or None when the ending names no format."""
+    lower = filename.lower()
+    for ext, name in extensions().items():
+        if lower.endswith(ext) and len(lower) > len(ext):
+            return name
+    return None
+
+
+def help_text() -> str:
+    """The formats and their file endings, for ``--help``."""
+    return "; ".join(f"{r.name} ({', '.join(r.extensions)}): {r.description}" for r in FORMATS.values())
 
 
 def render(report: ScanReport, fmt: str) -> str:
     try:
-        renderer = RENDERERS[fmt]
+        renderer = FORMATS[fmt]
     except KeyError:
-        raise ValueError(f"unknown report format {fmt!r}; choose from {', '.join(RENDERERS)}") from None
-    return renderer(report)
+        raise ValueError(f"unknown report format {fmt!r}; choose from {', '.join(FORMATS)}") from None
+    return renderer.load()(report)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-from enum import StrEnum
 from typing import Annotated
 
 import typer
@@ -35,11 +34,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
-
-
-class Format(StrEnum):
-    json = "json"
-    html = "html"
 
 
 def _fail(message: str, code: int) -> typer.Exit:

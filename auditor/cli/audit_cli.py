@@ -12,19 +12,18 @@ from agent_ready.cli.app import (
     EXIT_GATE,
     EXIT_OK,
     EXIT_USAGE,
-    Format,
     _fail,
     app,
 )
-from agent_ready.cli.scan import FormatOpt, OutputOpt, _write
+from agent_ready.cli.outputs import FormatOpt, OutputOpt, plan, write_all
 from agent_ready.engine import UsageError
 
 
 @app.command("cli", context_settings={"ignore_unknown_options": True, "allow_interspersed_args": False})
 def cli_cmd(
     command: Annotated[list[str], typer.Argument(help="The command to audit and its arguments (after --).")],
-    fmt: FormatOpt = Format.json,
-    output: OutputOpt = None,
+    fmt: FormatOpt = None,
+    output: OutputOpt = [],  # noqa: B006
     timeout: Annotated[
         float,
         typer.Option("--timeout", min=0.5, help="Kill the command after this many seconds (default 30)."),
@@ -50,6 +49,7 @@ def cli_cmd(
     and grade it: did it prompt or hang, open a browser, and does its error text say what to do next?"""
     from agent_ready.cliaudit import CliSettings, audit
 
+    outputs = plan(output, fmt)
     extras: dict[str, str] = {}
     for item in env:
         name, sep, value = item.partition("=")
@@ -66,7 +66,7 @@ def cli_cmd(
         report = audit(list(command), CliSettings(timeout=timeout, cwd=cwd, env=extras))
     except UsageError as exc:
         raise _fail(str(exc), EXIT_USAGE) from None
-    _write(report, fmt, output)
+    written = write_all(report, outputs)
     if not quiet:
         score = report.score
         typer.echo(
@@ -76,6 +76,8 @@ def cli_cmd(
         )
         for r in report.results:
             typer.echo(f"  [{r.status.value}] {r.id}: {r.summary}", err=True)
+    if written:
+        raise typer.Exit(written)
     if fail_under is not None and (report.score.overall is None or report.score.overall < fail_under):
         typer.echo(
             f"agent-ready: score {report.score.overall} is below --fail-under {fail_under:g}", err=True

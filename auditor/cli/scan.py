@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -16,11 +14,11 @@ from agent_ready.cli.app import (
     EXIT_OK,
     EXIT_UNREACHABLE,
     EXIT_USAGE,
-    Format,
     _fail,
     _registry,
     app,
 )
+from agent_ready.cli.outputs import FormatOpt, Output, OutputOpt, plan, write_all
 from agent_ready.config import Config, ConfigError
 from agent_ready.config import load as load_config
 from agent_ready.engine import ScanReport, ScanSettings, UsageError, scan
@@ -66,50 +64,6 @@ def _settings(
     )
 
 
-def _check_writable(output: Path | None) -> None:
-    """Refuse an unwritable --output before scanning, so a finished scan is never thrown away."""
-    if output is None:
-        return
-    try:
-        output.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise _fail(f"cannot write report to {output}: {exc.strerror}", EXIT_USAGE) from None
-    if (
-        output.is_dir()
-        or not os.access(output.parent, os.W_OK)
-        or (output.exists() and not os.access(output, os.W_OK))
-    ):
-        raise _fail(f"cannot write report to {output}: not a writable file path", EXIT_USAGE)
-
-
-def _write(report: ScanReport, fmt: Format, output: Path | None) -> None:
-    from agent_ready.reports import render
-
-    try:
-        text = render(report, fmt.value)
-    except Exception as exc:  # a renderer bug must not lose the scan: fall back to the JSON contract
-        typer.echo(
-            f"agent-ready: internal error rendering {fmt.value}: {type(exc).__name__}: {exc}; "
-            "writing the JSON report instead",
-            err=True,
-        )
-        text = render(report, "json")
-        if output is not None:
-            output = output.with_suffix(".json")
-    if output is None:
-        sys.stdout.write(text)
-        sys.stdout.flush()
-        return
-    try:
-        output.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        sys.stdout.write(text)  # the scan is done: keep the report rather than lose it
-        raise _fail(
-            f"cannot write report to {output} ({exc.strerror}); it was written to stdout", EXIT_USAGE
-        ) from None
-    typer.echo(f"report written to {output}", err=True)
-
-
 def _summary(report: ScanReport) -> str:
     score = report.score
     lines = []
@@ -140,12 +94,10 @@ def _run(
     url: str,
     settings: ScanSettings,
     reg: Registry,
-    fmt: Format,
-    output: Path | None,
+    outputs: list[Output],
     fail_under: float | None,
     quiet: bool,
 ) -> int:
-    _check_writable(output)
     if not quiet:
         typer.echo(
             f"agent-ready {__version__}: scanning {url}"
@@ -156,9 +108,11 @@ def _run(
         report = scan(url, reg, settings)
     except UsageError as exc:
         raise _fail(str(exc), EXIT_USAGE) from None
-    _write(report, fmt, output)
+    written = write_all(report, outputs)
     if not quiet:
         typer.echo(_summary(report), err=True)
+    if written:
+        return written
     if report.runtime_error:
         typer.echo(f"agent-ready: {report.runtime_error}", err=True)
         return EXIT_UNREACHABLE
@@ -174,18 +128,14 @@ OnlyOpt = Annotated[
     list[str], typer.Option("--only", help="Run only this check id or category (repeatable).")
 ]
 SkipOpt = Annotated[list[str], typer.Option("--skip", help="Skip this check id or category (repeatable).")]
-FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Report format.")]
-OutputOpt = Annotated[
-    Path | None, typer.Option("--output", "-o", help="Write the report here instead of stdout.")
-]
 ActiveOpt = Annotated[bool | None, typer.Option("--active/--passive", help=ACTIVE_HELP)]
 
 
 @app.command("scan")
 def scan_cmd(
     url: Annotated[str, typer.Argument(help="The URL of the service or API to audit.")],
-    fmt: FormatOpt = Format.json,
-    output: OutputOpt = None,
+    fmt: FormatOpt = None,
+    output: OutputOpt = [],  # noqa: B006
     only: OnlyOpt = [],  # noqa: B006  (typer reads the default; it is never mutated)
     skip: SkipOpt = [],  # noqa: B006
     config: Annotated[
@@ -221,6 +171,7 @@ def scan_cmd(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary on stderr.")] = False,
 ) -> None:
     """Probe URL, run the checks, score it and write a report (JSON on stdout by default)."""
+    outputs = plan(output, fmt)
     try:
         cfg = load_config(config)
     except ConfigError as exc:
@@ -238,15 +189,16 @@ def scan_cmd(
         concurrency=concurrency,
     )
     gate = fail_under if fail_under is not None else cfg.fail_under
-    raise typer.Exit(_run(url, settings, _registry(no_plugins), fmt, output, gate, quiet))
+    raise typer.Exit(_run(url, settings, _registry(no_plugins), outputs, gate, quiet))
+
+
+DEMO_REPORT = Path("agent-ready-demo.html")
 
 
 @app.command("demo")
 def demo_cmd(
-    output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the report.")] = Path(
-        "agent-ready-demo.html"
-    ),
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="Report format.")] = Format.html,
+    output: OutputOpt = [],  # noqa: B006
+    fmt: FormatOpt = None,
     variant: Annotated[str, typer.Option("--variant", help="good (does everything right) or bare.")] = "good",
     active: Annotated[bool, typer.Option("--active", help=ACTIVE_HELP)] = False,
 ) -> None:
@@ -255,6 +207,8 @@ def demo_cmd(
 
     if variant not in VARIANTS:
         raise _fail(f"unknown variant {variant!r}; choose from {', '.join(VARIANTS)}", EXIT_USAGE)
+    # With neither --output nor --format the demo writes the page a person opens.
+    outputs = plan(output or ([] if fmt else [DEMO_REPORT]), fmt)
     server = serve(variant)
     try:
         settings = _settings(
@@ -269,7 +223,7 @@ def demo_cmd(
             max_redirects=None,
             concurrency=None,
         )
-        code = _run(server.url + "/", settings, _registry(False), fmt, output, None, quiet=False)
+        code = _run(server.url + "/", settings, _registry(False), outputs, None, quiet=False)
     finally:
         server.stop()
     raise typer.Exit(code)

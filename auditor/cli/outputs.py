@@ -1,0 +1,133 @@
+"""Where a scan's reports go: ``-o/--output`` (repeatable, format by file ending), ``--format`` for stdout.
+
+Every output is rendered from the one finished scan, so a user who wants JSON for a dashboard, HTML for people
+and SARIF for code scanning runs the (possibly state-changing) checks once.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from agent_ready.cli.app import EXIT_USAGE, _fail
+from agent_ready.engine import ScanReport
+from agent_ready.reports import format_for_path, help_text, names, render
+
+STDOUT = "-"
+
+
+def _check_format(value: str | None) -> str | None:
+    if value is not None and value not in names():
+        raise typer.BadParameter(f"unknown format {value!r}; choose from {', '.join(names())}")
+    return value
+
+
+FORMAT_HELP = (
+    "Format of the report on stdout, and of any --output whose file ending names no format. Formats: "
+    + help_text()
+    + ". Default: json."
+)
+OUTPUT_HELP = (
+    "Write a report to this file (repeatable; '-' is stdout); its format comes from the file ending "
+    "(see --format), so one scan can write JSON, HTML, SARIF and more at once. With --output, stdout gets "
+    "no report unless '-' is one of them."
+)
+
+FormatOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--format", "-f", help=FORMAT_HELP, callback=_check_format, metavar="[" + "|".join(names()) + "]"
+    ),
+]
+OutputOpt = Annotated[list[Path], typer.Option("--output", "-o", help=OUTPUT_HELP, metavar="PATH")]
+
+
+@dataclass(frozen=True)
+class Output:
+    fmt: str
+    path: Path | None  # None: stdout
+
+    @property
+    def where(self) -> str:
+        return "stdout" if self.path is None else str(self.path)
+
+
+def plan(paths: list[Path], fmt: str | None, *, default: str = "json") -> list[Output]:
+    """Decide every output before scanning, so a wrong name is refused before any request is made."""
+    if not paths:
+        return [Output(fmt or default, None)]
+    planned: list[Output] = []
+    for path in paths:
+        if str(path) == STDOUT:
+            out = Output(fmt or default, None)
+        else:
+            # A name whose ending names no format (``report``, ``r.txt``) gets --format's, else JSON's; the
+            # "json report written to ..." line says which.
+            chosen = format_for_path(path.name) or fmt or default
+            out = Output(chosen, path)
+        if out not in planned:
+            planned.append(out)
+    for out in planned:
+        _check_writable(out.path)
+    return planned
+
+
+def _check_writable(output: Path | None) -> None:
+    """Refuse an unwritable --output before scanning, so a finished scan is never thrown away."""
+    if output is None:
+        return
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise _fail(f"cannot write report to {output}: {exc.strerror}", EXIT_USAGE) from None
+    if (
+        output.is_dir()
+        or not os.access(output.parent, os.W_OK)
+        or (output.exists() and not os.access(output, os.W_OK))
+    ):
+        raise _fail(f"cannot write report to {output}: not a writable file path", EXIT_USAGE)
+
+
+def write_all(report: ScanReport, outputs: list[Output]) -> int:
+    """Render and write every output; returns EXIT_USAGE if a file could not be written, else 0.
+
+    A renderer that fails does not lose the scan: that output falls back to the JSON contract.
+    """
+    code = 0
+    for out in outputs:
+        code = _write_one(report, out) or code
+    return code
+
+
+def _write_one(report: ScanReport, out: Output) -> int:
+    path = out.path
+    try:
+        text = render(report, out.fmt)
+    except Exception as exc:  # a renderer bug must not lose the scan: fall back to the JSON contract
+        typer.echo(
+            f"agent-ready: internal error rendering {out.fmt}: {type(exc).__name__}: {exc}; "
+            "writing the JSON report instead",
+            err=True,
+        )
+        text = render(report, "json")
+        if path is not None:
+            path = path.with_name(path.name + ".json")
+    if path is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return 0
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        sys.stdout.write(text)  # the scan is done: keep the report rather than lose it
+        typer.echo(
+            f"agent-ready: cannot write report to {path} ({exc.strerror}); it was written to stdout", err=True
+        )
+        return EXIT_USAGE
+    typer.echo(f"{out.fmt} report written to {path}", err=True)
+    return 0
