@@ -1,8 +1,8 @@
 """What a check is: metadata beside a pure function of what the probes saw.
 
-A check module defines functions decorated with :func:`check` and lists them in ``CHECKS``; the
-package exposes that list through the ``agent_ready.checks`` entry-point group, exactly as a
-third-party plugin would::
+A check module defines functions decorated with :func:`check`; ``CHECKS = collect(__name__)`` at its
+end (or in a package's ``__init__``) lists every check declared there, and the ``agent_ready.checks``
+entry-point group names that list, exactly as a third-party plugin would::
 
     @check(id="discovery.robots-txt", title="robots.txt is served and parses",
            failure_title="robots.txt is missing or invalid", category="discovery", weight=1,
@@ -18,6 +18,8 @@ The function never touches the network; tests call it with literal artifacts.
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -97,9 +99,35 @@ def check(**meta: Any) -> Callable[[CheckFn], Check]:
     spec = CheckMeta(**fields)
 
     def wrap(fn: CheckFn) -> Check:
-        return Check(meta=spec, fn=fn)
+        chk = Check(meta=spec, fn=fn)
+        _DECLARED.setdefault(fn.__module__, {})[spec.id] = chk
+        return chk
 
     return wrap
+
+
+# module name -> check id -> check, in declaration order: what @check saw, so no list is kept by hand.
+_DECLARED: dict[str, dict[str, Check]] = {}
+
+
+def collect(module_name: str) -> list[Check]:
+    """The checks declared with :func:`check` in a module, or in a package and all its modules.
+
+    A package's modules are imported here, so a new module in a check package needs no registration;
+    call ``CHECKS = collect(__name__)`` at the end of a module or in a package's ``__init__``.
+    """
+    module = importlib.import_module(module_name)
+    path = getattr(module, "__path__", None)
+    if path is not None:
+        for sub in pkgutil.walk_packages(path, module_name + "."):
+            importlib.import_module(sub.name)
+    prefix = module_name + "."
+    return [
+        chk
+        for name, declared in _DECLARED.items()
+        if name == module_name or name.startswith(prefix)
+        for chk in declared.values()
+    ]
 
 
 def validate_meta(meta: CheckMeta, known_categories: Iterable[str]) -> list[str]:

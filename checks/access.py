@@ -20,6 +20,7 @@ from bs4 import BeautifulSoup
 from agent_ready.checkapi import (
     Artifacts,
     check,
+    collect,
     concern,
     errored,
     failed,
@@ -794,4 +795,4 @@ def no_challenge(a: Artifacts) -> Outcome:
     )
 
 
-CHECKS = [ai_rules, content_signals, web_bot_auth, no_challenge]
+CHECKS = collect(__name__)

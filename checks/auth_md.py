@@ -9,6 +9,7 @@ from agent_ready.checkapi import (
     Artifacts,
     broken,
     check,
+    collect,
     concern,
     errored,
     failed,
@@ -863,4 +864,4 @@ def auth_md_registration(a: Artifacts) -> Outcome:
     )
 
 
-CHECKS = [auth_md_file, auth_md_metadata, auth_md_registration]
+CHECKS = collect(__name__)

@@ -16,6 +16,7 @@ from agent_ready import hints
 from agent_ready.checkapi import (
     Artifacts,
     check,
+    collect,
     concern,
     errored,
     good,
@@ -938,4 +939,4 @@ def honest_status(a: Artifacts) -> Any:
     )
 
 
-CHECKS = [machine_readable, bearer_errors, error_hints, rate_limit, honest_status]
+CHECKS = collect(__name__)

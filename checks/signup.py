@@ -5,6 +5,7 @@ from __future__ import annotations
 from agent_ready.checkapi import (
     Artifacts,
     check,
+    collect,
     concern,
     errored,
     failed,
@@ -398,4 +399,4 @@ def gate(a: Artifacts) -> Outcome:
     return warned("sign-up gates, with concerns", *findings) if findings else passed("no gate")
 
 
-CHECKS = [client_registration, account_api, gate]
+CHECKS = collect(__name__)

@@ -9,6 +9,7 @@ from agent_ready.checkapi import (
     Artifacts,
     broken,
     check,
+    collect,
     concern,
     errored,
     failed,
@@ -463,4 +464,4 @@ def claim(a: Artifacts) -> Outcome:
     )
 
 
-CHECKS = [discoverable, lifecycle, claim]
+CHECKS = collect(__name__)

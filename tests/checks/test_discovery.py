@@ -9,7 +9,16 @@ from typing import Any
 
 import pytest
 
-from agent_ready.checks import discovery as d
+from agent_ready.checks.discovery import CHECKS
+from agent_ready.checks.discovery.a2a import a2a_agent_card
+from agent_ready.checks.discovery.api_catalog import api_catalog
+from agent_ready.checks.discovery.link_headers import link_headers
+from agent_ready.checks.discovery.llms_txt import llms_txt
+from agent_ready.checks.discovery.markdown import markdown_negotiation
+from agent_ready.checks.discovery.mcp import mcp_server_card
+from agent_ready.checks.discovery.openapi import openapi
+from agent_ready.checks.discovery.sitemap import sitemap
+from agent_ready.checks.discovery.skills import agent_skills
 from agent_ready.fetch import Response
 from agent_ready.models import Status
 from agent_ready.probes.discovery import (
@@ -491,7 +500,7 @@ def llms_missing(state: DocState, resp: Response | None = None) -> LlmsTxt:
     ],
 )
 def test_llms_txt_check(artifact: LlmsTxt, status: Status, code: str) -> None:
-    outcome = judge(d.llms_txt, llms_txt=artifact)
+    outcome = judge(llms_txt, llms_txt=artifact)
     assert outcome.status == status, outcome
     assert code in codes(outcome)
 
@@ -510,7 +519,7 @@ def test_llms_txt_blocked_link_is_information() -> None:
             ),
         )
     )
-    outcome = judge(d.llms_txt, llms_txt=artifact)
+    outcome = judge(llms_txt, llms_txt=artifact)
     assert outcome.status == Status.PASS and "llms-link-blocked" in codes(outcome)
 
 
@@ -594,7 +603,7 @@ HTML_AS_HTML = fake_response(200, HTML_PAGE, content_type="text/html")
     ],
 )
 def test_markdown_negotiation_check(artifact: MarkdownNegotiation, status: Status, code: str) -> None:
-    outcome = judge(d.markdown_negotiation, markdown=artifact)
+    outcome = judge(markdown_negotiation, markdown=artifact)
     assert outcome.status == status, outcome
     assert code in codes(outcome)
 
@@ -603,7 +612,7 @@ def test_markdown_tokens_bonus() -> None:
     resp = fake_response(
         200, "# Hi", content_type="text/markdown", headers={"vary": "Accept", "x-markdown-tokens": "12"}
     )
-    outcome = judge(d.markdown_negotiation, markdown=negotiation(page("home", resp)))
+    outcome = judge(markdown_negotiation, markdown=negotiation(page("home", resp)))
     assert outcome.status == Status.PASS and {"markdown-tokens", "markdown-vary-accept"} <= codes(outcome)
 
 
@@ -672,7 +681,7 @@ SPEC_BROKEN = OpenAPIResult(description=None, tried=[doc("/openapi.json", DocSta
 def test_api_catalog_check(
     artifact: ApiCatalog, spec: OpenAPIResult | None, status: Status, code: str
 ) -> None:
-    outcome = judge(d.api_catalog, api_catalog=artifact, openapi=spec)
+    outcome = judge(api_catalog, api_catalog=artifact, openapi=spec)
     assert outcome.status == status, outcome
     assert code in codes(outcome)
 
@@ -759,7 +768,7 @@ BARE_SCHEMES = {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer
     ],
 )
 def test_openapi_check(result: OpenAPIResult, status: Status, code: str) -> None:
-    outcome = judge(d.openapi, openapi=result)
+    outcome = judge(openapi, openapi=result)
     assert outcome.status == status, outcome
     assert code in codes(outcome)
 
@@ -819,14 +828,14 @@ def headers_artifact(*values: str, status: int | None = 200) -> LinkHeaders:
     ],
 )
 def test_link_headers_check(artifact: LinkHeaders, api: Any, status: Status, code: str) -> None:
-    outcome = judge(d.link_headers, links=artifact, api_links=api)
+    outcome = judge(link_headers, links=artifact, api_links=api)
     assert outcome.status == status, outcome
     assert code in codes(outcome)
 
 
 def test_link_headers_details_list_links() -> None:
     outcome = judge(
-        d.link_headers, links=headers_artifact('</openapi.json>; rel="service-desc"'), api_links=None
+        link_headers, links=headers_artifact('</openapi.json>; rel="service-desc"'), api_links=None
     )
     assert outcome.details["links"][0]["href"] == BASE + "/openapi.json"
 
@@ -964,7 +973,7 @@ SEP1649 = {"serverInfo": {"name": "x", "version": "1"}, "endpoint": "/mcp", "cap
     ],
 )
 def test_mcp_server_card_check(artifact: McpDiscovery, status: Status, code: str) -> None:
-    outcome = judge(d.mcp_server_card, mcp_card=artifact)
+    outcome = judge(mcp_server_card, mcp_card=artifact)
     assert outcome.status == status, outcome
     assert code in codes(outcome)
 
@@ -976,7 +985,7 @@ def test_mcp_server_card_error_when_nothing_answers() -> None:
         endpoint=None,
         tried=[doc(p.url.replace(BASE, ""), DocState.UNREACHABLE) for p in MISSING_CARDS],
     )
-    assert judge(d.mcp_server_card, mcp_card=artifact).status == Status.ERROR
+    assert judge(mcp_server_card, mcp_card=artifact).status == Status.ERROR
 
 
 # --- discovery.a2a-agent-card ----------------------------------------------------------------------------
@@ -1032,7 +1041,7 @@ V1_CARD = {
     ],
 )
 def test_a2a_agent_card_check(artifact: A2ACard, status: Status, code: str) -> None:
-    outcome = judge(d.a2a_agent_card, a2a_card=artifact)
+    outcome = judge(a2a_agent_card, a2a_card=artifact)
     assert outcome.status == status, outcome
     assert code in codes(outcome)
 
@@ -1044,7 +1053,7 @@ def test_a2a_unreachable_is_error() -> None:
             doc("/.well-known/agent.json", DocState.UNREACHABLE),
         ]
     )
-    assert judge(d.a2a_agent_card, a2a_card=artifact).status == Status.ERROR
+    assert judge(a2a_agent_card, a2a_card=artifact).status == Status.ERROR
 
 
 # --- discovery.agent-skills -----------------------------------------------------------------------------
@@ -1125,7 +1134,7 @@ def skills_missing(state: DocState) -> AgentSkills:
     ],
 )
 def test_agent_skills_check(artifact: AgentSkills, status: Status, code: str) -> None:
-    outcome = judge(d.agent_skills, agent_skills=artifact)
+    outcome = judge(agent_skills, agent_skills=artifact)
     assert outcome.status == status, outcome
     assert code in codes(outcome)
 
@@ -1165,16 +1174,16 @@ def sitemap_found(kind: str = "urlset", locations: int = 3, source: str = "robot
     ],
 )
 def test_sitemap_check(artifact: Sitemap, status: Status, code: str) -> None:
-    outcome = judge(d.sitemap, sitemap=artifact)
+    outcome = judge(sitemap, sitemap=artifact)
     assert outcome.status == status, outcome
     assert code in codes(outcome)
 
 
 def test_check_metadata_weights() -> None:
-    weights = {c.id: c.meta.weight for c in d.CHECKS}
+    weights = {c.id: c.meta.weight for c in CHECKS}
     assert weights["discovery.openapi"] > weights["discovery.llms-txt"] > weights["discovery.sitemap"]
     assert weights["discovery.mcp-server-card"] >= 2
-    assert len(weights) == 10 and all(c.meta.category == "discovery" for c in d.CHECKS)
+    assert len(weights) == 10 and all(c.meta.category == "discovery" for c in CHECKS)
 
 
 CHALLENGE_PAGE = fake_response(
@@ -1187,7 +1196,7 @@ CHALLENGE_PAGE = fake_response(
 
 def test_bot_challenge_makes_optional_cards_inconclusive() -> None:
     hidden = [doc(p.url.replace(BASE, ""), DocState.ERROR_STATUS, resp=CHALLENGE_PAGE) for p in MISSING_CARDS]
-    outcome = judge(d.mcp_server_card, mcp_card=mcp(None, get=CHALLENGE_PAGE, endpoint=None, tried=hidden))
+    outcome = judge(mcp_server_card, mcp_card=mcp(None, get=CHALLENGE_PAGE, endpoint=None, tried=hidden))
     assert outcome.status == Status.ERROR and "mcp-card-bot-challenge" in codes(outcome)
-    outcome = judge(d.a2a_agent_card, a2a_card=a2a(tried=hidden[:2]))
+    outcome = judge(a2a_agent_card, a2a_card=a2a(tried=hidden[:2]))
     assert outcome.status == Status.ERROR and "a2a-card-bot-challenge" in codes(outcome)

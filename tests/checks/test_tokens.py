@@ -11,7 +11,12 @@ from typing import Any
 
 import pytest
 
-from agent_ready.checks import tokens
+from agent_ready.checks.tokens.challenge import challenge
+from agent_ready.checks.tokens.endpoint_errors import endpoint_errors
+from agent_ready.checks.tokens.headless_grant import headless_grant
+from agent_ready.checks.tokens.issue import issue
+from agent_ready.checks.tokens.resource_metadata import resource_metadata
+from agent_ready.checks.tokens.server_metadata import server_metadata
 from agent_ready.fetch import ErrorKind
 from agent_ready.models import Status
 from agent_ready.probes.documents import Doc, DocState
@@ -158,7 +163,7 @@ def test_grant_types_default_and_device_endpoint() -> None:
     assert "urn:ietf:params:oauth:grant-type:device_code" in grants
 
 
-# --- tokens.challenge ---------------------------------------------------------------------------------------
+# --- challenge ---------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -201,13 +206,13 @@ def test_grant_types_default_and_device_endpoint() -> None:
     ],
 )
 def test_challenge(disc: OAuthDiscovery, status: Status, code: str) -> None:
-    out = judge(tokens.challenge, oauth_discovery=disc)
+    out = judge(challenge, oauth_discovery=disc)
     assert out.status == status and code in codes(out)
 
 
 def test_challenge_not_applicable_for_an_open_api() -> None:
     disc = OAuthDiscovery(openapi_url=f"{API}/openapi.json", secured_operations=0, public_operations=4)
-    out = judge(tokens.challenge, oauth_discovery=disc)
+    out = judge(challenge, oauth_discovery=disc)
     assert out.status == Status.NOT_APPLICABLE and "no security requirement" in out.summary
 
 
@@ -216,7 +221,7 @@ def test_challenge_not_applicable_for_an_open_api() -> None:
 
 def test_resource_metadata_pass_and_loopback_note() -> None:
     data = {"resource": f"{API}/v1", "authorization_servers": [API], "bearer_methods_supported": ["header"]}
-    out = judge(tokens.resource_metadata, oauth_discovery=OAuthDiscovery(resource_metadata=[prm(data)]))
+    out = judge(resource_metadata, oauth_discovery=OAuthDiscovery(resource_metadata=[prm(data)]))
     assert out.status == Status.PASS and "resource-matches" in codes(out)
 
 
@@ -256,7 +261,7 @@ def test_resource_metadata_pass_and_loopback_note() -> None:
 )
 def test_resource_metadata_table(data: dict[str, Any], resource: str, status: Status, code: str) -> None:
     out = judge(
-        tokens.resource_metadata,
+        resource_metadata,
         oauth_discovery=OAuthDiscovery(resource_metadata=[prm(data, resource=resource, requested=None)]),
     )
     assert out.status == status and code in codes(out), out
@@ -270,7 +275,7 @@ def test_resource_metadata_prefix_of_the_called_url_is_accepted_with_a_note() ->
         requested="https://mcp.close.com/mcp",
         url="https://mcp.close.com/prm",
     )
-    out = judge(tokens.resource_metadata, oauth_discovery=OAuthDiscovery(resource_metadata=[r]))
+    out = judge(resource_metadata, oauth_discovery=OAuthDiscovery(resource_metadata=[r]))
     assert out.status == Status.PASS and "resource-prefix" in codes(out)
 
 
@@ -293,7 +298,7 @@ def test_resource_metadata_missing(state: DocState, status: Status, code: str) -
         ),
         via="root",
     )
-    out = judge(tokens.resource_metadata, oauth_discovery=OAuthDiscovery(resource_metadata=[r]))
+    out = judge(resource_metadata, oauth_discovery=OAuthDiscovery(resource_metadata=[r]))
     assert out.status == status and code in codes(out)
 
 
@@ -304,8 +309,7 @@ def test_resource_metadata_unreachable_is_error() -> None:
         via="root",
     )
     assert (
-        judge(tokens.resource_metadata, oauth_discovery=OAuthDiscovery(resource_metadata=[r])).status
-        == Status.ERROR
+        judge(resource_metadata, oauth_discovery=OAuthDiscovery(resource_metadata=[r])).status == Status.ERROR
     )
 
 
@@ -361,13 +365,13 @@ def test_resource_metadata_unreachable_is_error() -> None:
     ],
 )
 def test_server_metadata(srv: AuthServer, status: Status, code: str) -> None:
-    out = judge(tokens.server_metadata, oauth_discovery=OAuthDiscovery(auth_servers=[srv]))
+    out = judge(server_metadata, oauth_discovery=OAuthDiscovery(auth_servers=[srv]))
     assert out.status == status and code in codes(out), out
 
 
 def test_server_metadata_omitted_grant_types_use_the_rfc8414_default() -> None:
     meta = {k: v for k, v in GOOD_AS.items() if k != "grant_types_supported"}
-    out = judge(tokens.server_metadata, oauth_discovery=OAuthDiscovery(auth_servers=[server(meta)]))
+    out = judge(server_metadata, oauth_discovery=OAuthDiscovery(auth_servers=[server(meta)]))
     assert out.status == Status.PASS and "grant-types-default" in codes(out)
 
 
@@ -383,7 +387,7 @@ def test_server_metadata_blocked_metadata_address_fails_naming_the_cause() -> No
     srv = AuthServer(
         issuer=issuer, doc=None, tried=[blocked], listed_by=[f"{API}/.well-known/oauth-protected-resource"]
     )
-    out = judge(tokens.server_metadata, oauth_discovery=OAuthDiscovery(auth_servers=[srv, server(GOOD_AS)]))
+    out = judge(server_metadata, oauth_discovery=OAuthDiscovery(auth_servers=[srv, server(GOOD_AS)]))
     assert out.status == Status.FAIL
     (f,) = [f for f in out.findings if f.code == "metadata-address-blocked"]
     assert "169.254.169.254" in f.message and f.fix
@@ -391,19 +395,16 @@ def test_server_metadata_blocked_metadata_address_fails_naming_the_cause() -> No
 
 def test_server_metadata_unreachable_is_error_and_absent_fails() -> None:
     gone = AuthServer(issuer=API, doc=None, tried=[doc(f"{API}/x", None, DocState.UNREACHABLE, None)])
-    assert (
-        judge(tokens.server_metadata, oauth_discovery=OAuthDiscovery(auth_servers=[gone])).status
-        == Status.ERROR
-    )
+    assert judge(server_metadata, oauth_discovery=OAuthDiscovery(auth_servers=[gone])).status == Status.ERROR
     absent = AuthServer(issuer=API, doc=None, tried=[doc(f"{API}/x", None, DocState.ABSENT, 404)])
-    out = judge(tokens.server_metadata, oauth_discovery=OAuthDiscovery(auth_servers=[absent]))
+    out = judge(server_metadata, oauth_discovery=OAuthDiscovery(auth_servers=[absent]))
     assert out.status == Status.FAIL and "as-metadata-absent" in codes(out)
     assert out.summary == "no authorization-server metadata found"
 
 
 def test_server_metadata_found_but_unusable_says_it_cannot_be_trusted() -> None:
     wrong = server(GOOD_AS | {"issuer": "https://auth.example.org"})
-    out = judge(tokens.server_metadata, oauth_discovery=OAuthDiscovery(auth_servers=[wrong]))
+    out = judge(server_metadata, oauth_discovery=OAuthDiscovery(auth_servers=[wrong]))
     assert out.status == Status.FAIL
     assert out.summary == "authorization-server metadata cannot be trusted or used"
 
@@ -440,7 +441,7 @@ def test_headless_grant(
     if meta is not None and meta.get("registration_endpoint") is None:
         meta = {k: v for k, v in meta.items() if k != "registration_endpoint"}
     disc = OAuthDiscovery(auth_servers=[server(meta, issuer=str(meta.get("issuer", API)))] if meta else [])
-    out = judge(tokens.headless_grant, oauth_discovery=disc, signup_routes=routes or SignupRoutes())
+    out = judge(headless_grant, oauth_discovery=disc, signup_routes=routes or SignupRoutes())
     assert out.status == status and code in codes(out), out
 
 
@@ -490,20 +491,20 @@ def errors_probe(
     ],
 )
 def test_endpoint_errors(probe: TokenErrorProbe, status: Status, code: str) -> None:
-    out = judge(tokens.endpoint_errors, oauth_token_errors=probe)
+    out = judge(endpoint_errors, oauth_token_errors=probe)
     assert out.status == status and code in codes(out), out
 
 
 def test_endpoint_errors_error_and_not_applicable() -> None:
-    assert judge(tokens.endpoint_errors, oauth_token_errors=errors_probe(None)).status == Status.ERROR
+    assert judge(endpoint_errors, oauth_token_errors=errors_probe(None)).status == Status.ERROR
     none = TokenErrorProbe(
         token_endpoint=None, skipped="no token_endpoint in any authorization-server metadata"
     )
-    out = judge(tokens.endpoint_errors, oauth_token_errors=none)
+    out = judge(endpoint_errors, oauth_token_errors=none)
     assert out.status == Status.NOT_APPLICABLE and "token_endpoint" in out.summary
 
 
-# --- tokens.issue -------------------------------------------------------------------------------------------
+# --- issue -------------------------------------------------------------------------------------------
 
 
 def flow(**kw: Any) -> OAuthFlow:
@@ -511,7 +512,7 @@ def flow(**kw: Any) -> OAuthFlow:
 
 
 def test_issue_skipped_without_active() -> None:
-    assert judge(tokens.issue, oauth_discovery=OAuthDiscovery()).status == Status.SKIPPED
+    assert judge(issue, oauth_discovery=OAuthDiscovery()).status == Status.SKIPPED
 
 
 def test_issue_table() -> None:
@@ -522,15 +523,15 @@ def test_issue_table() -> None:
         call=c,
         call_response=fake_response(200, json={"items": []}, url=c.url),
     )
-    out = judge(tokens.issue, active=True, oauth_discovery=OAuthDiscovery(), oauth_flow=ok)
+    out = judge(issue, active=True, oauth_discovery=OAuthDiscovery(), oauth_flow=ok)
     assert out.status == Status.PASS and "authenticated-call" in codes(out)
     rejected = flow(
         route="client_credentials", token_obtained=True, call=c, call_response=fake_response(401, url=c.url)
     )
-    out = judge(tokens.issue, active=True, oauth_discovery=OAuthDiscovery(), oauth_flow=rejected)
+    out = judge(issue, active=True, oauth_discovery=OAuthDiscovery(), oauth_flow=rejected)
     assert out.status == Status.FAIL and "call-rejected" in codes(out)
     none = flow(routes_tried=[("client_credentials", "token endpoint answered 500")])
-    out = judge(tokens.issue, active=True, oauth_discovery=OAuthDiscovery(), oauth_flow=none)
+    out = judge(issue, active=True, oauth_discovery=OAuthDiscovery(), oauth_flow=none)
     assert out.status == Status.FAIL and "no-token" in codes(out)
     broken_chain = flow(
         route="api-key",
@@ -539,7 +540,7 @@ def test_issue_table() -> None:
         discovery_stuck="discovery",
         call_response=fake_response(200, json={}, url=c.url),
     )
-    out = judge(tokens.issue, active=True, oauth_discovery=OAuthDiscovery(), oauth_flow=broken_chain)
+    out = judge(issue, active=True, oauth_discovery=OAuthDiscovery(), oauth_flow=broken_chain)
     assert out.status == Status.WARN and {"chain-broken", "route-fallback"} <= codes(out)
 
 
@@ -560,7 +561,7 @@ def test_challenge_judges_the_best_endpoint_and_flags_the_inconsistent_one() -> 
     disc = OAuthDiscovery(
         protected=[call(www='Bearer realm="api"'), call(www=GOOD_RM, url=f"{API}/mcp", method="POST")]
     )
-    out = judge(tokens.challenge, oauth_discovery=disc)
+    out = judge(challenge, oauth_discovery=disc)
     assert out.status == Status.WARN and {"resource-metadata-linked", "inconsistent-challenges"} <= codes(out)
 
 
@@ -625,7 +626,7 @@ def judge_device(dev: DeviceFlow | None, meta: dict[str, Any] | None = None, act
         auth_servers=[server((meta or GOOD_AS) | {"device_authorization_endpoint": DEVICE_ENDPOINT})]
     )
     return judge(
-        tokens.headless_grant,
+        headless_grant,
         active=active,
         oauth_discovery=disc,
         signup_routes=SignupRoutes(),

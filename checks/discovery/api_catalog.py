@@ -1,0 +1,150 @@
+"""discovery.api-catalog: the RFC 9727 API catalog."""
+
+from __future__ import annotations
+
+from agent_ready.checkapi import (
+    Artifacts,
+    check,
+    concern,
+    failed,
+    good,
+    info,
+    problem,
+    verdict,
+)
+from agent_ready.checks.discovery._common import missing_outcome
+from agent_ready.models import Finding, Outcome
+from agent_ready.probes.discovery import (
+    LINKSET_TYPE,
+    RFC9727_PROFILE,
+    ApiCatalog,
+    OpenAPIResult,
+)
+
+
+@check(
+    id="discovery.api-catalog",
+    title="An RFC 9727 API catalog links the API's description and docs",
+    failure_title="No usable RFC 9727 API catalog",
+    category="discovery",
+    weight=1.5,
+    remediation="Serve /.well-known/api-catalog as `application/linkset+json; "
+    'profile="https://www.rfc-editor.org/info/rfc9727"`: {"linkset":[{"anchor":"<API base>",'
+    '"service-desc":[{"href":"<openapi URL>","type":"application/vnd.oai.openapi+json"}],'
+    '"service-doc":[{"href":"<docs URL>","type":"text/html"}]}]}.',
+    spec_links=("https://www.rfc-editor.org/rfc/rfc9727", "https://www.rfc-editor.org/rfc/rfc9264"),
+    requires=("api_catalog", "openapi"),
+    description="GETs /.well-known/api-catalog (and any Link rel=api-catalog target) with "
+    "`Accept: application/linkset+json`, validates the RFC 9264 JSON linkset, and looks for entries with "
+    "service-desc / service-doc; the service-desc is followed by the openapi probe.",
+)
+def api_catalog(a: Artifacts) -> Outcome:
+    catalog: ApiCatalog = a["api_catalog"]
+    spec: OpenAPIResult | None = a["openapi"]
+    doc = catalog.doc
+    if not doc.found:
+        return missing_outcome(
+            "API catalog",
+            "api-catalog",
+            catalog.tried,
+            "Serve /.well-known/api-catalog as an RFC 9727 linkset.",
+        )
+    findings: list[Finding | None] = []
+    if not catalog.entries:
+        return failed(
+            "the API catalog is not a usable linkset",
+            problem(
+                "api-catalog-not-linkset",
+                "; ".join(catalog.shape_problems) or "an empty linkset",
+                doc.evidence,
+                fix='Serve {"linkset":[{"anchor":...,"service-desc":[{"href":...}]}]}.',
+            ),
+        )
+    for shape in catalog.shape_problems[:3]:
+        findings.append(concern("api-catalog-shape", shape, doc.evidence, fix="Follow RFC 9264 §4.2."))
+    resp = doc.response
+    media = resp.media_type if resp else ""
+    if media == LINKSET_TYPE:
+        ctype = resp.headers.get("content-type", "") if resp else ""
+        if RFC9727_PROFILE in ctype:
+            findings.append(
+                good(
+                    "api-catalog-profile", "application/linkset+json with the RFC 9727 profile", doc.evidence
+                )
+            )
+        else:
+            findings.append(
+                info("api-catalog-no-profile", f'no profile="{RFC9727_PROFILE}" parameter', doc.evidence)
+            )
+    else:
+        findings.append(
+            concern(
+                "api-catalog-content-type",
+                f"served as {media or 'no content type'}, not {LINKSET_TYPE}",
+                doc.evidence,
+                fix=f"Serve it as {LINKSET_TYPE}.",
+            )
+        )
+    descs, docs_, items = (
+        catalog.targets("service-desc"),
+        catalog.targets("service-doc"),
+        catalog.targets("item"),
+    )
+    if descs or docs_:
+        findings.append(
+            good(
+                "api-catalog-entries",
+                f"{len(catalog.entries)} entr(y/ies): {len(descs)} service-desc, "
+                f"{len(docs_)} service-doc link(s)",
+                doc.evidence,
+            )
+        )
+    elif items:
+        findings.append(
+            concern(
+                "api-catalog-items-only",
+                f"{len(items)} item link(s) but no service-desc or "
+                "service-doc: an agent learns where APIs are, not how to call them",
+                doc.evidence,
+                fix="Add service-desc (OpenAPI) and service-doc links for each API anchor.",
+            )
+        )
+    else:
+        findings.append(
+            problem(
+                "api-catalog-no-service-links",
+                "no service-desc, service-doc or item link",
+                doc.evidence,
+                fix="Add service-desc and service-doc links.",
+            )
+        )
+    if descs and spec is not None:
+        hrefs = {t.href.split("#")[0] for t in descs}
+        desc = spec.description
+        if desc is not None and (desc.doc.url in hrefs or desc.url in hrefs):
+            findings.append(
+                good(
+                    "api-catalog-service-desc-parses",
+                    f"service-desc {desc.doc.url} is OpenAPI {desc.version}",
+                    desc.doc.evidence,
+                )
+            )
+        else:
+            tried = [d for d in spec.tried if d.url in hrefs]
+            if tried:
+                findings.append(
+                    concern(
+                        "api-catalog-service-desc-broken",
+                        "service-desc does not lead to a parseable OpenAPI description: "
+                        f"{'; '.join(d.describe() for d in tried)}",
+                        *(d.evidence for d in tried),
+                        fix="Point service-desc at the OpenAPI file.",
+                    )
+                )
+    return verdict(
+        findings,
+        pass_summary="the API catalog links the API description and docs",
+        warn_summary="the API catalog is served, with problems",
+        fail_summary="the API catalog does not describe any API",
+        details={"anchors": [e.anchor for e in catalog.entries]},
+    )

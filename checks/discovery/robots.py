@@ -1,0 +1,92 @@
+"""discovery.robots-txt: robots.txt is served and parses (RFC 9309)."""
+
+from __future__ import annotations
+
+from agent_ready.checkapi import (
+    Artifacts,
+    check,
+    concern,
+    errored,
+    failed,
+    good,
+    info,
+    passed,
+    problem,
+    warned,
+)
+from agent_ready.models import Outcome
+from agent_ready.probes.documents import DocState
+from agent_ready.probes.robots import RobotsTxt
+
+
+@check(
+    id="discovery.robots-txt",
+    title="robots.txt is served as text and parses",
+    failure_title="robots.txt is missing, HTML or does not parse",
+    category="discovery",
+    weight=1,
+    remediation="Serve /robots.txt as text/plain with at least one `User-agent:` group (RFC 9309). "
+    "An HTML page at that path (a single-page app's fallback) reads as no robots.txt at all.",
+    spec_links=("https://www.rfc-editor.org/rfc/rfc9309",),
+    requires=("robots",),
+    description="Fetches /robots.txt and parses it with protego; the same parse feeds access.ai-rules "
+    "and access.content-signals.",
+)
+def robots_txt(a: Artifacts) -> Outcome:
+    robots: RobotsTxt = a["robots"]
+    doc = robots.doc
+    if doc.state == DocState.UNREACHABLE:
+        return errored(f"robots.txt could not be fetched: {doc.problem}")
+    if doc.state in (DocState.ABSENT, DocState.ERROR_STATUS):
+        return failed(
+            "no robots.txt",
+            problem(
+                "robots-absent",
+                f"/robots.txt answered {doc.problem}",
+                doc.evidence,
+                fix="Serve /robots.txt as text/plain.",
+            ),
+        )
+    if doc.state == DocState.SOFT_404:
+        return failed(
+            "robots.txt is an HTML page",
+            problem(
+                "robots-soft-404",
+                doc.problem or "HTML",
+                doc.evidence,
+                fix="Serve a real /robots.txt (text/plain) before the single-page app's catch-all route.",
+            ),
+        )
+    if not robots.user_agents:
+        return failed(
+            "robots.txt has no User-agent group",
+            problem(
+                "robots-no-groups",
+                "no `User-agent:` line found",
+                doc.evidence,
+                fix="Start a group with `User-agent: *` followed by Allow/Disallow rules.",
+            ),
+        )
+    findings = [good("robots-parses", f"{len(robots.user_agents)} user-agent line(s)", doc.evidence)]
+    media = doc.response.media_type if doc.response else ""
+    if media != "text/plain":
+        findings.append(
+            concern(
+                "robots-content-type",
+                f"served as {media or 'no content type'}, not text/plain",
+                doc.evidence,
+                fix="Serve robots.txt with Content-Type: text/plain.",
+            )
+        )
+    if robots.unknown_lines:
+        findings.append(
+            info(
+                "robots-unknown-lines",
+                f"{len(robots.unknown_lines)} line(s) RFC 9309 does not "
+                f"define, e.g. {robots.unknown_lines[0][:80]!r}",
+                doc.evidence,
+            )
+        )
+    if any(f.level == "warn" for f in findings):
+        return warned("robots.txt parses, with problems", *findings)
+    return passed("robots.txt is served and parses", *findings)

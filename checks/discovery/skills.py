@@ -1,0 +1,161 @@
+"""discovery.agent-skills: the agent-skills index and its digests."""
+
+from __future__ import annotations
+
+from agent_ready.checkapi import (
+    Artifacts,
+    check,
+    concern,
+    failed,
+    good,
+    info,
+    problem,
+    verdict,
+)
+from agent_ready.checks.discovery._common import json_type_finding, missing_outcome
+from agent_ready.models import Finding, Outcome
+from agent_ready.probes.discovery import (
+    SKILLS_SCHEMA,
+    AgentSkills,
+)
+
+SKILL_TYPES = ("skill-md", "archive")
+
+
+@check(
+    id="discovery.agent-skills",
+    title="An agent-skills index lists skills with verifiable digests",
+    failure_title="No valid agent-skills index",
+    category="discovery",
+    weight=1,
+    remediation=f'Serve /.well-known/agent-skills/index.json: {{"$schema": "{SKILLS_SCHEMA}", '
+    '"skills": [{"name", "type": "skill-md", "description", "url", "digest": "sha256:<hex of the file>"}]}.',
+    spec_links=("https://github.com/cloudflare/agent-skills-discovery-rfc",),
+    requires=("agent_skills",),
+    description="Fetches /.well-known/agent-skills/index.json (the v0.1 /.well-known/skills/index.json "
+    "is accepted), validates the entries, and fetches one skill to verify its sha256 digest.",
+)
+def agent_skills(a: Artifacts) -> Outcome:
+    result: AgentSkills = a["agent_skills"]
+    doc = result.doc
+    if doc is None:
+        return missing_outcome(
+            "agent-skills index", "skills", result.tried, "Serve /.well-known/agent-skills/index.json."
+        )
+    data = doc.data
+    if not isinstance(data, dict) or not isinstance(data.get("skills"), list):
+        return failed(
+            "the agent-skills index has no skills array",
+            problem("skills-no-array", 'no "skills" array', doc.evidence, fix='Add "skills": [...].'),
+        )
+    findings: list[Finding | None] = [json_type_finding("skills", doc)]
+    if result.legacy_path:
+        findings.append(info("skills-legacy-path", "served at the v0.1 path /.well-known/skills/index.json"))
+    schema = data.get("$schema")
+    if schema == SKILLS_SCHEMA:
+        findings.append(good("skills-schema", "discovery 0.2.0 $schema"))
+    else:
+        findings.append(
+            concern(
+                "skills-schema",
+                f"$schema is {schema!r}, not {SKILLS_SCHEMA}",
+                doc.evidence,
+                fix=f'Set "$schema": "{SKILLS_SCHEMA}".',
+            )
+        )
+    skills = [s for s in data["skills"]]
+    if not skills:
+        return failed(
+            "the agent-skills index is empty",
+            problem("skills-empty", "skills[] is empty", doc.evidence, fix="List at least one skill."),
+            *findings,
+        )
+    for n, s in enumerate(skills[:20]):
+        if not isinstance(s, dict):
+            findings.append(
+                problem("skills-entry", f"skills[{n}] is not an object", doc.evidence, fix="Fix it.")
+            )
+            continue
+        label = s.get("name", f"skills[{n}]")
+        missing = [k for k in ("name", "type", "description", "url") if not isinstance(s.get(k), str)]
+        if missing:
+            findings.append(
+                problem(
+                    "skills-entry",
+                    f"{label}: missing {', '.join(missing)}",
+                    doc.evidence,
+                    fix="Give every skill name, type, description, url and digest.",
+                )
+            )
+        if isinstance(s.get("type"), str) and s["type"] not in SKILL_TYPES:
+            findings.append(
+                concern(
+                    "skills-type",
+                    f"{label}: type {s['type']!r} is not skill-md or archive",
+                    doc.evidence,
+                    fix="Use type skill-md or archive.",
+                )
+            )
+        digest = s.get("digest")
+        if not (isinstance(digest, str) and digest.startswith("sha256:") and len(digest) == 71):
+            findings.append(
+                concern(
+                    "skills-digest",
+                    f'{label}: no `digest: "sha256:<hex>"`'
+                    + (" (has a bare `sha256` member)" if "sha256" in s else ""),
+                    doc.evidence,
+                    fix='Add "digest": "sha256:<64 hex>" of the skill file.',
+                )
+            )
+    check_ = result.digest_check
+    if check_ is None:
+        findings.append(
+            concern(
+                "skills-digest-unverified",
+                "no skill has a digest to verify",
+                doc.evidence,
+                fix="Add sha256 digests.",
+            )
+        )
+    elif check_.matches:
+        findings.append(
+            good("skills-digest-verified", f"{check_.skill}: sha256 of {check_.url} matches", check_.response)
+        )
+    elif check_.response.failed:
+        findings.append(
+            info(
+                "skills-digest-unchecked",
+                f"{check_.url} could not be fetched: {check_.response.error}",
+                check_.response,
+            )
+        )
+    elif not check_.response.ok:
+        findings.append(
+            problem(
+                "skills-url-dead",
+                f"{check_.skill}: {check_.url} answered {check_.response.describe()}",
+                check_.response,
+                fix="Serve the skill file at its url.",
+            )
+        )
+    elif check_.response.truncated:
+        findings.append(
+            info("skills-digest-unchecked", f"{check_.url} is larger than the body limit", check_.response)
+        )
+    else:
+        findings.append(
+            problem(
+                "skills-digest-mismatch",
+                f"{check_.skill}: sha256 of {check_.url} is "
+                f"{check_.actual}, the index says {check_.expected}",
+                check_.response,
+                fix="Regenerate the index digests from the served files.",
+            )
+        )
+    return verdict(
+        findings,
+        pass_summary=f"{len(skills)} skill(s) listed; digest verified",
+        warn_summary="agent-skills index found, with problems",
+        fail_summary="the agent-skills index is invalid",
+        details={"url": doc.url, "skills": len(skills)},
+    )

@@ -1,0 +1,191 @@
+"""tokens.challenge: a 401 carries a Bearer challenge that names its resource metadata."""
+
+from __future__ import annotations
+
+from agent_ready.checkapi import (
+    Artifacts,
+    check,
+    concern,
+    failed,
+    good,
+    info,
+    not_applicable,
+    problem,
+    verdict,
+)
+from agent_ready.checks.tokens._common import (
+    MCP_AUTH,
+    RFC6750,
+)
+from agent_ready.models import Finding, Outcome
+from agent_ready.probes.oauth import (
+    looks_like_auth_error,
+)
+from agent_ready.probes.oauth_model import OAuthDiscovery, ProtectedCall
+
+
+def _challenge_findings(call: ProtectedCall) -> list[Finding]:
+    resp = call.response
+    where = f"{call.method} {call.url} ({call.source})"
+    out: list[Finding] = []
+    if not call.challenges:
+        return [
+            problem(
+                "no-www-authenticate",
+                f"{where} answered 401 without a WWW-Authenticate header, so an agent cannot tell how to "
+                "authenticate",
+                resp,
+                fix='Send WWW-Authenticate: Bearer resource_metadata="<PRM URL>" with every 401 (RFC '
+                "9728 §5.1, RFC 6750 §3).",
+            )
+        ]
+    bearer = call.bearer
+    if bearer is None:
+        schemes = ", ".join(c.scheme for c in call.challenges)
+        out.append(
+            concern(
+                "no-bearer-challenge",
+                f"{where} challenges with {schemes}, not Bearer",
+                resp,
+                fix="Offer a Bearer challenge for OAuth access tokens (RFC 6750 §3).",
+            )
+        )
+    rm = call.resource_metadata_url
+    if rm:
+        out.append(
+            good("resource-metadata-linked", f"{where} answered 401 with resource_metadata={rm}", resp)
+        )
+    else:
+        out.append(
+            problem(
+                "no-resource-metadata",
+                f"{where} answered 401 but its WWW-Authenticate "
+                f"({resp.headers.get('www-authenticate', '')[:120]}) has no resource_metadata parameter, "
+                "so an agent must guess where the protected-resource metadata is",
+                resp,
+                fix='Add resource_metadata="https://…/.well-known/oauth-protected-resource<path>" to the '
+                "Bearer challenge (RFC 9728 §5.1; MCP authorization requires it or the well-known URI).",
+            )
+        )
+    if bearer is not None and "error" in bearer.params:
+        # RFC 6750 §3.1: with no credentials in the request the challenge SHOULD NOT carry an error code.
+        out.append(
+            info(
+                "error-without-credentials",
+                f'the challenge carries error="{bearer.params["error"]}" '
+                "although no credentials were sent (RFC 6750 §3.1 says it should not)",
+                resp,
+            )
+        )
+    if bearer is not None and "scope" in bearer.params:
+        out.append(
+            info("challenge-scope", f'scope="{bearer.params["scope"]}" tells the agent what to ask for', resp)
+        )
+    return out
+
+
+@check(
+    id="tokens.challenge",
+    title="An unauthenticated call gets 401 with a resource_metadata challenge",
+    failure_title="Unauthenticated calls do not point an agent at the protected-resource metadata",
+    category="tokens",
+    weight=3,
+    remediation="Answer a call without credentials to any protected endpoint with 401 and "
+    "`WWW-Authenticate: Bearer "
+    'resource_metadata="https://…/.well-known/oauth-protected-resource/<path>"` '
+    "(RFC 9728 §5.1, RFC 6750 §3). Never a 200 with an error body, a redirect to an HTML login, "
+    "or a bare 403. Declare security requirements on OpenAPI operations so agents know which "
+    "calls are protected.",
+    spec_links=("https://www.rfc-editor.org/rfc/rfc9728#section-5.1", RFC6750, MCP_AUTH),
+    requires=("oauth_discovery",),
+    description="Calls the URL, the secured OpenAPI GET operations, the MCP endpoint of the server card "
+    "and /mcp without credentials, and parses every WWW-Authenticate challenge (several per "
+    "header and across headers).",
+)
+def challenge(a: Artifacts) -> Outcome:
+    disc: OAuthDiscovery = a["oauth_discovery"]
+    # Judge the best challenge found (one with resource_metadata first); the others only add concerns.
+    unauthorized = sorted(
+        (p for p in disc.protected if p.unauthorized), key=lambda p: not p.resource_metadata_url
+    )
+    if unauthorized:
+        findings = _challenge_findings(unauthorized[0])
+        for extra in unauthorized[1:]:
+            if not extra.resource_metadata_url and unauthorized[0].resource_metadata_url:
+                findings.append(
+                    concern(
+                        "inconsistent-challenges",
+                        f"{extra.method} {extra.url} answered 401 without resource_metadata while another "
+                        "endpoint includes it",
+                        extra.response,
+                        fix="Send the same challenge from every protected endpoint.",
+                    )
+                )
+        return verdict(
+            findings,
+            pass_summary="401 with a resource_metadata challenge",
+            warn_summary="401 with a challenge, with concerns",
+            fail_summary="the 401 does not say where the resource metadata is",
+            details={"endpoint": unauthorized[0].url, "source": unauthorized[0].source},
+        )
+    findings = []
+    for call in disc.protected:
+        resp = call.response
+        where = f"{call.method} {call.url} ({call.source})"
+        if resp.ok and looks_like_auth_error(resp):
+            findings.append(
+                problem(
+                    "error-as-200",
+                    f"{where} answered {resp.status} with an authentication error in the body; an agent "
+                    "reading the status thinks the call succeeded",
+                    resp,
+                    fix="Answer 401 with WWW-Authenticate instead of 200.",
+                )
+            )
+        elif resp.status == 403:
+            findings.append(
+                problem(
+                    "bare-403",
+                    f"{where} answered 403 without credentials; 401 is the status that asks for them (RFC "
+                    "9110 §15.5.2)",
+                    resp,
+                    fix="Answer 401 with a Bearer challenge when no credentials were sent.",
+                )
+            )
+        elif resp.status in (301, 302, 303, 307, 308) or resp.redirects:
+            findings.append(
+                problem(
+                    "redirect-to-login",
+                    f"{where} redirects to {resp.final_url} (a browser login)",
+                    resp,
+                    fix="Answer API calls without credentials with 401, not a redirect.",
+                )
+            )
+        else:
+            findings.append(
+                problem(
+                    "no-401",
+                    f"{where} answered {resp.describe()}",
+                    resp,
+                    fix="Answer 401 with a Bearer challenge.",
+                )
+            )
+    if findings:
+        return failed("no protected endpoint answers 401", *findings)
+    if disc.openapi_url and disc.secured_operations == 0 and disc.public_operations > 0:
+        return not_applicable(
+            f"the OpenAPI description ({disc.openapi_url}) declares no security requirement on any of its "
+            "operations and no MCP endpoint asks for credentials: nothing here is protected"
+        )
+    return failed(
+        "no protected endpoint found",
+        problem(
+            "no-protected-endpoint",
+            "Neither the URL, nor an OpenAPI operation with a security requirement, nor an MCP endpoint "
+            "answered a call without credentials with 401. " + ("; ".join(disc.notes[:4]) or ""),
+            *[call.response for call in disc.rejected],
+            fix="Publish an OpenAPI description with security requirements, and answer unauthenticated "
+            "calls with 401 + WWW-Authenticate.",
+        ),
+        details={"notes": disc.notes[:8]},
+    )

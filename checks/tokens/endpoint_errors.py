@@ -1,0 +1,148 @@
+"""tokens.endpoint-errors: the token endpoint's errors follow RFC 6749 §5.2."""
+
+from __future__ import annotations
+
+from agent_ready.checkapi import (
+    Artifacts,
+    check,
+    concern,
+    errored,
+    failed,
+    good,
+    info,
+    not_applicable,
+    problem,
+    verdict,
+)
+from agent_ready.checks.tokens._common import (
+    OAUTH_ERRORS,
+    RFC6749_52,
+)
+from agent_ready.models import Finding, Outcome
+from agent_ready.probes.oauth import (
+    TokenErrorProbe,
+    json_error,
+)
+
+
+@check(
+    id="tokens.endpoint-errors",
+    title="The token endpoint answers bad credentials with an RFC 6749 §5.2 JSON error",
+    failure_title="The token endpoint's errors are not machine-readable",
+    category="tokens",
+    weight=2,
+    remediation="Answer a token request with unknown client credentials with 401 (or 400) and a JSON body "
+    '`{"error": "invalid_client", "error_description": "…"}` (RFC 6749 §5.2), '
+    "`Cache-Control: no-store`, and `WWW-Authenticate` when the client authenticated with HTTP "
+    "Basic. Never an HTML page or a 500.",
+    spec_links=(RFC6749_52,),
+    requires=("oauth_token_errors",),
+    description="Sends grant_type=client_credentials with a made-up client id and secret (creates nothing).",
+)
+def endpoint_errors(a: Artifacts) -> Outcome:
+    probe: TokenErrorProbe = a["oauth_token_errors"]
+    if probe.response is None:
+        return not_applicable(f"no token request was sent: {probe.skipped}")
+    resp = probe.response
+    where = f"POST {probe.token_endpoint}"
+    if resp.failed:
+        return errored(f"the token endpoint did not answer: {resp.error}")
+    if resp.status in (404, 410):
+        return failed(
+            "the advertised token endpoint does not exist",
+            problem(
+                "token-endpoint-absent",
+                f"{where} answered {resp.status}: the metadata advertises a token endpoint that is not "
+                "there (stub metadata)",
+                resp,
+                fix="Serve the token endpoint the metadata advertises, or remove it.",
+            ),
+        )
+    if resp.looks_like_html:
+        return failed(
+            "the token endpoint answers errors with HTML",
+            problem(
+                "token-error-html",
+                f"{where} with fake credentials answered {resp.describe()}, an HTML page an agent cannot "
+                "parse",
+                resp,
+                fix='Answer with JSON {"error": "invalid_client", ...} (RFC 6749 §5.2).',
+            ),
+        )
+    if resp.status is not None and resp.status >= 500:
+        return failed(
+            "the token endpoint fails with a server error",
+            problem(
+                "token-error-5xx",
+                f"{where} with fake credentials answered {resp.describe()}",
+                resp,
+                fix="Treat unknown clients as invalid_client (401), not a server error.",
+            ),
+        )
+    if resp.ok:
+        return failed(
+            "the token endpoint accepted made-up credentials",
+            problem(
+                "token-fake-accepted",
+                f"{where} answered {resp.status} to made-up client credentials",
+                resp,
+                fix="Reject unknown clients with invalid_client.",
+            ),
+        )
+    data = json_error(resp)
+    if data is None or not isinstance(data.get("error"), str):
+        return failed(
+            "the token endpoint's error is not RFC 6749 §5.2 JSON",
+            problem(
+                "token-error-not-json",
+                f"{where} answered {resp.describe()} without a JSON error member",
+                resp,
+                fix='Answer with JSON {"error": "invalid_client", ...}.',
+            ),
+        )
+    findings: list[Finding] = []
+    code = data["error"]
+    if code in OAUTH_ERRORS:
+        findings.append(good("token-error-json", f"{where} answered {resp.status} error={code}", resp))
+    else:
+        findings.append(
+            concern(
+                "token-error-nonstandard",
+                f"{where} answered error={code!r}, not an RFC 6749 §5.2 code",
+                resp,
+                fix="Use invalid_client for unknown client credentials.",
+            )
+        )
+    if resp.status not in (400, 401):
+        findings.append(
+            concern(
+                "token-error-status",
+                f"{where} answered {resp.status}; RFC 6749 §5.2 uses 400, or 401 for invalid_client",
+                resp,
+                fix="Use 400 or 401.",
+            )
+        )
+    if (
+        code == "invalid_client"
+        and probe.auth_method == "client_secret_basic"
+        and resp.status == 401
+        and not resp.header_values("www-authenticate")
+    ):
+        findings.append(
+            info(
+                "no-basic-challenge",
+                "a 401 to HTTP Basic client authentication should carry WWW-Authenticate (RFC 6749 §5.2)",
+                resp,
+            )
+        )
+    if "application/json" not in resp.media_type:
+        findings.append(
+            info("token-error-media-type", f"served as {resp.media_type or 'no content type'}", resp)
+        )
+    return verdict(
+        findings,
+        pass_summary="the token endpoint answers with RFC 6749 §5.2 JSON errors",
+        warn_summary="JSON errors, with concerns",
+        fail_summary="token endpoint errors are unusable",
+        details={"status": resp.status, "error": code},
+    )

@@ -1,0 +1,215 @@
+"""tokens.headless-grant: a grant an agent can complete without a browser."""
+
+from __future__ import annotations
+
+from agent_ready.checkapi import (
+    Artifacts,
+    check,
+    concern,
+    errored,
+    failed,
+    good,
+    passed,
+    problem,
+    warned,
+)
+from agent_ready.checks.tokens._common import (
+    RFC8414,
+    RFC8628,
+)
+from agent_ready.checks.tokens.device_flow import device_flow_findings
+from agent_ready.models import Finding, Level, Outcome
+from agent_ready.probes.documents import DocState
+from agent_ready.probes.oauth import (
+    DEVICE_CODE,
+    JWT_BEARER,
+    TOKEN_EXCHANGE,
+    grants_of,
+)
+from agent_ready.probes.oauth_flow import DeviceFlow
+from agent_ready.probes.oauth_model import OAuthDiscovery
+from agent_ready.probes.signup import SignupRoutes
+
+
+def headless_routes(disc: OAuthDiscovery, routes: SignupRoutes | None) -> tuple[list[Finding], bool, bool]:
+    """(findings, a headless route exists, only browser grants exist)."""
+    findings: list[Finding] = []
+    headless = False
+    browser_only = False
+    for server in disc.auth_servers:
+        meta = server.metadata
+        if meta is None:
+            continue
+        ev = server.doc.evidence if server.doc else ()
+        grants, defaulted = grants_of(meta)
+        has_registration = (
+            isinstance(meta.get("registration_endpoint"), str)
+            or meta.get("client_id_metadata_document_supported") is True
+        )
+        found_here = False
+        if "client_credentials" in grants:
+            if isinstance(meta.get("registration_endpoint"), str):
+                findings.append(
+                    good(
+                        "client-credentials",
+                        f"{server.issuer}: client_credentials, and RFC 7591 registration gives an unknown "
+                        "agent client credentials",
+                        ev,
+                    )
+                )
+                found_here = True
+            else:
+                findings.append(
+                    concern(
+                        "client-credentials-no-registration",
+                        f"{server.issuer}: client_credentials is advertised but there is no "
+                        "registration_endpoint: the client credentials must come from a human (a "
+                        "dashboard)",
+                        ev,
+                        fix="Offer RFC 7591 registration or a documented API route for client credentials.",
+                    )
+                )
+        if DEVICE_CODE in grants:
+            via = (
+                "only by device_authorization_endpoint"
+                if DEVICE_CODE not in (meta.get("grant_types_supported") or [])
+                else "as a grant type"
+            )
+            findings.append(
+                good(
+                    "device-grant",
+                    f"{server.issuer}: device authorization grant (RFC 8628), advertised {via}: a person "
+                    "approves on their own device, the agent needs no browser",
+                    ev,
+                )
+            )
+            found_here = True
+        for grant, name in (
+            (JWT_BEARER, "jwt-bearer (RFC 7523)"),
+            (TOKEN_EXCHANGE, "token exchange (RFC 8693)"),
+        ):
+            if grant in grants:
+                findings.append(good(grant.rsplit(":", 1)[-1], f"{server.issuer}: {name}", ev))
+                found_here = True
+        if isinstance(meta.get("agent_auth"), dict):
+            findings.append(
+                good("auth-md", f"{server.issuer}: an auth.md agent_auth block (agent sign-up)", ev)
+            )
+            found_here = True
+        if not found_here and grants:
+            browser_only = True
+            findings.append(
+                concern(
+                    "browser-grants-only",
+                    f"{server.issuer}: only {', '.join(grants)}"
+                    + (" (RFC 8414 default)" if defaulted else "")
+                    + ": each needs a browser redirect on the agent's side"
+                    + ("" if has_registration else ", and there is no registration"),
+                    ev,
+                    fix="Offer client_credentials with registration, the device grant or jwt-bearer.",
+                )
+            )
+        headless = headless or found_here
+    for route in routes.open_routes if routes else []:
+        if route.kind == "openapi":
+            findings.append(
+                good(
+                    "api-key-route",
+                    f"a documented API-key/account route: {route.method} {route.url} ({route.label})",
+                    route.evidence,
+                )
+            )
+            headless = True
+    return findings, headless, browser_only
+
+
+# The good findings of headless_routes that each name one route an agent can take without a browser.
+HEADLESS_ROUTE_CODES = frozenset(
+    {"client-credentials", "device-grant", "jwt-bearer", "token-exchange", "auth-md", "api-key-route"}
+)
+
+
+def _judge_with_device(findings: list[Finding], device: DeviceFlow) -> Outcome:
+    """The verdict once the device flow was tried: it needs a person on another device, so a broken one
+    fails the check only when no other headless route exists."""
+    other_codes = HEADLESS_ROUTE_CODES - {"device-grant"}
+    others = any(f.level == Level.PASS and f.code in other_codes for f in findings)
+    device_findings, state = device_flow_findings(device, alone=not others)
+    findings = findings + device_findings
+    details = {"device_flow": state}
+    if state == "broken" and not others:
+        summary = "the only headless grant, the device flow (RFC 8628), does not work"
+        return failed(summary, *findings, details=details)
+    if state == "unreachable" and not others:
+        return errored("the device authorization endpoint could not be reached", *findings, details=details)
+    warn_summary = {
+        "broken": "a headless route exists; the device flow (RFC 8628) is broken",
+        "approved": "a headless route exists; the device flow issues tokens nobody approved",
+    }.get(state)
+    if warn_summary is None and any(f.level == Level.WARN for f in device_findings):
+        warn_summary = "a headless route exists; the device flow works, with concerns"
+    if warn_summary:
+        return warned(warn_summary, *findings, details=details)
+    return passed("a headless route to a credential exists", *findings, details=details)
+
+
+@check(
+    id="tokens.headless-grant",
+    title="At least one grant works without a browser on the agent's side",
+    failure_title="Every way to a credential needs a browser",
+    category="tokens",
+    weight=3,
+    remediation="Offer a grant an agent can complete without a browser: client_credentials with RFC 7591 "
+    "registration (or another documented way to get client credentials), the device "
+    "authorization grant (RFC 8628), jwt-bearer (RFC 7523) / token exchange (RFC 8693) with "
+    "auth.md, or a documented API-key route. A device authorization response carries "
+    "device_code, user_code, an https verification_uri and expires_in, and the token endpoint "
+    'answers an unapproved code with a 400 `{"error": "authorization_pending"}`.',
+    spec_links=(
+        "https://www.rfc-editor.org/rfc/rfc6749#section-4.4",
+        RFC8628,
+        "https://www.rfc-editor.org/rfc/rfc7523",
+        "https://www.rfc-editor.org/rfc/rfc8693",
+        RFC8414,
+    ),
+    requires=("oauth_discovery", "signup_routes"),
+    active_requires=("oauth_device",),
+    active=True,
+    passive=True,
+    description="Reads grant_types_supported with RFC 8414's default when omitted, counts the device flow "
+    "when only its endpoint is advertised, and adds auth.md and documented API-key routes. "
+    "ACTIVE part: registers a public client for the device grant on the issuer's origin, "
+    "starts one device authorization, checks the RFC 8628 §3.2 response, polls the token "
+    "endpoint once (expecting authorization_pending) and deletes the client. A broken device "
+    "flow only warns while another headless route exists.",
+    side_effects="registers a public OAuth client for the device grant (deleted again via RFC 7592 where "
+    "offered) and starts one device authorization that expires unused; creates no account",
+)
+def headless_grant(a: Artifacts) -> Outcome:
+    disc: OAuthDiscovery = a["oauth_discovery"]
+    routes: SignupRoutes | None = a["signup_routes"]
+    findings, headless, browser_only = headless_routes(disc, routes)
+    device: DeviceFlow | None = a.get("oauth_device") if a.active else None
+    if headless and device is not None:
+        return _judge_with_device(findings, device)
+    if headless:
+        return passed("a headless route to a credential exists", *findings)
+    if browser_only:
+        return warned("only browser-based grants are offered", *findings)
+    if (
+        not any(s.metadata for s in disc.auth_servers)
+        and all(d.state == DocState.UNREACHABLE for s in disc.auth_servers for d in s.tried)
+        and disc.auth_servers
+    ):
+        return errored("the authorization-server metadata could not be fetched")
+    return failed(
+        "no headless grant and no documented API-key route",
+        *findings,
+        problem(
+            "no-headless-route",
+            "no authorization-server metadata with a usable grant, no auth.md agent_auth block and no "
+            "documented API-key route was found",
+            fix="Offer client_credentials with registration, the device grant, jwt-bearer with auth.md, or "
+            "document an API-key route in OpenAPI.",
+        ),
+    )

@@ -1,0 +1,117 @@
+"""tokens.issue (ACTIVE): a token is actually issued."""
+
+from __future__ import annotations
+
+from agent_ready.checkapi import (
+    Artifacts,
+    check,
+    concern,
+    failed,
+    good,
+    info,
+    problem,
+    skipped,
+    verdict,
+)
+from agent_ready.checks.tokens._common import (
+    MCP_AUTH,
+)
+from agent_ready.models import Finding, Outcome
+from agent_ready.probes.oauth_flow import OAuthFlow
+
+
+@check(
+    id="tokens.issue",
+    title="From the URL alone an agent obtained a token and made an authenticated call",
+    failure_title="An agent could not get from the URL to an authenticated call",
+    category="tokens",
+    weight=4,
+    remediation="Make the chain complete: 401 challenge → protected-resource metadata → "
+    "authorization-server metadata → registration (RFC 7591 / CIMD) or an API-key route → a "
+    "headless grant → a call that succeeds with the token. See the journey in the report for "
+    "the step where an agent stopped.",
+    spec_links=(
+        MCP_AUTH,
+        "https://www.rfc-editor.org/rfc/rfc6749#section-4.4",
+        "https://www.rfc-editor.org/rfc/rfc7591",
+    ),
+    requires=("oauth_discovery",),
+    active_requires=("oauth_flow",),
+    active=True,
+    passive=False,
+    description="ACTIVE: registers a client, obtains a token by client_credentials (else the auth.md "
+    "credential, else a documented API key), calls the protected endpoint once, then revokes "
+    "the token and deletes the client. The token is sent only to the resource whose metadata "
+    "names its issuer.",
+    side_effects="registers an OAuth client (deleted again via RFC 7592 where offered) and obtains one "
+    "access token (revoked via RFC 7009 where offered)",
+)
+def issue(a: Artifacts) -> Outcome:
+    flow: OAuthFlow | None = a.get("oauth_flow")
+    if not a.active or flow is None:
+        return skipped("ACTIVE check; rerun with --active")
+    tried = "; ".join(f"{r}: {o}" for r, o in flow.routes_tried)
+    findings: list[Finding] = [info("route", f"{r}: {o}") for r, o in flow.routes_tried]
+    if not flow.token_obtained:
+        return failed(
+            "no headless route produced a token",
+            *findings,
+            problem(
+                "no-token",
+                "no headless grant produced a credential" + (f" ({tried})" if tried else ""),
+                flow.token_response,
+                fix="Offer client_credentials with registration, jwt-bearer with auth.md, or a documented "
+                "API-key route.",
+            ),
+        )
+    if flow.call is None or flow.call_response is None:
+        return failed(
+            "a token was obtained but no protected endpoint could be called with it",
+            *findings,
+            problem(
+                "no-call-target",
+                flow.call_skipped or "no protected endpoint",
+                flow.token_response,
+                fix="Name the resource in protected-resource metadata that lists this issuer.",
+            ),
+        )
+    resp = flow.call_response
+    where = f"{flow.call.method} {flow.call.url}"
+    if not resp.ok:
+        return failed(
+            "the protected endpoint rejected the token",
+            *findings,
+            problem(
+                "call-rejected",
+                f"{where} with the {flow.route} token answered {resp.describe()}",
+                resp,
+                fix="Accept the tokens your authorization server issues for this resource.",
+            ),
+        )
+    findings.append(
+        good("authenticated-call", f"{where} with a {flow.route} token answered {resp.status}", resp)
+    )
+    if flow.route != "client_credentials":
+        findings.append(info("route-fallback", f"the token came from the {flow.route} route"))
+    if flow.discovery_stuck:
+        findings.append(
+            concern(
+                "chain-broken",
+                "an agent that follows the specs strictly stops earlier (see the journey); the auditor "
+                "went on to judge the rest",
+                fix="Fix the failing discovery check first.",
+            )
+        )
+    if flow.revoke_response is not None:
+        findings.append(
+            info(
+                "revoked", f"the token was revoked ({flow.revoke_response.describe()})", flow.revoke_response
+            )
+        )
+    return verdict(
+        findings,
+        pass_summary=f"token by {flow.route}, authenticated call succeeded",
+        warn_summary="authenticated call succeeded, with concerns",
+        fail_summary="authenticated call failed",
+        details={"route": flow.route, "endpoint": flow.call.url},
+    )

@@ -1,0 +1,182 @@
+"""tokens.resource-metadata: RFC 9728 protected resource metadata."""
+
+from __future__ import annotations
+
+from agent_ready.checkapi import (
+    Artifacts,
+    check,
+    concern,
+    errored,
+    failed,
+    good,
+    info,
+    problem,
+    verdict,
+)
+from agent_ready.checks.tokens._common import (
+    MCP_AUTH,
+)
+from agent_ready.models import Finding, Outcome
+from agent_ready.probes.documents import DocState
+from agent_ready.probes.oauth import (
+    is_loopback_url,
+    resource_match,
+)
+from agent_ready.probes.oauth_model import OAuthDiscovery
+
+
+@check(
+    id="tokens.resource-metadata",
+    title="Protected-resource metadata names the resource and its authorization servers",
+    failure_title="Protected-resource metadata is missing or wrong",
+    category="tokens",
+    weight=3,
+    remediation="Serve RFC 9728 metadata at `/.well-known/oauth-protected-resource<resource path>` whose "
+    "`resource` is exactly the resource identifier that URL was built from, with a non-empty "
+    "`authorization_servers` list of https issuer URLs, `scopes_supported` and "
+    '`bearer_methods_supported: ["header"]`.',
+    spec_links=("https://www.rfc-editor.org/rfc/rfc9728#section-3", MCP_AUTH),
+    requires=("oauth_discovery",),
+    description="Follows resource_metadata from the 401, else the path-inserted then root well-known URLs "
+    "(MCP order), and always the origin's root document.",
+)
+def resource_metadata(a: Artifacts) -> Outcome:
+    disc: OAuthDiscovery = a["oauth_discovery"]
+    prms = disc.resource_metadata
+    found = [p for p in prms if p.data is not None]
+    if not found:
+        if prms and all(p.doc.state == DocState.UNREACHABLE for p in prms):
+            return errored("the protected-resource metadata could not be fetched: " + prms[0].doc.describe())
+        findings: list[Finding] = []
+        for p in prms:
+            code = {"soft-404": "prm-soft-404", "invalid": "prm-invalid"}.get(p.doc.state.value, "prm-absent")
+            findings.append(
+                problem(
+                    code,
+                    f"{p.doc.describe()} (for {p.resource}, via {p.via})",
+                    p.doc.evidence,
+                    fix="Serve the RFC 9728 document as application/json at this URL.",
+                )
+            )
+        return failed("no protected-resource metadata", *findings)
+    findings = []
+    linked = [p for p in prms if p.via == "resource_metadata"]
+    for p in linked:
+        if p.data is None:
+            findings.append(
+                problem(
+                    "linked-prm-broken",
+                    f"the challenge points at {p.doc.describe()}",
+                    p.doc.evidence,
+                    fix="Serve the document the 401 links to.",
+                )
+            )
+    for p in found:
+        data = p.data or {}
+        where = f"{p.doc.url} ({p.via})"
+        match = resource_match(data.get("resource"), p.resource, p.requested_url)
+        res = data.get("resource")
+        if match == "missing":
+            findings.append(
+                problem(
+                    "resource-missing",
+                    f"{where} has no resource member (REQUIRED, RFC 9728 §2)",
+                    p.doc.evidence,
+                    fix=f'Add "resource": "{p.resource}".',
+                )
+            )
+        elif match == "mismatch":
+            findings.append(
+                problem(
+                    "wrong-resource",
+                    f"{where} says resource {res!r}, but it was fetched for {p.resource}; RFC 9728 §3.3 "
+                    "says a client MUST NOT use such metadata",
+                    p.doc.evidence,
+                    fix=f"Set resource to {p.resource}.",
+                )
+            )
+        elif match == "slash":
+            findings.append(
+                concern(
+                    "resource-trailing-slash",
+                    f"{where} says resource {res!r} for {p.resource}: they differ by a trailing slash, and "
+                    "clients comparing strictly reject it",
+                    p.doc.evidence,
+                    fix=f"Use exactly {p.resource}.",
+                )
+            )
+        elif match == "prefix":
+            findings.append(
+                info(
+                    "resource-prefix",
+                    f"{where} says resource {res!r} for the call to {p.requested_url}: same origin and a "
+                    "path prefix, which MCP SDKs and draft-mcguinness-oauth-rfc9728bis accept (RFC 9728 "
+                    "§3.3 itself asks for the exact URL)",
+                    p.doc.evidence,
+                )
+            )
+        else:
+            findings.append(good("resource-matches", f"{where}: resource {res} as expected", p.doc.evidence))
+        servers = data.get("authorization_servers")
+        if not isinstance(servers, list) or not servers:
+            findings.append(
+                problem(
+                    "no-authorization-servers",
+                    f"{where} lists no authorization_servers; an agent has no issuer to ask for a token",
+                    p.doc.evidence,
+                    fix="List the issuer URL(s) in authorization_servers.",
+                )
+            )
+        else:
+            for s in servers:
+                if not isinstance(s, str) or not s.startswith(("http://", "https://")):
+                    findings.append(
+                        problem(
+                            "bad-authorization-server",
+                            f"{where} lists {s!r}, not an issuer URL",
+                            p.doc.evidence,
+                            fix="List issuer URLs.",
+                        )
+                    )
+                elif s.startswith("http://") and is_loopback_url(s):
+                    findings.append(
+                        info(
+                            "loopback-http",
+                            f"{where} lists {s} over http (acceptable on loopback only)",
+                            p.doc.evidence,
+                        )
+                    )
+                elif s.startswith("http://"):
+                    findings.append(
+                        concern(
+                            "issuer-not-https",
+                            f"{where} lists {s}: issuer identifiers use https (RFC 8414 §2)",
+                            p.doc.evidence,
+                            fix="Use https issuer URLs.",
+                        )
+                    )
+        bearer = data.get("bearer_methods_supported")
+        if isinstance(bearer, list) and bearer and "header" not in bearer:
+            findings.append(
+                concern(
+                    "no-header-bearer",
+                    f"{where}: bearer_methods_supported {bearer} lacks header",
+                    p.doc.evidence,
+                    fix="Accept tokens in the Authorization header.",
+                )
+            )
+    if linked and all(p.data is None for p in linked) and found:
+        findings.append(
+            info(
+                "fallback-found",
+                f"found at {found[0].doc.url} via {found[0].via} instead",
+                found[0].doc.evidence,
+            )
+        )
+    return verdict(
+        findings,
+        pass_summary="protected-resource metadata is valid and names its authorization servers",
+        warn_summary="protected-resource metadata found, with concerns",
+        fail_summary="the protected-resource metadata cannot be used",
+        details={"documents": [p.doc.url for p in found]},
+    )

@@ -1,0 +1,244 @@
+"""tokens.server-metadata: RFC 8414 authorization server metadata."""
+
+from __future__ import annotations
+
+from agent_ready.checkapi import (
+    Artifacts,
+    broken,
+    check,
+    concern,
+    errored,
+    failed,
+    good,
+    info,
+    problem,
+    verdict,
+)
+from agent_ready.checks.tokens._common import (
+    MCP_AUTH,
+    RFC8414,
+)
+from agent_ready.models import Finding, Level, Outcome
+from agent_ready.probes.documents import DocState
+from agent_ready.probes.oauth import (
+    DEVICE_CODE,
+    endpoint_scheme_problems,
+    grants_of,
+)
+from agent_ready.probes.oauth_model import AuthServer, OAuthDiscovery
+
+
+def server_findings(server: AuthServer) -> list[Finding]:
+    meta = server.metadata
+    out: list[Finding] = []
+    if server.blocked is not None:
+        d = server.blocked
+        return [
+            problem(
+                "metadata-address-blocked",
+                f"the authorization server {server.issuer} (listed by "
+                f"{', '.join(server.listed_by) or 'the target'}) points at a refused address: "
+                f"{d.response.error if d.response else d.problem}; a scanner or agent must not fetch cloud "
+                "metadata or private addresses named by a remote document",
+                d.evidence,
+                fix="List only public https issuer URLs in authorization_servers.",
+            )
+        ]
+    if meta is None:
+        if server.tried and all(d.state == DocState.UNREACHABLE for d in server.tried):
+            return [finding_error(server)]
+        tried = "; ".join(d.describe() for d in server.tried)
+        return [
+            problem(
+                "as-metadata-absent",
+                f"no metadata for issuer {server.issuer}: {tried}",
+                [d.evidence for d in server.tried],
+                fix="Serve RFC 8414 metadata at /.well-known/oauth-authorization-server (path-inserted for "
+                "an issuer with a path).",
+            )
+        ]
+    ev = server.doc.evidence if server.doc else ()
+    where = server.doc.url if server.doc else server.issuer
+    if len(server.tried) > 1:
+        out.append(
+            info(
+                "found-after-fallback",
+                f"found at {where} after {len(server.tried) - 1} other location(s)",
+                ev,
+            )
+        )
+    issuer = meta.get("issuer")
+    if issuer == server.issuer:
+        out.append(good("issuer-matches", f"issuer {issuer} matches", ev))
+    elif isinstance(issuer, str) and issuer.rstrip("/") == server.issuer.rstrip("/"):
+        out.append(
+            concern(
+                "issuer-trailing-slash",
+                f"{where} says issuer {issuer!r} for {server.issuer!r}: a trailing slash apart, and RFC "
+                "8414 §3.3 comparison is exact",
+                ev,
+                fix="Use the same issuer string in authorization_servers and in the metadata.",
+            )
+        )
+    else:
+        out.append(
+            problem(
+                "issuer-mismatch",
+                f"{where} was fetched for issuer {server.issuer} but says issuer {issuer!r}; RFC 8414 §3.3 "
+                "says such metadata MUST NOT be used",
+                ev,
+                fix=f"Set issuer to exactly {server.issuer} (or list {issuer} in the PRM).",
+            )
+        )
+    grants, defaulted = grants_of(meta)
+    if defaulted:
+        out.append(
+            info(
+                "grant-types-default",
+                "grant_types_supported is omitted, so RFC 8414 §2's default applies: authorization_code "
+                "and implicit"
+                + (" (and the device flow, advertised by its endpoint)" if DEVICE_CODE in grants else ""),
+                ev,
+            )
+        )
+    token_endpoint = meta.get("token_endpoint")
+    only_implicit = set(grants) <= {"implicit"}
+    if not isinstance(token_endpoint, str) and not only_implicit:
+        out.append(
+            problem(
+                "no-token-endpoint",
+                f"{where} has no token_endpoint (REQUIRED unless only the implicit grant is supported)",
+                ev,
+                fix="Add token_endpoint.",
+            )
+        )
+    needs_authz = bool({"authorization_code", "implicit"} & set(grants))
+    if not isinstance(meta.get("authorization_endpoint"), str):
+        if needs_authz and not defaulted:
+            out.append(
+                problem(
+                    "no-authorization-endpoint",
+                    f"{where} supports "
+                    f"{', '.join(sorted({'authorization_code', 'implicit'} & set(grants)))} but has no "
+                    "authorization_endpoint",
+                    ev,
+                    fix="Add authorization_endpoint.",
+                )
+            )
+        else:
+            out.append(
+                info(
+                    "no-authorization-endpoint-needed",
+                    f"no authorization_endpoint, and none of the grants ({', '.join(grants) or 'none'}) "
+                    "needs one: valid for a headless authorization server",
+                    ev,
+                )
+            )
+    else:
+        methods = meta.get("code_challenge_methods_supported")
+        if not isinstance(methods, list) or "S256" not in methods:
+            shown = methods if isinstance(methods, list) else "absent"
+            out.append(
+                problem(
+                    "no-s256",
+                    f"{where} offers an authorization endpoint but code_challenge_methods_supported is "
+                    f"{shown}: MCP clients MUST refuse to proceed without S256 (PKCE, RFC 7636)",
+                    ev,
+                    fix='Add "code_challenge_methods_supported": ["S256"] (and support it).',
+                )
+            )
+        elif "plain" in methods:
+            out.append(info("pkce-plain", "PKCE plain is offered besides S256", ev))
+        if not isinstance(meta.get("response_types_supported"), list):
+            out.append(
+                concern(
+                    "no-response-types",
+                    f"{where} lacks response_types_supported (REQUIRED, RFC 8414 §2)",
+                    ev,
+                    fix='Add "response_types_supported": ["code"].',
+                )
+            )
+    loopback, bad = endpoint_scheme_problems(meta)
+    for key, value in bad:
+        out.append(
+            problem(
+                "endpoint-not-https",
+                f"{key} {value} is not https",
+                ev,
+                fix="Serve every endpoint over https.",
+            )
+        )
+    if loopback:
+        out.append(
+            info(
+                "loopback-http",
+                f"{len(loopback)} endpoint(s) use http on a loopback host (acceptable for local "
+                "development only)",
+                ev,
+            )
+        )
+    return out
+
+
+def finding_error(server: AuthServer) -> Finding:
+    return broken(
+        "as-metadata-unreachable",
+        f"the metadata of {server.issuer} could not be fetched: "
+        + "; ".join(d.describe() for d in server.tried),
+        [d.evidence for d in server.tried],
+    )
+
+
+@check(
+    id="tokens.server-metadata",
+    title="Authorization-server metadata is consistent and complete",
+    failure_title="Authorization-server metadata is missing, inconsistent or unsafe",
+    category="tokens",
+    weight=3,
+    remediation="For each issuer in `authorization_servers`, serve RFC 8414 metadata at "
+    "`/.well-known/oauth-authorization-server` (inserted before the issuer's path) whose "
+    "`issuer` is exactly that issuer, with `token_endpoint`, https endpoints and, when there "
+    'is an authorization endpoint, `code_challenge_methods_supported: ["S256"]`. A server '
+    "with no authorization_endpoint is fine when its grants need none.",
+    spec_links=(
+        RFC8414,
+        "https://www.rfc-editor.org/rfc/rfc8414#section-3.3",
+        MCP_AUTH,
+        "https://openid.net/specs/openid-connect-discovery-1_0.html",
+    ),
+    requires=("oauth_discovery",),
+    description="Tries, per issuer, RFC 8414 path insertion, OIDC path insertion and OIDC path appending "
+    "(issuer without a path: RFC 8414 then OIDC). Discovered URLs that resolve to "
+    "cloud-metadata or private addresses are refused by the address policy and reported here.",
+)
+def server_metadata(a: Artifacts) -> Outcome:
+    disc: OAuthDiscovery = a["oauth_discovery"]
+    if not disc.auth_servers:
+        return failed(
+            "no authorization server to judge",
+            problem(
+                "no-issuer",
+                "no protected-resource metadata lists an authorization server and the origin publishes no "
+                "metadata",
+                fix="Publish RFC 9728 and RFC 8414 metadata.",
+            ),
+        )
+    findings: list[Finding] = []
+    for server in disc.auth_servers:
+        findings.extend(server_findings(server))
+    if all(f.level == Level.ERROR for f in findings):
+        return errored("authorization-server metadata could not be fetched", *findings)
+    # Nothing found at all reads differently from metadata that was found but is inconsistent or refused.
+    none_found = all(s.metadata is None and s.blocked is None for s in disc.auth_servers)
+    return verdict(
+        findings,
+        pass_summary="authorization-server metadata is consistent",
+        warn_summary="authorization-server metadata found, with concerns",
+        fail_summary="no authorization-server metadata found"
+        if none_found
+        else "authorization-server metadata cannot be trusted or used",
+        details={
+            "issuers": [s.issuer for s in disc.auth_servers],
+            "found": [s.doc.url for s in disc.auth_servers if s.doc],
+        },
+    )
