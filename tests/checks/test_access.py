@@ -5,15 +5,10 @@ from __future__ import annotations
 import pytest
 from protego import Protego
 
-from agent_ready.checks.access import (
-    ai_rules,
-    content_signals,
-    jwk_problems,
-    jwk_thumbprint,
-    no_challenge,
-    parse_signal,
-    web_bot_auth,
-)
+from agent_ready.checks.access.ai_rules import ai_rules
+from agent_ready.checks.access.content_signals import content_signals, parse_signal
+from agent_ready.checks.access.no_challenge import no_challenge
+from agent_ready.checks.access.web_bot_auth import jwk_problems, jwk_thumbprint, web_bot_auth
 from agent_ready.models import Status
 from agent_ready.probes.access import (
     DEFAULT_AGENT_PATHS,

@@ -14,7 +14,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from agent_ready.checks.auth_md import auth_md_file, auth_md_metadata, auth_md_registration
+from agent_ready.checks.auth_md.file import auth_md_file
+from agent_ready.checks.auth_md.metadata import auth_md_metadata
+from agent_ready.checks.auth_md.registration import auth_md_registration
 from agent_ready.models import Status
 from agent_ready.probes.authmd import (
     AgentAuth,

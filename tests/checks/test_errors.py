@@ -8,14 +8,11 @@ from typing import Any
 
 import pytest
 
-from agent_ready.checks.errors import (
-    bearer_errors,
-    error_hints,
-    honest_status,
-    machine_readable,
-    parse_retry_after,
-    rate_limit,
-)
+from agent_ready.checks.errors.bearer_errors import bearer_errors
+from agent_ready.checks.errors.error_hints import error_hints
+from agent_ready.checks.errors.honest_status import honest_status
+from agent_ready.checks.errors.machine_readable import machine_readable
+from agent_ready.checks.errors.rate_limit import parse_retry_after, rate_limit
 from agent_ready.fetch import Response
 from agent_ready.models import Status
 from agent_ready.probes.errors import (

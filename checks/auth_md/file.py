@@ -1,0 +1,215 @@
+"""auth-md.file: /auth.md is served and says how an agent gets a credential."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from agent_ready.checkapi import (
+    Artifacts,
+    broken,
+    check,
+    concern,
+    errored,
+    failed,
+    good,
+    info,
+    problem,
+    verdict,
+)
+from agent_ready.models import Finding, Outcome
+from agent_ready.probes.authmd import STEPS, AuthMdFile
+from agent_ready.probes.documents import DocState
+
+if TYPE_CHECKING:
+    pass
+from agent_ready.checks.auth_md._common import SPEC_AUTH_MD, SPEC_AUTHKIT, STEP_WORDS, gaps, url_path
+
+
+@check(
+    id="auth-md.file",
+    title="/auth.md is a Markdown sign-up recipe that names real endpoints",
+    failure_title="/auth.md is missing, HTML or incomplete",
+    category="auth-md",
+    weight=2,
+    remediation="Serve /auth.md as Markdown (text/markdown) with an H1 containing `auth.md` and one section "
+    "per step: Discover, Register, Claim, Use the credential, Errors, Revocation. Name the real endpoints "
+    "(`POST /agent/identity`, the token endpoint, the protected-resource metadata) and list the scopes.",
+    spec_links=(SPEC_AUTH_MD, SPEC_AUTHKIT),
+    requires=("authmd",),
+    description="GETs /auth.md, tells Markdown from an HTML soft-404, parses it with markdown-it-py (H1, "
+    "step headings, scopes, named endpoints) and GETs up to six same-origin endpoints it names "
+    "(404 = not there).",
+)
+def auth_md_file(a: Artifacts) -> Outcome:
+    f: AuthMdFile = a["authmd"]
+    doc = f.doc
+    upper = None
+    if f.upper is not None and f.upper.ok and not f.upper.looks_like_html:
+        upper = info(
+            "authmd-upper-case", "/AUTH.md is also served (the file is looked up as /auth.md)", f.upper
+        )
+    if doc.state == DocState.UNREACHABLE:
+        return errored(
+            f"/auth.md could not be fetched: {doc.problem}",
+            broken("authmd-unreachable", f"GET /auth.md got no answer: {doc.problem}", doc.evidence),
+        )
+    if doc.state in (DocState.ABSENT, DocState.ERROR_STATUS):
+        return failed(
+            "The service publishes no auth.md, so an agent has no sign-up recipe to follow.",
+            problem(
+                "authmd-absent",
+                f"/auth.md answered {doc.problem}",
+                doc.evidence,
+                fix="Publish the agent sign-up recipe at /auth.md.",
+            ),
+            upper,
+            details={"found": False},
+        )
+    if doc.state == DocState.SOFT_404:
+        return failed(
+            "/auth.md is an HTML page, not a Markdown recipe an agent can read.",
+            problem(
+                "authmd-html",
+                f"/auth.md is {doc.problem}",
+                doc.evidence,
+                fix="Serve the Markdown file itself at /auth.md (text/markdown), not the site's "
+                "HTML fallback.",
+            ),
+            upper,
+            details={"found": False, "soft_404": True},
+        )
+    if doc.state == DocState.INVALID:
+        return failed(
+            "/auth.md is empty.",
+            problem(
+                "authmd-empty", doc.problem or "empty", doc.evidence, fix="Write the recipe into /auth.md."
+            ),
+            details={"found": False},
+        )
+    findings: list[Finding | None] = [upper]
+    media = doc.response.media_type if doc.response else ""
+    if media not in ("text/markdown", "text/x-markdown", "text/plain"):
+        findings.append(
+            info(
+                "authmd-media-type",
+                f"served as {media or 'no content type'}; text/markdown is usual",
+                doc.evidence,
+            )
+        )
+    if f.h1 is None:
+        findings.append(
+            concern(
+                "authmd-no-h1",
+                "the file has no H1 heading; auth.md readers expect `# auth.md`",
+                doc.evidence,
+                fix="Start the file with `# auth.md` (or a title containing it).",
+            )
+        )
+    elif "auth.md" not in f.h1.lower():
+        findings.append(
+            concern(
+                "authmd-h1-name",
+                f"the H1 {f.h1!r} does not name auth.md",
+                doc.evidence,
+                fix="Put `auth.md` in the H1 so scanners and agents recognise the file.",
+            )
+        )
+    else:
+        findings.append(good("authmd-h1", f"H1 {f.h1!r}", doc.evidence))
+    missing = f.missing_steps
+    if missing:
+        findings.append(
+            concern(
+                "authmd-missing-steps",
+                f"no section for: {', '.join(STEP_WORDS[s] for s in missing)} "
+                f"(sections: {', '.join(s.title for s in f.sections[:12]) or 'none'})",
+                doc.evidence,
+                fix="Add a heading per step: Discover, Register, Claim, Use the "
+                "credential, Errors, Revocation.",
+            )
+        )
+    else:
+        findings.append(
+            good("authmd-steps", "covers discover, register, claim, use, errors and revocation", doc.evidence)
+        )
+    if f.scopes:
+        findings.append(good("authmd-scopes", f"lists scopes: {', '.join(f.scopes[:8])}", doc.evidence))
+    else:
+        findings.append(
+            concern(
+                "authmd-no-scopes",
+                "the file lists no scopes",
+                doc.evidence,
+                fix="List the scopes a registration gets before and after a claim.",
+            )
+        )
+    concrete = [e for e in f.endpoints if not e.templated]
+    if not concrete:
+        findings.append(
+            concern(
+                "authmd-no-endpoints",
+                "the file names no endpoint an agent could call",
+                doc.evidence,
+                fix="Name the registration, token and protected-resource metadata "
+                "endpoints (`POST /agent/identity`, ...).",
+            )
+        )
+    elif not f.endpoints_in_step("register"):
+        findings.append(
+            concern(
+                "authmd-no-register-endpoint",
+                "the register step names no endpoint",
+                doc.evidence,
+                fix="Show the registration request (`POST /agent/identity`) in the Register step.",
+            )
+        )
+    dead = f.dead_endpoints
+    live = [p for p in f.endpoint_probes if p.exists]
+    if dead:
+        findings.append(
+            concern(
+                "authmd-dead-endpoints",
+                f"{len(dead)} endpoint(s) the file names answer 404: "
+                + ", ".join(url_path(p.url) for p in dead),
+                [p.response for p in dead],
+                fix="Fix the paths in auth.md or serve them; an agent following the recipe hits 404.",
+            )
+        )
+    if live:
+        findings.append(
+            good(
+                "authmd-endpoints-exist",
+                f"{len(live)} endpoint(s) it names answer: {', '.join(url_path(p.url) for p in live)}",
+                [p.response for p in live],
+            )
+        )
+    if any(p.exists is None for p in f.endpoint_probes):
+        findings.append(
+            info(
+                "authmd-endpoints-unknown",
+                "some named endpoints did not answer at all",
+                [p.response for p in f.endpoint_probes if p.exists is None],
+            )
+        )
+    details = {
+        "found": True,
+        "h1": f.h1,
+        "steps_covered": [s for s in STEPS if s in f.steps],
+        "steps_missing": missing,
+        "scopes": f.scopes,
+        "endpoints_named": len(concrete),
+        "endpoints_checked": [
+            {"url": p.url, "exists": p.exists, "status": p.response.status} for p in f.endpoint_probes
+        ],
+        "endpoints_not_checked": f.skipped_endpoints[:10],
+        "mentions_anonymous": f.mentions_anonymous,
+    }
+    steps_text = "all six steps" if not missing else f"{6 - len(missing)} of the six steps"
+    return verdict(
+        findings,
+        pass_summary=f"An agent can read the sign-up recipe at /auth.md: it covers {steps_text}, lists "
+        f"scopes and its {len(live)} checked endpoint(s) exist.",
+        warn_summary=f"/auth.md exists and covers {steps_text}, but {gaps(findings)}.",
+        fail_summary="/auth.md cannot be followed.",
+        details=details,
+    )

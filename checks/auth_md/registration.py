@@ -1,0 +1,264 @@
+"""auth-md.registration (ACTIVE): the registration the auth.md describes works."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from agent_ready.checkapi import (
+    Artifacts,
+    broken,
+    check,
+    concern,
+    errored,
+    failed,
+    good,
+    info,
+    not_applicable,
+    problem,
+    skipped,
+    verdict,
+)
+from agent_ready.models import Finding, Outcome
+from agent_ready.probes.authmd import Registration, parse_instant
+
+if TYPE_CHECKING:
+    from agent_ready.fetch import Response
+from agent_ready.checks.auth_md._common import RFC7523, SPEC_AUTH_MD, SPEC_AUTHKIT, url_path
+
+
+def _error_shape(resp: Response) -> tuple[bool, str]:
+    body = resp.json if isinstance(resp.json, dict) else None
+    if resp.failed:
+        return False, f"no answer ({resp.error})"
+    if body is None:
+        return False, f"{resp.describe()}, not JSON"
+    code = body.get("error") or body.get("code") or body.get("type")
+    if isinstance(code, dict):  # Neon's error envelope {"error": {"code", "message"}}
+        body, code = code, code.get("code")
+    message = body.get("message") or body.get("error_description") or body.get("detail") or body.get("title")
+    if not 400 <= (resp.status or 0) < 500:
+        return False, f"HTTP {resp.status} for a malformed request"
+    if code and message:
+        return True, f"HTTP {resp.status} with code {code!r} and a message"
+    return False, f"HTTP {resp.status} JSON without a stable code and a message"
+
+
+@check(
+    id="auth-md.registration",
+    title="An agent registers anonymously and gets a usable credential, an expiry and a claim path",
+    failure_title="Anonymous registration as auth.md describes does not yield a usable credential",
+    category="auth-md",
+    weight=3,
+    remediation='Accept `POST <identity_endpoint>` `{"type":"anonymous"}` and answer with an identity '
+    "assertion (exchanged at the token endpoint with the jwt-bearer grant) or a credential, an absolute "
+    "`expires_at` and a `claim` {url, token, expires_at}; reject a malformed type with JSON "
+    '`{"error","message"}`.',
+    spec_links=(SPEC_AUTH_MD, SPEC_AUTHKIT, RFC7523),
+    requires=("agent_auth",),
+    active_requires=("authmd_registration",),
+    active=True,
+    passive=False,
+    description="ACTIVE: registers anonymously in the service's dialect, exchanges an identity assertion "
+    "with the jwt-bearer grant, makes one authenticated call on the issuing origin, sends one malformed "
+    "registration and revokes the token. Flows that need a human (one-time codes, e-mail, service_auth) are "
+    "reported, never run.",
+    side_effects="Creates one anonymous registration (and its access token, revoked afterwards where the "
+    "service has a revocation endpoint); sends one malformed registration request.",
+)
+def auth_md_registration(a: Artifacts) -> Outcome:
+    reg: Registration | None = a.get("authmd_registration")
+    if reg is None or not a.active:
+        return skipped("ACTIVE check; rerun with --active to register anonymously.")
+    human = [info("authmd-human-flow", f"not run (needs a human): {h}") for h in reg.human_flows]
+    details: dict[str, Any] = {
+        "dialect": reg.dialect,
+        "endpoint": reg.endpoint,
+        "attempted": reg.attempted,
+        "stuck_at": reg.stuck_at,
+        "credential_kind": reg.credential_kind,
+        "usable": reg.usable,
+        "credential_expires_at": reg.credential_expires_at,
+        "credential_expires_in": reg.credential_expires_in,
+        "assertion_expires": reg.assertion_expires,
+        "claim_url_present": reg.claim_url_present,
+        "claim_token_present": reg.claim_token_present,
+        "claim_expires_at": reg.claim_expires_at,
+        "pre_claim_scopes": reg.pre_claim_scopes,
+        "post_claim_scopes": reg.post_claim_scopes,
+        "human_flows": reg.human_flows,
+    }
+    if reg.stuck_at == "metadata":
+        if reg.endpoint is not None and "anonymous" in (reg.stuck_reason or ""):
+            return not_applicable(
+                f"The service offers no anonymous registration ({reg.stuck_reason}); the other "
+                "flows need a human or an upstream identity provider.",
+                *human,
+                details=details,
+            )
+        return failed(
+            f"An agent cannot register: {reg.stuck_reason}.",
+            problem(
+                "authmd-no-registration",
+                reg.stuck_reason or "",
+                fix="Publish agent_auth with a registration endpoint.",
+            ),
+            *human,
+            details=details,
+        )
+    findings: list[Finding | None] = []
+    if reg.register_response is not None and reg.register_response.failed:
+        return errored(
+            f"The registration endpoint did not answer: {reg.register_response.error}",
+            broken("authmd-register-unreachable", reg.stuck_reason or "", reg.register_response),
+            details=details,
+        )
+    if reg.stuck_at == "register":
+        return failed(
+            f"Anonymous registration failed: {reg.stuck_reason}.",
+            problem(
+                "authmd-register-failed",
+                reg.stuck_reason or "",
+                reg.register_response,
+                fix='Accept {"type":"anonymous"} at the registration endpoint.',
+            ),
+            *human,
+            details=details,
+        )
+    findings.append(
+        good(
+            "authmd-registered",
+            f'POST {url_path(reg.endpoint or "")} {{"type":"anonymous"}} '
+            f"answered {reg.register_response.status if reg.register_response else '?'}",
+            reg.register_response,
+        )
+    )
+    if reg.stuck_at == "token":
+        tok = reg.token_response
+        if tok is not None and tok.failed:
+            return errored(f"The token endpoint did not answer: {tok.error}", *findings, details=details)
+        return failed(
+            f"An agent registers but gets stuck exchanging the identity assertion: {reg.stuck_reason}.",
+            *findings,
+            problem(
+                "authmd-token-exchange-failed",
+                reg.stuck_reason or "",
+                tok,
+                fix="Accept grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer with the "
+                "assertion the identity endpoint issued.",
+            ),
+            *human,
+            details=details,
+        )
+    if reg.token_response is not None:
+        findings.append(
+            good(
+                "authmd-token-exchanged",
+                "the identity assertion was exchanged for an access token (jwt-bearer)",
+                reg.token_response,
+            )
+        )
+    usable = reg.usable
+    if usable is True:
+        findings.append(
+            good(
+                "authmd-credential-works",
+                f"GET {url_path(reg.use_url or '')} with it answered "
+                f"{reg.use_response.status if reg.use_response else '?'}",
+                reg.use_response,
+            )
+        )
+    elif usable is False:
+        findings.append(
+            problem(
+                "authmd-credential-rejected",
+                f"GET {url_path(reg.use_url or '')} with the new credential "
+                f"answered {reg.use_response.describe() if reg.use_response else '?'}",
+                reg.use_response,
+                fix="Accept the credential the registration issued on the API.",
+            )
+        )
+    else:
+        why = (
+            reg.use_response.describe()
+            if reg.use_response is not None
+            else "no same-origin protected endpoint was known to try it on"
+        )
+        findings.append(
+            concern(
+                "authmd-credential-untested",
+                f"could not confirm the credential works ({why})",
+                reg.use_response,
+                fix="Name a protected GET endpoint in auth.md's Use step.",
+            )
+        )
+    absolute = reg.absolute_expiry
+    if absolute and parse_instant(absolute):
+        findings.append(
+            good("authmd-absolute-expiry", f"states an absolute expiry ({absolute})", reg.register_response)
+        )
+    elif reg.credential_expires_in is not None:
+        findings.append(
+            concern(
+                "authmd-relative-expiry",
+                f"only a relative lifetime (expires_in {reg.credential_expires_in} s)",
+                reg.token_response,
+                fix="Return an absolute ISO 8601 expires_at for the registration.",
+            )
+        )
+    else:
+        findings.append(
+            concern(
+                "authmd-no-expiry",
+                "the registration states no expiry",
+                reg.register_response,
+                fix="Return an absolute ISO 8601 expiry for the credential or assertion.",
+            )
+        )
+    if reg.claim_url_present or reg.claim_token_present:
+        findings.append(
+            good(
+                "authmd-claim-path",
+                "a claim "
+                + ("URL" if reg.claim_url_present else "token")
+                + " lets a human take ownership later"
+                + (f" (until {reg.claim_expires_at})" if reg.claim_expires_at else ""),
+                reg.register_response,
+            )
+        )
+    else:
+        findings.append(
+            concern(
+                "authmd-no-claim",
+                "the registration gives no claim URL or token",
+                reg.register_response,
+                fix="Return claim{url, token, expires_at} so a human can take ownership.",
+            )
+        )
+    bad = reg.malformed_response
+    if bad is not None:
+        ok, why = _error_shape(bad)
+        findings.append(
+            good("authmd-malformed-error", f"a malformed registration got {why}", bad)
+            if ok
+            else concern(
+                "authmd-malformed-error",
+                f'a malformed registration ({{"type":"bogus"}}) got {why}',
+                bad,
+                fix='Answer 400 with JSON {"error": code, "message": ...}.',
+            )
+        )
+    findings.extend(human)
+    lifetime = ""
+    if reg.lifetime_s is not None:
+        details["lifetime_s"] = reg.lifetime_s
+        lifetime = f" valid about {round(reg.lifetime_s / 60)} minutes"
+    claim = " and a claim link for a human" if reg.claim_url_present or reg.claim_token_present else ""
+    return verdict(
+        findings,
+        pass_summary=f"An agent can register anonymously and gets a working "
+        f"{reg.credential_kind}{lifetime}{claim}.",
+        warn_summary=f"An agent can register anonymously and gets a {reg.credential_kind}, with gaps (see "
+        f"findings).",
+        fail_summary="An agent registers anonymously but the credential it gets does not work.",
+        details=details,
+    )

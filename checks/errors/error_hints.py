@@ -1,0 +1,120 @@
+"""errors.hints: error messages tell an agent what to do next."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from agent_ready import hints
+from agent_ready.checkapi import (
+    Artifacts,
+    check,
+    not_applicable,
+    verdict,
+)
+from agent_ready.checks.errors._common import (
+    NO_API,
+    RFC9457,
+    WRANGLER_MODEL,
+    error_inside,
+    excerpt,
+    json_body,
+    samples,
+)
+from agent_ready.models import Finding, Level
+from agent_ready.probes.errors import (
+    BAD_TOKEN,
+    NO_CREDENTIALS,
+    ErrorProbe,
+    ErrorSample,
+)
+
+
+def sample_status(score: hints.HintScore, capped: bool) -> str:
+    status = "pass" if score.score >= hints.PASS_AT else ("warn" if score.score else "fail")
+    return "warn" if capped and status == "pass" else status
+
+
+def _needs_route(s: ErrorSample) -> bool:
+    return s.response.status == 401 or (
+        s.kind in (NO_CREDENTIALS, BAD_TOKEN) and s.response.status in (401, 403)
+    )
+
+
+@check(
+    id="errors.hints",
+    title="Error texts tell an agent what to do next",
+    failure_title="Error texts give an agent no next step",
+    category="errors",
+    weight=4,
+    remediation="Write each error's detail as a next step: link its documentation (a dereferenceable "
+    "problem type), say what to do in the imperative, name the exact "
+    'flag/header/variable/parameter, give a caller without credentials a route ("see /auth.md", '
+    '"POST /oauth/register", "rerun with `--temporary`"), and include a request id.',
+    spec_links=(RFC9457, WRANGLER_MODEL),
+    requires=("errors",),
+    active_requires=("errors_malformed_json", "errors_burst"),
+    active=True,
+    passive=True,
+    description="Scores the text of every provoked error (problem detail/title, message, error_description, "
+    "structured members such as doc_url or request_id, WWW-Authenticate) one point for each of: a doc "
+    "link, an imperative next step, a named token, a route for agents without credentials, a request "
+    "id. Pass at 3+, warn at 1-2, fail at 0; a 401 without a credential route cannot pass. The least "
+    "helpful error decides: an agent stuck there is stuck. Rules: docs/hints.md.",
+    side_effects="With --active: as errors.machine-readable.",
+)
+def error_hints(a: Artifacts) -> Any:
+    found: ErrorProbe | None = a["errors"]
+    items = [
+        s
+        for s in samples(a)
+        if not s.response.failed and ((s.response.status or 0) >= 400 or error_inside(json_body(s.response)))
+    ]
+    if found is None or not items:
+        return not_applicable(
+            NO_API if found is None or not found.samples else "no provoked request got an error"
+        )
+    findings: list[Finding] = []
+    rows = []
+    seen_texts: dict[str, str] = {}
+    for s in items:
+        score = hints.score_response(s.response)
+        capped = _needs_route(s) and not score.has("credential_route") and score.score >= hints.PASS_AT
+        status = sample_status(score, capped)
+        text = excerpt(score.text or "(no text)")
+        key = f"{s.response.status}|{score.text}|{sorted(score.labels().items())}"
+        rows.append(
+            {
+                "request": s.label,
+                "status": s.response.status,
+                "text": text,
+                "sample_status": status,
+                "capped": capped,
+                **score.as_dict(),
+            }
+        )
+        if key in seen_texts:
+            continue
+        seen_texts[key] = s.label
+        message = f'{s.label} → {s.response.status}: "{text}" — {score.summary()}'
+        if capped:
+            message += " (capped: a 401 must name a route to credentials)"
+        fix = " ".join(score.fixes().values()) or None
+        code = f"hints-{status}"
+        level = {"pass": Level.PASS, "warn": Level.WARN, "fail": Level.FAIL}[status]
+        findings.append(
+            Finding(
+                code=code,
+                level=level,
+                message=message,
+                evidence=s.response.exchange_ids,
+                fix=fix if level != Level.PASS else None,
+            )
+        )
+    worst = min(r["score"] for r in rows)
+    return verdict(
+        findings,
+        pass_summary=f"every error names a next step (lowest hint score {worst}/5)",
+        warn_summary=f"some errors give only part of a next step (lowest hint score {worst}/5)",
+        fail_summary="an error gives no next step at all (hint score 0/5)",
+        details={"samples": rows, "pass_at": hints.PASS_AT},
+    )

@@ -1,0 +1,145 @@
+"""errors.honest-status: status codes say what happened."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from agent_ready.checkapi import (
+    Artifacts,
+    check,
+    errored,
+    good,
+    info,
+    not_applicable,
+    problem,
+    verdict,
+)
+from agent_ready.checks.errors._common import (
+    RFC9457,
+    error_inside,
+    is_login_redirect,
+    json_body,
+    samples,
+    status_text,
+    url_path,
+)
+from agent_ready.fetch import Response
+from agent_ready.models import Finding
+from agent_ready.probes.errors import (
+    KIND_TITLES,
+    RATE_LIMITED,
+    UNKNOWN_PATH,
+    ErrorProbe,
+)
+
+
+@check(
+    id="errors.honest-status",
+    title="Status codes are honest (no 200 errors, no HTML on API paths, no soft-404)",
+    failure_title="Status codes hide errors (200 errors, HTML on API paths or soft-404s)",
+    category="errors",
+    weight=3,
+    remediation="Answer a miss with 404, a missing credential with 401, a wrong method with 405, a client "
+    "mistake with 4xx (not 500); never 200 with an error inside, never an HTML shell or a login "
+    "redirect on API paths or /.well-known/ paths.",
+    spec_links=(
+        "https://www.rfc-editor.org/rfc/rfc9110#section-15",
+        RFC9457,
+        "https://www.rfc-editor.org/rfc/rfc8615",
+    ),
+    requires=("errors", "not_found"),
+    active_requires=("errors_malformed_json",),
+    active=True,
+    passive=True,
+    description="Reads the status of every provoked error and of a /.well-known/ path that cannot exist: a "
+    "2xx with an error inside, HTML on an API path, a redirect to a login page, a soft-404 (2xx "
+    "for a path that does not exist) or a 5xx for a client mistake fail.",
+    side_effects="With --active: as errors.machine-readable (one malformed POST).",
+)
+def honest_status(a: Artifacts) -> Any:
+    found: ErrorProbe | None = a["errors"]
+    miss: Response | None = a["not_found"]
+    findings: list[Finding] = []
+    if miss is not None and not miss.failed:
+        if miss.ok:
+            findings.append(
+                problem(
+                    "well-known-soft-404",
+                    f"GET {url_path(miss.url)} (cannot exist) answered "
+                    f"{status_text(miss)}: every well-known document looks present",
+                    miss,
+                    fix="Answer unknown paths, above all under /.well-known/, with 404.",
+                )
+            )
+        elif miss.status in (404, 410):
+            findings.append(
+                good("well-known-404", f"a /.well-known/ path that cannot exist gets {miss.status}", miss)
+            )
+        else:
+            findings.append(
+                info("well-known-miss", f"a /.well-known/ path that cannot exist gets {miss.status}", miss)
+            )
+    for s in samples(a) if found is not None else []:
+        r = s.response
+        if r.failed:
+            continue
+        status = r.status or 0
+        where = f"{s.label}: {status_text(r)}"
+        if is_login_redirect(r):
+            findings.append(
+                problem(
+                    "login-redirect",
+                    f"{s.label} was redirected to {r.redirects[-1][1]}",
+                    r,
+                    fix="Answer API requests without credentials with 401, not a login redirect.",
+                )
+            )
+        elif 200 <= status < 300 and error_inside(json_body(r)):
+            findings.append(
+                problem(
+                    "error-in-200",
+                    f"{where} with {error_inside(json_body(r))}",
+                    r,
+                    fix="Send the error's real status (4xx/5xx).",
+                )
+            )
+        elif s.api_path and r.looks_like_html and s.expects_error:
+            code = "soft-404" if s.kind == UNKNOWN_PATH and r.ok else "html-on-api-path"
+            findings.append(
+                problem(
+                    code,
+                    f"{where}: HTML on an API path",
+                    r,
+                    fix="Serve JSON (problem+json) on API paths, with the error's real status.",
+                )
+            )
+        elif 200 <= status < 300 and s.expects_error and s.kind == UNKNOWN_PATH:
+            findings.append(
+                problem(
+                    "soft-404",
+                    f"{where} for a path that cannot exist",
+                    r,
+                    fix="Answer unknown API paths with 404.",
+                )
+            )
+        elif status >= 500 and s.expects_error and s.kind != RATE_LIMITED:
+            findings.append(
+                problem(
+                    "server-error-for-client-error",
+                    f"{where}: a server error for {KIND_TITLES.get(s.kind, s.kind)}",
+                    r,
+                    fix="Answer client mistakes with 4xx; 5xx tells an agent to retry the same request.",
+                )
+            )
+        elif status >= 400:
+            findings.append(good("honest-status", f"{where}", r))
+    if not findings:
+        if miss is None:
+            return errored("the not_found probe did not run")
+        return not_applicable("nothing to judge")
+    return verdict(
+        findings,
+        pass_summary="errors use honest status codes",
+        warn_summary="status codes are mostly honest",
+        fail_summary="some answers hide an error behind their status code",
+    )

@@ -1,0 +1,224 @@
+"""errors.rate-limit: rate limits announced in headers; 429/503 carry Retry-After."""
+
+from __future__ import annotations
+
+import re
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+import http_sfv
+
+from agent_ready.checkapi import (
+    Artifacts,
+    check,
+    concern,
+    errored,
+    good,
+    info,
+    not_applicable,
+    problem,
+    verdict,
+)
+from agent_ready.checks.errors._common import (
+    NO_API,
+    RATELIMIT_DRAFT,
+    RFC9110_RETRY,
+    samples,
+    url_path,
+)
+from agent_ready.fetch import Response
+from agent_ready.models import Finding
+from agent_ready.probes.errors import (
+    BurstResult,
+    ErrorProbe,
+)
+
+
+def parse_retry_after(value: str) -> float | None:
+    """Seconds from a Retry-After value (delay-seconds or HTTP-date, RFC 9110 §10.2.3); None when invalid."""
+    value = value.strip()
+    if re.fullmatch(r"\d+", value):
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when is None or when.tzinfo is None:
+        return None
+    return 0.0  # a valid date; how far ahead depends on the Date header, not needed here
+
+
+def _sf_list(value: str) -> http_sfv.List | None:
+    lst = http_sfv.List()
+    try:
+        lst.parse(value.encode("ascii"))
+    except (ValueError, UnicodeEncodeError):
+        return None
+    return lst
+
+
+def rate_limit_headers(resp: Response) -> tuple[list[Finding], str | None]:
+    """Findings on one response's rate-limit headers, and the family found (ietf/ratelimit/x-ratelimit)."""
+    out: list[Finding] = []
+    family = None
+    policy = resp.headers.get("ratelimit-policy")
+    current = resp.headers.get("ratelimit")
+    if policy is not None or current is not None:
+        family = "ietf"
+        for name, value, required in (("RateLimit-Policy", policy, "q"), ("RateLimit", current, "r")):
+            if value is None:
+                continue
+            lst = _sf_list(value)
+            if lst is None or not len(lst):
+                out.append(
+                    concern(
+                        "ratelimit-unparseable",
+                        f"{name}: {value!r} is not a Structured Field list (RFC 9651)",
+                        resp,
+                        fix=f'Send e.g. {name}: "default";{required}=100',
+                    )
+                )
+                continue
+            bad = [str(item.value) for item in lst if not isinstance(item.params.get(required), int)]
+            if bad:
+                out.append(
+                    concern(
+                        "ratelimit-missing-param",
+                        f"{name} item(s) {', '.join(bad)} lack the integer '{required}' parameter",
+                        resp,
+                        fix=f"Add ;{required}=<integer> to each item.",
+                    )
+                )
+            else:
+                out.append(good("ratelimit-ietf", f"{name}: {value}", resp))
+    older = {n: resp.headers.get(f"ratelimit-{n}") for n in ("limit", "remaining", "reset")}
+    if any(v is not None for v in older.values()):
+        family = family or "ratelimit"
+        out.append(
+            good(
+                "ratelimit-older-draft",
+                "older draft headers: "
+                + ", ".join(f"RateLimit-{k.title()}: {v}" for k, v in older.items() if v is not None),
+                resp,
+            )
+        )
+    x_headers = {n: v for n, v in resp.headers.items() if n.lower().startswith("x-ratelimit-")}
+    if x_headers:
+        family = family or "x-ratelimit"
+        out.append(
+            good(
+                "ratelimit-x",
+                "de-facto headers: " + ", ".join(f"{k}: {v}" for k, v in x_headers.items()),
+                resp,
+            )
+        )
+    return out, family
+
+
+@check(
+    id="errors.rate-limit",
+    title="Rate limits are announced in headers; 429/503 carry Retry-After",
+    failure_title="A 429/503 does not say when to retry",
+    category="errors",
+    weight=2,
+    remediation='Send `RateLimit-Policy: "default";q=100;w=60` and `RateLimit: "default";r=99;t=30` '
+    "(draft-ietf-httpapi-ratelimit-headers; older RateLimit-* or X-RateLimit-* are understood too) on "
+    "API responses, and `Retry-After` (seconds or an HTTP-date) on every 429 and 503.",
+    spec_links=(RATELIMIT_DRAFT, RFC9110_RETRY, "https://www.rfc-editor.org/rfc/rfc6585#section-4"),
+    requires=("errors",),
+    active_requires=("errors_burst",),
+    active=True,
+    passive=True,
+    description="Passively reads rate-limit headers on the API responses the errors probe saw (IETF "
+    "RateLimit/RateLimit-Policy Structured Fields, older RateLimit-Limit/-Remaining/-Reset, de-facto "
+    "X-RateLimit-*) and Retry-After on any 429/503. With --active, sends at most 30 GETs in 5 s, "
+    "stopping at the first 429, and requires Retry-After on it.",
+    side_effects="With --active: up to 30 GETs in 5 s to one API URL (stops at the first 429).",
+)
+def rate_limit(a: Artifacts) -> Any:
+    found: ErrorProbe | None = a["errors"]
+    burst: BurstResult | None = a.get("errors_burst") if a.active else None
+    if found is None or (found.api_base is None and found.protected_url is None):
+        return not_applicable(NO_API)
+    responses = [s.response for s in samples(a)] + list(found.others)
+    if burst is not None:
+        responses += burst.responses
+    unique: dict[str, Response] = {}
+    for r in responses:
+        if not r.failed:
+            unique.setdefault(r.exchange_id or str(id(r)), r)
+    responses = list(unique.values())
+    if not responses:
+        return errored("no API response to read rate-limit headers from")
+    findings: list[Finding] = []
+    families: set[str] = set()
+    header_findings: list[Finding] = []
+    for r in responses:
+        fs, fam = rate_limit_headers(r)
+        if fam:
+            families.add(fam)
+            if not header_findings:
+                header_findings = fs
+    findings += header_findings
+    if not families:
+        findings.append(
+            concern(
+                "no-ratelimit-headers",
+                f"none of {len(responses)} API responses announces a rate limit",
+                *responses[:3],
+                fix="Send RateLimit-Policy / RateLimit headers so an agent can pace itself.",
+            )
+        )
+    checked_retry = 0
+    for r in responses:
+        if r.status in (429, 503):
+            checked_retry += 1
+            value = r.headers.get("retry-after")
+            if value is None:
+                findings.append(
+                    problem(
+                        "no-retry-after",
+                        f"{r.status} on {url_path(r.url)} without Retry-After",
+                        r,
+                        fix="Send Retry-After (seconds) with every 429 and 503.",
+                    )
+                )
+            elif parse_retry_after(value) is None:
+                findings.append(
+                    problem(
+                        "bad-retry-after",
+                        f"Retry-After: {value!r} is neither seconds nor an HTTP-date",
+                        r,
+                        fix="Send Retry-After as an integer number of seconds.",
+                    )
+                )
+            else:
+                findings.append(good("retry-after", f"{r.status} with Retry-After: {value}", r))
+    if burst is not None and burst.first_429 is None:
+        findings.append(
+            info(
+                "no-429",
+                f"{len(burst.responses)} requests in {burst.elapsed_s:g}s got no 429 "
+                f"(stopped: {burst.stopped})",
+                *burst.responses[-1:],
+            )
+        )
+    elif burst is None:
+        findings.append(
+            info(
+                "burst-not-run",
+                "no burst was sent; rerun with --active to provoke a 429 and read its Retry-After",
+            )
+        )
+    details = {
+        "families": sorted(families),
+        "responses_read": len(responses),
+        "retry_after_checked": checked_retry,
+    }
+    return verdict(
+        findings,
+        pass_summary="rate limits are announced" + (" and 429 says when to retry" if checked_retry else ""),
+        warn_summary="no rate-limit headers: an agent cannot pace itself",
+        fail_summary="a 429/503 does not say when to retry",
+        details=details,
+    )
