@@ -18,11 +18,20 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
+import httpx
+
 from agent_ready import __version__
 from agent_ready.checkapi import Artifacts, Check, Target
 from agent_ready.fetch import USER_AGENT, Fetcher, FetchLimits, Response, new_client
 from agent_ready.models import CheckResult, Exchange, JourneyStep, Outcome, ScoreSummary, Status
-from agent_ready.netpolicy import AddressClass, AddressPolicy, classify, is_loopback_host, resolve
+from agent_ready.netpolicy import (
+    CURRENT_POLICY,
+    AddressClass,
+    AddressPolicy,
+    classify,
+    is_loopback_host,
+    resolve,
+)
 from agent_ready.probing import ProbeFailure, ProbeRunner, ScanState
 from agent_ready.redact import Redactor
 from agent_ready.registry import Plugin, Registry
@@ -244,7 +253,11 @@ async def _classify_target(target: Target) -> tuple[Target, str | None]:
     return Target(target.url, target.origin, target.host, target.is_loopback, str(cls)), None
 
 
-async def run_scan(url: str, registry: Registry, settings: ScanSettings) -> ScanReport:
+async def run_scan(
+    url: str, registry: Registry, settings: ScanSettings, *, transport: httpx.AsyncBaseTransport | None = None
+) -> ScanReport:
+    """One scan. ``transport`` is a connection pool shared with other scans (a batch); by default the scan
+    has its own."""
     load_builtin_probes()
     validate_selectors(registry, settings)
     target = parse_target(url)
@@ -263,7 +276,8 @@ async def run_scan(url: str, registry: Registry, settings: ScanSettings) -> Scan
     )
     runtime_error: str | None = None
     values: dict[str, Any] = {}
-    async with new_client(settings.limits, policy) as client:
+    CURRENT_POLICY.set(policy)  # this task's context only: read by a shared pool when it connects
+    async with new_client(settings.limits, policy, transport) as client:
         fetcher = Fetcher(client, policy, redactor, settings.limits, clock_start=t0)
         state = ScanState(
             target=target,

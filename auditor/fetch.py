@@ -456,16 +456,81 @@ class ProbeFetcher:
         return self.fetcher.redactor
 
 
-def new_client(limits: FetchLimits, policy: AddressPolicy) -> httpx.AsyncClient:
-    pool_limits = httpx.Limits(max_connections=32, max_keepalive_connections=16)
+def _policy_transport(policy: AddressPolicy | None, max_connections: int) -> httpx.AsyncHTTPTransport:
+    pool_limits = httpx.Limits(
+        max_connections=max_connections, max_keepalive_connections=max_connections // 2
+    )
     transport = httpx.AsyncHTTPTransport(limits=pool_limits, trust_env=False)
     # httpx exposes no setting for httpcore's network backend; the pool's attribute is the one seam.
     pool = transport._pool
     pool._network_backend = PolicyBackend(policy, pool._network_backend)
+    return transport
+
+
+class _ReleasingStream(httpx.AsyncByteStream):
+    """A response body that gives its origin slot back when closed (the body is read after the headers)."""
+
+    def __init__(self, inner: httpx.AsyncByteStream, slot: asyncio.Semaphore) -> None:
+        self._inner = inner
+        self._slot: asyncio.Semaphore | None = slot
+
+    async def __aiter__(self) -> Any:
+        async for chunk in self._inner:
+            yield chunk
+
+    async def aclose(self) -> None:
+        try:
+            await self._inner.aclose()
+        finally:
+            if self._slot is not None:
+                self._slot.release()
+                self._slot = None
+
+
+class SharedTransport(httpx.AsyncBaseTransport):
+    """One connection pool for the many scans of a batch, the only thing they share.
+
+    Each connection is opened under the address policy of the scan that asks for it
+    (:data:`~agent_ready.netpolicy.CURRENT_POLICY`), and every scan's own per-origin limit also holds across
+    the batch: at most ``per_origin`` requests are in flight to one origin whichever scans send them. A
+    client closing does not close the pool; :meth:`close` does, once the batch is over.
+    """
+
+    def __init__(self, max_connections: int, per_origin: int) -> None:
+        self._inner = _policy_transport(None, max_connections)
+        self._per_origin = per_origin
+        self._slots: dict[str, asyncio.Semaphore] = {}
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        origin = f"{request.url.scheme}://{request.url.netloc.decode('ascii', 'replace')}".lower()
+        slot = self._slots.get(origin)
+        if slot is None:
+            slot = self._slots[origin] = asyncio.Semaphore(self._per_origin)
+        await slot.acquire()
+        try:
+            response = await self._inner.handle_async_request(request)
+        except BaseException:
+            slot.release()
+            raise
+        assert isinstance(response.stream, httpx.AsyncByteStream)
+        response.stream = _ReleasingStream(response.stream, slot)
+        return response
+
+    async def aclose(self) -> None:
+        """Closing one scan's client leaves the shared pool open."""
+
+    async def close(self) -> None:
+        await self._inner.aclose()
+
+
+def new_client(
+    limits: FetchLimits, policy: AddressPolicy, transport: httpx.AsyncBaseTransport | None = None
+) -> httpx.AsyncClient:
+    """The scan's client: its own pool, or ``transport`` (a :class:`SharedTransport`) in a batch."""
     return httpx.AsyncClient(
         headers={"User-Agent": USER_AGENT, "Accept": "*/*"},
         timeout=httpx.Timeout(limits.read_timeout, connect=limits.connect_timeout),
         follow_redirects=False,
         trust_env=False,  # a scan goes where the user points it, not through ambient proxies
-        transport=transport,
+        transport=transport or _policy_transport(policy, 32),
     )

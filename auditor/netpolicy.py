@@ -11,6 +11,7 @@ import asyncio
 import ipaddress
 import socket
 from collections.abc import Awaitable, Callable, Iterable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -151,10 +152,19 @@ class AddressPolicy:
         return str(addresses[0])
 
 
-class PolicyBackend(httpcore.AsyncNetworkBackend):
-    """httpcore's network backend with the address policy applied to every TCP connection it opens."""
+# The policy of the scan running in the current task: a connection pool shared by the scans of a batch opens
+# each connection under the policy of the scan that asked for it.
+CURRENT_POLICY: ContextVar[AddressPolicy | None] = ContextVar("agent_ready_policy", default=None)
 
-    def __init__(self, policy: AddressPolicy, inner: httpcore.AsyncNetworkBackend) -> None:
+
+class PolicyBackend(httpcore.AsyncNetworkBackend):
+    """httpcore's network backend with the address policy applied to every TCP connection it opens.
+
+    With ``policy`` None (a pool shared between scans) the policy is the calling scan's
+    :data:`CURRENT_POLICY`; with neither, nothing is connected.
+    """
+
+    def __init__(self, policy: AddressPolicy | None, inner: httpcore.AsyncNetworkBackend) -> None:
         self._policy = policy
         self._inner = inner
 
@@ -167,7 +177,10 @@ class PolicyBackend(httpcore.AsyncNetworkBackend):
         socket_options: Iterable[Any] | None = None,
     ) -> httpcore.AsyncNetworkStream:
         # TLS still verifies and sends SNI for the original host name: httpcore passes it to start_tls.
-        address = await self._policy.connect_address(host, port)
+        policy = self._policy or CURRENT_POLICY.get()
+        if policy is None:
+            raise BlockedAddress(f"{host}: no address policy in force; not connected")
+        address = await policy.connect_address(host, port)
         return await self._inner.connect_tcp(
             address, port, timeout=timeout, local_address=local_address, socket_options=socket_options
         )

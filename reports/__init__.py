@@ -36,6 +36,13 @@ FORMATS: dict[str, Renderer] = {
     for r in (
         Renderer("json", (".json",), "json_report", "dumps", "the versioned JSON report"),
         Renderer("html", (".html", ".htm"), "html_report", "render_html", "a self-contained page for people"),
+        Renderer(
+            "openmetrics",
+            (".prom", ".om"),
+            "openmetrics",
+            "render_openmetrics",
+            "OpenMetrics text for Prometheus' textfile collector",
+        ),
     )
 }
 

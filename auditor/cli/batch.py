@@ -1,0 +1,256 @@
+"""``batch`` and ``merge``: many targets to JSON Lines, in shards on any scheduler, joined afterwards."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from agent_ready.cli.app import EXIT_GATE, EXIT_OK, EXIT_UNREACHABLE, EXIT_USAGE, _fail, _registry, app
+from agent_ready.cli.scan import ActiveOpt, OnlyOpt, SkipOpt, _settings
+from agent_ready.config import ConfigError
+from agent_ready.config import load as load_config
+
+
+def _read_list(source: str) -> list[str]:
+    from agent_ready.targets import read_targets
+
+    if source == "-":
+        return read_targets(sys.stdin)
+    path = Path(source)
+    try:
+        with path.open(encoding="utf-8") as fh:
+            return read_targets(fh)
+    except OSError as exc:
+        raise _fail(f"cannot read target list {source}: {exc.strerror or exc}", EXIT_USAGE) from None
+
+
+def _clock(seconds: float | None) -> str:
+    if seconds is None:
+        return "--:--"
+    seconds = int(seconds)
+    return f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
+
+
+def _bar(done: int, total: int, rate: float, errors: int, eta: float | None, width: int = 24) -> str:
+    filled = width * done // total if total else width
+    return (
+        f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total}  {rate:.1f}/s  "
+        f"{errors} error{'s' if errors != 1 else ''}  ETA {_clock(eta)} "
+    )
+
+
+def _write_openmetrics(path: Path, lines: list[dict[str, Any]]) -> None:
+    from agent_ready.jsonl import latest
+    from agent_ready.reports.openmetrics import exposition
+
+    text = exposition(latest(lines).values())
+    tmp = path.with_name(path.name + ".tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(path)  # a textfile collector never reads a half-written file
+    except OSError as exc:
+        raise _fail(f"cannot write OpenMetrics to {path}: {exc.strerror or exc}", EXIT_USAGE) from None
+
+
+@app.command("batch")
+def batch_cmd(
+    targets: Annotated[
+        str, typer.Argument(help="A file with one URL per line (# comments), or - for stdin.")
+    ],
+    jsonl: Annotated[
+        Path | None,
+        typer.Option(
+            "--jsonl", help="Append one JSON line per target here as it finishes (default: stdout)."
+        ),
+    ] = None,
+    full: Annotated[
+        bool, typer.Option("--full/--summary", help="Each line holds the full report, or a compact summary.")
+    ] = False,
+    resume: Annotated[
+        bool, typer.Option("--resume", help="Skip targets that already have a line in --jsonl.")
+    ] = False,
+    shard: Annotated[
+        str | None,
+        typer.Option(
+            "--shard",
+            help="K/N: scan only shard K of N (by a stable hash of each URL). N alone takes K from "
+            "JOB_COMPLETION_INDEX (a Kubernetes Indexed Job, 0-based).",
+        ),
+    ] = None,
+    parallel: Annotated[
+        int, typer.Option("--parallel", min=1, max=1024, help="Scans in flight at once (default 16).")
+    ] = 16,
+    openmetrics: Annotated[
+        Path | None,
+        typer.Option(
+            "--openmetrics",
+            help="At the end, write an OpenMetrics exposition of each target's latest line here.",
+        ),
+    ] = None,
+    only: OnlyOpt = [],  # noqa: B006
+    skip: SkipOpt = [],  # noqa: B006
+    config: Annotated[
+        Path | None, typer.Option("--config", help="agent-ready.toml or pyproject.toml to read.")
+    ] = None,
+    timeout: Annotated[
+        float | None,
+        typer.Option("--timeout", min=0.1, help="Per-request read timeout in seconds (default 10)."),
+    ] = None,
+    deadline: Annotated[
+        float | None,
+        typer.Option("--deadline", min=1, help="Deadline of each target's scan in seconds (default 120)."),
+    ] = None,
+    max_body: Annotated[
+        int | None, typer.Option("--max-body", min=1024, help="Largest body read, in bytes (default 2 MiB).")
+    ] = None,
+    max_redirects: Annotated[int | None, typer.Option("--max-redirects", min=0, help="Default 5.")] = None,
+    concurrency: Annotated[
+        int | None,
+        typer.Option(
+            "--concurrency", min=1, help="Concurrent requests per origin, across the batch (default 4)."
+        ),
+    ] = None,
+    allow_private: Annotated[
+        bool | None,
+        typer.Option(
+            "--allow-private/--no-allow-private",
+            help="Fetch discovered URLs that resolve to private, loopback, link-local or metadata addresses.",
+        ),
+    ] = None,
+    active: ActiveOpt = None,
+    fail_under: Annotated[
+        float | None,
+        typer.Option(
+            "--fail-under", min=0, max=100, help="Gate each target: exit 1 if any scores below this."
+        ),
+    ] = None,
+    no_plugins: Annotated[bool, typer.Option("--no-plugins", help="Load only the built-in checks.")] = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="No progress bar and no summary line.")
+    ] = False,
+) -> None:
+    """Scan every URL of a list concurrently and write one JSON line per target as each finishes.
+
+    A dead, hostile or slow target becomes an "error" line; it never stalls the batch. Exit 0 when every
+    scanned target passes the gate, 1 when any fails it, 3 when no target could be scanned.
+    """
+    from agent_ready.batch import BatchSettings, Progress, fail_under_gate, run_batch
+    from agent_ready.jsonl import JsonlWriter, done_keys, iter_lines
+    from agent_ready.targets import TargetListError, normalise, parse_shard
+
+    if resume and jsonl is None:
+        raise _fail("--resume needs --jsonl (the file whose targets are skipped)", EXIT_USAGE)
+    try:
+        cfg = load_config(config)
+        chosen = parse_shard(shard) if shard is not None else None
+    except (ConfigError, TargetListError) as exc:
+        raise _fail(str(exc), EXIT_USAGE) from None
+    urls = _read_list(targets)
+    if chosen is not None:
+        urls = [u for u in urls if chosen.holds(u)]
+    skipped = 0
+    if resume and jsonl is not None:
+        done = done_keys(jsonl)
+        before = len(urls)
+        urls = [u for u in urls if normalise(u) not in done]
+        skipped = before - len(urls)
+    settings = _settings(
+        cfg,
+        only=only,
+        skip=skip,
+        active=active,
+        allow_private=allow_private,
+        timeout=timeout,
+        deadline=deadline,
+        max_body=max_body,
+        max_redirects=max_redirects,
+        concurrency=concurrency,
+    )
+    gate_at = fail_under if fail_under is not None else cfg.fail_under
+    batch = BatchSettings(
+        scan=settings,
+        concurrency=parallel,
+        full=full,
+        gate=fail_under_gate(gate_at) if gate_at is not None else None,
+    )
+    registry = _registry(no_plugins)
+    try:
+        writer = JsonlWriter.append_to(jsonl) if jsonl is not None else JsonlWriter(sys.stdout, sync=False)
+    except OSError as exc:
+        raise _fail(f"cannot write {jsonl}: {exc.strerror or exc}", EXIT_USAGE) from None
+    tty = sys.stderr.isatty() and not quiet
+    ran: list[dict[str, Any]] = []  # compact lines of this run, for --openmetrics without --jsonl
+
+    def sink(line: dict[str, Any]) -> None:
+        writer.write(line)
+        if openmetrics is not None and jsonl is None:
+            ran.append({k: v for k, v in line.items() if k != "report"})
+
+    def show(p: Progress) -> None:
+        sys.stderr.write(_bar(p.done, p.total, p.rate, p.errors, p.eta))
+        sys.stderr.flush()
+
+    if not quiet and skipped:
+        typer.echo(f"agent-ready: --resume: {skipped} target(s) already in {jsonl}; skipped", err=True)
+    try:
+        progress = asyncio.run(
+            run_batch(urls, registry, batch, sink, total=len(urls), on_progress=show if tty else None)
+        )
+    finally:
+        if jsonl is not None:
+            writer.close()
+    if tty:
+        sys.stderr.write("\n")
+    if openmetrics is not None:
+        lines = ran if jsonl is None else list(iter_lines(jsonl, []))
+        _write_openmetrics(openmetrics, lines)
+    scanned = progress.done - progress.errors
+    if not quiet:
+        gate_note = f", {progress.gate_failures} below the gate" if batch.gate is not None else ""
+        typer.echo(
+            f"agent-ready: batch: {progress.done} target(s) in {progress.elapsed:.1f}s "
+            f"({progress.rate:.1f}/s): {scanned} scanned, {progress.errors} error{gate_note}"
+            f"{f', {skipped} skipped (--resume)' if skipped else ''}",
+            err=True,
+        )
+    if progress.gate_failures:
+        raise typer.Exit(EXIT_GATE)
+    if progress.done and not scanned:
+        raise typer.Exit(EXIT_UNREACHABLE)
+    raise typer.Exit(EXIT_OK)
+
+
+@app.command("merge")
+def merge_cmd(
+    files: Annotated[
+        list[Path], typer.Argument(help="JSONL files from batch (shards, nights) or JSON reports.")
+    ],
+    output: Annotated[Path, typer.Option("--output", "-o", help="The merged JSONL file to write.")],
+) -> None:
+    """Join batch results: every scan kept once (the same target and time is one scan; the last read wins),
+    ordered by time."""
+    from agent_ready.jsonl import JsonlWriter, load, merge
+
+    missing = [str(f) for f in files if not f.is_file()]
+    if missing:
+        raise _fail(f"no such file: {', '.join(missing)}", EXIT_USAGE)
+    loaded = load(files)
+    for warning in loaded.warnings:
+        typer.echo(f"agent-ready: warning: {warning}", err=True)
+    merged = merge(loaded.lines)
+    tmp = output.with_name(output.name + ".tmp")
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        writer = JsonlWriter(tmp.open("w", encoding="utf-8"), sync=False)
+        for line in merged:
+            writer.write(line)
+        writer.close()
+        tmp.replace(output)  # written in full, then moved: merging into one of the inputs is safe
+    except OSError as exc:
+        raise _fail(f"cannot write {output}: {exc.strerror or exc}", EXIT_USAGE) from None
+    typer.echo(f"agent-ready: merged {len(loaded.lines)} line(s) into {len(merged)} in {output}", err=True)

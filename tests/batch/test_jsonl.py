@@ -1,0 +1,70 @@
+"""JSON Lines results: durable appends, torn lines, merge and history."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from agent_ready.jsonl import JsonlWriter, done_keys, history, iter_lines, latest, load, merge
+
+
+def _line(target: str, time: str, overall: float | None = 50.0) -> dict[str, object]:
+    return {
+        "schema_version": "1.0",
+        "target": target,
+        "time": time,
+        "status": "ok",
+        "error": None,
+        "summary": {"overall": overall},
+    }
+
+
+def test_append_after_a_torn_line_starts_a_fresh_line(tmp_path: Path) -> None:
+    path = tmp_path / "out.jsonl"
+    path.write_text(json.dumps(_line("http://a.example/", "2026-12-01T10:00:00+00:00")) + '\n{"target": "htt')
+    writer = JsonlWriter.append_to(path)
+    writer.write(_line("http://b.example/", "2026-12-01T10:00:01+00:00"))
+    writer.close()
+    warnings: list[str] = []
+    lines = list(iter_lines(path, warnings))
+    assert [ln["target"] for ln in lines] == ["http://a.example/", "http://b.example/"]
+    assert len(warnings) == 1 and "out.jsonl:2" in warnings[0]
+    assert done_keys(path) == {"http://a.example/", "http://b.example/"}
+
+
+def test_merge_keeps_every_scan_once_and_the_last_copy_wins() -> None:
+    a1 = _line("http://a.example", "2026-12-01T10:00:00+00:00", 10)
+    a2 = _line("http://a.example/", "2026-12-02T10:00:00+00:00", 20)
+    a2_again = _line("HTTP://A.example:80/", "2026-12-02T10:00:00+00:00", 25)  # the same scan, re-read
+    b1 = _line("http://b.example/", "2026-12-01T11:00:00+00:00", 30)
+    merged = merge([a2, b1, a1, a2_again])
+    assert [(ln["target"], ln["summary"]["overall"]) for ln in merged] == [
+        ("http://a.example", 10),
+        ("http://b.example/", 30),
+        ("HTTP://A.example:80/", 25),
+    ]
+    assert latest(merged)["http://a.example/"]["summary"]["overall"] == 25
+    assert [ln["summary"]["overall"] for ln in history(merged)["http://a.example/"]] == [10, 25]
+
+
+def test_load_reads_jsonl_and_single_reports(tmp_path: Path) -> None:
+    report = {
+        "schema_version": "1.0",
+        "target": {"kind": "url", "url": "http://c.example/"},
+        "finished_at": "2026-12-01T09:00:00+00:00",
+        "runtime_error": None,
+        "score": {"overall": 80.0, "grade": "B"},
+        "categories": [],
+        "checks": [{"id": "errors.hints", "status": "fail", "weight": 3, "title": "t", "summary": "s"}],
+    }
+    (tmp_path / "r.json").write_text(json.dumps(report))
+    (tmp_path / "b.jsonl").write_text(
+        json.dumps(_line("http://a.example/", "2026-12-01T10:00:00+00:00")) + "\n"
+    )
+    (tmp_path / "junk.json").write_text("[1, 2]")
+    loaded = load(
+        [tmp_path / "r.json", tmp_path / "b.jsonl", tmp_path / "junk.json", tmp_path / "none.jsonl"]
+    )
+    assert [ln["target"] for ln in loaded.lines] == ["http://c.example/", "http://a.example/"]
+    assert loaded.lines[0]["summary"]["top_blocker"]["id"] == "errors.hints"
+    assert len(loaded.warnings) == 2
