@@ -451,6 +451,25 @@ def _result(
     )
 
 
+# A prompt the tool tried to show and could not is still a prompt: the tool relied on a person at a terminal
+# and only failed because none was there (git's "could not read Username", getpass, docker -it, input()).
+_FAILED_PROMPT = re.compile(
+    r"could not read (?:username|password|passphrase|from (?:the )?terminal)[^\n]{0,120}|"
+    r"terminal prompts disabled|inappropriate ioctl for device|"
+    r"the input device is not a tty|(?:stdin|input) is not a (?:tty|terminal)|no tty present|"
+    r"not a tty|(?:cannot|can ?not|unable to|could not|failed to) (?:prompt|ask|open /dev/tty)[^\n]{0,80}|"
+    r"getpasswarning[^\n]{0,80}|eoferror: eof when reading a line|"
+    r"(?:prompt|tty) (?:is )?(?:required|unavailable|not available)[^\n]{0,80}",
+    re.IGNORECASE,
+)
+
+
+def failed_prompt(run: CliRun) -> str | None:
+    """The output line that shows the tool tried to prompt and could not, if any."""
+    m = _FAILED_PROMPT.search(run.stderr + "\n" + run.stdout)
+    return m.group(0).strip() if m else None
+
+
 def judge_non_interactive(run: CliRun, settings: CliSettings) -> CheckResult:
     details: dict[str, object] = {
         "exit_code": run.exit_code,
@@ -501,6 +520,28 @@ def judge_non_interactive(run: CliRun, settings: CliSettings) -> CheckResult:
             "Hangs with no TTY",
             Status.FAIL,
             f"the command hung until the {settings.timeout:g}s timeout",
+            [f],
+            fix,
+            (SPEC_NON_INTERACTIVE,),
+            details,
+            3,
+        )
+    tried = failed_prompt(run)
+    if tried:
+        details["tried_prompt"] = tried
+        f = Finding(
+            "tried-to-prompt",
+            Level.FAIL,
+            f"tried to prompt for input and could not ({tried!r}): the command depends on a person at a "
+            "terminal and fails without one",
+            fix=fix,
+        )
+        return _result(
+            "errors.cli-non-interactive",
+            "Runs without a TTY and never prompts",
+            "Tries to prompt with no TTY",
+            Status.FAIL,
+            "the command tried to prompt for input and failed because there was no terminal",
             [f],
             fix,
             (SPEC_NON_INTERACTIVE,),
@@ -602,21 +643,16 @@ def judge_hints(run: CliRun) -> CheckResult:
             4,
         )
     scored = hints.score_text(text[-4000:])
-    capped = (
-        hints.looks_like_auth_failure(text)
-        and not scored.has("credential_route")
-        and scored.score >= hints.PASS_AT
-    )
-    status = Status.PASS if scored.score >= hints.PASS_AT else (Status.WARN if scored.score else Status.FAIL)
-    if capped and status == Status.PASS:
-        status = Status.WARN
+    graded, cap = hints.grade(scored, needs_route=hints.looks_like_auth_failure(scored.text))
+    capped = cap is not None
+    status = Status(graded)
     level = {Status.PASS: Level.PASS, Status.WARN: Level.WARN, Status.FAIL: Level.FAIL}[status]
     quoted = re.sub(r"\s+", " ", text).strip() or "(no output)"
     if len(quoted) > 400:
         quoted = quoted[:250] + " … " + quoted[-140:]
     message = f'"{quoted}" — {scored.summary()}'
-    if capped:
-        message += " (capped: an authentication error must name a route to credentials)"
+    if cap:
+        message += f" (capped: {cap})"
     fix = " ".join(scored.fixes().values()) or None
     findings = [Finding(f"hints-{status.value}", level, message, fix=fix if level != Level.PASS else None)]
     summary = {

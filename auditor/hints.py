@@ -24,11 +24,23 @@ A deterministic, explainable scorer; no language model. Five elements, one point
     "field" when it looks like an identifier; a command after "run:"/"running"/``$``; structured
     ``param``, ``errors[].location``, ``invalid_params[].name``.
 ``credential_route``
-    a way for a caller with *no* credentials to get (or do without) them: a no-account flag
-    (``--temporary``); ``auth.md``; a login/sign-up/register command; a URL where keys or tokens are
-    created (``/api-keys``, ``/tokens``, ``/register``, ``create-token``); "get/obtain/create a key/token";
-    "sign up/register at"; a CI-provided secret (``${{ github.token }}``); an RFC 9728
-    ``resource_metadata`` in ``WWW-Authenticate`` (machine-followable discovery of how to get a token).
+    an *agent* route: a way for a caller with no credentials and no human at hand to get (or do without)
+    them: a no-account flag (``--temporary``, ``--anonymous``); a temporary or anonymous mode; ``auth.md``;
+    an API sign-up or token endpoint (an API URL such as ``/oauth/register``, ``/agent/identity``,
+    ``POST /v1/tokens``); a device-code flow; client credentials; a CI-provided secret
+    (``${{ github.token }}``); an RFC 9728 ``resource_metadata`` in ``WWW-Authenticate`` (machine-followable
+    discovery of how to get a token).
+
+    A *human* route is recorded as ``human_route`` and never scores: a login command (``X login``,
+    ``X auth login``, ``npm adduser``, ``/login``), "log in" / "sign in", a dashboard, console or account page
+    where keys are created, "contact sales/support/your administrator", a web sign-up page. A browser login
+    to an account the agent does not have is exactly what stops an agent, so an error whose only route is
+    a human one cannot pass (:func:`grade`).
+
+Tool chatter is not the error: update notices ("A new release of pip is available", "To update, run:"),
+``[notice]`` / ``npm notice`` lines and "A complete log of this run can be found in:" lines are dropped
+before scoring (:func:`strip_chatter`). A command stops at the first word that cannot belong to it ("or",
+"to", "and" ...), so "run supabase login or setting X" names the command ``supabase login``.
 ``request_id``
     a request/trace/correlation id: ``request id: ...`` labels, ``req_...`` ids, ``request_id`` /
     ``RequestId`` / ``trace_id`` fields (JSON or XML), and request-id response headers when given.
@@ -48,7 +60,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from agent_ready import wwwauth
+
 ELEMENTS: tuple[str, ...] = ("doc_link", "imperative", "named_token", "credential_route", "request_id")
+HUMAN_ROUTE = "human_route"  # recorded and reported, never scored: it is not a route for an agent
 
 ELEMENT_TITLES: dict[str, str] = {
     "doc_link": "a documentation link",
@@ -65,8 +80,9 @@ FIXES: dict[str, str] = {
     '"rerun this command with `--temporary`".',
     "named_token": "Name the exact flag, header, environment variable or parameter to set, in backticks "
     "(`--token`, `Authorization`, `EXAMPLE_API_TOKEN`, `name`).",
-    "credential_route": "Tell a caller without credentials how to get some without a browser: a registration "
-    "endpoint, /auth.md, a `--temporary` mode, or the URL where keys are created.",
+    "credential_route": "Tell a caller without credentials how to get some without a browser or a human: a "
+    "registration or token endpoint, /auth.md, a `--temporary` / anonymous mode, or a device-code flow. A "
+    "login command or a dashboard page is a human route and does not count.",
     "request_id": "Include a request id (a `request_id` member or an `X-Request-Id` header) so the failure "
     "can be reported and traced.",
 }
@@ -240,15 +256,82 @@ _COMMAND_AFTER = re.compile(
     r"[a-z][\w.:/=-]*){1,3})"
 )
 _PROMPT_LINE = re.compile(r"^\s*\$\s+([a-z][\w.-]*(?:[ \t]+[\w.:/=-]+){0,5})", re.MULTILINE)
-_LOGIN_WORDS = re.compile(r"\b(?:login|log-in|signup|sign-up|register|adduser|auth)\b", re.IGNORECASE)
-_ROUTE_FLAGS = re.compile(r"(?<![\w-])--(?:temporary|anonymous|guest|trial)\b", re.IGNORECASE)
-_ROUTE_PHRASES = re.compile(
-    r"\btemporary account\b|\banonymous (?:access|account|tier|identity|mode)\b|\bauth\.md\b|"
-    r"\b(?:get|obtain|create|generate|request)\s+(?:a\s+|an\s+|your\s+|new\s+|one\s+)?(?:new\s+)?"
-    r"(?:api\s+|access\s+|personal\s+access\s+|bearer\s+)?(?:key|token|credentials?)s?\b|"
-    r"\b(?:sign up|register|create an account)\s+(?:at|on|with|via)\b|"
+_LOGIN_WORDS = re.compile(
+    r"(?:^|[\s/:])(?:login|log-in|logon|signin|sign-in|signup|sign-up|register|adduser|auth)\b", re.IGNORECASE
+)
+# Agent routes: a caller with no credentials and no human at hand can follow these.
+_AGENT_FLAGS = re.compile(
+    r"(?<![\w-])--(?:temporary|temp|anonymous|anon|guest|trial|device|device-code|use-device-code|"
+    r"client-credentials)\b",
+    re.IGNORECASE,
+)
+_AGENT_PHRASES = re.compile(
+    r"\btemporary (?:account|mode|project|database|deployment|resource|workspace|credentials?|token|key)s?\b|"
+    r"\banonymous(?:ly)?\s+(?:access|account|tier|identity|mode|registration|sign-?up|token|credentials?|"
+    r"key|user)s?\b|\bregister anonymously\b|\bauth\.md\b|"
+    r"\bdevice[- ](?:code|flow|authori[sz]ation|grant|login)\b|\bclient[_ ]credentials\b|"
     r"\$\{\{\s*(?:github|secrets)\.[\w.]+\s*\}\}",
     re.IGNORECASE,
+)
+_API_CALL = re.compile(r"\b(?:POST|PUT)\s+`?((?:https?://|/)[^\s`'\"]+)")
+# Human routes: each needs a person (a browser login to an existing account, a dashboard, a sales call).
+_HUMAN_PHRASES = re.compile(
+    r"\b(?:please\s+)?(?:log|sign)\s?-?in\s+(?:again|first|with|to|using|via|at|on)\b|"
+    r"\b(?:please|you (?:need|have|must) to|must|then)\s+(?:log|sign)\s?-?in\b|"
+    r"^\s*(?:log|sign)\s?-?in\b|"
+    r"\b(?:visit|go to|open|use|from|in|via|on|at)\s+(?:the\s+|your\s+)?(?:\w+\s+)?"
+    r"(?:dashboard|console|portal|web ?ui|account (?:settings|page)|settings page|control panel|browser)\b|"
+    r"\bcontact\s+(?:our\s+|the\s+|your\s+)?(?:sales|support|us|administrator|admin|account manager|"
+    r"owner|team)\b|\bask\s+(?:your|an?)\s+(?:administrator|admin|owner)\b|\brequest access\b|"
+    r"(?<![\w/])/login\b",
+    re.IGNORECASE | re.MULTILINE,
+)
+_KEY_PHRASES = re.compile(
+    r"\b(?:get|obtain|create|generate|request|find)\s+(?:a\s+|an\s+|your\s+|new\s+|one\s+)?(?:new\s+)?"
+    r"(?:api\s+|access\s+|personal\s+access\s+|bearer\s+)?(?:key|token|credentials?)s?\b|"
+    r"\b(?:sign up|register|create an account)\s+(?:at|on|with|via)\b",
+    re.IGNORECASE,
+)
+# What makes a key phrase an agent route: the sentence names an API way to do it.
+_AGENT_CUE = re.compile(
+    r"\bAPI\b(?!\s+(?:key|token))|\bendpoint\b|\bPOST\b|\bprogrammatically\b|\bcurl\b|\bheadless(?:ly)?\b|"
+    r"/oauth2?/|/agent/|\.well-known/",
+)
+_AGENT_URL = re.compile(
+    r"(?://api\.|/api/v?\d|/v\d+/|/oauth2?/|/agent/|/\.well-known/|auth\.md(?:[?#]|$)|/connect/register)",
+    re.IGNORECASE,
+)
+_ROUTE_URL_CUE = re.compile(
+    r"(?:\b(?:POST|PUT|call|at|via|to|see|use|from|register|sign up|endpoint|send)|[`:])\W{0,4}$",
+    re.IGNORECASE,
+)
+_COMMAND_STOP = frozenset(
+    {
+        "or",
+        "and",
+        "to",
+        "then",
+        "if",
+        "can",
+        "could",
+        "be",
+        "is",
+        "are",
+        "was",
+        "were",
+        "in",
+        "for",
+        "the",
+        "a",
+    }
+    | {"an", "with", "from", "setting", "instead", "again", "first", "now", "before", "after", "when", "this"}
+    | {"that", "your", "it", "command", "which", "so", "but", "by"}
+)
+# Output that is not the error: update notices, log-file pointers.
+_CHATTER_LINE = re.compile(
+    r"^[^\n]*(?:\[notice\]|\bnpm notice\b|\bA new (?:release|version) of [\w.@/-]+ is available|"
+    r"\bTo update,? run:|\bUpdate available\b|\bcan be found in:|\bnew version (?:is )?available\b)[^\n]*$",
+    re.IGNORECASE | re.MULTILINE,
 )
 _REQUEST_ID_LABEL = re.compile(
     r"\b(?:x-)?(?:request|trace|correlation)[ _-]?id\b\W{0,3}\s*[:=]?\s*[\"']?([A-Za-z0-9][\w.:-]{5,})",
@@ -337,6 +420,17 @@ class HintScore:
     def score(self) -> int:
         return len(self.present)
 
+    @property
+    def human_routes(self) -> list[Match]:
+        return self.found(HUMAN_ROUTE)
+
+    @property
+    def route(self) -> str:
+        """Which route to credentials the text names: "agent", "human" (and no agent one) or "none"."""
+        if self.has("credential_route"):
+            return "agent"
+        return "human" if self.human_routes else "none"
+
     def fixes(self) -> dict[str, str]:
         return {e: FIXES[e] for e in self.missing}
 
@@ -352,6 +446,10 @@ class HintScore:
                 lines.append(f"+ {ELEMENT_TITLES[e]}: " + "; ".join(m.describe() for m in found[:3]))
             else:
                 lines.append(f"- {ELEMENT_TITLES[e]}: missing. {FIXES[e]}")
+        if self.human_routes:
+            lines.append(
+                "  a human route (does not count): " + "; ".join(m.describe() for m in self.human_routes[:3])
+            )
         return "\n".join(lines)
 
     def summary(self) -> str:
@@ -361,10 +459,15 @@ class HintScore:
             for e in self.present
         ]
         missing = ", ".join(ELEMENT_TITLES[e] for e in self.missing)
+        human = ""
+        if self.route == "human":
+            spans = ", ".join(repr(m.span) for m in self.human_routes[:2])
+            human = f"; only a human route to credentials ({spans})"
         return (
             f"found {self.score}/5: "
             + ("; ".join(found) or "nothing")
             + (f"; missing: {missing}" if missing else "")
+            + human
         )
 
     def as_dict(self) -> dict[str, Any]:
@@ -377,7 +480,29 @@ class HintScore:
             },
             "missing": self.missing,
             "fixes": self.fixes(),
+            "route": self.route,
+            "routes": {
+                "agent": [m.span for m in self.found("credential_route")],
+                "human": [m.span for m in self.human_routes],
+            },
         }
+
+
+def grade(scored: HintScore, *, needs_route: bool = False) -> tuple[str, str | None]:
+    """The status of one error text ("pass" | "warn" | "fail") and why it was capped, if it was.
+
+    Pass at :data:`PASS_AT` elements, warn at 1-2, fail at 0. A text that would pass is capped at warn when
+    its only route to credentials is a human one (log in, a dashboard: an agent has no account to log in
+    to), or when it must name a route (an authentication failure) and names none.
+    """
+    status = "pass" if scored.score >= PASS_AT else ("warn" if scored.score else "fail")
+    cap = None
+    if status == "pass" and scored.route == "human":
+        spans = ", ".join(repr(m.span) for m in scored.human_routes[:2])
+        cap = f"its only route to credentials is a human one ({spans}); an agent has no account to log in to"
+    elif status == "pass" and needs_route and scored.route == "none":
+        cap = "an authentication error must name a route to credentials"
+    return ("warn" if cap else status), cap
 
 
 # --- extracting the text and the structured members of an error ---------------------------------------------
@@ -562,6 +687,16 @@ def _imperatives(text: str) -> list[Match]:
     return found
 
 
+def _trim_command(value: str) -> str:
+    """A command found in running prose ends at the first word that cannot belong to it."""
+    kept: list[str] = []
+    for part in value.split():
+        if part.lower() in _COMMAND_STOP:
+            break
+        kept.append(part)
+    return " ".join(kept)
+
+
 def _is_commandish(value: str) -> bool:
     parts = value.split()
     return (
@@ -637,29 +772,57 @@ def _named_tokens(text: str) -> tuple[list[Match], list[str]]:
             ):
                 found.append(Match("named_token", name, "named parameter"))
     for m in _COMMAND_AFTER.finditer(text):
-        cmd = (m.group(1) or m.group(2) or "").strip()
+        cmd = _trim_command((m.group(1) or m.group(2) or "").strip())
         if _is_commandish(cmd):
             found.append(Match("named_token", cmd, "command after run/with:"))
             commands.append(cmd)
     for m in _PROMPT_LINE.finditer(text):
-        found.append(Match("named_token", m.group(1).strip(), "$ command line"))
-        commands.append(m.group(1).strip())
+        cmd = _trim_command(m.group(1).strip()) or m.group(1).strip()
+        found.append(Match("named_token", cmd, "$ command line"))
+        commands.append(cmd)
     return found, commands
 
 
+def _sentence_at(text: str, start: int, end: int) -> str:
+    left = max(text.rfind(c, 0, start) for c in ".!?\n")
+    rights = [i for i in (text.find(c, end) for c in ".!?\n") if i != -1]
+    return text[left + 1 : min(rights) if rights else len(text)]
+
+
 def _routes(text: str, commands: list[str], request_url: str | None) -> list[Match]:
+    """Agent routes (``credential_route``) and human routes (``human_route``) to credentials."""
     found = []
-    for m in _ROUTE_FLAGS.finditer(text):
+    for m in _AGENT_FLAGS.finditer(text):
         found.append(Match("credential_route", m.group(0), "no-account flag"))
-    for m in _ROUTE_PHRASES.finditer(text):
-        found.append(Match("credential_route", m.group(0), "credential phrase"))
+    for m in _AGENT_PHRASES.finditer(text):
+        found.append(Match("credential_route", m.group(0), "agent route phrase"))
+    for m in _API_CALL.finditer(text):
+        if _KEY_URL.search(m.group(1)) or _AGENT_URL.search(m.group(1)):
+            found.append(Match("credential_route", m.group(0), "API call that issues credentials"))
+    for m in _KEY_PHRASES.finditer(text):
+        sentence = _sentence_at(text, m.start(), m.end())
+        if _AGENT_CUE.search(sentence) or _AGENT_URL.search(sentence):
+            found.append(Match("credential_route", m.group(0), "credentials by API"))
+        else:
+            found.append(Match(HUMAN_ROUTE, m.group(0), "credentials from a person or a web page"))
     for cmd in dict.fromkeys(commands):
+        if _AGENT_FLAGS.search(cmd):
+            continue  # already credited as a no-account flag
         if _LOGIN_WORDS.search(cmd):
-            found.append(Match("credential_route", cmd, "login/sign-up command"))
+            found.append(Match(HUMAN_ROUTE, cmd, "login/sign-up command (a person at a browser or prompt)"))
+    for m in _HUMAN_PHRASES.finditer(text):
+        found.append(Match(HUMAN_ROUTE, m.group(0).strip(), "human step (log in, dashboard, contact)"))
     for m in URL_RE.finditer(text):
         url = m.group(0)
-        if _KEY_URL.search(url) and not _TRACKER_URL.search(url) and not _is_url_echo(url, request_url):
-            found.append(Match("credential_route", url, "URL where credentials are created"))
+        if not _KEY_URL.search(url) or _TRACKER_URL.search(url) or _is_url_echo(url, request_url):
+            continue
+        if _AGENT_URL.search(url) and not _DOCISH_URL.search(url):
+            # An API URL is offered as a route only when the text points at it; a bare URL in parentheses
+            # is usually the failing request echoed back.
+            if _ROUTE_URL_CUE.search(text[max(0, m.start() - 40) : m.start()]):
+                found.append(Match("credential_route", url, "API endpoint that issues credentials"))
+        else:
+            found.append(Match(HUMAN_ROUTE, url, "web page where a person creates credentials"))
     return found
 
 
@@ -708,13 +871,6 @@ def _field_matches(
     return found
 
 
-def _auth_params(value: str) -> dict[str, str]:
-    return {
-        k.lower(): v1 if v1 else v2
-        for k, v1, v2 in re.findall(r"([A-Za-z_][\w-]*)\s*=\s*(?:\"((?:[^\"\\]|\\.)*)\"|([^\s,\"]+))", value)
-    }
-
-
 def _header_matches(headers: Mapping[str, str] | Iterable[tuple[str, str]] | None) -> tuple[list[Match], str]:
     """Matches from response headers, and the header text worth scoring (error_description)."""
     if headers is None:
@@ -727,7 +883,10 @@ def _header_matches(headers: Mapping[str, str] | Iterable[tuple[str, str]] | Non
     for name, value in items:
         low = name.lower()
         if low == "www-authenticate":
-            params = _auth_params(value)
+            params: dict[str, str] = {}
+            for challenge in wwwauth.parse_challenges(value):
+                for key, val in challenge.params.items():
+                    params.setdefault(key, val)
             if params.get("error_uri"):
                 found.append(Match("doc_link", params["error_uri"], "error_uri", "header:WWW-Authenticate"))
             if params.get("resource_metadata"):
@@ -750,6 +909,11 @@ def _header_matches(headers: Mapping[str, str] | Iterable[tuple[str, str]] | Non
     return found, " ".join(extra)
 
 
+def strip_chatter(text: str) -> str:
+    """The text without the tool's chatter (update notices, log-file pointers): grade the error only."""
+    return _CHATTER_LINE.sub("", text).strip()
+
+
 def score_text(
     text: str,
     *,
@@ -760,7 +924,7 @@ def score_text(
 ) -> HintScore:
     """Score an error text plus (optionally) its structured members and response headers."""
     header_found, header_text = _header_matches(headers)
-    full = " ".join(t for t in (text, header_text) if t).strip()
+    full = " ".join(t for t in (strip_chatter(text), header_text) if t).strip()
     field_list = list(fields)
     matches: list[Match] = []
     matches += _doc_links(full, request_url)

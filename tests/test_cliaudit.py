@@ -195,3 +195,25 @@ def test_cli_command_exit_codes(tmp_path: Path) -> None:
     assert result.exit_code == 0 and "errors.cli-hints" in html.read_text()
     assert runner.invoke(app, ["cli", "-q", "--", "agent-ready-no-such-command-xyz"]).exit_code == 2
     assert runner.invoke(app, ["cli", "-q", "--env", "NOEQUALS", "--", "true"]).exit_code == 2
+
+
+# --- issue 9: a prompt the tool tried to show and could not is a prompt ---
+
+
+def test_a_prompt_that_could_not_be_shown_fails_never_prompts() -> None:
+    report = audit(tool("git_no_tty.sh"), FAST, environ=ENV)
+    result = report.result("errors.cli-non-interactive")
+    assert result.status == Status.FAIL
+    assert result.findings[0].code == "tried-to-prompt"
+    assert "could not read Username" in result.details["tried_prompt"]
+
+
+@pytest.mark.skipif(not Path("/usr/bin/git").exists(), reason="needs git")
+def test_real_git_against_a_401_server_is_caught_trying_to_prompt(httpserver) -> None:  # type: ignore[no-untyped-def]
+    httpserver.expect_request("/repo.git/info/refs").respond_with_data(
+        "Unauthorized", status=401, headers={"WWW-Authenticate": 'Basic realm="git"'}
+    )
+    report = audit(["git", "ls-remote", httpserver.url_for("/repo.git")], FAST, environ=ENV)
+    result = report.result("errors.cli-non-interactive")
+    assert result.status == Status.FAIL, (result.summary, report.result("errors.cli-hints").details["text"])
+    assert result.findings[0].code in ("tried-to-prompt", "waited-for-input")

@@ -78,8 +78,11 @@ def test_spans_are_quoted_and_fixes_name_what_is_missing() -> None:
 @pytest.mark.parametrize(
     ("text", "element", "expected"),
     [
-        ('Please run `vercel login` or pass "--token"', "credential_route", True),
-        ("Get an API key at https://example.com/settings/api-keys", "credential_route", True),
+        # issue 9: a login command and a dashboard page are human routes, not routes for an agent
+        ('Please run `vercel login` or pass "--token"', "credential_route", False),
+        ('Please run `vercel login` or pass "--token"', hints.HUMAN_ROUTE, True),
+        ("Get an API key at https://example.com/settings/api-keys", "credential_route", False),
+        ("Get an API key at https://example.com/settings/api-keys", hints.HUMAN_ROUTE, True),
         (
             'Unable to locate credentials. You can configure credentials by running "aws configure".',
             "credential_route",
@@ -182,3 +185,93 @@ def test_agreement_on_held_out_texts() -> None:
     assert len(entries) >= 20
     for element in hints.ELEMENTS:
         assert table[element]["accuracy"] >= 0.85, (element, table[element])
+
+
+# --- issue 9: human routes vs agent routes, tool chatter, spans ---------------------------------------------
+
+HUMAN_ONLY = [
+    # supabase CLI: a login command and an env var the agent has no value for
+    "Access token not provided. Supply an access token by running supabase login or setting the "
+    "SUPABASE_ACCESS_TOKEN environment variable.",
+    # stripe CLI
+    "You are not logged in. Use the `stripe login` command to authenticate, or set STRIPE_API_KEY.",
+    # npm whoami
+    "npm error code ENEEDAUTH\nnpm error need auth This command requires you to be logged in to "
+    "https://registry.npmjs.org/\nnpm error need auth You need to authorize this machine using `npm adduser`",
+    # a dashboard page and a sales contact
+    "Missing API key. Create one in the dashboard at https://app.example.com/settings/api-keys, see "
+    "https://docs.example.com/auth, or contact sales. request id: 4f1c2a9e77aa",
+    "Not authenticated. Please log in with `acme auth login` (docs: https://docs.acme.dev/cli/auth).",
+]
+
+
+@pytest.mark.parametrize("text", HUMAN_ONLY)
+def test_a_hint_whose_only_route_is_human_cannot_pass(text: str) -> None:
+    scored = hints.score_text(text)
+    assert not scored.has("credential_route"), scored.explain()
+    assert scored.route == "human" and scored.human_routes
+    status, cap = hints.grade(scored, needs_route=True)
+    assert status != "pass"
+    if scored.score >= hints.PASS_AT:
+        assert cap is not None and "human" in cap
+    assert "only a human route" in scored.summary()
+    assert scored.as_dict()["routes"]["human"]
+
+
+AGENT_ROUTES = [
+    ("To continue without logging in, rerun this command with `--temporary`.", "--temporary"),
+    ("No credentials. Register anonymously: POST https://api.example.com/agent/identity (/auth.md)", "POST"),
+    ("Unauthorized. Use the device code flow: run `acme auth login --device` and read the code.", "device"),
+    ("No token. Obtain a token from the token endpoint with client_credentials (`POST /oauth/token`).", ""),
+    ("No key? Use anonymous mode: set `ACME_ANONYMOUS=1` and a temporary key is issued.", "anonymous"),
+]
+
+
+@pytest.mark.parametrize(("text", "span"), AGENT_ROUTES)
+def test_agent_routes_are_named_as_agent_routes(text: str, span: str) -> None:
+    scored = hints.score_text(text)
+    assert scored.route == "agent", scored.explain()
+    assert any(span.lower() in m.span.lower() for m in scored.found("credential_route"))
+
+
+def test_an_agent_route_beside_a_login_command_passes() -> None:
+    text = (
+        "Not logged in. Run `acme login`, or rerun this command with `--temporary` to use a temporary "
+        "account (docs: https://docs.acme.dev/temporary)."
+    )
+    scored = hints.score_text(text)
+    assert scored.route == "agent" and scored.human_routes
+    assert hints.grade(scored, needs_route=True) == ("pass", None)
+
+
+def test_pip_update_notice_is_chatter_not_a_hint() -> None:
+    text = (
+        "ERROR: Could not find a version that satisfies the requirement nonexistent-pkg "
+        "(from versions: none)\n"
+        "ERROR: No matching distribution found for nonexistent-pkg\n\n"
+        "[notice] A new release of pip is available: 23.0.1 -> 24.0\n"
+        "[notice] To update, run: pip install --upgrade pip\n"
+    )
+    scored = hints.score_text(text)
+    assert scored.score == 0, scored.explain()
+    assert "pip install" not in scored.text
+
+
+def test_log_file_pointer_is_not_a_named_command() -> None:
+    text = "npm error A complete log of this run can be found in: /home/runner/.npm/_logs/debug-0.log"
+    scored = hints.score_text(text)
+    assert not scored.has("named_token"), scored.explain()
+
+
+def test_a_command_span_stops_at_the_clause() -> None:
+    scored = hints.score_text("Supply a token by running supabase login or setting the TOKEN variable.")
+    spans = [m.span for m in scored.matches]
+    assert "supabase login" in spans
+    assert not any("or setting" in span for span in spans)
+
+
+def test_www_authenticate_uses_the_one_parser() -> None:
+    # a quoted comma inside error_description must not hide the error_uri after it
+    header = 'Bearer error_description="bad token, Basic auth is off", error_uri="https://docs.example.com/e"'
+    scored = hints.score_text("", headers={"WWW-Authenticate": header})
+    assert [m.span for m in scored.found("doc_link")] == ["https://docs.example.com/e"]

@@ -93,6 +93,25 @@ def error_inside(data: Any) -> str | None:
     return None
 
 
+def is_problem_media(media_type: str) -> bool:
+    return media_type == "application/problem+json" or (
+        media_type.endswith("+json") and "problem" in media_type
+    )
+
+
+def error_in_success(r: Response) -> str | None:
+    """Why a 2xx answer reads as an error, or None.
+
+    An application/problem+json body is a problem report whatever it says: RFC 9457 §3.1.3 has generators
+    use the same status in the response as in ``status``, and a problem is never a success.
+    """
+    if is_problem_media(r.media_type):
+        data = json_body(r)
+        said = data.get("status") if isinstance(data, dict) else None
+        return "an application/problem+json body" + (f" (its status member says {said!r})" if said else "")
+    return error_inside(json_body(r))
+
+
 def code_and_message(data: Any) -> tuple[str | None, str | None]:
     """A stable code and a message in a JSON error body (Stripe, GitHub, OAuth, Google, Cloudflare ...)."""
     if not isinstance(data, dict):

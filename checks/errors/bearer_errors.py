@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
-from agent_ready import hints
+from agent_ready import wwwauth
 from agent_ready.checkapi import (
     Artifacts,
     check,
@@ -32,15 +31,12 @@ from agent_ready.probes.errors import (
 
 
 def _bearer_params(resp: Response) -> dict[str, str] | None:
-    """Parameters of the Bearer challenge (lower-cased names), or None when there is no Bearer challenge."""
-    for value in resp.header_values("www-authenticate"):
-        m = re.search(r"(?:^|,)\s*Bearer\b(.*)", value, re.IGNORECASE)
-        if m:
-            rest = re.split(
-                r",\s*(?:Basic|Digest|DPoP|Negotiate|HOBA|Mutual|ApiKey)\b", m.group(1), flags=re.I
-            )[0]
-            return hints._auth_params(rest)
-    return None
+    """Parameters of the Bearer challenge (lower-cased names), or None when there is no Bearer challenge.
+
+    The one WWW-Authenticate parser (RFC 9110 §11.6.1) reads the header: tokens.challenge uses it too.
+    """
+    challenge = wwwauth.bearer(wwwauth.parse_headers(resp.header_values("www-authenticate")))
+    return None if challenge is None else dict(challenge.params)
 
 
 @check(

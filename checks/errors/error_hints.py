@@ -15,9 +15,8 @@ from agent_ready.checks.errors._common import (
     NO_API,
     RFC9457,
     WRANGLER_MODEL,
-    error_inside,
+    error_in_success,
     excerpt,
-    json_body,
     samples,
 )
 from agent_ready.models import Finding, Level
@@ -27,11 +26,6 @@ from agent_ready.probes.errors import (
     ErrorProbe,
     ErrorSample,
 )
-
-
-def sample_status(score: hints.HintScore, capped: bool) -> str:
-    status = "pass" if score.score >= hints.PASS_AT else ("warn" if score.score else "fail")
-    return "warn" if capped and status == "pass" else status
 
 
 def _needs_route(s: ErrorSample) -> bool:
@@ -58,7 +52,9 @@ def _needs_route(s: ErrorSample) -> bool:
     description="Scores the text of every provoked error (problem detail/title, message, error_description, "
     "structured members such as doc_url or request_id, WWW-Authenticate) one point for each of: a doc "
     "link, an imperative next step, a named token, a route for agents without credentials, a request "
-    "id. Pass at 3+, warn at 1-2, fail at 0; a 401 without a credential route cannot pass. The least "
+    "id. Pass at 3+, warn at 1-2, fail at 0; a 401 without a credential route cannot pass, and neither "
+    "can an error whose only route is a human one (log in, a dashboard, contact sales): the route found, "
+    "agent or human, is named. The least "
     "helpful error decides: an agent stuck there is stuck. Rules: docs/hints.md.",
     side_effects="With --active: as errors.machine-readable.",
 )
@@ -67,7 +63,7 @@ def error_hints(a: Artifacts) -> Any:
     items = [
         s
         for s in samples(a)
-        if not s.response.failed and ((s.response.status or 0) >= 400 or error_inside(json_body(s.response)))
+        if not s.response.failed and ((s.response.status or 0) >= 400 or error_in_success(s.response))
     ]
     if found is None or not items:
         return not_applicable(
@@ -78,8 +74,8 @@ def error_hints(a: Artifacts) -> Any:
     seen_texts: dict[str, str] = {}
     for s in items:
         score = hints.score_response(s.response)
-        capped = _needs_route(s) and not score.has("credential_route") and score.score >= hints.PASS_AT
-        status = sample_status(score, capped)
+        status, cap = hints.grade(score, needs_route=_needs_route(s))
+        capped = cap is not None
         text = excerpt(score.text or "(no text)")
         key = f"{s.response.status}|{score.text}|{sorted(score.labels().items())}"
         rows.append(
@@ -96,8 +92,8 @@ def error_hints(a: Artifacts) -> Any:
             continue
         seen_texts[key] = s.label
         message = f'{s.label} → {s.response.status}: "{text}" — {score.summary()}'
-        if capped:
-            message += " (capped: a 401 must name a route to credentials)"
+        if cap:
+            message += f" (capped: {cap})"
         fix = " ".join(score.fixes().values()) or None
         code = f"hints-{status}"
         level = {"pass": Level.PASS, "warn": Level.WARN, "fail": Level.FAIL}[status]

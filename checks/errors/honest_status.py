@@ -16,9 +16,8 @@ from agent_ready.checkapi import (
 )
 from agent_ready.checks.errors._common import (
     RFC9457,
-    error_inside,
+    error_in_success,
     is_login_redirect,
-    json_body,
     samples,
     status_text,
     url_path,
@@ -94,11 +93,11 @@ def honest_status(a: Artifacts) -> Any:
                     fix="Answer API requests without credentials with 401, not a login redirect.",
                 )
             )
-        elif 200 <= status < 300 and error_inside(json_body(r)):
+        elif 200 <= status < 300 and error_in_success(r):
             findings.append(
                 problem(
                     "error-in-200",
-                    f"{where} with {error_inside(json_body(r))}",
+                    f"{where} with {error_in_success(r)}",
                     r,
                     fix="Send the error's real status (4xx/5xx).",
                 )

@@ -20,9 +20,10 @@ from agent_ready.checkapi import (
 from agent_ready.checks.errors._common import (
     RFC9457,
     code_and_message,
-    error_inside,
+    error_in_success,
     excerpt,
     is_login_redirect,
+    is_problem_media,
     json_body,
     samples,
     status_text,
@@ -51,7 +52,7 @@ def _judge_machine_readable(s: ErrorSample) -> Finding:
     data = json_body(r)
     status = r.status or 0
     if 200 <= status < 300:
-        why = error_inside(data)
+        why = error_in_success(r)
         if why:
             return problem(
                 "error-in-200",
@@ -96,9 +97,7 @@ def _judge_machine_readable(s: ErrorSample) -> Finding:
             r,
             fix="Return an application/problem+json body (type, title, status, detail).",
         )
-    if r.media_type == "application/problem+json" or (
-        r.media_type.endswith("+json") and "problem" in r.media_type
-    ):
+    if is_problem_media(r.media_type):
         if not isinstance(data, dict):
             return problem(
                 "problem-json-invalid",
@@ -106,9 +105,15 @@ def _judge_machine_readable(s: ErrorSample) -> Finding:
                 r,
                 fix="Send a JSON object with type, title, status and detail.",
             )
-        issues = []
         if "status" in data and data["status"] != status:
-            issues.append(f"its status member says {data['status']!r} but the response is {status}")
+            return problem(
+                "problem-status-mismatch",
+                f"{where}: problem+json whose status member says {data['status']!r} but the response is "
+                f"{status} (RFC 9457 §3.1.3: the same status code MUST be used in the response)",
+                r,
+                fix="Send the problem with the HTTP status its status member names.",
+            )
+        issues = []
         type_ = data.get("type", "about:blank")
         if not isinstance(type_, str) or not re.match(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|/|#|\.)", type_ or "x:"):
             issues.append(f"type {type_!r} is not a URI reference")

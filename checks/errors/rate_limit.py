@@ -115,6 +115,19 @@ def rate_limit_headers(resp: Response) -> tuple[list[Finding], str | None]:
     return out, family
 
 
+def _reset_from_ratelimit(r: Response) -> str | None:
+    """A rate-limit header that says when the limit resets (draft RateLimit t=, RateLimit-Reset ...)."""
+    current = r.headers.get("ratelimit")
+    if current is not None and (lst := _sf_list(current)) is not None:
+        for item in lst:
+            if isinstance(item.params.get("t"), int):
+                return f"RateLimit: {current}"
+    for name in ("ratelimit-reset", "x-ratelimit-reset"):
+        if (value := r.headers.get(name)) is not None and value.strip().isdigit():
+            return f"{name}: {value}"
+    return None
+
+
 @check(
     id="errors.rate-limit",
     title="Rate limits are announced in headers; 429/503 carry Retry-After",
@@ -174,7 +187,19 @@ def rate_limit(a: Artifacts) -> Any:
         if r.status in (429, 503):
             checked_retry += 1
             value = r.headers.get("retry-after")
-            if value is None:
+            reset = _reset_from_ratelimit(r)
+            if value is None and reset:
+                # RFC 6585 §4 and RFC 9110 §10.2.3 make Retry-After a MAY; a RateLimit reset says when to
+                # retry too, so it is a permitted alternative, short of the catalogue's Retry-After.
+                findings.append(
+                    concern(
+                        "retry-via-ratelimit-reset",
+                        f"{r.status} on {url_path(r.url)} without Retry-After; {reset} says when to retry",
+                        r,
+                        fix="Send Retry-After (seconds) too: every HTTP client understands it.",
+                    )
+                )
+            elif value is None:
                 findings.append(
                     problem(
                         "no-retry-after",
