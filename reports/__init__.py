@@ -23,12 +23,21 @@ class Renderer:
     module: str  # agent_ready.reports.<module>
     function: str  # the (ScanReport) -> str function in that module
     description: str  # one line for --help
+    # Keyword arguments the function accepts, taken from RenderOptions fields of the same name.
+    options: tuple[str, ...] = ()
 
-    def load(self) -> Callable[[ScanReport], str]:
-        fn: Callable[[ScanReport], str] = getattr(
+    def load(self) -> Callable[..., str]:
+        fn: Callable[..., str] = getattr(
             importlib.import_module(f"agent_ready.reports.{self.module}"), self.function
         )
         return fn
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    """Choices a user makes about a rendering, not about the scan."""
+
+    warn: str = "pass"  # JUnit: a warn check is a passing case ("pass") or a failure ("failure")
 
 
 FORMATS: dict[str, Renderer] = {
@@ -43,6 +52,16 @@ FORMATS: dict[str, Renderer] = {
             "render_openmetrics",
             "OpenMetrics text for Prometheus' textfile collector",
         ),
+        Renderer(
+            "markdown",
+            (".md", ".markdown"),
+            "markdown_report",
+            "render_markdown",
+            "a pull-request comment or job summary",
+        ),
+        Renderer("junit", (".xml",), "junit_report", "render_junit", "JUnit XML test results", ("warn",)),
+        Renderer("sarif", (".sarif", ".sarif.json"), "sarif_report", "render_sarif", "SARIF 2.1.0"),
+        Renderer("badge", (".badge.json",), "badge_report", "render_badge", "a shields.io endpoint badge"),
     )
 }
 
@@ -71,9 +90,23 @@ def help_text() -> str:
     return "; ".join(f"{r.name} ({', '.join(r.extensions)}): {r.description}" for r in FORMATS.values())
 
 
-def render(report: ScanReport, fmt: str) -> str:
+def render(report: ScanReport, fmt: str, options: RenderOptions | None = None) -> str:
     try:
         renderer = FORMATS[fmt]
     except KeyError:
         raise ValueError(f"unknown report format {fmt!r}; choose from {', '.join(FORMATS)}") from None
-    return renderer.load()(report)
+    opts = options or RenderOptions()
+    text = renderer.load()(report, **{name: getattr(opts, name) for name in renderer.options})
+    return scrub(text, report.secrets)
+
+
+def scrub(text: str, secrets: frozenset[str]) -> str:
+    """Last line of defence for every format: no secret the scan held (a token it obtained, a --header
+    value) survives into a rendering, whether written raw or escaped for HTML, XML or JSON."""
+    import html
+    import json
+
+    forms = {form for secret in secrets for form in (secret, html.escape(secret), json.dumps(secret)[1:-1])}
+    for form in sorted(forms, key=len, reverse=True):
+        text = text.replace(form, "[redacted]")
+    return text

@@ -16,7 +16,7 @@ import typer
 
 from agent_ready.cli.app import EXIT_USAGE, _fail
 from agent_ready.engine import ScanReport
-from agent_ready.reports import format_for_path, help_text, names, render
+from agent_ready.reports import RenderOptions, format_for_path, help_text, names, render
 
 STDOUT = "-"
 
@@ -45,6 +45,25 @@ FormatOpt = Annotated[
     ),
 ]
 OutputOpt = Annotated[list[Path], typer.Option("--output", "-o", help=OUTPUT_HELP, metavar="PATH")]
+
+
+def _check_warn(value: str) -> str:
+    if value not in ("pass", "failure"):
+        raise typer.BadParameter(f"expected pass or failure, not {value!r}")
+    return value
+
+
+JunitWarnOpt = Annotated[
+    str,
+    typer.Option(
+        "--junit-warn",
+        help="In the JUnit report, a check that warns is a passing test case with its findings on "
+        "system-out (pass, the default) or a failure (failure).",
+        callback=_check_warn,
+        metavar="[pass|failure]",
+    ),
+]
+STEP_SUMMARY_ENV = "GITHUB_STEP_SUMMARY"
 
 
 @dataclass(frozen=True)
@@ -93,21 +112,37 @@ def _check_writable(output: Path | None) -> None:
         raise _fail(f"cannot write report to {output}: not a writable file path", EXIT_USAGE)
 
 
-def write_all(report: ScanReport, outputs: list[Output]) -> int:
-    """Render and write every output; returns EXIT_USAGE if a file could not be written, else 0.
+def write_all(report: ScanReport, outputs: list[Output], options: RenderOptions | None = None) -> int:
+    """Render and write every output, and the GitHub job summary when ``$GITHUB_STEP_SUMMARY`` names a
+    file; returns EXIT_USAGE if a file could not be written, else 0.
 
     A renderer that fails does not lose the scan: that output falls back to the JSON contract.
     """
     code = 0
     for out in outputs:
-        code = _write_one(report, out) or code
+        code = _write_one(report, out, options) or code
+    _step_summary(report)
     return code
 
 
-def _write_one(report: ScanReport, out: Output) -> int:
+def _step_summary(report: ScanReport) -> None:
+    """GitHub Actions shows the Markdown appended to this file on the run's page."""
+    target = os.environ.get(STEP_SUMMARY_ENV)
+    if not target:
+        return
+    try:
+        with open(target, "a", encoding="utf-8") as fh:
+            fh.write(render(report, "markdown") + "\n")
+    except OSError as exc:
+        typer.echo(
+            f"agent-ready: warning: cannot append the job summary to {target}: {exc.strerror}", err=True
+        )
+
+
+def _write_one(report: ScanReport, out: Output, options: RenderOptions | None) -> int:
     path = out.path
     try:
-        text = render(report, out.fmt)
+        text = render(report, out.fmt, options)
     except Exception as exc:  # a renderer bug must not lose the scan: fall back to the JSON contract
         typer.echo(
             f"agent-ready: internal error rendering {out.fmt}: {type(exc).__name__}: {exc}; "

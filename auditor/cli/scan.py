@@ -18,13 +18,14 @@ from agent_ready.cli.app import (
     _registry,
     app,
 )
-from agent_ready.cli.outputs import FormatOpt, Output, OutputOpt, plan, write_all
+from agent_ready.cli.outputs import FormatOpt, JunitWarnOpt, Output, OutputOpt, plan, write_all
 from agent_ready.config import Config, ConfigError
 from agent_ready.config import load as load_config
 from agent_ready.engine import ScanReport, ScanSettings, UsageError, scan
 from agent_ready.fetch import FetchLimits
 from agent_ready.models import Status
 from agent_ready.registry import Registry
+from agent_ready.reports import RenderOptions
 from agent_ready.scoring import grade_meaning
 
 
@@ -97,6 +98,7 @@ def _run(
     outputs: list[Output],
     fail_under: float | None,
     quiet: bool,
+    options: RenderOptions | None = None,
 ) -> int:
     if not quiet:
         typer.echo(
@@ -108,7 +110,7 @@ def _run(
         report = scan(url, reg, settings)
     except UsageError as exc:
         raise _fail(str(exc), EXIT_USAGE) from None
-    written = write_all(report, outputs)
+    written = write_all(report, outputs, options)
     if not quiet:
         typer.echo(_summary(report), err=True)
     if written:
@@ -136,6 +138,7 @@ def scan_cmd(
     url: Annotated[str, typer.Argument(help="The URL of the service or API to audit.")],
     fmt: FormatOpt = None,
     output: OutputOpt = [],  # noqa: B006
+    junit_warn: JunitWarnOpt = "pass",
     only: OnlyOpt = [],  # noqa: B006  (typer reads the default; it is never mutated)
     skip: SkipOpt = [],  # noqa: B006
     config: Annotated[
@@ -189,7 +192,9 @@ def scan_cmd(
         concurrency=concurrency,
     )
     gate = fail_under if fail_under is not None else cfg.fail_under
-    raise typer.Exit(_run(url, settings, _registry(no_plugins), outputs, gate, quiet))
+    raise typer.Exit(
+        _run(url, settings, _registry(no_plugins), outputs, gate, quiet, RenderOptions(warn=junit_warn))
+    )
 
 
 DEMO_REPORT = Path("agent-ready-demo.html")
