@@ -29,6 +29,11 @@ from agent_ready.models import Finding, Level, Outcome, Status
 
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9-]*\.[a-z0-9][a-z0-9-]*$")
 
+# What a check judges. ``web``: a service behind a URL (``agent-ready scan``, artifacts from the probes);
+# ``cli``: a command-line tool (``agent-ready cli -- COMMAND``, the one artifact ``cli_run``). A run of one
+# kind runs only the checks of that kind.
+TARGET_KINDS = ("web", "cli")
+
 
 @dataclass(frozen=True)
 class Target:
@@ -54,6 +59,7 @@ class CheckMeta:
     passive: bool = True  # can judge something without --active; False means skipped without it
     description: str = ""
     side_effects: str = ""  # what the ACTIVE part creates, for --help and the report
+    target_kind: str = "web"  # one of TARGET_KINDS
 
 
 class Artifacts(Mapping[str, Any]):
@@ -144,6 +150,8 @@ def validate_meta(meta: CheckMeta, known_categories: Iterable[str]) -> list[str]
             problems.append(f"{name} is empty")
     if not meta.spec_links:
         problems.append("no spec link")
+    if meta.target_kind not in TARGET_KINDS:
+        problems.append(f"unknown target kind {meta.target_kind!r} (one of {', '.join(TARGET_KINDS)})")
     return problems
 
 

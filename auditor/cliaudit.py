@@ -27,10 +27,10 @@ Limits: this is not a sandbox. A tool that finds the real home through the passw
 (``getpwuid``) or an absolute path can still read it; the clean ``HOME``/XDG variables cover tools that
 follow the conventions (almost all CLIs do).
 
-The report is a :class:`~agent_ready.engine.ScanReport` with ``command`` set (the JSON report writes
-target kind
-``cli``). Its results are built here, in category ``errors``, with ids that exist only in CLI reports and
-are not registered checks: ``errors.cli-non-interactive``, ``errors.cli-browser``, ``errors.cli-hints``.
+The run is recorded as a :class:`~agent_ready.clirun.CliRun`, the one artifact of the registered checks of
+target kind ``cli`` (``checks/cli.py`` and any plugin's): they judge it exactly as web checks judge probe
+artifacts. The report is a :class:`~agent_ready.engine.ScanReport` with ``command`` set (the JSON report
+writes target kind ``cli``) that carries only those checks and their categories.
 """
 
 from __future__ import annotations
@@ -45,19 +45,18 @@ import signal
 import subprocess
 import tempfile
 import time
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from agent_ready import hints
 from agent_ready.checkapi import Target
-from agent_ready.engine import ScanReport, ScanSettings, UsageError
-from agent_ready.models import CheckResult, Finding, JourneyStep, Level, Status
+from agent_ready.clirun import CLI_RUN, CliRun, CliSettings
+from agent_ready.engine import ScanReport, UsageError, evaluate
+from agent_ready.journey import project
 from agent_ready.redact import Redactor
-from agent_ready.scoring import check_score, summarize
+from agent_ready.registry import Registry, load
+from agent_ready.scoring import summarize
 
 OUTPUT_LIMIT = 256 * 1024  # bytes kept per stream
-EXCERPT_CHARS = 2000
 
 # Passed through from the caller's environment; everything else is dropped.
 ENV_ALLOWLIST = frozenset(
@@ -105,32 +104,6 @@ BROWSER_STUBS = (
 )
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07]*\x07|\r")
 _READ_SYSCALLS = {"x86_64": {0, 17, 19}, "amd64": {0, 17, 19}, "aarch64": {63, 65, 67}, "arm64": {63, 65, 67}}
-
-
-@dataclass
-class CliSettings:
-    timeout: float = 30.0
-    quiet_after: float = 2.0  # silence (while running) before the stdin test
-    eof_grace: float = 1.5  # how long a command has to react once stdin is closed
-    cwd: Path | None = None  # default: a fresh empty directory
-    env: dict[str, str] = field(default_factory=dict)  # --env extras
-
-
-@dataclass
-class CliRun:
-    command: list[str]
-    exit_code: int | None
-    timed_out: bool
-    waited_for_input: bool
-    input_evidence: list[str]
-    prompt: str | None  # the last output line before the command went quiet
-    browser_urls: list[str]
-    stdout: str  # redacted, ANSI stripped, bounded
-    stderr: str
-    duration_s: float
-    removed_env: list[str]
-    home: str  # the temporary HOME the command saw (deleted afterwards)
-    signal: int | None = None
 
 
 def strip_ansi(text: str) -> str:
@@ -391,343 +364,64 @@ def _execute(
         return redactor.text(text)
 
     return CliRun(
-        command=list(shown),
+        command=tuple(shown),
         exit_code=code,
         timed_out=timed_out,
         waited_for_input=bool(evidence),
-        input_evidence=evidence,
+        input_evidence=tuple(evidence),
         prompt=redactor.text(prompt) if prompt else None,
-        browser_urls=[redactor.text(u) for u in urls],
+        browser_urls=tuple(redactor.text(u) for u in urls),
         stdout=clean(buffers["stdout"]),
         stderr=clean(buffers["stderr"]),
         duration_s=round(duration, 3),
-        removed_env=removed,
+        removed_env=tuple(removed),
         home=str(root / "home"),
         signal=sig,
-    )
-
-
-# --- judging the run (results exist only in CLI reports; they are not registered checks) --------------------
-
-SPEC_NON_INTERACTIVE = "https://clig.dev/#interactivity"
-SPEC_WRANGLER = (
-    "https://github.com/cloudflare/workers-sdk/blob/main/packages/wrangler/src/core/register-yargs-command.ts"
-)
-
-
-def _excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
-    text = text.strip()
-    return text if len(text) <= limit else "…" + text[-limit:]
-
-
-def _result(
-    id_: str,
-    title: str,
-    failure_title: str,
-    status: Status,
-    summary: str,
-    findings: list[Finding],
-    remediation: str,
-    spec_links: tuple[str, ...],
-    details: dict[str, object],
-    weight: float,
-) -> CheckResult:
-    return CheckResult(
-        id=id_,
-        title=title if status in (Status.PASS, Status.NOT_APPLICABLE) else failure_title,
-        category="errors",
-        status=status,
-        summary=summary,
-        score=check_score(status),
-        weight=weight,
-        active=False,
-        findings=tuple(findings),
-        remediation=remediation,
-        spec_links=spec_links,
-        details=details,
-        duration_ms=0.0,
-        plugin="builtin",
-        reason=summary if status in (Status.ERROR, Status.SKIPPED) else None,
-    )
-
-
-# A prompt the tool tried to show and could not is still a prompt: the tool relied on a person at a terminal
-# and only failed because none was there (git's "could not read Username", getpass, docker -it, input()).
-_FAILED_PROMPT = re.compile(
-    r"could not read (?:username|password|passphrase|from (?:the )?terminal)[^\n]{0,120}|"
-    r"terminal prompts disabled|inappropriate ioctl for device|"
-    r"the input device is not a tty|(?:stdin|input) is not a (?:tty|terminal)|no tty present|"
-    r"not a tty|(?:cannot|can ?not|unable to|could not|failed to) (?:prompt|ask|open /dev/tty)[^\n]{0,80}|"
-    r"getpasswarning[^\n]{0,80}|eoferror: eof when reading a line|"
-    r"(?:prompt|tty) (?:is )?(?:required|unavailable|not available)[^\n]{0,80}",
-    re.IGNORECASE,
-)
-
-
-def failed_prompt(run: CliRun) -> str | None:
-    """The output line that shows the tool tried to prompt and could not, if any."""
-    m = _FAILED_PROMPT.search(run.stderr + "\n" + run.stdout)
-    return m.group(0).strip() if m else None
-
-
-def judge_non_interactive(run: CliRun, settings: CliSettings) -> CheckResult:
-    details: dict[str, object] = {
-        "exit_code": run.exit_code,
-        "timed_out": run.timed_out,
-        "waited_for_input": run.waited_for_input,
-        "evidence": run.input_evidence,
-        "prompt": run.prompt,
-        "duration_s": run.duration_s,
-    }
-    fix = (
-        "When stdin is not a TTY (or CI=true), never prompt: fail at once with an error that names the flag "
-        "or environment variable to use instead, and exit non-zero."
-    )
-    if run.waited_for_input:
-        after = "then exited" if run.exit_code is not None else "and never exited"
-        prompt = f" after printing {run.prompt!r}" if run.prompt else ""
-        f = Finding(
-            "waited-for-input",
-            Level.FAIL,
-            f"blocked waiting for input{prompt} ({'; '.join(run.input_evidence)}); "
-            f"{after} once stdin was closed",
-            fix=fix,
-        )
-        return _result(
-            "errors.cli-non-interactive",
-            "Runs without a TTY and never prompts",
-            "Waits for input with no TTY",
-            Status.FAIL,
-            "the command waited for input on a non-TTY stdin",
-            [f],
-            fix,
-            (SPEC_NON_INTERACTIVE,),
-            details,
-            3,
-        )
-    if run.timed_out:
-        f = Finding(
-            "hung",
-            Level.FAIL,
-            f"still running after {settings.timeout:g}s with no prompt detected"
-            + (" (it had asked a browser to open a URL)" if run.browser_urls else "")
-            + "; killed",
-            fix=fix,
-        )
-        return _result(
-            "errors.cli-non-interactive",
-            "Runs without a TTY and never prompts",
-            "Hangs with no TTY",
-            Status.FAIL,
-            f"the command hung until the {settings.timeout:g}s timeout",
-            [f],
-            fix,
-            (SPEC_NON_INTERACTIVE,),
-            details,
-            3,
-        )
-    tried = failed_prompt(run)
-    if tried:
-        details["tried_prompt"] = tried
-        f = Finding(
-            "tried-to-prompt",
-            Level.FAIL,
-            f"tried to prompt for input and could not ({tried!r}): the command depends on a person at a "
-            "terminal and fails without one",
-            fix=fix,
-        )
-        return _result(
-            "errors.cli-non-interactive",
-            "Runs without a TTY and never prompts",
-            "Tries to prompt with no TTY",
-            Status.FAIL,
-            "the command tried to prompt for input and failed because there was no terminal",
-            [f],
-            fix,
-            (SPEC_NON_INTERACTIVE,),
-            details,
-            3,
-        )
-    how = f"exit status {run.exit_code}" if run.signal is None else f"killed by signal {run.signal}"
-    f = Finding(
-        "exited", Level.PASS, f"finished on its own in {run.duration_s:.2f}s ({how}) without reading input"
-    )
-    return _result(
-        "errors.cli-non-interactive",
-        "Runs without a TTY and never prompts",
-        "Waits for input with no TTY",
-        Status.PASS,
-        f"finished without a TTY ({how})",
-        [f],
-        fix,
-        (SPEC_NON_INTERACTIVE,),
-        details,
-        3,
-    )
-
-
-def judge_browser(run: CliRun) -> CheckResult:
-    details: dict[str, object] = {"urls": run.browser_urls}
-    fix = (
-        "Never open a browser when there is no TTY or CI=true; print the URL (and a device code) instead, or "
-        "offer a headless route (an API token variable, a `--temporary` mode, OAuth device or client "
-        "credentials)."
-    )
-    title, failure = "Does not depend on a browser", "Tries to open a browser"
-    if not run.browser_urls:
-        return _result(
-            "errors.cli-browser",
-            title,
-            failure,
-            Status.PASS,
-            "did not try to open a browser",
-            [Finding("no-browser", Level.PASS, "no BROWSER / xdg-open call")],
-            fix,
-            (SPEC_NON_INTERACTIVE,),
-            details,
-            2,
-        )
-    output = run.stdout + run.stderr
-    printed = [u for u in run.browser_urls if u in output]
-    shown = ", ".join(run.browser_urls[:3])
-    if run.timed_out or run.waited_for_input:
-        f = Finding(
-            "browser-and-wait", Level.FAIL, f"asked a browser to open {shown} and then waited", fix=fix
-        )
-        status, summary = Status.FAIL, "opened a browser and waited for a login that no agent can complete"
-    elif printed:
-        f = Finding(
-            "browser-url-printed",
-            Level.WARN,
-            f"asked a browser to open {shown}; the URL was also printed, so an agent can hand it to a human",
-            fix=fix,
-        )
-        status, summary = Status.WARN, "opened a browser (the URL was printed too)"
-    else:
-        f = Finding(
-            "browser-url-hidden",
-            Level.FAIL,
-            f"asked a browser to open {shown} without printing the URL",
-            fix=fix,
-        )
-        status, summary = Status.FAIL, "opened a browser without printing the URL"
-    return _result(
-        "errors.cli-browser", title, failure, status, summary, [f], fix, (SPEC_NON_INTERACTIVE,), details, 2
-    )
-
-
-def judge_hints(run: CliRun) -> CheckResult:
-    title, failure = (
-        "Its error text tells an agent what to do next",
-        "Its error text gives an agent no next step",
-    )
-    remediation = (
-        'Print a next step on failure: what to run or set ("rerun this command with `--temporary`", '
-        '"set `EXAMPLE_API_TOKEN`"), a route for a caller without credentials, a docs link, a request '
-        "id. Model: wrangler's non-interactive error."
-    )
-    text = "\n".join(t for t in (run.stderr, run.stdout) if t.strip())
-    if run.waited_for_input and run.prompt:
-        text = text.replace(run.prompt, "")  # the prompt asked a question; it is not advice
-    if run.exit_code == 0 and not run.stderr.strip() and not run.timed_out and not run.waited_for_input:
-        return _result(
-            "errors.cli-hints",
-            title,
-            failure,
-            Status.NOT_APPLICABLE,
-            "the command succeeded without printing an error; no error text to grade",
-            [],
-            remediation,
-            (SPEC_WRANGLER,),
-            {},
-            4,
-        )
-    scored = hints.score_text(text[-4000:])
-    graded, cap = hints.grade(scored, needs_route=hints.looks_like_auth_failure(scored.text))
-    capped = cap is not None
-    status = Status(graded)
-    level = {Status.PASS: Level.PASS, Status.WARN: Level.WARN, Status.FAIL: Level.FAIL}[status]
-    quoted = re.sub(r"\s+", " ", text).strip() or "(no output)"
-    if len(quoted) > 400:
-        quoted = quoted[:250] + " … " + quoted[-140:]
-    message = f'"{quoted}" — {scored.summary()}'
-    if cap:
-        message += f" (capped: {cap})"
-    fix = " ".join(scored.fixes().values()) or None
-    findings = [Finding(f"hints-{status.value}", level, message, fix=fix if level != Level.PASS else None)]
-    summary = {
-        Status.PASS: f"the error text names a next step ({scored.score}/5)",
-        Status.WARN: f"the error text gives part of a next step ({scored.score}/5)",
-        Status.FAIL: "the error text gives no next step (0/5)",
-    }[status]
-    return _result(
-        "errors.cli-hints",
-        title,
-        failure,
-        status,
-        summary,
-        findings,
-        remediation,
-        (SPEC_WRANGLER,),
-        {"capped": capped, **scored.as_dict(), "text": _excerpt(scored.text, 1000)},
-        4,
+        timeout=settings.timeout,
     )
 
 
 def audit(
-    command: list[str], settings: CliSettings | None = None, environ: dict[str, str] | None = None
+    command: list[str],
+    settings: CliSettings | None = None,
+    environ: dict[str, str] | None = None,
+    registry: Registry | None = None,
 ) -> ScanReport:
-    """Run the command and build the CLI report."""
+    """Run the command, judge the run with the registered checks of target kind ``cli``, build the report."""
     settings = settings or CliSettings()
+    registry = registry if registry is not None else load()
     redactor = Redactor()
     started = datetime.now(UTC)
     t0 = time.monotonic()
     run = run_command(command, settings, environ, redactor)
-    results = [judge_non_interactive(run, settings), judge_browser(run), judge_hints(run)]
-    warnings = []
+    values = {CLI_RUN: run}
+    results = [
+        evaluate(chk, values, active=False, target=None, weight=chk.meta.weight)
+        for chk in registry.ordered("cli")
+    ]
+    warnings = list(registry.warnings)
     if run.removed_env:
         warnings.append(
             f"removed {len(run.removed_env)} credential variable(s) from the command's environment: "
             + ", ".join(run.removed_env)
         )
-    journey = [
-        JourneyStep(
-            title=f"Run `{shlex.join(command)}` with no TTY, a clean HOME and no credentials",
-            status="stuck" if run.timed_out or run.waited_for_input else "ok",
-            learned=(f"exit {run.exit_code}" if run.exit_code is not None else "did not finish")
-            + f" after {run.duration_s:.2f}s",
-            elapsed_ms=round(run.duration_s * 1000, 1),
-            check="errors.cli-non-interactive",
-        ),
-        JourneyStep(
-            title="Read its error output for a next step",
-            status={"pass": "ok", "warn": "warn", "fail": "stuck"}.get(results[2].status.value, "skipped"),
-            learned=results[2].summary,
-            check="errors.cli-hints",
-        ),
-    ]
-    for r in results:
-        r.details.update(
-            {"stdout": _excerpt(run.stdout), "stderr": _excerpt(run.stderr)}
-            if r.id == "errors.cli-non-interactive"
-            else {}
-        )
-    report = ScanReport(
+    return ScanReport(
         target=Target(
             url="cli:" + shlex.join(command), origin="cli:", host="", is_loopback=True, address_class=None
         ),
-        settings=ScanSettings(deadline=settings.timeout, only=["errors"]),
+        settings=settings,
         started_at=started.isoformat(timespec="seconds"),
         finished_at=datetime.now(UTC).isoformat(timespec="seconds"),
         duration_ms=round((time.monotonic() - t0) * 1000, 1),
         results=results,
-        score=summarize(results),
+        score=summarize(results, kind="cli"),
         exchanges=[],
-        journey=journey,
-        plugins=[],
+        journey=project(results, "cli"),
+        plugins=[
+            p for p in registry.plugins if any(registry.checks[c].meta.target_kind == "cli" for c in p.checks)
+        ],
         run_warnings=warnings,
         runtime_error=None,
         secrets=redactor.secrets,
         command=list(command),
     )
-    return report

@@ -22,6 +22,7 @@ import httpx
 
 from agent_ready import __version__
 from agent_ready.checkapi import Artifacts, Check, Target
+from agent_ready.clirun import CliSettings
 from agent_ready.fetch import USER_AGENT, Fetcher, FetchLimits, Response, new_client
 from agent_ready.models import CheckResult, Exchange, JourneyStep, Outcome, ScoreSummary, Status
 from agent_ready.netpolicy import (
@@ -99,7 +100,7 @@ class ScanSettings:
 @dataclass
 class ScanReport:
     target: Target
-    settings: ScanSettings
+    settings: ScanSettings | CliSettings  # CliSettings for `agent-ready cli` audits
     started_at: str
     finished_at: str
     duration_ms: float
@@ -114,6 +115,11 @@ class ScanReport:
     tool_version: str = __version__
     secrets: frozenset[str] = frozenset()  # values to scrub from any rendering; never serialised
     command: list[str] | None = None  # set for `agent-ready cli` audits: the target is a command, not a URL
+
+    @property
+    def kind(self) -> str:
+        """The target kind the report judged: ``web`` or ``cli`` (see ``checkapi.TARGET_KINDS``)."""
+        return "cli" if self.command is not None else "web"
 
     def result(self, check_id: str) -> CheckResult:
         for r in self.results:
@@ -154,6 +160,14 @@ def validate_selectors(registry: Registry, settings: ScanSettings) -> None:
     for name in [*settings.only, *settings.skip, *settings.weights, *settings.disable]:
         if name not in known:
             raise UsageError(f"unknown check id or category: {name!r} (see `agent-ready list-checks`)")
+    # A config file may weigh or disable checks of both kinds; a selector on the command line may not.
+    for name in [*settings.only, *settings.skip]:
+        chk = registry.checks.get(name)
+        if chk is not None and chk.meta.target_kind != "web":
+            raise UsageError(
+                f"{name!r} is a {chk.meta.target_kind} check: it runs in `agent-ready {chk.meta.target_kind} "
+                "-- COMMAND`, not in a scan of a URL"
+            )
 
 
 def _plan(checks: list[Check], settings: ScanSettings) -> tuple[list[Check], dict[str, str]]:
@@ -264,7 +278,7 @@ async def run_scan(
     started = datetime.now(UTC)
     t0 = time.monotonic()
     warnings = list(registry.warnings)
-    checks = registry.ordered()
+    checks = registry.ordered("web")
     to_run, skip_reasons = _plan(checks, settings)
 
     target, resolve_error = await _classify_target(target)

@@ -106,7 +106,8 @@ class Exchange:
 
 @dataclass(frozen=True)
 class JourneyStep:
-    """One step an agent takes from the URL towards its first authenticated call."""
+    """One step an agent takes, told from one check's outcome (``agent_ready.journey``): its status derives
+    from that check's, its fix is that check's fix, ``findings`` are the codes of the findings it reports."""
 
     title: str
     status: str  # "ok" | "warn" | "stuck" | "skipped" | "error"
@@ -116,6 +117,7 @@ class JourneyStep:
     reason: str | None = None
     fix: str | None = None
     check: str | None = None
+    findings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

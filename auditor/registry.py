@@ -38,9 +38,13 @@ class Registry:
     plugins: list[Plugin] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
-    def ordered(self) -> list[Check]:
+    def ordered(self, kind: str | None = None) -> list[Check]:
+        """The checks in report order; only those of target ``kind`` (``web``, ``cli``) when given."""
         rank = {c: i for i, c in enumerate(CATEGORY_IDS)}
-        return sorted(self.checks.values(), key=lambda c: (rank.get(c.meta.category, len(rank)), c.id))
+        return sorted(
+            (c for c in self.checks.values() if kind is None or c.meta.target_kind == kind),
+            key=lambda c: (rank.get(c.meta.category, len(rank)), c.id),
+        )
 
 
 def _as_checks(obj: Any) -> list[Check]:

@@ -25,6 +25,7 @@ class Category:
     title: str
     weight: float
     question: str
+    kinds: tuple[str, ...] = ("web",)  # the target kinds whose reports carry this category
 
 
 # Weights follow the standards notes for an API product: credentials (signup + tokens) 30, errors 20,
@@ -40,7 +41,8 @@ CATEGORIES: tuple[Category, ...] = (
     Category("auth-md", "auth.md", 15, "Does the service publish auth.md, the agent sign-up recipe?"),
     Category("signup", "Sign-up", 12, "Can an unknown agent become a known principal without a browser?"),
     Category("tokens", "Tokens", 18, "Can it obtain a credential without a browser?"),
-    Category("errors", "Errors", 20, "Do failures tell an agent what to do next?"),
+    # The one category a command-line tool is judged in (`agent-ready cli`): its checks are errors.cli-*.
+    Category("errors", "Errors", 20, "Do failures tell an agent what to do next?", ("web", "cli")),
     Category(
         "temporary", "Temporary resources", 15, "Can it create a temporary resource a human can claim later?"
     ),
@@ -98,19 +100,25 @@ def coverage(results: Iterable[CheckResult]) -> dict[str, int]:
     return counts
 
 
+def categories_of(kind: str) -> tuple[str, ...]:
+    """The built-in categories a report on a target of ``kind`` carries, in report order."""
+    return tuple(c.id for c in CATEGORIES if kind in c.kinds)
+
+
 def summarize(
-    results: list[CheckResult], category_weights: Mapping[str, float] | None = None
+    results: list[CheckResult], category_weights: Mapping[str, float] | None = None, kind: str = "web"
 ) -> ScoreSummary:
     weights = {c.id: c.weight for c in CATEGORIES}
     weights.update(category_weights or {})
     titles = {c.id: c.title for c in CATEGORIES}
-    # Third-party categories keep a place after the built-in ones.
-    order = list(CATEGORY_IDS) + sorted({r.category for r in results} - set(CATEGORY_IDS))
+    # A report carries its kind's categories, even empty ones (a gap shows), and any category a result
+    # names: a third-party category keeps a place after the built-in ones.
+    listed = categories_of(kind)
+    order = [c for c in CATEGORY_IDS if c in listed or any(r.category == c for r in results)]
+    order += sorted({r.category for r in results} - set(CATEGORY_IDS))
     categories = []
     for cat in order:
         members = [r for r in results if r.category == cat]
-        if not members and cat not in CATEGORY_IDS:
-            continue
         mean = _weighted_mean((STATUS_SCORE[r.status], r.weight) for r in members if r.status.scorable)
         categories.append(
             CategoryScore(

@@ -18,7 +18,7 @@ from agent_ready.engine import ScanReport
 from agent_ready.models import CheckResult, Exchange, Finding, JourneyStep
 from agent_ready.scoring import CATEGORIES, GRADE_BANDS, grade_meaning
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"  # 1.1: journey steps cite finding codes (`findings`)
 SCHEMA_ID = "https://agent-ready.dev/schema/report-1.json"
 MEDIA_TYPE = "application/json"
 
@@ -61,7 +61,7 @@ def _exchange(e: Exchange) -> dict[str, Any]:
 
 
 def _step(s: JourneyStep) -> dict[str, Any]:
-    return asdict(s) | {"exchanges": list(s.exchanges)}
+    return asdict(s) | {"exchanges": list(s.exchanges), "findings": list(s.findings)}
 
 
 def scrub(text: str, secrets: frozenset[str]) -> str:

@@ -6,16 +6,23 @@ import json
 import os
 import sys
 import time
+from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
+from agent_ready.checkapi import Artifacts, check, failed, passed, validate_meta
 from agent_ready.cli import app
 from agent_ready.cliaudit import CliSettings, audit, build_env, run_command
-from agent_ready.engine import UsageError
-from agent_ready.models import Status
+from agent_ready.engine import ScanReport, UsageError
+from agent_ready.models import Outcome, Status
+from agent_ready.reference import ReferenceServer
+from agent_ready.registry import Registry
+from agent_ready.reports.html_report import render_html
 from agent_ready.reports.json_report import to_dict, validate
+from agent_ready.scoring import CATEGORY_IDS
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="the test tools are POSIX shell scripts")
 
@@ -112,7 +119,7 @@ def test_command_cannot_see_real_home_or_credentials(tmp_path: Path) -> None:
     assert str(real_home) not in out and "no credentials file" in out
     assert "HOME=$TMP/home" in out and "CI=true" in out and "TERM=dumb" in out
     assert "SSH_AUTH_SOCK" not in out
-    assert run.removed_env == ["AWS_SECRET_ACCESS_KEY", "GITHUB_TOKEN", "MY_SERVICE_API_KEY", "SSH_AUTH_SOCK"]
+    assert run.removed_env == ("AWS_SECRET_ACCESS_KEY", "GITHUB_TOKEN", "MY_SERVICE_API_KEY", "SSH_AUTH_SOCK")
     assert not Path(run.home).exists(), "the temporary HOME is deleted afterwards"
     report = audit(tool("home_reader.sh"), FAST, environ=environ)
     assert report.result("errors.cli-hints").status == Status.NOT_APPLICABLE
@@ -217,3 +224,80 @@ def test_real_git_against_a_401_server_is_caught_trying_to_prompt(httpserver) ->
     result = report.result("errors.cli-non-interactive")
     assert result.status == Status.FAIL, (result.summary, report.result("errors.cli-hints").details["text"])
     assert result.findings[0].code in ("tried-to-prompt", "waited-for-input")
+
+
+def test_cli_checks_are_registered_checks_of_the_cli_kind(registry: Registry) -> None:
+    cli_ids = {c.id for c in registry.ordered("cli")}
+    assert cli_ids == {"errors.cli-non-interactive", "errors.cli-browser", "errors.cli-hints"}
+    assert not cli_ids & {c.id for c in registry.ordered("web")}
+    assert all(c.meta.target_kind == "web" for c in registry.ordered("web"))
+    # Registered through the same entry-point group as every other built-in check.
+    assert any(p.builtin and set(p.checks) == cli_ids for p in registry.plugins)
+    runner = CliRunner(env={"AGENT_READY_NO_PLUGINS": "1"})
+    explained = runner.invoke(app, ["explain", "errors.cli-hints"])
+    assert explained.exit_code == 0, explained.output
+    assert "target: cli" in explained.output and "agent-ready cli -- COMMAND" in explained.output
+    assert "Fix: Print a next step on failure" in explained.output
+    listed = json.loads(runner.invoke(app, ["list-checks", "--json"]).output)
+    kinds = {c["id"]: c["target_kind"] for c in listed}
+    assert {i for i, k in kinds.items() if k == "cli"} == cli_ids and set(kinds.values()) == {"web", "cli"}
+    table = runner.invoke(app, ["list-checks"]).output
+    assert any(line.startswith("errors.cli-hints") and " cli " in line for line in table.splitlines())
+    # A scan of a URL refuses to select a cli check, before sending anything.
+    refused = runner.invoke(app, ["scan", "http://127.0.0.1:9/", "--only", "errors.cli-hints"])
+    assert refused.exit_code == 2 and "agent-ready cli" in refused.output
+
+
+def test_a_web_scan_runs_only_web_checks(
+    reference: ReferenceServer, run_scan: Callable[..., ScanReport], registry: Registry
+) -> None:
+    report = run_scan(reference.url + "/", only=["errors"])
+    ids = {r.id for r in report.results}
+    assert ids == {c.id for c in registry.ordered("web")}
+    assert not ids & {c.id for c in registry.ordered("cli")}
+    assert [c.id for c in report.score.categories] == list(CATEGORY_IDS)
+
+
+def test_a_cli_report_carries_only_cli_checks_and_categories(registry: Registry, tmp_path: Path) -> None:
+    report = audit(tool("bare_unauthorized.sh"), FAST, environ=ENV, registry=registry)
+    doc = to_dict(report)
+    validate(doc)
+    assert [c["id"] for c in doc["categories"]] == ["errors"]
+    assert doc["categories"][0]["checks"] == [c["id"] for c in doc["checks"]]
+    assert doc["score"]["coverage"]["total"] == 3 and doc["capabilities"] == []
+    assert doc["settings"]["timeout_s"] == FAST.timeout and "active" not in doc["settings"]
+    assert {p["name"] for p in doc["tool"]["plugins"]} == {"cli"}
+    html = render_html(report)
+    assert "Mode <b>" not in html and "Requests <b>" not in html and 'id="log"' not in html
+    assert "Timeout <b>2.0 s</b>" in html and 'id="cat-errors"' in html and 'id="cat-tokens"' not in html
+
+
+EXTRA_META = dict(
+    title="t", failure_title="f", weight=1.0, remediation="r", spec_links=("https://example.org",)
+)
+
+
+@check(id="cli-extra.exit-code", category="cli-extra", target_kind="cli", requires=("cli_run",), **EXTRA_META)
+def extra_cli_check(a: Artifacts) -> Outcome:
+    run = a["cli_run"]
+    return passed(f"exit {run.exit_code}") if run.exit_code == 0 else failed(f"exit {run.exit_code}")
+
+
+@check(id="cli-extra.web-only", category="cli-extra", **EXTRA_META)
+def extra_web_check(a: Artifacts) -> Outcome:
+    raise AssertionError("a web check must not run in a CLI audit")
+
+
+def test_a_plugin_cli_check_runs_in_a_cli_audit_and_a_web_one_does_not(registry: Registry) -> None:
+    reg = Registry(checks=dict(registry.checks))
+    for chk in (extra_cli_check, extra_web_check):
+        reg.checks[chk.id] = chk
+    report = audit(tool("bare_unauthorized.sh"), FAST, environ=ENV, registry=reg)
+    assert report.result("cli-extra.exit-code").status == Status.FAIL
+    assert "cli-extra.web-only" not in {r.id for r in report.results}
+    assert [c.id for c in report.score.categories] == ["errors", "cli-extra"]
+
+
+def test_validate_meta_refuses_an_unknown_target_kind() -> None:
+    meta = replace(extra_cli_check.meta, target_kind="desktop")
+    assert any("target kind" in p for p in validate_meta(meta, ["cli-extra"]))

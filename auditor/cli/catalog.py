@@ -16,7 +16,8 @@ def list_checks_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
     no_plugins: Annotated[bool, typer.Option("--no-plugins", help="Only the built-in checks.")] = False,
 ) -> None:
-    """List every check with its category, weight and whether it is ACTIVE."""
+    """List every check with its category, target kind (web: `scan URL`; cli: `cli -- COMMAND`), weight and
+    whether it is ACTIVE."""
     import json
 
     reg = _registry(no_plugins)
@@ -30,6 +31,7 @@ def list_checks_cmd(
                         "title": c.meta.title,
                         "weight": c.meta.weight,
                         "active": c.meta.active,
+                        "target_kind": c.meta.target_kind,
                         "plugin": c.plugin,
                     }
                     for c in reg.ordered()
@@ -42,7 +44,8 @@ def list_checks_cmd(
         flag = (
             " ACTIVE" if chk.meta.active and not chk.meta.passive else (" +active" if chk.meta.active else "")
         )
-        typer.echo(f"{chk.id:<34} {chk.meta.category:<10} w={chk.meta.weight:<4g}{flag:<8} {chk.meta.title}")
+        m = chk.meta
+        typer.echo(f"{chk.id:<34} {m.category:<10} {m.target_kind:<4} w={m.weight:<4g}{flag:<8} {m.title}")
 
 
 @app.command("explain")
@@ -59,6 +62,8 @@ def explain_cmd(check_id: Annotated[str, typer.Argument(help="A check id from li
     typer.echo(f"{m.id}: {m.title}")
     typer.echo(f"  failure title: {m.failure_title}")
     typer.echo(f"  category: {m.category}{f' ({cat.question})' if cat else ''}; weight {m.weight:g}")
+    runs_in = "agent-ready cli -- COMMAND" if m.target_kind == "cli" else "agent-ready scan URL"
+    typer.echo(f"  target: {m.target_kind} (runs in `{runs_in}`)")
     if m.active:
         typer.echo(
             f"  ACTIVE{' only' if not m.passive else ' part'}: "
@@ -68,7 +73,8 @@ def explain_cmd(check_id: Annotated[str, typer.Argument(help="A check id from li
         typer.echo(f"\n{m.description}")
     typer.echo(f"\nFix: {m.remediation}")
     typer.echo("Specs: " + ", ".join(m.spec_links))
-    typer.echo("Probes: " + ", ".join(m.requires + m.active_requires))
+    reads = "Reads" if m.target_kind == "cli" else "Probes"
+    typer.echo(f"{reads}: " + ", ".join(m.requires + m.active_requires))
 
 
 @app.command("docs")
