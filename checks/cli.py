@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from agent_ready import hints
-from agent_ready.checkapi import Artifacts, check, failed, not_applicable, passed, warned
+from agent_ready.checkapi import Artifacts, check, collect, failed, not_applicable, passed, warned
 from agent_ready.clirun import CLI_RUN, CliRun
 from agent_ready.models import Finding, Level, Outcome
 
@@ -260,4 +260,4 @@ def error_hints(a: Artifacts) -> Outcome:
     )
 
 
-CHECKS = [non_interactive, browser, error_hints]
+CHECKS = collect(__name__)
