@@ -137,3 +137,5 @@ class ScoreSummary:
     scoring_version: str
     coverage: dict[str, int]
     categories: tuple[CategoryScore, ...]
+    # check id -> points the overall score would gain if that failing/warning check passed
+    impacts: dict[str, float] = field(default_factory=dict)

@@ -9,7 +9,7 @@ apply, so two scores are compared only when their coverage matches.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from agent_ready.models import CategoryScore, CheckResult, ScoreSummary, Status
 
@@ -105,11 +105,7 @@ def categories_of(kind: str) -> tuple[str, ...]:
     return tuple(c.id for c in CATEGORIES if kind in c.kinds)
 
 
-def summarize(
-    results: list[CheckResult], category_weights: Mapping[str, float] | None = None, kind: str = "web"
-) -> ScoreSummary:
-    weights = {c.id: c.weight for c in CATEGORIES}
-    weights.update(category_weights or {})
+def _categories(results: list[CheckResult], weights: Mapping[str, float], kind: str) -> list[CategoryScore]:
     titles = {c.id: c.title for c in CATEGORIES}
     # A report carries its kind's categories, even empty ones (a gap shows), and any category a result
     # names: a third-party category keeps a place after the built-in ones.
@@ -130,12 +126,50 @@ def summarize(
                 check_ids=tuple(r.id for r in members),
             )
         )
+    return categories
+
+
+def _overall(categories: Iterable[CategoryScore]) -> float | None:
     overall = _weighted_mean((c.score, c.weight) for c in categories if c.score is not None and c.weight > 0)
-    overall = None if overall is None else round(overall, 1)
+    return None if overall is None else round(overall, 1)
+
+
+def score_impacts(
+    results: list[CheckResult], category_weights: Mapping[str, float] | None = None, kind: str = "web"
+) -> dict[str, float]:
+    """Points the overall score would gain if each failing or warning check passed, all else unchanged.
+
+    The honest price of a fix: a heavy check in a category full of passes moves the score less than a light
+    one alone in a heavy category, which a check's own weight cannot tell.
+    """
+    weights = _weights(category_weights)
+    before = _overall(_categories(results, weights, kind)) or 0.0
+    impacts: dict[str, float] = {}
+    for i, r in enumerate(results):
+        if r.status not in (Status.FAIL, Status.WARN):
+            continue
+        fixed = [*results[:i], replace(r, status=Status.PASS), *results[i + 1 :]]
+        after = _overall(_categories(fixed, weights, kind)) or 0.0
+        impacts[r.id] = round(max(0.0, after - before), 1)
+    return impacts
+
+
+def _weights(category_weights: Mapping[str, float] | None) -> dict[str, float]:
+    weights = {c.id: c.weight for c in CATEGORIES}
+    weights.update(category_weights or {})
+    return weights
+
+
+def summarize(
+    results: list[CheckResult], category_weights: Mapping[str, float] | None = None, kind: str = "web"
+) -> ScoreSummary:
+    categories = _categories(results, _weights(category_weights), kind)
+    overall = _overall(categories)
     return ScoreSummary(
         overall=overall,
         grade=grade(overall),
         scoring_version=SCORING_VERSION,
         coverage=coverage(results),
         categories=tuple(categories),
+        impacts=score_impacts(results, category_weights, kind),
     )

@@ -16,9 +16,12 @@ import jsonschema
 from agent_ready.capabilities import assess
 from agent_ready.engine import ScanReport
 from agent_ready.models import CheckResult, Exchange, Finding, JourneyStep
+from agent_ready.reports import fix_prompt
 from agent_ready.scoring import CATEGORIES, GRADE_BANDS, grade_meaning
 
-SCHEMA_VERSION = "1.1"  # 1.1: journey steps cite finding codes (`findings`)
+# 1.1: journey steps cite finding codes (`findings`); 1.2: failing/warning checks carry `score_impact` and
+# `fix_prompt`.
+SCHEMA_VERSION = "1.2"
 SCHEMA_ID = "https://agent-ready.dev/schema/report-1.json"
 MEDIA_TYPE = "application/json"
 
@@ -35,8 +38,8 @@ def _finding(f: Finding) -> dict[str, Any]:
     return out
 
 
-def _check(r: CheckResult) -> dict[str, Any]:
-    return {
+def _check(r: CheckResult, impacts: dict[str, float]) -> dict[str, Any]:
+    out: dict[str, Any] = {
         "id": r.id,
         "title": r.title,
         "category": r.category,
@@ -54,6 +57,9 @@ def _check(r: CheckResult) -> dict[str, Any]:
         "plugin": r.plugin,
         "side_effects": r.side_effects,
     }
+    if r.id in impacts:
+        out["score_impact"] = impacts[r.id]
+    return out
 
 
 def _exchange(e: Exchange) -> dict[str, Any]:
@@ -115,7 +121,7 @@ def to_dict(report: ScanReport) -> dict[str, Any]:
             for c in score.categories
         ],
         "capabilities": [asdict(v) | {"check_ids": list(v.check_ids)} for v in assess(report.results)],
-        "checks": [_check(r) for r in report.results],
+        "checks": [_check(r, score.impacts) for r in report.results],
         "journey": [_step(s) for s in report.journey],
         "exchanges": [_exchange(e) for e in report.exchanges],
         "run_warnings": list(report.run_warnings),
@@ -123,6 +129,12 @@ def to_dict(report: ScanReport) -> dict[str, Any]:
     }
     if report.command is not None:
         doc["target"] = {"kind": "cli", "command": list(report.command)}
+    exchanges = {e["id"]: e for e in doc["exchanges"]}
+    for check in doc["checks"]:
+        if check["status"] in ("fail", "warn"):
+            check["fix_prompt"] = fix_prompt.build(
+                check, doc["target"], exchanges, bool(getattr(report.settings, "active", False))
+            )
     if report.secrets:
         doc = json.loads(scrub(json.dumps(doc), report.secrets))
     return doc

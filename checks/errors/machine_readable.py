@@ -63,7 +63,7 @@ def _judge_machine_readable(s: ErrorSample) -> Finding:
         if s.expects_error and (r.looks_like_html or s.kind == UNKNOWN_PATH):
             return problem(
                 "success-for-error",
-                f"{where}: a success answer (HTML: {r.looks_like_html}) to a request "
+                f"{where}: a success answer{' (an HTML page)' if r.looks_like_html else ''} to a request "
                 "that cannot succeed, so there is no error to read",
                 r,
                 fix="Answer with the error's status and an application/problem+json body.",

@@ -85,3 +85,32 @@ def test_coverage_counts_every_status() -> None:
     s = summarize([result(f"errors.x{i}", "errors", st) for i, st in enumerate(statuses)])
     assert s.coverage["total"] == len(statuses)
     assert all(s.coverage[st.value] == 1 for st in statuses)
+
+
+def test_score_impact_is_the_gain_of_passing_that_check_alone() -> None:
+    weights = {c.id: c.weight for c in CATEGORIES}
+    results = [
+        result("errors.a", "errors", Status.PASS),
+        result("errors.b", "errors", Status.FAIL, 3),
+        result("discovery.a", "discovery", Status.PASS, 3),
+        result("discovery.b", "discovery", Status.FAIL, 0.5),
+        result("tokens.a", "tokens", Status.WARN),
+        result("tokens.b", "tokens", Status.ERROR),
+    ]
+    s = summarize(results)
+    assert set(s.impacts) == {"errors.b", "discovery.b", "tokens.a"}  # only failing and warning checks
+    for cid, gain in s.impacts.items():
+        fixed = [
+            result(r.id, r.category, Status.PASS if r.id == cid else r.status, r.weight) for r in results
+        ]
+        assert gain == pytest.approx(summarize(fixed).overall - s.overall, abs=0.11)
+    # errors.b: 3/4 of a category weighing 20; discovery.b: 1/7 of one weighing 12
+    assert s.impacts["errors.b"] > s.impacts["discovery.b"] > 0
+    total = weights["errors"] + weights["discovery"] + weights["tokens"]
+    assert s.impacts["tokens.a"] == pytest.approx(50 * weights["tokens"] / total, abs=0.11)
+
+
+def test_score_impact_follows_category_weights() -> None:
+    results = [result("errors.a", "errors", Status.FAIL), result("tokens.a", "tokens", Status.FAIL)]
+    s = summarize(results, {"errors": 0, "tokens": 1})
+    assert s.impacts == {"errors.a": 0.0, "tokens.a": 100.0}
