@@ -14,8 +14,8 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
+from agent_ready.artifacts.openapi import OpenAPIDescription, openapi_description
 from agent_ready.fetch import Response
-from agent_ready.probes.discovery import OpenAPIDescription, openapi_description
 from agent_ready.probes.documents import Doc, fetch_doc
 from agent_ready.probing import ProbeContext, probe
 

@@ -8,7 +8,7 @@ read several of them. The artifacts other families rely on (keep these fields st
     :class:`Link` (``href`` resolved to an absolute URL, ``rels`` lower-cased, ``params``);
     ``links.find("service-desc")`` filters by relation.
 
-``openapi`` -> :class:`OpenAPIResult`
+``openapi`` -> :class:`OpenAPIResult` (the model lives in :mod:`agent_ready.artifacts.openapi`)
     ``result.description`` is an :class:`OpenAPIDescription` or None; ``result.tried`` lists every
     :class:`~agent_ready.probes.documents.Doc` fetched, in order. Other families' probes read it with
     :func:`openapi_description` (``openapi_description(await ctx.maybe("openapi"))``) rather than walking
@@ -37,6 +37,8 @@ of that endpoint).
 
 ``markdown``, ``a2a_card``, ``agent_skills``, ``sitemap``, ``api_links`` are read by their checks only.
 
+The pure parsers (Link header, llms.txt, linkset, sitemap) live in :mod:`agent_ready.parsers`.
+
 Soft-404s: every document fetch is compared with the ``not_found`` probe (what the target serves for a
 path that cannot exist), so a single-page app that answers 200 HTML everywhere never passes for a
 document.
@@ -45,20 +47,22 @@ document.
 from __future__ import annotations
 
 import asyncio
-import gzip
 import hashlib
 import json
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import yaml
-from defusedxml import ElementTree as SafeET
-from markdown_it import MarkdownIt
 
+from agent_ready.artifacts.openapi import OpenAPIDescription, OpenAPIResult, is_openapi
 from agent_ready.fetch import Response, origin_of
+from agent_ready.parsers.link_header import Link, parse_link_header
+from agent_ready.parsers.linkset import LinksetEntry, LinkTarget, parse_linkset
+from agent_ready.parsers.llms_txt import LlmsLink, ParsedLlmsTxt, parse_llms_txt
+from agent_ready.parsers.sitemap import parse_sitemap
 from agent_ready.probes.documents import (
     Doc,
     DocState,
@@ -124,91 +128,6 @@ async def first_json_doc(ctx: ProbeContext, paths: Iterable[str]) -> tuple[Doc |
 # --- RFC 8288 Link headers ------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Link:
-    href: str  # absolute, resolved against the response URL (RFC 8288 §3.2)
-    rels: tuple[str, ...]  # lower-cased relation types
-    params: dict[str, str] = field(default_factory=dict, hash=False, compare=False)  # lower-cased names
-    source_url: str = ""  # the response that carried it
-
-    @property
-    def media_type(self) -> str:
-        return self.params.get("type", "").split(";")[0].strip().lower()
-
-
-def _split_top(text: str, sep: str) -> list[str]:
-    """Split on ``sep`` outside quoted strings and <...> (commas may appear in both)."""
-    parts: list[str] = []
-    buf: list[str] = []
-    in_quote = in_angle = False
-    escaped = False
-    for ch in text:
-        if escaped:
-            buf.append(ch)
-            escaped = False
-            continue
-        if in_quote and ch == "\\":
-            buf.append(ch)
-            escaped = True
-            continue
-        if ch == '"' and not in_angle:
-            in_quote = not in_quote
-        elif ch == "<" and not in_quote:
-            in_angle = True
-        elif ch == ">" and not in_quote:
-            in_angle = False
-        if ch == sep and not in_quote and not in_angle:
-            parts.append("".join(buf))
-            buf = []
-        else:
-            buf.append(ch)
-    parts.append("".join(buf))
-    return parts
-
-
-def _unquote(value: str) -> str:
-    value = value.strip()
-    if len(value) >= 2 and value[0] == value[-1] == '"':
-        return re.sub(r"\\(.)", r"\1", value[1:-1])
-    return value
-
-
-def parse_link_header(values: list[str] | str, base_url: str) -> tuple[list[Link], list[str]]:
-    """Parse one or more ``Link`` field values (RFC 8288 §3). Returns the links and what could not be parsed.
-
-    Handles several fields, several links per field, quoted parameters containing ``,`` and ``;``,
-    ``rel`` with several space-separated types, and relative targets. The first occurrence of a parameter
-    wins, as §3.3-3.4 require for ``rel``.
-    """
-    if isinstance(values, str):
-        values = [values]
-    links: list[Link] = []
-    junk: list[str] = []
-    for value in values:
-        for item in _split_top(value, ","):
-            item = item.strip()
-            if not item:
-                continue
-            m = re.match(r"^<([^>]*)>(.*)$", item, re.S)
-            if not m:
-                junk.append(item[:120])
-                continue
-            params: dict[str, str] = {}
-            for raw in _split_top(m.group(2), ";"):
-                name, sep, val = raw.partition("=")
-                name = name.strip().lower().rstrip("*")
-                if not name:
-                    continue
-                params.setdefault(name, _unquote(val) if sep else "")
-            rels = tuple(r.lower() for r in params.get("rel", "").split())
-            links.append(
-                Link(
-                    href=urljoin(base_url, m.group(1).strip()), rels=rels, params=params, source_url=base_url
-                )
-            )
-    return links, junk
-
-
 @dataclass
 class LinkSource:
     url: str
@@ -267,14 +186,6 @@ async def api_links(ctx: ProbeContext) -> LinkSource | None:
 # --- llms.txt ---------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class LlmsLink:
-    title: str
-    url: str  # absolute
-    section: str  # H2 title ("" before the first H2)
-    note: str = ""
-
-
 @dataclass
 class LinkCheck:
     link: LlmsLink
@@ -285,88 +196,17 @@ class LinkCheck:
         return self.doc.found
 
 
-@dataclass
-class LlmsTxt:
+@dataclass(kw_only=True)
+class LlmsTxt(ParsedLlmsTxt):
+    """The parsed file (empty when it was not found), where it came from and the sampled link checks."""
+
     doc: Doc
-    title: str | None = None  # the H1
-    h1_first: bool = False
-    summary: str | None = None  # the first blockquote after the H1
-    sections: dict[str, list[LlmsLink]] = field(default_factory=dict)  # H2 title -> links, in order
-    headings_without_links: list[str] = field(default_factory=list)
     checked: list[LinkCheck] = field(default_factory=list)
     full: Doc | None = None  # /llms-full.txt, information only
 
-    def links(self, *, include_optional: bool = True) -> list[LlmsLink]:
-        return [
-            lk
-            for name, group in self.sections.items()
-            for lk in group
-            if include_optional or name.strip().lower() != "optional"
-        ]
-
-
-def result_links(result: LlmsTxt, children: list[Any], section: str, base_url: str) -> None:
-    """Collect ``[name](url): notes`` links of one list item into ``section``."""
-    for k, child in enumerate(children):
-        if child.type != "link_open":
-            continue
-        href = str(child.attrs.get("href", ""))
-        end = k + 1
-        while end < len(children) and children[end].type != "link_close":
-            end += 1
-        label = "".join(c.content for c in children[k + 1 : end]).strip()
-        note = "".join(c.content for c in children[end + 1 :]).strip().lstrip(":").strip()
-        if href and not href.startswith(("mailto:", "#")):
-            result.sections.setdefault(section, []).append(
-                LlmsLink(title=label, url=urljoin(base_url, href), section=section, note=note)
-            )
-        break  # the format's link is the first one of the item; later ones belong to its notes
-
-
-def parse_llms_txt(text: str, base_url: str) -> LlmsTxt:
-    """Parse llms.txt (llmstxt.org) with markdown-it-py, keeping only what the format defines."""
-    result = LlmsTxt(doc=Doc(url=base_url, state=DocState.FOUND, response=None))
-    tokens = MarkdownIt("commonmark").parse(text)
-    first = next((t for t in tokens if t.level == 0 and t.nesting >= 0), None)
-    result.h1_first = first is not None and first.type == "heading_open" and first.tag == "h1"
-    section = ""
-    in_list_item = 0
-    i = 0
-    while i < len(tokens):
-        tok = tokens[i]
-        if tok.type == "heading_open":
-            heading = tokens[i + 1].content.strip() if i + 1 < len(tokens) else ""
-            if tok.tag == "h1" and result.title is None:
-                result.title = heading
-            elif tok.tag == "h2":
-                section = heading
-                result.sections.setdefault(section, [])
-            i += 3
-            continue
-        if (
-            tok.type == "blockquote_open"
-            and result.title is not None
-            and result.summary is None
-            and not result.sections
-        ):
-            j = i + 1
-            parts = []
-            while j < len(tokens) and tokens[j].type != "blockquote_close":
-                if tokens[j].type == "inline":
-                    parts.append(tokens[j].content)
-                j += 1
-            result.summary = " ".join(parts).strip()
-            i = j + 1
-            continue
-        if tok.type == "list_item_open":
-            in_list_item += 1
-        elif tok.type == "list_item_close":
-            in_list_item -= 1
-        elif tok.type == "inline" and in_list_item and tok.children:
-            result_links(result, tok.children, section, base_url)
-        i += 1
-    result.headings_without_links = [name for name, group in result.sections.items() if not group]
-    return result
+    @classmethod
+    def from_parsed(cls, doc: Doc, parsed: ParsedLlmsTxt) -> LlmsTxt:
+        return cls(doc=doc, **{f.name: getattr(parsed, f.name) for f in fields(ParsedLlmsTxt)})
 
 
 def sample_links(candidates: list[LlmsLink], base_url: str, limit: int = 5) -> list[LlmsLink]:
@@ -401,8 +241,7 @@ async def llms_txt(ctx: ProbeContext) -> LlmsTxt:
     result = LlmsTxt(doc=doc)
     if doc.found:
         parsed = parse_llms_txt(doc.data, doc.response.final_url if doc.response else url)
-        parsed.doc = doc
-        result = parsed
+        result = LlmsTxt.from_parsed(doc, parsed)
         sample = sample_links(result.links(), ctx.target.origin)
         result.checked = list(await asyncio.gather(*(check_link(ctx, link) for link in sample)))
         # Information only, and often megabytes: the first kilobyte says whether it exists.
@@ -491,22 +330,6 @@ LINKSET_TYPE = "application/linkset+json"
 RFC9727_PROFILE = "https://www.rfc-editor.org/info/rfc9727"
 
 
-@dataclass(frozen=True)
-class LinkTarget:
-    href: str  # absolute
-    type: str | None = None
-    title: str | None = None
-
-
-@dataclass
-class LinksetEntry:
-    anchor: str | None
-    relations: dict[str, list[LinkTarget]]
-
-    def get(self, rel: str) -> list[LinkTarget]:
-        return self.relations.get(rel, [])
-
-
 @dataclass
 class ApiCatalog:
     doc: Doc
@@ -516,40 +339,6 @@ class ApiCatalog:
 
     def targets(self, rel: str) -> list[LinkTarget]:
         return [t for e in self.entries for t in e.get(rel)]
-
-
-def parse_linkset(data: Any, base_url: str) -> tuple[list[LinksetEntry], list[str]]:
-    """RFC 9264 §4.2 JSON linkset: {"linkset": [{"anchor": ..., "<rel>": [{"href": ...}, ...]}, ...]}."""
-    problems: list[str] = []
-    if not isinstance(data, dict) or not isinstance(data.get("linkset"), list):
-        return [], ['the document is not an object with a "linkset" array']
-    entries = []
-    for n, ctx_obj in enumerate(data["linkset"]):
-        if not isinstance(ctx_obj, dict):
-            problems.append(f"linkset[{n}] is not an object")
-            continue
-        anchor = ctx_obj.get("anchor")
-        if not isinstance(anchor, str):
-            problems.append(f"linkset[{n}] has no anchor")
-            anchor = None
-        rels: dict[str, list[LinkTarget]] = {}
-        for rel, targets in ctx_obj.items():
-            if rel == "anchor":
-                continue
-            if not isinstance(targets, list):
-                problems.append(f"linkset[{n}].{rel} is not an array of target objects")
-                continue
-            for t in targets:
-                if not isinstance(t, dict) or not isinstance(t.get("href"), str):
-                    problems.append(f"linkset[{n}].{rel} has a target without href")
-                    continue
-                rels.setdefault(rel.lower(), []).append(
-                    LinkTarget(
-                        href=urljoin(anchor or base_url, t["href"]), type=t.get("type"), title=t.get("title")
-                    )
-                )
-        entries.append(LinksetEntry(anchor=urljoin(base_url, anchor) if anchor else None, relations=rels))
-    return entries, problems
 
 
 @probe("api_catalog", description="GET /.well-known/api-catalog (RFC 9727) as application/linkset+json")
@@ -569,155 +358,10 @@ async def api_catalog(ctx: ProbeContext) -> ApiCatalog:
     return ApiCatalog(doc=tried[0], tried=tried)
 
 
-# --- OpenAPI --------------------------------------------------------------------------------------------
+# --- OpenAPI ---------------------------------------------------------------------------------------------
 
 OPENAPI_PATHS = ("/openapi.json", "/openapi.yaml", "/swagger.json", "/v3/api-docs", "/api/openapi.json")
-HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
-# The methods that read or change a resource; other families walk only these (HEAD/OPTIONS/TRACE operations
-# say nothing about what an agent can do with the API).
-RESOURCE_METHODS = ("get", "post", "put", "patch", "delete")
 _OPENAPI_HINT = re.compile(r"(openapi|swagger|api-docs)", re.I)
-
-
-@dataclass(frozen=True)
-class Operation:
-    method: str  # upper-case
-    path: str
-    operation: dict[str, Any]
-    security: tuple[dict[str, Any], ...]  # effective requirements; () = none declared anywhere
-
-    @property
-    def requires_auth(self) -> bool:
-        """True when every alternative needs a credential (``{}`` in the list makes auth optional)."""
-        return bool(self.security) and all(bool(req) for req in self.security)
-
-    @property
-    def operation_id(self) -> str | None:
-        value = self.operation.get("operationId")
-        return value if isinstance(value, str) else None
-
-    @property
-    def summary(self) -> str | None:
-        value = self.operation.get("summary") or self.operation.get("description")
-        return value if isinstance(value, str) else None
-
-    def responses(self) -> dict[str, Any]:
-        value = self.operation.get("responses")
-        return value if isinstance(value, dict) else {}
-
-
-@dataclass
-class OpenAPIDescription:
-    doc: Doc
-    data: dict[str, Any]
-    source: str  # "link-header", "api-catalog", "llms-txt", "common-path"
-
-    @property
-    def url(self) -> str:
-        return self.doc.response.final_url if self.doc.response is not None else self.doc.url
-
-    @property
-    def version(self) -> str:
-        return str(self.data.get("openapi") or self.data.get("swagger") or "")
-
-    @property
-    def is_swagger2(self) -> bool:
-        return "swagger" in self.data and "openapi" not in self.data
-
-    def paths(self) -> dict[str, Any]:
-        value = self.data.get("paths")
-        return value if isinstance(value, dict) else {}
-
-    def operations(self, methods: Iterable[str] = HTTP_METHODS) -> Iterator[Operation]:
-        """Every operation, path by path, in the order of ``methods`` (lower-case) within a path."""
-        top = self.data.get("security")
-        top_reqs = tuple(r for r in top if isinstance(r, dict)) if isinstance(top, list) else ()
-        wanted = tuple(methods)
-        for path, item in self.paths().items():
-            if not isinstance(item, dict):
-                continue
-            for method in wanted:
-                op = item.get(method)
-                if not isinstance(op, dict):
-                    continue
-                own = op.get("security")
-                reqs = tuple(r for r in own if isinstance(r, dict)) if isinstance(own, list) else top_reqs
-                yield Operation(method=method.upper(), path=str(path), operation=op, security=reqs)
-
-    def operation(self, method: str, path: str) -> Operation | None:
-        return next((o for o in self.operations() if o.method == method.upper() and o.path == path), None)
-
-    def security_schemes(self) -> dict[str, Any]:
-        if self.is_swagger2:
-            value = self.data.get("securityDefinitions")
-        else:
-            comps = self.data.get("components")
-            value = comps.get("securitySchemes") if isinstance(comps, dict) else None
-        return value if isinstance(value, dict) else {}
-
-    def server_url(self) -> str | None:
-        if self.is_swagger2:
-            host = self.data.get("host")
-            if not isinstance(host, str):
-                return None
-            schemes = self.data.get("schemes") or [urlsplit(self.url).scheme or "https"]
-            base = self.data.get("basePath") or "/"
-            return f"{schemes[0]}://{host}{base}"
-        servers = self.data.get("servers")
-        if not isinstance(servers, list):
-            return None
-        for server in servers:
-            if not isinstance(server, dict) or not isinstance(server.get("url"), str):
-                continue
-            url = server["url"]
-            variables: dict[str, Any] = (
-                server["variables"] if isinstance(server.get("variables"), dict) else {}
-            )
-            for name, var in variables.items():
-                if isinstance(var, dict) and "default" in var:
-                    url = url.replace("{" + name + "}", str(var["default"]))
-            if "{" in url:
-                continue
-            return urljoin(self.url, url)
-        return None
-
-    def api_base(self) -> str | None:
-        """The API base URL without a trailing slash: :meth:`server_url`, or for a Swagger 2 document with a
-        ``basePath`` but no ``host``, that path on the document's own origin (Swagger 2.0: "If the host is not
-        included, the host serving the documentation is to be used"); None when the document names neither."""
-        url = self.server_url()
-        if url is None and self.is_swagger2 and isinstance(self.data.get("basePath"), str):
-            url = origin_of(self.url) + "/" + self.data["basePath"].lstrip("/")
-        return url.rstrip("/") if url is not None else None
-
-    def url_for(self, path: str) -> str:
-        """The absolute URL of an operation path (on the first server, else the document's origin)."""
-        base = self.server_url() or origin_of(self.url)
-        return base.rstrip("/") + "/" + path.lstrip("/")
-
-
-@dataclass
-class OpenAPIResult:
-    description: OpenAPIDescription | None
-    tried: list[Doc] = field(default_factory=list)
-    sources: dict[str, str] = field(default_factory=dict)  # url -> why it was tried
-
-    def invalid(self) -> list[Doc]:
-        return [d for d in self.tried if d.state == DocState.INVALID]
-
-
-def openapi_description(artifact: object) -> OpenAPIDescription | None:
-    """The description the ``openapi`` probe found, for other families' probes: pass what
-    ``ctx.maybe("openapi")`` returned (None when the probe did not run or found no description)."""
-    return artifact.description if isinstance(artifact, OpenAPIResult) else None
-
-
-def is_openapi(data: Any) -> bool:
-    if not isinstance(data, dict):
-        return False
-    if str(data.get("openapi", "")).startswith("3."):
-        return isinstance(data.get("paths", {}), dict) or "webhooks" in data
-    return str(data.get("swagger", "")) == "2.0"
 
 
 def openapi_candidates(
@@ -1049,21 +693,6 @@ class Sitemap:
     source: str | None = None  # "robots" or "common-path"
     kind: str | None = None  # "urlset" or "sitemapindex"
     locations: int = 0
-
-
-def parse_sitemap(body: bytes) -> tuple[str, int]:
-    """Root kind and number of <loc> entries; raises ValueError on anything that is not a sitemap."""
-    if body[:2] == b"\x1f\x8b":
-        body = gzip.decompress(body)
-    try:
-        root = SafeET.fromstring(body)
-    except Exception as exc:  # ParseError and defusedxml's refusals (entities, DTDs)
-        raise ValueError(f"not well-formed XML: {exc}") from exc
-    kind = root.tag.rsplit("}", 1)[-1]
-    if kind not in ("urlset", "sitemapindex"):
-        raise ValueError(f"root element is <{kind}>, not <urlset> or <sitemapindex>")
-    count = sum(1 for el in root.iter() if el.tag.rsplit("}", 1)[-1] == "loc")
-    return kind, count
 
 
 @probe("sitemap", description="Find the sitemap (robots.txt Sitemap:, then common paths) and parse it")

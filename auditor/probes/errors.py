@@ -29,8 +29,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
+from agent_ready.artifacts.openapi import openapi_description
 from agent_ready.fetch import Response
-from agent_ready.probes.discovery import openapi_description
 from agent_ready.probing import ProbeContext, probe
 
 MISSING_API_SEGMENT = "agent-ready-missing-7f3a9c"

@@ -21,15 +21,16 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 
+from agent_ready.artifacts.openapi import RESOURCE_METHODS, openapi_description
 from agent_ready.checkapi import evidence_ids
 from agent_ready.fetch import Response, origin_of
 from agent_ready.models import JourneyStep
 from agent_ready.netpolicy import is_loopback_host
-from agent_ready.probes.discovery import RESOURCE_METHODS, openapi_description, post_initialize
+from agent_ready.parsers.wwwauth import parse_headers
+from agent_ready.probes.discovery import post_initialize
 from agent_ready.probes.documents import Doc, fetch_doc
 from agent_ready.probes.oauth_model import AuthServer, OAuthDiscovery, ProtectedCall, ResourceMetadata
 from agent_ready.probing import ProbeContext, probe
-from agent_ready.wwwauth import parse_headers
 
 PRM_WELL_KNOWN = "/.well-known/oauth-protected-resource"
 AS_WELL_KNOWN = "/.well-known/oauth-authorization-server"

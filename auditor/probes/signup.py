@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin
 
+from agent_ready.artifacts.openapi import openapi_description
 from agent_ready.fetch import Response, origin_of
-from agent_ready.probes.discovery import openapi_description
 from agent_ready.probes.documents import Doc
 from agent_ready.probes.oauth import JSON_ACCEPT, call_target, json_error, usable_server
 from agent_ready.probes.oauth_model import OAuthDiscovery

@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+from agent_ready.artifacts.openapi import RESOURCE_METHODS, OpenAPIDescription, openapi_description
 from agent_ready.fetch import Response, origin_of
 from agent_ready.models import JourneyStep
 from agent_ready.probes.authmd import (
@@ -27,7 +28,6 @@ from agent_ready.probes.authmd import (
     parse_instant,
     statements,
 )
-from agent_ready.probes.discovery import RESOURCE_METHODS, OpenAPIDescription, openapi_description
 from agent_ready.probes.documents import Doc, fetch_doc
 from agent_ready.probes.signup import placeholder_value
 from agent_ready.probing import ProbeContext, probe

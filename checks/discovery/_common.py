@@ -11,9 +11,7 @@ from agent_ready.checkapi import (
     problem,
 )
 from agent_ready.models import Finding, Outcome
-from agent_ready.probes.discovery import (
-    is_bot_challenge,
-)
+from agent_ready.probes.discovery import is_bot_challenge
 from agent_ready.probes.documents import Doc, DocState
 
 

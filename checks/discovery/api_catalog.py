@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from agent_ready.artifacts.openapi import OpenAPIResult
 from agent_ready.checkapi import (
     Artifacts,
     check,
@@ -14,12 +15,7 @@ from agent_ready.checkapi import (
 )
 from agent_ready.checks.discovery._common import missing_outcome
 from agent_ready.models import Finding, Outcome
-from agent_ready.probes.discovery import (
-    LINKSET_TYPE,
-    RFC9727_PROFILE,
-    ApiCatalog,
-    OpenAPIResult,
-)
+from agent_ready.probes.discovery import LINKSET_TYPE, RFC9727_PROFILE, ApiCatalog
 
 
 @check(

@@ -15,9 +15,7 @@ from agent_ready.checkapi import (
 from agent_ready.checks.discovery._common import missing_outcome
 from agent_ready.fetch import ErrorKind
 from agent_ready.models import Finding, Outcome
-from agent_ready.probes.discovery import (
-    LlmsTxt,
-)
+from agent_ready.probes.discovery import LlmsTxt
 from agent_ready.probes.documents import DocState
 
 

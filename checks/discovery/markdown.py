@@ -15,10 +15,7 @@ from agent_ready.checkapi import (
     warned,
 )
 from agent_ready.models import Finding, Level, Outcome
-from agent_ready.probes.discovery import (
-    MarkdownNegotiation,
-    Negotiation,
-)
+from agent_ready.probes.discovery import MarkdownNegotiation, Negotiation
 
 
 def _judge_page(page: Negotiation) -> tuple[str, list[Finding]]:

@@ -19,10 +19,7 @@ from agent_ready.checkapi import (
 from agent_ready.checks.discovery._common import challenge_findings, json_type_finding
 from agent_ready.fetch import ErrorKind
 from agent_ready.models import Finding, Outcome
-from agent_ready.probes.discovery import (
-    McpDiscovery,
-    card_endpoints,
-)
+from agent_ready.probes.discovery import McpDiscovery, card_endpoints
 from agent_ready.probes.documents import DocState
 
 

@@ -12,9 +12,7 @@ from agent_ready.checkapi import (
 )
 from agent_ready.checks.discovery._common import missing_outcome
 from agent_ready.models import Finding, Outcome
-from agent_ready.probes.discovery import (
-    Sitemap,
-)
+from agent_ready.probes.discovery import Sitemap
 
 
 @check(

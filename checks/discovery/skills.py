@@ -14,10 +14,7 @@ from agent_ready.checkapi import (
 )
 from agent_ready.checks.discovery._common import json_type_finding, missing_outcome
 from agent_ready.models import Finding, Outcome
-from agent_ready.probes.discovery import (
-    SKILLS_SCHEMA,
-    AgentSkills,
-)
+from agent_ready.probes.discovery import SKILLS_SCHEMA, AgentSkills
 
 SKILL_TYPES = ("skill-md", "archive")
 

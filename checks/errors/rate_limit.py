@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import re
-from email.utils import parsedate_to_datetime
 from typing import Any
-
-import http_sfv
 
 from agent_ready.checkapi import (
     Artifacts,
@@ -28,33 +24,11 @@ from agent_ready.checks.errors._common import (
 )
 from agent_ready.fetch import Response
 from agent_ready.models import Finding
+from agent_ready.parsers.ratelimit import parse_retry_after, parse_sf_list
 from agent_ready.probes.errors import (
     BurstResult,
     ErrorProbe,
 )
-
-
-def parse_retry_after(value: str) -> float | None:
-    """Seconds from a Retry-After value (delay-seconds or HTTP-date, RFC 9110 §10.2.3); None when invalid."""
-    value = value.strip()
-    if re.fullmatch(r"\d+", value):
-        return float(value)
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when is None or when.tzinfo is None:
-        return None
-    return 0.0  # a valid date; how far ahead depends on the Date header, not needed here
-
-
-def _sf_list(value: str) -> http_sfv.List | None:
-    lst = http_sfv.List()
-    try:
-        lst.parse(value.encode("ascii"))
-    except (ValueError, UnicodeEncodeError):
-        return None
-    return lst
 
 
 def rate_limit_headers(resp: Response) -> tuple[list[Finding], str | None]:
@@ -68,7 +42,7 @@ def rate_limit_headers(resp: Response) -> tuple[list[Finding], str | None]:
         for name, value, required in (("RateLimit-Policy", policy, "q"), ("RateLimit", current, "r")):
             if value is None:
                 continue
-            lst = _sf_list(value)
+            lst = parse_sf_list(value)
             if lst is None or not len(lst):
                 out.append(
                     concern(

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import json
 from typing import Any
 
 import pytest
 
+from agent_ready.artifacts.openapi import (
+    RESOURCE_METHODS,
+    OpenAPIDescription,
+    OpenAPIResult,
+    openapi_description,
+)
 from agent_ready.checks.discovery import CHECKS
 from agent_ready.checks.discovery.a2a import a2a_agent_card
 from agent_ready.checks.discovery.api_catalog import api_catalog
@@ -21,21 +26,19 @@ from agent_ready.checks.discovery.sitemap import sitemap
 from agent_ready.checks.discovery.skills import agent_skills
 from agent_ready.fetch import Response
 from agent_ready.models import Status
+from agent_ready.parsers.linkset import parse_linkset
+from agent_ready.parsers.llms_txt import LlmsLink, parse_llms_txt
 from agent_ready.probes.discovery import (
-    RESOURCE_METHODS,
     A2ACard,
     AgentSkills,
     ApiCatalog,
     DigestCheck,
     LinkCheck,
     LinkHeaders,
-    LlmsLink,
     LlmsTxt,
     MarkdownNegotiation,
     McpDiscovery,
     Negotiation,
-    OpenAPIDescription,
-    OpenAPIResult,
     Sitemap,
     card_endpoints,
     card_shape,
@@ -44,11 +47,6 @@ from agent_ready.probes.discovery import (
     link_source,
     md_variant_url,
     openapi_candidates,
-    openapi_description,
-    parse_link_header,
-    parse_linkset,
-    parse_llms_txt,
-    parse_sitemap,
     pick_card,
     pick_docs_url,
     sample_links,
@@ -57,6 +55,7 @@ from agent_ready.probes.discovery import (
 from agent_ready.probes.documents import Doc, DocState, body_is_html
 from agent_ready.testing import fake_response, judge
 from tests.fixtures.realworld import cards
+from tests.parsers.test_llms_txt import LLMS
 
 BASE = "https://api.example.com"
 SPA = "<!doctype html><html><body><div id=root></div></body></html>"
@@ -99,34 +98,6 @@ def codes(outcome: Any) -> set[str]:
 # --- parsers ------------------------------------------------------------------------------------------
 
 
-def test_link_header_parsing_handles_rfc8288_forms() -> None:
-    values = [
-        '</.well-known/api-catalog>; rel="api-catalog", <openapi.json>; rel="service-desc";'
-        ' type="application/vnd.oai.openapi+json;version=3.1"',
-        '<https://docs.example.com/a,b>; rel="service-doc alternate"; title="Docs; with, punctuation"',
-        "<//cdn.example.com/x.css>; rel=preload",
-        "garbage without brackets",
-    ]
-    links, junk = parse_link_header(values, "https://api.example.com/v1/")
-    assert [lk.href for lk in links] == [
-        "https://api.example.com/.well-known/api-catalog",
-        "https://api.example.com/v1/openapi.json",
-        "https://docs.example.com/a,b",
-        "https://cdn.example.com/x.css",
-    ]
-    assert links[1].media_type == "application/vnd.oai.openapi+json"
-    assert links[2].rels == ("service-doc", "alternate")
-    assert links[2].params["title"] == "Docs; with, punctuation"
-    assert links[3].rels == ("preload",)
-    assert junk == ["garbage without brackets"]
-
-
-def test_link_header_first_rel_wins_and_escapes() -> None:
-    links, _ = parse_link_header(['<a>; rel="service-desc"; rel="other"; title="say \\"hi\\""'], BASE + "/")
-    assert links[0].rels == ("service-desc",)
-    assert links[0].params["title"] == 'say "hi"'
-
-
 def test_link_headers_find() -> None:
     home = fake_response(
         200,
@@ -143,53 +114,10 @@ def test_link_headers_find() -> None:
     assert found.find("alternate", "text/markdown")[0].href == BASE + "/index.md"
 
 
-LLMS = """# Acme
-
-> Acme hosts projects.
-
-Some prose with [a link](/not-in-a-list).
-
-## Docs
-
-- [Getting started](/docs/): first steps
-- [OpenAPI](https://api.example.com/openapi.json)
-- [Elsewhere](https://other.example.org/page)
-
-## Optional
-
-- [Blog](/blog)
-
-## Empty
-"""
-
-
-def test_llms_txt_parse() -> None:
+def test_llms_txt_link_sample() -> None:
     parsed = parse_llms_txt(LLMS, BASE + "/llms.txt")
-    assert parsed.title == "Acme" and parsed.h1_first
-    assert parsed.summary == "Acme hosts projects."
-    assert [lk.url for lk in parsed.sections["Docs"]] == [
-        BASE + "/docs/",
-        BASE + "/openapi.json",
-        "https://other.example.org/page",
-    ]
-    assert parsed.sections["Docs"][0].note == "first steps"
-    assert parsed.headings_without_links == ["Empty"]
-    assert len(parsed.links(include_optional=False)) == 3
     sample = sample_links(parsed.links(), BASE, limit=3)
     assert [lk.url for lk in sample] == [BASE + "/docs/", BASE + "/openapi.json", BASE + "/blog"]
-
-
-@pytest.mark.parametrize(
-    ("text", "title", "first"),
-    [
-        ("Intro line\n\n# Late title\n\n## S\n\n- [a](/a)\n", "Late title", False),
-        ("## Only sections\n\n- [a](/a)\n", None, False),
-        ("# Only\n", "Only", True),
-    ],
-)
-def test_llms_txt_h1_position(text: str, title: str | None, first: bool) -> None:
-    parsed = parse_llms_txt(text, BASE + "/llms.txt")
-    assert (parsed.title, parsed.h1_first) == (title, first)
 
 
 def test_docs_url_choice() -> None:
@@ -203,21 +131,6 @@ def test_docs_url_choice() -> None:
     assert pick_docs_url(BASE, None, None) == (BASE + "/docs/", "default")
     assert md_variant_url(BASE + "/docs/") == BASE + "/docs/index.md"
     assert md_variant_url(BASE + "/guide") == BASE + "/guide.md"
-
-
-def test_linkset_parse() -> None:
-    entries, problems = parse_linkset(
-        cards.API_CATALOG_WORLDMONITOR, "https://worldmonitor.app/.well-known/api-catalog"
-    )
-    assert not problems
-    assert entries[1].get("service-desc")[0].href == "https://www.worldmonitor.app/openapi.yaml"
-    assert entries[0].get("item")[0].title == "World Monitor REST API"
-    _, problems = parse_linkset({"linkset": [{"service-desc": {"href": "x"}}]}, BASE)
-    assert problems == [
-        "linkset[0] has no anchor",
-        "linkset[0].service-desc is not an array of target objects",
-    ]
-    assert parse_linkset([], BASE)[1]
 
 
 SPEC: dict[str, Any] = {
@@ -387,31 +300,6 @@ def test_skill_digest_forms() -> None:
     assert skill_digest({"digest": "sha256:nothex"}) is None
 
 
-URLSET = (
-    b'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>https://a/'
-    b"</loc></url><url><loc>https://a/b</loc></url></urlset>"
-)
-
-
-def test_sitemap_parse() -> None:
-    assert parse_sitemap(URLSET) == ("urlset", 2)
-    assert parse_sitemap(gzip.compress(URLSET)) == ("urlset", 2)
-    assert parse_sitemap(b"<sitemapindex><sitemap><loc>x</loc></sitemap></sitemapindex>") == (
-        "sitemapindex",
-        1,
-    )
-    with pytest.raises(ValueError, match="root element"):
-        parse_sitemap(b"<rss></rss>")
-    with pytest.raises(ValueError, match="not well-formed"):
-        parse_sitemap(b"<urlset><url>")
-    bomb = (
-        b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;">]>'
-        b"<urlset><url><loc>&lol2;</loc></url></urlset>"
-    )
-    with pytest.raises(ValueError):  # defusedxml refuses entity declarations
-        parse_sitemap(bomb)
-
-
 @pytest.mark.parametrize(
     ("resp", "expected"),
     [
@@ -453,10 +341,10 @@ def llms_artifact(
     truncated: bool = False,
     full: bool = False,
 ) -> LlmsTxt:
-    parsed = parse_llms_txt(text, BASE + "/llms.txt")
     resp = fake_response(200, text, content_type=content_type, url=BASE + "/llms.txt")
     resp.truncated = truncated
-    parsed.doc = Doc(url=BASE + "/llms.txt", state=DocState.FOUND, response=resp, data=text)
+    found = Doc(url=BASE + "/llms.txt", state=DocState.FOUND, response=resp, data=text)
+    parsed = LlmsTxt.from_parsed(found, parse_llms_txt(text, BASE + "/llms.txt"))
     for n, link in enumerate(sample_links(parsed.links(), BASE)):
         state = DocState.ABSENT if n < dead else DocState.FOUND
         parsed.checked.append(LinkCheck(link, doc(link.url.replace(BASE, ""), state)))

@@ -12,7 +12,7 @@ from agent_ready.checks.errors.bearer_errors import bearer_errors
 from agent_ready.checks.errors.error_hints import error_hints
 from agent_ready.checks.errors.honest_status import honest_status
 from agent_ready.checks.errors.machine_readable import machine_readable
-from agent_ready.checks.errors.rate_limit import parse_retry_after, rate_limit
+from agent_ready.checks.errors.rate_limit import rate_limit
 from agent_ready.fetch import Response
 from agent_ready.models import Status
 from agent_ready.probes.errors import (
@@ -382,12 +382,6 @@ def test_rate_limit_not_applicable_without_api() -> None:
         ),
     )
     assert out.status == Status.NOT_APPLICABLE
-
-
-def test_parse_retry_after() -> None:
-    assert parse_retry_after("30") == 30.0
-    assert parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT") == 0.0
-    assert parse_retry_after("-1") is None and parse_retry_after("1.5") is None
 
 
 # --- errors.honest-status -----------------------------------------------------------------------------------

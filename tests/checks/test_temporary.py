@@ -13,10 +13,10 @@ import copy
 
 import pytest
 
+from agent_ready.artifacts.openapi import OpenAPIDescription, OpenAPIResult, openapi_description
 from agent_ready.checks.temporary import claim, discoverable, lifecycle
 from agent_ready.models import Status
 from agent_ready.probes.authmd import Registration, statements
-from agent_ready.probes.discovery import OpenAPIDescription, OpenAPIResult, openapi_description
 from agent_ready.probes.documents import Doc, DocState
 from agent_ready.probes.temporary import (
     Signal,

@@ -19,6 +19,7 @@ from agent_ready.checks.tokens.resource_metadata import resource_metadata
 from agent_ready.checks.tokens.server_metadata import server_metadata
 from agent_ready.fetch import ErrorKind
 from agent_ready.models import Status
+from agent_ready.parsers.wwwauth import parse_challenges
 from agent_ready.probes.documents import Doc, DocState
 from agent_ready.probes.oauth import (
     TokenErrorProbe,
@@ -33,7 +34,6 @@ from agent_ready.probes.oauth_flow import DeviceFlow, OAuthFlow
 from agent_ready.probes.oauth_model import AuthServer, OAuthDiscovery, ProtectedCall, ResourceMetadata
 from agent_ready.probes.signup import SignupRoute, SignupRoutes
 from agent_ready.testing import fake_response, judge
-from agent_ready.wwwauth import parse_challenges
 from tests.fixtures.realworld import authmd as rw_authmd
 from tests.fixtures.realworld import oauth as rw
 
