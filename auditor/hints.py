@@ -60,7 +60,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from agent_ready import wwwauth
+from agent_ready.parsers import wwwauth
 
 ELEMENTS: tuple[str, ...] = ("doc_link", "imperative", "named_token", "credential_route", "request_id")
 HUMAN_ROUTE = "human_route"  # recorded and reported, never scored: it is not a route for an agent

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from agent_ready import wwwauth
 from agent_ready.checkapi import (
     Artifacts,
     check,
@@ -23,6 +22,7 @@ from agent_ready.checks.errors._common import (
 )
 from agent_ready.fetch import Response
 from agent_ready.models import Finding
+from agent_ready.parsers import wwwauth
 from agent_ready.probes.errors import (
     BAD_TOKEN,
     NO_CREDENTIALS,

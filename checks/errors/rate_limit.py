@@ -92,7 +92,7 @@ def rate_limit_headers(resp: Response) -> tuple[list[Finding], str | None]:
 def _reset_from_ratelimit(r: Response) -> str | None:
     """A rate-limit header that says when the limit resets (draft RateLimit t=, RateLimit-Reset ...)."""
     current = r.headers.get("ratelimit")
-    if current is not None and (lst := _sf_list(current)) is not None:
+    if current is not None and (lst := parse_sf_list(current)) is not None:
         for item in lst:
             if isinstance(item.params.get("t"), int):
                 return f"RateLimit: {current}"
