@@ -348,7 +348,7 @@ async def run_scan(
         finished_at=finished.isoformat(timespec="seconds"),
         duration_ms=round((time.monotonic() - t0) * 1000, 1),
         results=results,
-        score=summarize(results, settings.category_weights),
+        score=summarize(results, settings.category_weights, active=settings.active),
         exchanges=exchanges,
         journey=list(state.journey),
         plugins=registry.plugins,

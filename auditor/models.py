@@ -139,3 +139,6 @@ class ScoreSummary:
     categories: tuple[CategoryScore, ...]
     # check id -> points the overall score would gain if that failing/warning check passed
     impacts: dict[str, float] = field(default_factory=dict)
+    # Journey coverage (scoring.JOURNEY_CLAIMS): whether the steps a grade's wording asserts were exercised.
+    verified: bool = True
+    unverified: tuple[str, ...] = ()  # ids of the journey claims that were not exercised

@@ -4,6 +4,12 @@ Check score: pass 1, warn 0.5, fail 0; other statuses have no score. Category sc
 scored checks (x100); a category with nothing scorable has no score (None, not 0). Overall: weighted mean of
 the categories that have a score. Coverage says how many checks ran, errored, were skipped or did not
 apply, so two scores are compared only when their coverage matches.
+
+Journey coverage limits the wording, not the number: a grade's meaning ("an agent can find, join and use the
+service unaided") asserts steps of the agent's journey (sign-up, token issuance and an authenticated call)
+that only ACTIVE checks exercise. A scan that did not exercise one of them is ``verified: false``, names the
+unexercised steps, and its grade meaning says so ("... on what a passive scan can see; sign-up and token
+issuance unverified"). The score and letter are computed from what was judged, as always.
 """
 
 from __future__ import annotations
@@ -60,6 +66,38 @@ GRADE_BANDS: tuple[tuple[float, str, str], ...] = (
 NO_GRADE = "n/a"
 
 
+@dataclass(frozen=True)
+class JourneyClaim:
+    """A journey step that a grade's wording asserts, and the ACTIVE checks that exercise it."""
+
+    id: str
+    title: str
+    checks: tuple[str, ...]  # any one of them judged in an --active scan verifies the step
+
+
+JOURNEY_CLAIMS: tuple[JourneyClaim, ...] = (
+    JourneyClaim(
+        "sign-up", "sign-up", ("auth-md.registration", "signup.client-registration", "signup.account-api")
+    ),
+    JourneyClaim("token", "token issuance", ("tokens.issue",)),
+)
+# An exercised step that turned out not to apply (no sign-up because nothing is protected) is not unverified.
+_EXERCISED = frozenset({Status.PASS, Status.WARN, Status.FAIL, Status.NOT_APPLICABLE})
+
+
+def journey_coverage(
+    results: Iterable[CheckResult], *, active: bool, claims: Iterable[JourneyClaim] = JOURNEY_CLAIMS
+) -> tuple[str, ...]:
+    """The ids of the journey claims a scan did not exercise (all of them without ``--active``)."""
+    by_id = {r.id: r for r in results}
+    missing = []
+    for claim in claims:
+        exercised = active and any(c in by_id and by_id[c].status in _EXERCISED for c in claim.checks)
+        if not exercised:
+            missing.append(claim.id)
+    return tuple(missing)
+
+
 def check_score(status: Status) -> float | None:
     return STATUS_SCORE.get(status)
 
@@ -73,11 +111,20 @@ def grade(overall: float | None) -> str:
     return GRADE_BANDS[-1][1]
 
 
-def grade_meaning(letter: str) -> str:
-    for _, band, meaning in GRADE_BANDS:
-        if band == letter:
-            return meaning
-    return "nothing could be scored"
+def grade_meaning(letter: str, unverified: Iterable[str] = ()) -> str:
+    """What a grade means; limited to what was seen when steps of the journey were not exercised."""
+    meaning = next((m for _, band, m in GRADE_BANDS if band == letter), None)
+    if meaning is None:
+        return "nothing could be scored"
+    titles = [c.title for c in JOURNEY_CLAIMS if c.id in set(unverified)]
+    if not titles:
+        return meaning
+    steps = " and ".join(titles)
+    verb = "is" if len(titles) == 1 else "are"
+    return (
+        f"{meaning.split(':')[0]} on what the scan could see; {steps} {verb} unverified "
+        "(rerun with --active to exercise them)"
+    )
 
 
 def _weighted_mean(pairs: Iterable[tuple[float, float]]) -> float | None:
@@ -161,10 +208,19 @@ def _weights(category_weights: Mapping[str, float] | None) -> dict[str, float]:
 
 
 def summarize(
-    results: list[CheckResult], category_weights: Mapping[str, float] | None = None, kind: str = "web"
+    results: list[CheckResult],
+    category_weights: Mapping[str, float] | None = None,
+    kind: str = "web",
+    *,
+    active: bool = False,
+    claims: Iterable[JourneyClaim] | None = None,
 ) -> ScoreSummary:
+    """Scores, coverage and journey coverage (the journey claims apply to web targets; a CLI asserts none)."""
     categories = _categories(results, _weights(category_weights), kind)
     overall = _overall(categories)
+    if claims is None:
+        claims = JOURNEY_CLAIMS if kind == "web" else ()
+    unverified = journey_coverage(results, active=active, claims=claims)
     return ScoreSummary(
         overall=overall,
         grade=grade(overall),
@@ -172,4 +228,6 @@ def summarize(
         coverage=coverage(results),
         categories=tuple(categories),
         impacts=score_impacts(results, category_weights, kind),
+        verified=not unverified,
+        unverified=unverified,
     )

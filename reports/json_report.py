@@ -17,10 +17,10 @@ from agent_ready.capabilities import assess
 from agent_ready.engine import ScanReport
 from agent_ready.models import CheckResult, Exchange, Finding, JourneyStep
 from agent_ready.reports import fix_prompt
-from agent_ready.scoring import CATEGORIES, GRADE_BANDS, grade_meaning
+from agent_ready.scoring import CATEGORIES, GRADE_BANDS, JOURNEY_CLAIMS, grade_meaning
 
 # 1.1: journey steps cite finding codes (`findings`); 1.2: failing/warning checks carry `score_impact` and
-# `fix_prompt`.
+# `fix_prompt`; score.verified, score.unverified (journey coverage).
 SCHEMA_VERSION = "1.2"
 SCHEMA_ID = "https://agent-ready.dev/schema/report-1.json"
 MEDIA_TYPE = "application/json"
@@ -103,7 +103,13 @@ def to_dict(report: ScanReport) -> dict[str, Any]:
         "score": {
             "overall": score.overall,
             "grade": score.grade,
-            "grade_meaning": grade_meaning(score.grade),
+            "grade_meaning": grade_meaning(score.grade, score.unverified),
+            "verified": score.verified,
+            "unverified": [
+                {"id": c.id, "title": c.title, "checks": list(c.checks)}
+                for c in JOURNEY_CLAIMS
+                if c.id in score.unverified
+            ],
             "scoring_version": score.scoring_version,
             "coverage": score.coverage,
             "grade_bands": [{"min": floor, "grade": g, "meaning": m} for floor, g, m in GRADE_BANDS],

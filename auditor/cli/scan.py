@@ -69,7 +69,8 @@ def _summary(report: ScanReport) -> str:
     score = report.score
     lines = []
     overall = "n/a" if score.overall is None else f"{score.overall:.0f}/100"
-    lines.append(f"{report.target.url}: {overall}, grade {score.grade} ({grade_meaning(score.grade)})")
+    meaning = grade_meaning(score.grade, score.unverified)
+    lines.append(f"{report.target.url}: {overall}, grade {score.grade} ({meaning})")
     for cat in score.categories:
         value = "  n/a" if cat.score is None else f"{cat.score:5.0f}"
         lines.append(

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from agent_ready.models import CheckResult, Status
-from agent_ready.scoring import CATEGORIES, GRADE_BANDS, grade, summarize
+from agent_ready.scoring import CATEGORIES, GRADE_BANDS, JOURNEY_CLAIMS, grade, grade_meaning, summarize
 
 
 def result(cid: str, category: str, status: Status, weight: float = 1.0) -> CheckResult:
@@ -114,3 +114,45 @@ def test_score_impact_follows_category_weights() -> None:
     results = [result("errors.a", "errors", Status.FAIL), result("tokens.a", "tokens", Status.FAIL)]
     s = summarize(results, {"errors": 0, "tokens": 1})
     assert s.impacts == {"errors.a": 0.0, "tokens.a": 100.0}
+
+
+# --- issue 9: journey coverage limits the wording of a grade -----------------------------------------------
+
+
+def _journey(status: Status) -> list[CheckResult]:
+    return [
+        result("errors.a", "errors", Status.PASS),
+        result("auth-md.registration", "auth-md", status),
+        result("tokens.issue", "tokens", status),
+    ]
+
+
+def test_a_passive_scan_is_unverified_and_its_grade_says_so() -> None:
+    s = summarize(_journey(Status.SKIPPED), active=False)
+    assert s.grade == "A" and not s.verified
+    assert s.unverified == ("sign-up", "token")
+    meaning = grade_meaning(s.grade, s.unverified)
+    assert "unaided" not in meaning
+    assert "sign-up and token issuance are unverified" in meaning and "--active" in meaning
+
+
+def test_an_active_scan_that_exercised_the_journey_is_verified() -> None:
+    s = summarize(_journey(Status.PASS), active=True)
+    assert s.verified and s.unverified == ()
+    assert grade_meaning(s.grade, s.unverified) == grade_meaning(s.grade)
+
+
+def test_an_active_scan_that_could_not_exercise_a_step_names_it() -> None:
+    results = [
+        result("auth-md.registration", "auth-md", Status.PASS),
+        result("tokens.issue", "tokens", Status.ERROR),
+    ]
+    s = summarize(results, active=True)
+    assert not s.verified and s.unverified == ("token",)
+    assert "token issuance is unverified" in grade_meaning("B", s.unverified)
+
+
+def test_journey_claims_name_registered_active_checks(registry) -> None:  # type: ignore[no-untyped-def]
+    ids = {c.id: c for c in registry.ordered()}
+    for claim in JOURNEY_CLAIMS:
+        assert claim.checks and all(ids[c].meta.active for c in claim.checks), claim

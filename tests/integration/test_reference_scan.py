@@ -7,9 +7,12 @@ from collections.abc import Callable
 
 import pytest
 
+from agent_ready.cli.scan import _summary
 from agent_ready.engine import ScanReport
 from agent_ready.models import Status
 from agent_ready.reference import ReferenceServer
+from agent_ready.reports.html_report import render_html
+from agent_ready.reports.json_report import to_dict
 
 
 def _request_keys(server: ReferenceServer) -> list[tuple[str, str, str, str]]:
@@ -46,6 +49,15 @@ def test_good_reference_passes_every_passive_check(
     skipped = [r for r in report.results if r.status == Status.SKIPPED]
     assert skipped and all(r.active and "--active" in (r.reason or "") for r in skipped)
     assert report.score.grade == "A"
+    # issue 9: a passive scan does not claim the steps it skipped, in the JSON, the grade line or the HTML
+    assert not report.score.verified and set(report.score.unverified) == {"sign-up", "token"}
+    doc = to_dict(report)
+    assert doc["score"]["verified"] is False
+    assert {u["id"] for u in doc["score"]["unverified"]} == {"sign-up", "token"}
+    assert "unaided" not in doc["score"]["grade_meaning"]
+    line = _summary(report).splitlines()[0]
+    assert "grade A" in line and "sign-up and token issuance are unverified" in line and "--active" in line
+    assert "Not exercised by this scan" in render_html(report)
 
 
 def test_good_reference_with_active_passes_everything(
@@ -60,6 +72,8 @@ def test_good_reference_with_active_passes_everything(
     }
     assert not bad
     assert report.score.overall == 100
+    assert report.score.verified and to_dict(report)["score"]["verified"] is True
+    assert "unaided" in _summary(report).splitlines()[0]
 
 
 def test_bare_reference_is_not_agent_ready(
