@@ -10,6 +10,9 @@ answers one byte at a time or does not resolve becomes an ``error`` line and the
 from __future__ import annotations
 
 import asyncio
+import multiprocessing
+import multiprocessing.queues
+import queue as pyqueue
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
@@ -28,14 +31,17 @@ GRACE_S = 10.0
 Gate = Callable[[dict[str, Any]], list[str]]
 
 
-def fail_under_gate(minimum: float) -> Gate:
-    def gate(doc: dict[str, Any]) -> list[str]:
-        overall = doc.get("score", {}).get("overall")
-        if overall is None or overall < minimum:
-            return [f"score {overall} is below --fail-under {minimum:g}"]
-        return []
+@dataclass(frozen=True)
+class FailUnder:
+    """The ``--fail-under`` gate (a class, so that it can travel to worker processes)."""
 
-    return gate
+    minimum: float
+
+    def __call__(self, doc: dict[str, Any]) -> list[str]:
+        overall = doc.get("score", {}).get("overall")
+        if overall is None or overall < self.minimum:
+            return [f"score {overall} is below --fail-under {self.minimum:g}"]
+        return []
 
 
 @dataclass
@@ -97,7 +103,8 @@ async def scan_one(
     limit = settings.scan.deadline + settings.grace
     try:
         report = await asyncio.wait_for(run_scan(url, registry, settings.scan, transport=transport), limit)
-        doc = to_dict(report)
+        # The exchange log is most of a report's size and of the time to build it; a summary needs none of it.
+        doc = to_dict(report if settings.full else replace(report, exchanges=[]))
     except TimeoutError:
         return error_line(url, f"no result within the per-target deadline ({limit:g}s)", 3, SCHEMA_VERSION)
     except UsageError as exc:
@@ -134,11 +141,7 @@ async def run_batch(
     """Scan every URL, ``settings.concurrency`` at a time at most; each line goes to ``sink`` as it ends."""
     progress = Progress(total=total)
     pending = iter(urls)
-    limits = settings.scan.limits
-    transport = SharedTransport(
-        max_connections=max(32, settings.concurrency * limits.per_origin_concurrency),
-        per_origin=limits.per_origin_concurrency,
-    )
+    transport = SharedTransport(per_origin=settings.scan.limits.per_origin_concurrency)
     # Each scan gets its own settings object: nothing mutable is shared between targets.
     scan_settings = settings.scan
 
@@ -157,4 +160,77 @@ async def run_batch(
         await asyncio.gather(*(worker() for _ in range(max(1, settings.concurrency))))
     finally:
         await transport.close()
+    return progress
+
+
+def _worker_main(
+    urls: list[str], no_plugins: bool, settings: BatchSettings, out: multiprocessing.queues.Queue[Any]
+) -> None:
+    """A worker process: scan its share of the list on its own event loop, each line back to the parent."""
+    from agent_ready.registry import load
+
+    registry = load(no_plugins=no_plugins)
+    try:
+        asyncio.run(run_batch(urls, registry, settings, out.put, total=len(urls)))
+    finally:
+        out.put(None)
+
+
+def run_batch_processes(
+    urls: list[str],
+    *,
+    no_plugins: bool,
+    settings: BatchSettings,
+    sink: Callable[[dict[str, Any]], None],
+    workers: int,
+    on_progress: Callable[[Progress], None] | None = None,
+) -> Progress:
+    """:func:`run_batch` spread over ``workers`` processes (one event loop uses one core), each running an
+    equal share of ``settings.concurrency``; lines come back to this process, which alone writes them.
+    A worker that dies leaves an ``error`` line for each target it had not finished."""
+    ctx = multiprocessing.get_context("spawn")  # no inherited event loop, threads or open sockets
+    queue: multiprocessing.queues.Queue[Any] = ctx.Queue()
+    shares = [urls[i::workers] for i in range(workers)]
+    each = replace(settings, concurrency=max(1, settings.concurrency // workers))
+    procs = [
+        ctx.Process(target=_worker_main, args=(share, no_plugins, each, queue), daemon=True)
+        for share in shares
+        if share
+    ]
+    for proc in procs:
+        proc.start()
+    progress = Progress(total=len(urls))
+    unfinished = {normalise(u): u for u in urls}
+    running = len(procs)
+    from agent_ready.reports.json_report import SCHEMA_VERSION
+
+    def deliver(line: dict[str, Any]) -> None:
+        unfinished.pop(line["key"], None)
+        sink(line)
+        progress.done += 1
+        progress.errors += line["status"] == "error"
+        progress.gate_failures += line["exit_code"] == 1
+        if on_progress is not None:
+            on_progress(progress)
+
+    while running:
+        try:
+            line = queue.get(timeout=1.0)
+        except pyqueue.Empty:
+            if all(not p.is_alive() for p in procs) and queue.empty():
+                break  # a worker died without its goodbye
+            continue
+        if line is None:
+            running -= 1
+        else:
+            deliver(line)
+    for proc in procs:
+        proc.join(timeout=5)
+    for url in list(unfinished.values()):
+        codes = ", ".join(str(p.exitcode) for p in procs if p.exitcode)
+        deliver(
+            error_line(
+                url, f"internal error: a worker process exited ({codes or 'no code'})", 4, SCHEMA_VERSION
+            )
+        )
     return progress

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import asyncio
 import json as jsonlib
+import ssl
 import time
-from collections.abc import Mapping
+from collections import OrderedDict
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
 from urllib.parse import urldefrag, urljoin, urlsplit
 
@@ -456,23 +458,38 @@ class ProbeFetcher:
         return self.fetcher.redactor
 
 
+@lru_cache(maxsize=1)
+def _tls_context() -> ssl.SSLContext:
+    """One verifying TLS context per process: loading the CA bundle costs tens of milliseconds of CPU,
+    which a batch would otherwise pay once per target."""
+    return httpx.create_ssl_context(trust_env=False)
+
+
 def _policy_transport(policy: AddressPolicy | None, max_connections: int) -> httpx.AsyncHTTPTransport:
     pool_limits = httpx.Limits(
-        max_connections=max_connections, max_keepalive_connections=max_connections // 2
+        max_connections=max_connections, max_keepalive_connections=max(1, max_connections // 2)
     )
-    transport = httpx.AsyncHTTPTransport(limits=pool_limits, trust_env=False)
+    transport = httpx.AsyncHTTPTransport(verify=_tls_context(), limits=pool_limits, trust_env=False)
     # httpx exposes no setting for httpcore's network backend; the pool's attribute is the one seam.
     pool = transport._pool
     pool._network_backend = PolicyBackend(policy, pool._network_backend)
     return transport
 
 
-class _ReleasingStream(httpx.AsyncByteStream):
-    """A response body that gives its origin slot back when closed (the body is read after the headers)."""
+@dataclass
+class _OriginPool:
+    transport: httpx.AsyncHTTPTransport
+    slot: asyncio.Semaphore
+    active: int = 0
 
-    def __init__(self, inner: httpx.AsyncByteStream, slot: asyncio.Semaphore) -> None:
+
+class _ReleasingStream(httpx.AsyncByteStream):
+    """A response body that frees its request's place in the origin pool when closed (the body is read
+    after the headers)."""
+
+    def __init__(self, inner: httpx.AsyncByteStream, release: Callable[[], None]) -> None:
         self._inner = inner
-        self._slot: asyncio.Semaphore | None = slot
+        self._release: Callable[[], None] | None = release
 
     async def __aiter__(self) -> Any:
         async for chunk in self._inner:
@@ -482,45 +499,71 @@ class _ReleasingStream(httpx.AsyncByteStream):
         try:
             await self._inner.aclose()
         finally:
-            if self._slot is not None:
-                self._slot.release()
-                self._slot = None
+            if self._release is not None:
+                self._release()
+                self._release = None
 
 
 class SharedTransport(httpx.AsyncBaseTransport):
-    """One connection pool for the many scans of a batch, the only thing they share.
+    """The connection pool of a batch, the only thing its scans share: one small pool per origin.
 
     Each connection is opened under the address policy of the scan that asks for it
-    (:data:`~agent_ready.netpolicy.CURRENT_POLICY`), and every scan's own per-origin limit also holds across
-    the batch: at most ``per_origin`` requests are in flight to one origin whichever scans send them. A
-    client closing does not close the pool; :meth:`close` does, once the batch is over.
+    (:data:`~agent_ready.netpolicy.CURRENT_POLICY`), and the per-origin limit holds across the batch: at
+    most ``per_origin`` requests are in flight to one origin whichever scans send them. Pools of origins
+    with nothing in flight are closed, least recently used first, beyond ``keep_idle`` (one big pool would
+    make httpcore scan every idle connection of every origin on each request, and hold a socket per
+    origin ever seen). A client closing does not close the pool; :meth:`close` does, after the batch.
     """
 
-    def __init__(self, max_connections: int, per_origin: int) -> None:
-        self._inner = _policy_transport(None, max_connections)
+    def __init__(self, per_origin: int, keep_idle: int = 64) -> None:
         self._per_origin = per_origin
-        self._slots: dict[str, asyncio.Semaphore] = {}
+        self._keep_idle = keep_idle
+        self._pools: OrderedDict[str, _OriginPool] = OrderedDict()
+
+    def _take(self, origin: str) -> tuple[_OriginPool, list[_OriginPool]]:
+        """The origin's pool, counted as in use at once, and the idle pools to close (no await in between,
+        so no other request can see a half-updated table)."""
+        pool = self._pools.get(origin)
+        if pool is None:
+            pool = self._pools[origin] = _OriginPool(
+                _policy_transport(None, self._per_origin), asyncio.Semaphore(self._per_origin)
+            )
+        else:
+            self._pools.move_to_end(origin)
+        pool.active += 1  # waiting for a slot counts: a pool someone waits on is not idle
+        idle = [o for o, p in self._pools.items() if p.active == 0]
+        return pool, [self._pools.pop(o) for o in idle[: max(0, len(idle) - self._keep_idle)]]
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         origin = f"{request.url.scheme}://{request.url.netloc.decode('ascii', 'replace')}".lower()
-        slot = self._slots.get(origin)
-        if slot is None:
-            slot = self._slots[origin] = asyncio.Semaphore(self._per_origin)
-        await slot.acquire()
+        pool, evicted = self._take(origin)
         try:
-            response = await self._inner.handle_async_request(request)
+            for old in evicted:
+                await old.transport.aclose()
+            await pool.slot.acquire()
         except BaseException:
-            slot.release()
+            pool.active -= 1
+            raise
+
+        def release() -> None:
+            pool.active -= 1
+            pool.slot.release()
+
+        try:
+            response = await pool.transport.handle_async_request(request)
+        except BaseException:
+            release()
             raise
         assert isinstance(response.stream, httpx.AsyncByteStream)
-        response.stream = _ReleasingStream(response.stream, slot)
+        response.stream = _ReleasingStream(response.stream, release)
         return response
 
     async def aclose(self) -> None:
         """Closing one scan's client leaves the shared pool open."""
 
     async def close(self) -> None:
-        await self._inner.aclose()
+        while self._pools:
+            await self._pools.popitem()[1].transport.aclose()
 
 
 def new_client(

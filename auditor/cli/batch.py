@@ -85,6 +85,15 @@ def batch_cmd(
     parallel: Annotated[
         int, typer.Option("--parallel", min=1, max=1024, help="Scans in flight at once (default 16).")
     ] = 16,
+    workers: Annotated[
+        int,
+        typer.Option(
+            "--workers",
+            min=1,
+            max=64,
+            help="Processes sharing --parallel (one event loop uses one core; default 1).",
+        ),
+    ] = 1,
     openmetrics: Annotated[
         Path | None,
         typer.Option(
@@ -139,7 +148,7 @@ def batch_cmd(
     A dead, hostile or slow target becomes an "error" line; it never stalls the batch. Exit 0 when every
     scanned target passes the gate, 1 when any fails it, 3 when no target could be scanned.
     """
-    from agent_ready.batch import BatchSettings, Progress, fail_under_gate, run_batch
+    from agent_ready.batch import BatchSettings, FailUnder, Progress, run_batch, run_batch_processes
     from agent_ready.jsonl import JsonlWriter, done_keys, iter_lines
     from agent_ready.targets import TargetListError, normalise, parse_shard
 
@@ -176,7 +185,7 @@ def batch_cmd(
         scan=settings,
         concurrency=parallel,
         full=full,
-        gate=fail_under_gate(gate_at) if gate_at is not None else None,
+        gate=FailUnder(gate_at) if gate_at is not None else None,
     )
     registry = _registry(no_plugins)
     try:
@@ -198,9 +207,19 @@ def batch_cmd(
     if not quiet and skipped:
         typer.echo(f"agent-ready: --resume: {skipped} target(s) already in {jsonl}; skipped", err=True)
     try:
-        progress = asyncio.run(
-            run_batch(urls, registry, batch, sink, total=len(urls), on_progress=show if tty else None)
-        )
+        if workers > 1 and len(urls) > 1:
+            progress = run_batch_processes(
+                urls,
+                no_plugins=no_plugins,
+                settings=batch,
+                sink=sink,
+                workers=min(workers, len(urls)),
+                on_progress=show if tty else None,
+            )
+        else:
+            progress = asyncio.run(
+                run_batch(urls, registry, batch, sink, total=len(urls), on_progress=show if tty else None)
+            )
     finally:
         if jsonl is not None:
             writer.close()

@@ -85,12 +85,24 @@ def test_dead_and_hanging_targets_become_error_lines(
     assert "[" not in proc.stderr  # no progress bar when stderr is not a terminal
 
 
-def test_fail_under_gates_each_target(
+def test_fail_under_gates_each_target_across_worker_processes(
     reference: ReferenceServer, bare: ReferenceServer, tmp_path: Path
 ) -> None:
     out = tmp_path / "out.jsonl"
     proc = subprocess.run(
-        [sys.executable, "-m", "agent_ready", "batch", "-", "--jsonl", str(out), "--fail-under", "60"],
+        [
+            sys.executable,
+            "-m",
+            "agent_ready",
+            "batch",
+            "-",
+            "--jsonl",
+            str(out),
+            "--fail-under",
+            "60",
+            "--workers",
+            "2",
+        ],
         input=f"{reference.url}/\n{bare.url}/\n",
         capture_output=True,
         text=True,
