@@ -24,6 +24,7 @@ from agent_ready import __version__
 from agent_ready.checkapi import Artifacts, Check, Target
 from agent_ready.clirun import CliSettings
 from agent_ready.fetch import USER_AGENT, Fetcher, FetchLimits, Response, new_client
+from agent_ready.journey import project
 from agent_ready.models import CheckResult, Exchange, JourneyStep, Outcome, ScoreSummary, Status
 from agent_ready.netpolicy import (
     CURRENT_POLICY,
@@ -350,7 +351,7 @@ async def run_scan(
         results=results,
         score=summarize(results, settings.category_weights, active=settings.active),
         exchanges=exchanges,
-        journey=list(state.journey),
+        journey=project(results, "web", active=settings.active, exchanges=exchanges),
         plugins=registry.plugins,
         run_warnings=warnings,
         runtime_error=runtime_error,

@@ -30,12 +30,99 @@ class Stage:
     # finding not listed here (the agent gets past it with a problem) makes the step "warn".
     blocking: tuple[str, ...] | None = None
     active: bool = False  # the step changes state on the target: taken only with --active
+    not_taken: tuple[str, ...] = ()  # codes saying the step was not taken (shown "skipped")
 
 
 Route = tuple[Stage, ...]
 
+# From a URL to the first authenticated call, in the order of the MCP authorization spec. The discovery
+# steps stop the agent only where the specs tell it to stop; a failing finding that the agent gets past
+# (a challenge without resource_metadata: it falls back to the well-known URLs) makes the step "warn".
+OAUTH_ROUTE: Route = (
+    Stage(
+        "Call a protected endpoint without credentials",
+        "tokens.challenge",
+        codes=(
+            "protected-endpoint",
+            "error-as-200",
+            "bare-403",
+            "redirect-to-login",
+            "no-401",
+            "no-protected-endpoint",
+        ),
+    ),
+    Stage(
+        "Read the WWW-Authenticate challenge",
+        "tokens.challenge",
+        codes=(
+            "resource-metadata-linked",
+            "no-resource-metadata",
+            "no-www-authenticate",
+            "no-bearer-challenge",
+            "inconsistent-challenges",
+            "error-without-credentials",
+            "challenge-scope",
+        ),
+        blocking=(),
+    ),
+    Stage(
+        "Fetch the protected-resource metadata (RFC 9728)",
+        "tokens.resource-metadata",
+        blocking=(
+            "prm-absent",
+            "prm-soft-404",
+            "prm-invalid",
+            "resource-missing",
+            "wrong-resource",
+            "no-authorization-servers",
+        ),
+    ),
+    Stage(
+        "Fetch the authorization-server metadata (RFC 8414 / OIDC)",
+        "tokens.server-metadata",
+        blocking=("as-metadata-absent", "issuer-mismatch", "no-issuer", "no-token-endpoint"),
+    ),
+    # A failed registration is a dead end only when no other route produced a credential: the token
+    # step says whether one did.
+    Stage(
+        "Register a client (RFC 7591)",
+        "signup.client-registration",
+        codes=(
+            "dcr-registered",
+            "dcr-status",
+            "dcr-deleted",
+            "dcr-not-attempted",
+            "dcr-unreachable",
+            "dcr-rejected",
+            "dcr-failed",
+            "dcr-delete-failed",
+            "dcr-not-deletable",
+        ),
+        blocking=(),
+        active=True,
+        not_taken=("dcr-not-attempted",),
+    ),
+    Stage(
+        "Obtain a token without a browser",
+        "tokens.issue",
+        codes=("route", "route-fallback", "no-token"),
+        active=True,
+    ),
+    Stage(
+        "Call the protected endpoint with the token",
+        "tokens.issue",
+        codes=("authenticated-call", "no-call-target", "call-rejected", "revoked"),
+        active=True,
+    ),
+)
+
 # Routes per target kind (``checkapi.TARGET_KINDS``), in the order the report shows them.
 ROUTES: dict[str, tuple[Route, ...]] = {
+    "web": (
+        OAUTH_ROUTE,
+        (Stage("Register anonymously (auth.md)", "auth-md.registration", active=True),),
+        (Stage("Create a temporary resource", "temporary.lifecycle", active=True),),
+    ),
     "cli": (
         (
             Stage(
@@ -115,12 +202,14 @@ def _step(
             reason=result.reason or result.summary,
             exchanges=ids,
             elapsed_ms=_elapsed(ids, exchanges),
-            findings=tuple(f.code for f in cited),
+            findings=tuple(dict.fromkeys(f.code for f in cited)),
             check=result.id,
         )
     if stage.codes and not cited:
         return None  # the check said nothing about this step
     status = _step_status(stage, result, cited)
+    if status == "ok" and any(f.code in stage.not_taken for f in cited):
+        status = "skipped"
     good = [f.message for f in cited if f.level in (Level.PASS, Level.INFO)]
     bad = [f for f in cited if f.level in (Level.FAIL, Level.WARN, Level.ERROR)]
     ids = _evidence(cited)
@@ -129,10 +218,10 @@ def _step(
         status,
         "; ".join(good) or result.summary,
         reason=None if status == "ok" else ("; ".join(f.message for f in bad) or result.summary),
-        fix=None if status == "ok" else fix_of(result, cited),
+        fix=None if status in ("ok", "skipped") else fix_of(result, cited),
         exchanges=ids,
         elapsed_ms=_elapsed(ids, exchanges),
-        findings=tuple(f.code for f in cited),
+        findings=tuple(dict.fromkeys(f.code for f in cited)),
         check=result.id,
     )
 

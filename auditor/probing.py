@@ -18,7 +18,6 @@ from typing import Any
 
 from agent_ready.checkapi import Target
 from agent_ready.fetch import Fetcher, ProbeFetcher
-from agent_ready.models import JourneyStep
 from agent_ready.redact import Redactor
 
 ProbeFn = Callable[["ProbeContext"], Awaitable[Any]]
@@ -76,7 +75,6 @@ class ScanState:
     fetcher: Fetcher
     active: bool = False
     allow_private: bool = False
-    journey: list[JourneyStep] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # run warnings raised by probes
     clock_start: float = field(default_factory=time.monotonic)
 
@@ -149,9 +147,6 @@ class ProbeContext:
         """Like :meth:`need` but returns None instead of raising when the probe failed or is not allowed."""
         value = await asyncio.shield(self._runner.start(name))
         return None if isinstance(value, ProbeFailure) else value
-
-    def step(self, step: JourneyStep) -> None:
-        self.state.journey.append(step)
 
     def warn(self, message: str) -> None:
         self.state.notes.append(message)

@@ -32,9 +32,7 @@ from urllib.parse import urljoin, urlsplit
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from agent_ready.checkapi import evidence_ids
 from agent_ready.fetch import Response, origin_of
-from agent_ready.models import JourneyStep
 from agent_ready.probes.documents import Doc, DocState, fetch_doc, same_as_miss
 from agent_ready.probing import ProbeContext, probe
 
@@ -686,14 +684,6 @@ async def authmd_registration(ctx: ProbeContext) -> Registration:
 
     def stuck(step: str, reason: str) -> Registration:
         reg.stuck_at, reg.stuck_reason = step, reason
-        ctx.step(
-            JourneyStep(
-                title="Register anonymously (auth.md)",
-                status="stuck",
-                learned=reason,
-                check="auth-md.registration",
-            )
-        )
         return reg
 
     if meta.block is None:
@@ -798,15 +788,4 @@ async def authmd_registration(ctx: ProbeContext) -> Registration:
         reg.revoke_response = await ctx.fetch.request(
             "POST", revocation, data={"token": reg.credential, "token_type_hint": "access_token"}
         )
-    status = "ok" if reg.usable else "warn"
-    ctx.step(
-        JourneyStep(
-            title="Register anonymously (auth.md)",
-            status=status,
-            learned=f"registered at {reg.endpoint} ({reg.dialect} dialect) and got a {reg.credential_kind}"
-            + (" that works" if reg.usable else ""),
-            exchanges=evidence_ids((reg.register_response, reg.token_response, reg.use_response)),
-            check="auth-md.registration",
-        )
-    )
     return reg

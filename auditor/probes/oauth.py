@@ -16,19 +16,16 @@ from __future__ import annotations
 
 import base64
 import re
-import time
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 
 from agent_ready.artifacts.openapi import RESOURCE_METHODS, openapi_description
-from agent_ready.checkapi import evidence_ids
 from agent_ready.fetch import Response, origin_of
-from agent_ready.models import JourneyStep
 from agent_ready.netpolicy import is_loopback_host
 from agent_ready.parsers.wwwauth import parse_headers
 from agent_ready.probes.discovery import post_initialize
-from agent_ready.probes.documents import Doc, fetch_doc
+from agent_ready.probes.documents import fetch_doc
 from agent_ready.probes.oauth_model import AuthServer, OAuthDiscovery, ProtectedCall, ResourceMetadata
 from agent_ready.probing import ProbeContext, probe
 
@@ -181,33 +178,6 @@ def call_target(disc: OAuthDiscovery, issuer: str | None, origin: str) -> Protec
     return None
 
 
-def record_step(
-    ctx: ProbeContext,
-    title: str,
-    status: str,
-    learned: str,
-    *evidence: Response | Doc | None,
-    reason: str | None = None,
-    fix: str | None = None,
-    check: str | None = None,
-    started: float,
-) -> None:
-    """Add a journey step (texts redacted) citing the exchanges of ``evidence``."""
-    ids = evidence_ids(item.evidence if isinstance(item, Doc) else item for item in evidence)
-    ctx.step(
-        JourneyStep(
-            title=title,
-            status=status,
-            learned=ctx.redactor.text(learned),
-            exchanges=ids,
-            elapsed_ms=round((time.monotonic() - started) * 1000, 1),
-            reason=ctx.redactor.text(reason) if reason else None,
-            fix=fix,
-            check=check,
-        )
-    )
-
-
 # --- finding protected endpoints -----------------------------------------------------------------------
 
 
@@ -343,71 +313,9 @@ def _not_protected(call: ProtectedCall) -> str | None:
     return None
 
 
-def _record_challenge_steps(
-    ctx: ProbeContext,
-    result: OAuthDiscovery,
-    first: ProtectedCall | None,
-    rejected: list[ProtectedCall],
-    t0: float,
-) -> bool:
-    """Journey steps for the unauthenticated call and its challenge; True when the agent is stuck there."""
-    title = "Call a protected endpoint without credentials"
-    if first is None:
-        record_step(
-            ctx,
-            title,
-            "stuck",
-            "No endpoint answered with an authentication challenge. " + "; ".join(result.notes[:4]),
-            *[call.response for call in rejected],
-            reason="nothing an agent can find (the URL, OpenAPI operations with a security requirement, an "
-            "MCP server card, /mcp) answers 401 to a call without credentials",
-            fix="Answer unauthenticated calls to protected endpoints with 401 and WWW-Authenticate: Bearer "
-            'resource_metadata="…" (RFC 9728 §5.1), and declare security requirements in the OpenAPI '
-            "description.",
-            check="tokens.challenge",
-            started=t0,
-        )
-        return True
-    record_step(
-        ctx,
-        title,
-        "ok" if first.unauthorized else "stuck",
-        f"{first.method} {first.url} (found via {first.source}) answered {first.response.describe()}",
-        first.response,
-        reason=None
-        if first.unauthorized
-        else f"the endpoint answered {first.response.status}, not 401: there is no challenge to follow",
-        fix=None if first.unauthorized else "Answer 401 with a WWW-Authenticate challenge.",
-        check="tokens.challenge",
-        started=t0,
-    )
-    if not first.unauthorized:
-        return True
-    rm = first.resource_metadata_url
-    if rm:
-        record_step(
-            ctx,
-            "Read the WWW-Authenticate challenge",
-            "ok",
-            f"scheme {first.bearer.scheme if first.bearer else first.challenges[0].scheme}; "
-            f"resource_metadata={rm}",
-            first.response,
-            check="tokens.challenge",
-            started=t0,
-        )
-    else:
-        record_step(
-            ctx,
-            "Read the WWW-Authenticate challenge",
-            "warn",
-            "no resource_metadata parameter; falling back to the well-known locations (MCP order)",
-            first.response,
-            reason="the 401 does not say where the protected-resource metadata is",
-            fix='Add resource_metadata="<URL of the RFC 9728 document>" to the Bearer challenge.',
-            check="tokens.challenge",
-            started=t0,
-        )
-    return False
+def _stuck_at_challenge(first: ProtectedCall | None) -> bool:
+    """An agent following the specs stops when no endpoint answered 401 (there is no challenge to follow)."""
+    return first is None or not first.unauthorized
 
 
 async def _follow_resource_metadata(
@@ -442,67 +350,18 @@ async def _follow_resource_metadata(
         result.resource_metadata.append(await _fetch_prm(ctx, root_url, root_resource, "root", None))
 
 
-def _record_prm_step(
-    ctx: ProbeContext, result: OAuthDiscovery, chosen: ResourceMetadata | None, t0: float
-) -> bool:
-    """The journey step for the protected-resource metadata; True when the agent is stuck there."""
-    title = "Fetch the protected-resource metadata (RFC 9728)"
-    if chosen is None or chosen.data is None:  # `chosen` is None unless some document's data is a dict
-        tried = "; ".join(r.doc.describe() for r in result.resource_metadata)
-        record_step(
-            ctx,
-            title,
-            "stuck",
-            f"tried {tried}",
-            *[r.doc for r in result.resource_metadata],
-            reason="no protected-resource metadata document found",
-            fix="Serve RFC 9728 metadata at /.well-known/oauth-protected-resource<path> and point to "
-            "it from the 401 challenge.",
-            check="tokens.resource-metadata",
-            started=t0,
-        )
+def _stuck_at_prm(chosen: ResourceMetadata | None) -> bool:
+    """An agent stops at protected-resource metadata it cannot use: none, one for another resource (RFC 9728
+    §3.3 says it MUST NOT be used) or one that names no authorization server."""
+    if chosen is None or chosen.data is None:
         return True
-    match = resource_match(chosen.data.get("resource"), chosen.resource, chosen.requested_url)
+    if resource_match(chosen.data.get("resource"), chosen.resource, chosen.requested_url) in (
+        "missing",
+        "mismatch",
+    ):
+        return True
     servers = chosen.data.get("authorization_servers")
-    if match in ("missing", "mismatch"):
-        record_step(
-            ctx,
-            title,
-            "stuck",
-            f"{chosen.doc.url}: resource={chosen.data.get('resource')!r}",
-            chosen.doc,
-            reason=f"its resource {chosen.data.get('resource')!r} is not the resource it was "
-            f"fetched for ({chosen.resource}); RFC 9728 §3.3 says such metadata MUST NOT be "
-            "used",
-            fix=f"Set resource to {chosen.resource}.",
-            check="tokens.resource-metadata",
-            started=t0,
-        )
-        return True
-    if not isinstance(servers, list) or not servers:
-        record_step(
-            ctx,
-            title,
-            "stuck",
-            f"{chosen.doc.url}",
-            chosen.doc,
-            reason="authorization_servers is missing or empty: no issuer to ask for a token",
-            fix="List the issuer URL(s) in authorization_servers.",
-            check="tokens.resource-metadata",
-            started=t0,
-        )
-        return True
-    record_step(
-        ctx,
-        title,
-        "ok",
-        f"{chosen.doc.url} ({chosen.via}): resource {chosen.data.get('resource')}, "
-        f"authorization servers {', '.join(str(s) for s in servers)}",
-        chosen.doc,
-        check="tokens.resource-metadata",
-        started=t0,
-    )
-    return False
+    return not isinstance(servers, list) or not servers
 
 
 async def _fetch_auth_servers(
@@ -524,23 +383,6 @@ async def _fetch_auth_servers(
         result.auth_servers.append(await _fetch_as(ctx, ctx.target.origin, "origin"))
 
 
-def _record_active_steps_skipped(ctx: ProbeContext, t0: float) -> None:
-    for title, check in (
-        ("Register a client (RFC 7591) or create an account", "signup.client-registration"),
-        ("Obtain a token without a browser", "tokens.issue"),
-        ("Call the protected endpoint with the token", "tokens.issue"),
-    ):
-        record_step(
-            ctx,
-            title,
-            "skipped",
-            "not attempted: this step changes state on the target",
-            reason="ACTIVE step; rerun with --active to take it",
-            check=check,
-            started=t0,
-        )
-
-
 @probe(
     "oauth_discovery",
     description="Walk the chain from the URL: a protected call, its WWW-Authenticate challenge, RFC 9728 "
@@ -548,97 +390,33 @@ def _record_active_steps_skipped(ctx: ProbeContext, t0: float) -> None:
 )
 async def oauth_discovery(ctx: ProbeContext) -> OAuthDiscovery:
     result = OAuthDiscovery()
-    t0 = time.monotonic()
-    rejected = result.rejected = await _collect_protected(ctx, result)
+    result.rejected = await _collect_protected(ctx, result)
 
     # An agent follows the most helpful challenge it met: one that names its metadata first.
     unauthorized = sorted(
         (p for p in result.protected if p.unauthorized), key=lambda p: not p.resource_metadata_url
     )
     first = unauthorized[0] if unauthorized else (result.protected[0] if result.protected else None)
-    stuck = _record_challenge_steps(ctx, result, first, rejected, t0)
+    stuck = _stuck_at_challenge(first)
 
     await _follow_resource_metadata(ctx, result, unauthorized or result.protected)
     usable = [r for r in result.resource_metadata if r.data is not None]
     chosen = next((r for r in usable if r.requested_url == (first.url if first else None)), None) or (
         usable[0] if usable else None
     )
-    if not stuck:
-        stuck = _record_prm_step(ctx, result, chosen, t0)
+    stuck = stuck or _stuck_at_prm(chosen)
 
     await _fetch_auth_servers(ctx, result, usable)
-    if not stuck:
-        stuck = _record_as_step(ctx, result, chosen, t0)
-    if not stuck and not ctx.active:
-        _record_active_steps_skipped(ctx, t0)
+    stuck = stuck or _stuck_at_as(result, chosen)
     result.stuck = "discovery" if stuck else None
     return result
 
 
-def _record_as_step(
-    ctx: ProbeContext, result: OAuthDiscovery, chosen: ResourceMetadata | None, t0: float
-) -> bool:
+def _stuck_at_as(result: OAuthDiscovery, chosen: ResourceMetadata | None) -> bool:
+    """An agent stops when no listed issuer has metadata whose issuer is that issuer (RFC 8414 §3.3)."""
     listed = (chosen.data or {}).get("authorization_servers") if chosen else None
     servers = [a for a in result.auth_servers if not listed or a.issuer in listed] or result.auth_servers
-    good = [a for a in servers if a.metadata is not None and a.metadata.get("issuer") == a.issuer]
-    blocked = [a for a in servers if a.blocked is not None]
-    notes = [
-        f"{a.issuer}: refused to fetch ({a.blocked.response.error})"
-        for a in blocked
-        if a.blocked and a.blocked.response
-    ]
-    if good:
-        a = good[0]
-        meta = a.metadata or {}
-        grants, _ = grants_of(meta)
-        record_step(
-            ctx,
-            "Fetch the authorization-server metadata (RFC 8414 / OIDC)",
-            "warn" if notes else "ok",
-            f"{a.doc.url if a.doc else a.issuer}: token_endpoint {meta.get('token_endpoint')}; grants "
-            f"{', '.join(grants)}"
-            + (
-                f"; registration_endpoint {meta['registration_endpoint']}"
-                if meta.get("registration_endpoint")
-                else ""
-            ),
-            a.doc,
-            *[b.blocked for b in blocked],
-            reason="; ".join(notes) or None,
-            fix="List only reachable, public https issuers in authorization_servers." if notes else None,
-            check="tokens.server-metadata",
-            started=t0,
-        )
-        return False
-    mismatch = next((a for a in servers if a.metadata is not None), None)
-    if mismatch is not None:
-        claimed = mismatch.metadata.get("issuer") if mismatch.metadata is not None else None
-        reason = (
-            f"the metadata fetched for issuer {mismatch.issuer} says issuer "
-            f"{claimed!r}; RFC 8414 §3.3 says it MUST NOT be used"
-        )
-        fix = f"Set issuer to exactly {mismatch.issuer}."
-        evidence: list[Doc | None] = [mismatch.doc]
-    else:
-        reason = (
-            "no authorization-server metadata found: "
-            + "; ".join(d.describe() for a in servers for d in a.tried)
-            + ("; " + "; ".join(notes) if notes else "")
-        )
-        fix = "Serve RFC 8414 metadata at /.well-known/oauth-authorization-server for each listed issuer."
-        evidence = [d for a in servers for d in a.tried]
-    record_step(
-        ctx,
-        "Fetch the authorization-server metadata (RFC 8414 / OIDC)",
-        "stuck",
-        ", ".join(a.issuer for a in servers) or "no issuer",
-        *evidence,
-        reason=reason,
-        fix=fix,
-        check="tokens.server-metadata",
-        started=t0,
-    )
-    return True
+    return not any(a.metadata is not None and a.metadata.get("issuer") == a.issuer for a in servers)
 
 
 # --- fake-credential token request ----------------------------------------------------------------------

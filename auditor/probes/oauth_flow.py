@@ -16,7 +16,6 @@ the origin that issued them (a token also to the resource whose metadata names i
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,7 +28,6 @@ from agent_ready.probes.oauth import (
     call_target,
     grants_of,
     json_error,
-    record_step,
     usable_server,
 )
 from agent_ready.probes.oauth_model import OAuthDiscovery, ProtectedCall
@@ -298,10 +296,8 @@ async def _clean_up(ctx: ProbeContext, flow: OAuthFlow, meta: dict[str, Any], to
     "make one authenticated call, revoke and delete what was created",
 )
 async def oauth_flow(ctx: ProbeContext) -> OAuthFlow:
-    t0 = time.monotonic()
     disc: OAuthDiscovery = await ctx.need("oauth_discovery")
     flow = OAuthFlow(discovery_stuck=disc.stuck)
-    record = disc.stuck is None  # the journey stops where an agent following the specs stops
     server = usable_server(disc)
     meta = (server.metadata if server else None) or {}
     flow.issuer = server.issuer if server else None
@@ -315,14 +311,9 @@ async def oauth_flow(ctx: ProbeContext) -> OAuthFlow:
     if token is None:
         await _borrow_credential(ctx, flow)
     flow.token_obtained = flow.token_obtained or token is not None
-    if record:
-        _record_registration(ctx, flow, t0)
-        _record_token(ctx, flow, t0)
 
     if token is not None:
         await _authenticated_call(ctx, flow, disc, token)
-    if record and flow.token_obtained:
-        _record_call(ctx, flow, t0)
 
     await _clean_up(ctx, flow, meta, token)
     if not flow.token_obtained:
@@ -330,91 +321,6 @@ async def oauth_flow(ctx: ProbeContext) -> OAuthFlow:
     elif not flow.call_succeeded:
         flow.stuck = "call"
     return flow
-
-
-# --- the journey ----------------------------------------------------------------------------------------
-
-
-def _record_registration(ctx: ProbeContext, flow: OAuthFlow, t0: float) -> None:
-    title = "Register a client (RFC 7591)"
-    if flow.dcr is None:
-        record_step(
-            ctx,
-            title,
-            "skipped" if flow.token_obtained else "warn",
-            flow.dcr_skipped or "no registration endpoint",
-            check="signup.client-registration",
-            started=t0,
-        )
-        return
-    resp = flow.dcr.response
-    if flow.dcr.client_id:
-        deleted = flow.dcr.delete_response
-        cleanup = (
-            f"deleted again via RFC 7592 ({deleted.describe()})"
-            if deleted is not None
-            else f"not deleted: {flow.dcr.delete_skipped}"
-        )
-        record_step(
-            ctx,
-            title,
-            "ok",
-            f"client_id {flow.dcr.client_id}; {cleanup}",
-            resp,
-            deleted,
-            check="signup.client-registration",
-            started=t0,
-        )
-        return
-    # A failed registration is a dead end only when no other route produced a credential.
-    record_step(
-        ctx,
-        title,
-        "warn" if flow.token_obtained else "stuck",
-        f"POST {flow.registration_endpoint}",
-        resp,
-        reason=f"the registration endpoint answered {resp.describe()} instead of 201 with a client_id",
-        fix="Return 201 with client_id for valid RFC 7591 metadata, or a 400 JSON error naming the field.",
-        check="signup.client-registration",
-        started=t0,
-    )
-
-
-def _record_token(ctx: ProbeContext, flow: OAuthFlow, t0: float) -> None:
-    got = flow.token_obtained
-    tried = "; ".join(f"{r}: {o}" for r, o in flow.routes_tried)
-    record_step(
-        ctx,
-        "Obtain a token without a browser",
-        "ok" if got else "stuck",
-        f"via {flow.route}" if got else tried or "no route",
-        flow.token_response,
-        reason=None if got else "no headless grant produced a credential: " + (tried or "none is advertised"),
-        fix=None
-        if got
-        else "Offer client_credentials with RFC 7591 registration, jwt-bearer with auth.md, or a "
-        "documented API-key route.",
-        check="tokens.issue",
-        started=t0,
-    )
-
-
-def _record_call(ctx: ProbeContext, flow: OAuthFlow, t0: float) -> None:
-    ok = flow.call_succeeded
-    call = flow.call
-    record_step(
-        ctx,
-        "Call the protected endpoint with the token",
-        "ok" if ok else "stuck",
-        f"{call.method} {call.url} answered {flow.call_response.describe()}"
-        if call and flow.call_response
-        else (flow.call_skipped or "no call"),
-        flow.call_response,
-        reason=None if ok else (flow.call_skipped or "the protected endpoint rejected the credential"),
-        fix=None if ok else "Accept the credentials your service issues for this resource.",
-        check="tokens.issue",
-        started=t0,
-    )
 
 
 # --- the device authorization grant (RFC 8628) -----------------------------------------------------------

@@ -103,7 +103,7 @@ class OAuthDiscovery:
     secured_operations: int = 0  # operations in it with a security requirement
     public_operations: int = 0  # operations in it with none
     mcp_endpoint: str | None = None
-    stuck: str | None = None  # the journey step where an agent following the specs stops, if any
+    stuck: str | None = None  # where an agent following the specs stops ("discovery"), if it does
 
     def first_metadata(self) -> dict[str, Any] | None:
         return next((a.metadata for a in self.auth_servers if a.metadata is not None), None)

@@ -19,7 +19,6 @@ from urllib.parse import urljoin, urlsplit
 
 from agent_ready.artifacts.openapi import RESOURCE_METHODS, OpenAPIDescription, openapi_description
 from agent_ready.fetch import Response, origin_of
-from agent_ready.models import JourneyStep
 from agent_ready.probes.authmd import (
     AgentAuth,
     AuthMdFile,
@@ -572,15 +571,4 @@ async def temporary_lifecycle(ctx: ProbeContext) -> TemporaryLifecycle:
                 result.cleanup.append(await ctx.fetch.request("DELETE", made.resource_url, headers=headers))
     else:
         result.notes.append("no documented DELETE for the resource; left to expire")
-    ctx.step(
-        JourneyStep(
-            title="Create a temporary resource",
-            status="ok" if result.usable else "warn",
-            learned=f"{result.route} created one"
-            + (f" living {first.lifetime_s:.0f} s" if first.lifetime_s else "")
-            + (" with a claim URL" if first.claim_url else ""),
-            exchanges=first.response.exchange_ids,
-            check="temporary.lifecycle",
-        )
-    )
     return result

@@ -27,9 +27,12 @@ from agent_ready.probes.oauth_model import OAuthDiscovery, ProtectedCall
 def _challenge_findings(call: ProtectedCall) -> list[Finding]:
     resp = call.response
     where = f"{call.method} {call.url} ({call.source})"
+    # What the agent met, neutral: the journey's first step tells it (agent_ready.journey).
+    met = info("protected-endpoint", f"{where} answered {resp.describe()} without credentials", resp)
     out: list[Finding] = []
     if not call.challenges:
         return [
+            met,
             problem(
                 "no-www-authenticate",
                 f"{where} answered 401 without a WWW-Authenticate header, so an agent cannot tell how to "
@@ -37,7 +40,7 @@ def _challenge_findings(call: ProtectedCall) -> list[Finding]:
                 resp,
                 fix='Send WWW-Authenticate: Bearer resource_metadata="<PRM URL>" with every 401 (RFC '
                 "9728 §5.1, RFC 6750 §3).",
-            )
+            ),
         ]
     bearer = call.bearer
     if bearer is None:
@@ -81,7 +84,7 @@ def _challenge_findings(call: ProtectedCall) -> list[Finding]:
         out.append(
             info("challenge-scope", f'scope="{bearer.params["scope"]}" tells the agent what to ask for', resp)
         )
-    return out
+    return [met, *out]
 
 
 @check(
