@@ -1,6 +1,7 @@
-"""The HTML report: one self-contained file (inline CSS and SVG, no scripts, no external assets), rendered
-from the same dictionary as the JSON report (:func:`reports.json_report.to_dict`) so the two never disagree.
-Jinja2 autoescaping escapes everything that came from the target.
+"""The HTML report: one self-contained file (inline CSS, SVG and one static script for the copy buttons; no
+external assets), rendered from the same dictionary as the JSON report (:func:`reports.json_report.to_dict`)
+so the two never disagree. Jinja2 autoescaping escapes everything that came from the target; the ``md``
+filter renders inline Markdown (code spans, emphasis) with raw HTML off, escaping everything else.
 
 The view helpers below only regroup and label that dictionary (checks by category, worst first; the
 exchanges each check cites); they never compute a verdict or a score of their own.
@@ -13,8 +14,11 @@ from functools import lru_cache
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
+from markdown_it import MarkdownIt
+from markupsafe import Markup
 
 from agent_ready.engine import ScanReport
+from agent_ready.reports.folding import fold
 from agent_ready.reports.json_report import to_dict
 
 # Worst first, so what needs fixing is read first.
@@ -31,6 +35,8 @@ LEVEL_LABEL = {"pass": "Good", "info": "Info", "warn": "Concern", "fail": "Probl
 JOURNEY_LABEL = {"ok": "OK", "warn": "Warning", "stuck": "Stuck", "skipped": "Skipped", "error": "Error"}
 CAPABILITY_LABEL = {"yes": "Yes", "no": "No", "partly": "Partly", "unknown": "Unknown"}
 MAX_EVIDENCE_PER_CHECK = 8
+FIX_FIRST = 5  # the "fix first" list: the fixes worth the most points
+OPEN_STATUSES = ("fail", "warn", "error")  # these checks are open; the others collapse to one line
 EXCERPT_CHARS = 800  # per exchange, in the evidence of a check; the JSON report keeps 2 KiB
 GAUGE_RADIUS = 52
 
@@ -77,6 +83,30 @@ def is_web_link(url: Any) -> bool:
     return isinstance(url, str) and url.startswith(("https://", "http://"))
 
 
+@lru_cache(maxsize=1)
+def _markdown() -> MarkdownIt:
+    # "zero" enables nothing; code spans and emphasis are all a check's texts use. Raw HTML stays off, so
+    # "<" from the target is escaped; links stay off, so a target cannot plant one in the report.
+    return MarkdownIt("zero", {"html": False}).enable(["backticks", "emphasis"])
+
+
+def inline_markdown(text: Any) -> Markup:
+    if text is None:
+        return Markup("")
+    return Markup(_markdown().renderInline(str(text)))
+
+
+def impact_key(check: dict[str, Any]) -> tuple[float, float, str]:
+    """Most points first; a report without ``score_impact`` (before 1.2) falls back to the weight."""
+    return (-float(check.get("score_impact") or 0), -float(check["weight"]), check["id"])
+
+
+def check_fixes(check: dict[str, Any]) -> list[str]:
+    """The distinct fixes of a check's problems, in order; its remediation when no finding names one."""
+    fixes = [f["fix"] for f in check.get("findings", []) if f.get("fix") and f["level"] in ("fail", "warn")]
+    return list(dict.fromkeys(fixes)) or [check["remediation"]]
+
+
 def _evidence_ids(check: dict[str, Any]) -> list[str]:
     ids: list[str] = []
     for f in check.get("findings", []):
@@ -112,15 +142,38 @@ def view_model(doc: dict[str, Any]) -> dict[str, Any]:
                 "weight": 0,
             }
         )
-    fix_first = sorted(
-        (c for c in doc["checks"] if c["status"] == "fail"), key=lambda c: (-c["weight"], c["id"])
-    )
+    fix_first = sorted((c for c in doc["checks"] if c["status"] in ("fail", "warn")), key=impact_key)
     evidence = {c["id"]: _evidence_ids(c)[:MAX_EVIDENCE_PER_CHECK] for c in doc["checks"]}
     return {
         "categories": categories,
         "fix_first": fix_first,
         "evidence": evidence,
+        "bodies": _bodies(doc, categories, evidence),
+        "folded": {c["id"]: fold(c.get("findings", [])) for c in doc["checks"]},
+        "statuses": [s for s in STATUS_ORDER if any(c["status"] == s for c in doc["checks"])],
         "band": score_band(doc["score"]["overall"]),
+    }
+
+
+def _bodies(
+    doc: dict[str, Any], categories: list[dict[str, Any]], evidence: dict[str, list[str]]
+) -> dict[str, dict[str, Any]]:
+    """Each response body once: for every exchange with a body, the exchange whose card shows it (the first
+    in reading order, open checks before collapsed ones) and how many responses returned the same body.
+    A single-page app answers every unknown path with the same shell; printing it 28 times helps nobody."""
+    sharing: dict[str, list[str]] = {}
+    for e in doc.get("exchanges", []):
+        if e.get("body_excerpt"):
+            sharing.setdefault(e["body_excerpt"], []).append(e["id"])
+    excerpt = {e["id"]: e["body_excerpt"] for e in doc.get("exchanges", []) if e.get("body_excerpt")}
+    shown: dict[str, str] = {}
+    checks = [c for cat in categories for c in cat["check_list"]]
+    for c in sorted(checks, key=lambda c: c["status"] not in OPEN_STATUSES):
+        for eid in evidence.get(c["id"], []):
+            if eid in excerpt:
+                shown.setdefault(excerpt[eid], eid)
+    return {
+        eid: {"shown_in": shown.get(body, eid), "count": len(sharing[body])} for eid, body in excerpt.items()
     }
 
 
@@ -132,7 +185,9 @@ def _env() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(when=when, score=fmt_score, ms=fmt_ms, gauge_dash=gauge_dash, band=score_band)
+    env.filters.update(
+        when=when, score=fmt_score, ms=fmt_ms, gauge_dash=gauge_dash, band=score_band, md=inline_markdown
+    )
     env.tests["web_link"] = is_web_link
     env.globals.update(
         STATUS_LABEL=STATUS_LABEL,
@@ -141,6 +196,9 @@ def _env() -> Environment:
         CAPABILITY_LABEL=CAPABILITY_LABEL,
         EXCERPT_CHARS=EXCERPT_CHARS,
         GAUGE_RADIUS=GAUGE_RADIUS,
+        FIX_FIRST=FIX_FIRST,
+        OPEN_STATUSES=OPEN_STATUSES,
+        check_fixes=check_fixes,
     )
     return env
 
