@@ -44,6 +44,9 @@ class ErrorKind(StrEnum):
     DEADLINE = "deadline"
 
 
+_BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
+
+
 @dataclass(frozen=True)
 class FetchLimits:
     connect_timeout: float = 5.0
@@ -87,6 +90,11 @@ class Response:
 
     @cached_property
     def text(self) -> str:
+        # A byte-order mark decides the encoding and is not part of the text (WHATWG Encoding "decode",
+        # RFC 8259 §8.1, and what robots.txt parsers do), whatever the declared charset says.
+        for bom, codec in _BOMS:
+            if self.body.startswith(bom):
+                return self.body[len(bom) :].decode(codec, errors="replace")
         charset = "utf-8"
         for part in self.headers.get("content-type", "").split(";")[1:]:
             name, _, value = part.partition("=")

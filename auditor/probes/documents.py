@@ -51,9 +51,38 @@ def same_as_miss(resp: Response, miss: Response | None) -> bool:
     return resp.body.strip() == miss.body.strip()
 
 
+_TEXT_BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
+_CONTROL = frozenset(range(0, 9)) | frozenset(range(14, 32)) | {127}
+
+
+def binary_reason(body: bytes) -> str | None:
+    """Why a body is not text (so not a document of any text kind), or None when it reads as text.
+
+    Text is valid UTF-8 (or a BOM-marked UTF-16), or a legacy 8-bit encoding with next to no control
+    bytes; random or compressed bytes have NULs and about one control byte in nine.
+    """
+    sample = body[:8192]
+    if not sample or sample.startswith(_TEXT_BOMS):
+        return None
+    try:
+        sample.decode("utf-8")
+        utf8 = True
+    except UnicodeDecodeError as exc:
+        utf8 = exc.start >= len(sample) - 3 and len(body) > len(sample)  # cut inside a character
+    if b"\x00" in sample:
+        return "binary content (NUL bytes), not text"
+    if utf8:
+        return None
+    controls = sum(1 for b in sample if b in _CONTROL)
+    if controls > len(sample) // 50:
+        return f"binary content ({controls} control bytes in the first {len(sample)}), not text"
+    return None
+
+
 def classify_response(
-    resp: Response, miss: Response | None, *, html_ok: bool = False
+    resp: Response, miss: Response | None, *, html_ok: bool = False, text: bool = False
 ) -> tuple[DocState, str | None]:
+    """Found / absent / unreachable / soft-404 / invalid. ``text``: only a text body can be the document."""
     if resp.failed:
         return DocState.UNREACHABLE, resp.error
     status = resp.status or 0
@@ -67,6 +96,8 @@ def classify_response(
         return DocState.SOFT_404, f"HTML ({resp.media_type or 'sniffed'}) where a document was expected"
     if not resp.body.strip():
         return DocState.INVALID, "empty body"
+    if text and (why := binary_reason(resp.body)):
+        return DocState.INVALID, why
     return DocState.FOUND, None
 
 
@@ -83,7 +114,7 @@ async def _get(ctx: ProbeContext, url: str, headers: dict[str, str] | None, *, h
     """GET ``url`` and classify the answer; the caller parses a FOUND body."""
     resp = await ctx.fetch.get(url, headers=headers or None)
     miss = await ctx.maybe("not_found")
-    state, problem = classify_response(resp, miss, html_ok=html_ok)
+    state, problem = classify_response(resp, miss, html_ok=html_ok, text=True)
     return Doc(url=url, state=state, response=resp, problem=problem)
 
 
