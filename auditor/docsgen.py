@@ -195,7 +195,15 @@ Besides the score, the report folds check results into capabilities: `yes` when 
 def write(registry: Registry, out_dir: Path) -> list[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
-    for name, text in (("checks.md", checks_md(registry)), ("scoring.md", scoring_md())):
+    from agent_ready.reports.json_report import schema
+    from agent_ready.reports.schema_doc import report_format_md
+
+    pages = (
+        ("checks.md", checks_md(registry)),
+        ("scoring.md", scoring_md()),
+        ("report-format.md", report_format_md(schema())),
+    )
+    for name, text in pages:
         path = out_dir / name
         path.write_text(text, encoding="utf-8")
         written.append(path)

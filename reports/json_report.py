@@ -12,6 +12,9 @@ from importlib.resources import files
 from typing import Any
 
 import jsonschema
+import referencing
+import referencing.exceptions
+import referencing.jsonschema
 
 from agent_ready.capabilities import assess
 from agent_ready.engine import ScanReport
@@ -167,3 +170,22 @@ def errors(doc: dict[str, Any]) -> list[str]:
     return [
         f"{'/'.join(map(str, e.absolute_path)) or '(root)'}: {e.message}" for e in validator.iter_errors(doc)
     ]
+
+
+def schema_registry() -> referencing.Registry[Any]:
+    """The report schema under its ``$id``, for validators that follow a report's ``$schema`` field: the
+    URI resolves from the installed package, never over the network (the 2020-12 meta-schema the schema
+    itself names ships with jsonschema)."""
+    resource = referencing.Resource.from_contents(
+        schema(), default_specification=referencing.jsonschema.DRAFT202012
+    )
+    return referencing.Registry().with_resource(SCHEMA_ID, resource)
+
+
+def schema_for(uri: str) -> dict[str, Any]:
+    """The schema a report's ``$schema`` names; LookupError for a URI that is not ours."""
+    try:
+        contents: dict[str, Any] = schema_registry().contents(uri)
+    except referencing.exceptions.NoSuchResource:
+        raise LookupError(f"not an agent-ready report schema: {uri}") from None
+    return contents

@@ -1,0 +1,86 @@
+"""The report schema as a documented contract: every field described, the page generated, the URI offline."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+
+from agent_ready.reference import ReferenceServer
+from agent_ready.reports.json_report import SCHEMA_ID, schema, schema_for, schema_registry, to_dict
+from agent_ready.reports.schema_doc import report_format_md
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def fields(node: dict[str, Any], path: str) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Every property of every object in the schema, however deeply nested, with its path (conditional
+    ``allOf`` branches only narrow fields declared here)."""
+    for name, sub in node.get("properties", {}).items():
+        yield f"{path}.{name}", sub
+        yield from fields(sub, f"{path}.{name}")
+    for key in ("items", "additionalProperties"):
+        if isinstance(node.get(key), dict):
+            yield from fields(node[key], f"{path}[]")
+
+
+def test_every_field_of_the_schema_has_a_description() -> None:
+    doc = schema()
+    found = [*fields(doc, "")]
+    for name, sub in doc["$defs"].items():
+        found.append((f"$defs.{name}", sub))
+        found.extend(fields(sub, f"$defs.{name}"))
+    assert len(found) > 100
+    missing = [path for path, sub in found if not str(sub.get("description", "")).strip()]
+    assert not missing, f"describe these fields in reports/schema/report.schema.json: {missing}"
+
+
+def test_the_field_check_can_fail() -> None:
+    bare = {"properties": {"a": {"type": "object", "properties": {"b": {"type": "string"}}}}}
+    assert [p for p, s in fields(bare, "") if "description" not in s] == [".a", ".a.b"]
+
+
+def test_report_format_page_is_current() -> None:
+    page = (ROOT / "docs/report-format.md").read_text(encoding="utf-8")
+    assert page == report_format_md(schema()), "run `agent-ready docs`"
+    for path, sub in fields(schema(), ""):
+        assert sub["description"].split()[0] in page, path
+
+
+def test_schema_command_prints_the_schema() -> None:
+    env = {**os.environ, "AGENT_READY_NO_PLUGINS": "1"}
+    proc = subprocess.run(
+        [sys.executable, "-m", "agent_ready", "schema"], capture_output=True, text=True, env=env, timeout=60
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout) == schema()
+    md = subprocess.run(
+        [sys.executable, "-m", "agent_ready", "schema", "--markdown"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+    assert md.stdout == report_format_md(schema())
+
+
+def test_a_reports_schema_uri_resolves_offline(run_scan: Any, reference: ReferenceServer) -> None:
+    doc = to_dict(run_scan(reference.url + "/"))
+    assert doc["$schema"] == SCHEMA_ID == schema()["$id"]
+    assert schema_for(doc["$schema"]) == schema()
+    # A validator that knows only the report's $schema URI finds the schema through the package.
+    validator = jsonschema.Draft202012Validator({"$ref": doc["$schema"]}, registry=schema_registry())
+    validator.validate(doc)
+    broken = dict(doc, schema_version="2.0")
+    assert not validator.is_valid(broken)
+    # The meta-schema the schema names ships with jsonschema: checking the schema needs no network.
+    jsonschema.validators.validator_for(schema()).check_schema(schema())
+    with pytest.raises(LookupError):
+        schema_for("https://example.com/other.json")
