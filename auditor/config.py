@@ -8,6 +8,9 @@ Example::
     active = false
     allow_private = false
     fail_under = 70                      # exit 1 below this overall score
+    fail_on = ["fail:tokens", "warn:errors.hints"]   # exit 1 when these checks fail / warn
+    ca_bundle = "certs/staging-ca.pem"   # a private CA, relative to this file
+    insecure = false                     # true skips TLS verification (named in the report)
 
     [weights]                            # check weights by id
     "discovery.sitemap" = 0.25
@@ -15,14 +18,23 @@ Example::
     tokens = 25
     [disable]                            # disabled checks and the reason the report shows
     "access.web-bot-auth" = "we send no bot traffic"
+    [category_minimums]                  # exit 1 when a category scores below its minimum
+    tokens = 60
+    [headers]                            # sent to the target's origin only; the VALUE is read from the
+    Authorization = "STAGING_AUTH"       # environment variable named here, so no secret is committed
 """
 
 from __future__ import annotations
 
+import os
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+HEADER_NAME = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")  # an RFC 9110 token
 
 
 class ConfigError(Exception):
@@ -41,9 +53,33 @@ class Config:
     weights: dict[str, float] = field(default_factory=dict)
     category_weights: dict[str, float] = field(default_factory=dict)
     disable: dict[str, str] = field(default_factory=dict)
+    category_minimums: dict[str, float] = field(default_factory=dict)
+    fail_on: list[str] = field(default_factory=list)
+    header_env: dict[str, str] = field(default_factory=dict)  # header name -> environment variable name
+    ca_bundle: str | None = None
+    insecure: bool | None = None
+
+    def headers(self, environ: dict[str, str] | None = None) -> dict[str, str]:
+        """The configured headers with their values read from the environment (at scan time, not load)."""
+        env = os.environ if environ is None else environ
+        out = {}
+        for name, var in self.header_env.items():
+            value = env.get(var)
+            if not value:
+                raise ConfigError(
+                    f"{self.path}: header {name} is read from the environment variable {var}, "
+                    "which is not set"
+                )
+            out[name] = value
+        return out
 
 
 _KEYS = {
+    "category_minimums",
+    "fail_on",
+    "headers",
+    "ca_bundle",
+    "insecure",
     "only",
     "skip",
     "timeout",
@@ -88,7 +124,19 @@ def parse(data: dict[str, Any], where: str) -> Config:
             if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
                 raise ConfigError(f"{where}: {key} must be a number >= 0")
             setattr(cfg, key, float(value))
-    for key in ("active", "allow_private"):
+    if "category_minimums" in data:
+        cfg.category_minimums = _number_table(data["category_minimums"], "category_minimums", where)
+    if "fail_on" in data:
+        raw = data["fail_on"]
+        cfg.fail_on = [raw] if isinstance(raw, str) else _string_list(raw, "fail_on", where)
+    if "headers" in data:
+        cfg.header_env = _header_env(data["headers"], where)
+    if "ca_bundle" in data:
+        if not isinstance(data["ca_bundle"], str) or not data["ca_bundle"].strip():
+            raise ConfigError(f"{where}: ca_bundle must be a path to a PEM file")
+        base = Path(where.split(" [", 1)[0]).parent
+        cfg.ca_bundle = str(base / data["ca_bundle"])
+    for key in ("active", "allow_private", "insecure"):
         if key in data:
             if not isinstance(data[key], bool):
                 raise ConfigError(f"{where}: {key} must be true or false")
@@ -103,6 +151,23 @@ def parse(data: dict[str, Any], where: str) -> Config:
             raise ConfigError(f"{where}: [disable] must map check ids to a non-empty reason")
         cfg.disable = {str(k): v for k, v in raw.items()}
     return cfg
+
+
+def _header_env(raw: Any, where: str) -> dict[str, str]:
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{where}: [headers] must map header names to environment variable names")
+    out = {}
+    for name, var in raw.items():
+        if not HEADER_NAME.match(str(name)):
+            raise ConfigError(f"{where}: headers: {name!r} is not a header name")
+        if not isinstance(var, str) or not ENV_NAME.match(var):
+            # Most likely the secret itself was pasted in: say so without echoing it.
+            raise ConfigError(
+                f"{where}: headers.{name} must name an environment variable that holds the value "
+                "(letters, digits, underscores), never the value itself"
+            )
+        out[str(name)] = var
+    return out
 
 
 def load(path: str | Path | None = None, cwd: Path | None = None) -> Config:

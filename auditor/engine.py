@@ -23,7 +23,7 @@ import httpx
 from agent_ready import __version__
 from agent_ready.checkapi import Artifacts, Check, Target
 from agent_ready.clirun import CliSettings
-from agent_ready.fetch import USER_AGENT, Fetcher, FetchLimits, Response, new_client
+from agent_ready.fetch import USER_AGENT, Fetcher, FetchLimits, Response, new_client, tls_verify
 from agent_ready.journey import project
 from agent_ready.models import CheckResult, Exchange, JourneyStep, Outcome, ScoreSummary, Status
 from agent_ready.netpolicy import (
@@ -78,6 +78,10 @@ class ScanSettings:
     category_weights: dict[str, float] = field(default_factory=dict)
     disable: dict[str, str] = field(default_factory=dict)
     config_path: str | None = None
+    # Sent to the target's origin only (an API key, a staging gate); values never appear in any output.
+    headers: dict[str, str] = field(default_factory=dict)
+    ca_bundle: str | None = None  # a private CA's PEM bundle, trusted besides the usual roots
+    insecure: bool = False  # no TLS certificate verification; named in the report
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -95,6 +99,9 @@ class ScanSettings:
             "category_weights": dict(self.category_weights),
             "disabled": dict(self.disable),
             "config_file": self.config_path,
+            "headers": sorted(self.headers),  # names only: a value is a credential
+            "ca_bundle": self.ca_bundle,
+            "insecure": self.insecure,
         }
 
 
@@ -282,8 +289,18 @@ async def run_scan(
     checks = registry.ordered("web")
     to_run, skip_reasons = _plan(checks, settings)
 
+    try:
+        verify = tls_verify(settings.ca_bundle, settings.insecure)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    if settings.insecure:
+        warnings.append(
+            "TLS certificates were not verified (--insecure): a man in the middle could have answered"
+        )
     target, resolve_error = await _classify_target(target)
     redactor = Redactor()
+    for name, value in settings.headers.items():
+        redactor.add_header_secret(name, value)
     policy = AddressPolicy(
         target_host=target.host,
         allow_private=settings.allow_private,
@@ -292,8 +309,16 @@ async def run_scan(
     runtime_error: str | None = None
     values: dict[str, Any] = {}
     CURRENT_POLICY.set(policy)  # this task's context only: read by a shared pool when it connects
-    async with new_client(settings.limits, policy, transport) as client:
-        fetcher = Fetcher(client, policy, redactor, settings.limits, clock_start=t0)
+    async with new_client(settings.limits, policy, transport, verify) as client:
+        fetcher = Fetcher(
+            client,
+            policy,
+            redactor,
+            settings.limits,
+            clock_start=t0,
+            origin_headers=settings.headers,
+            origin=target.origin,
+        )
         state = ScanState(
             target=target,
             fetcher=fetcher,

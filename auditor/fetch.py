@@ -174,8 +174,15 @@ class Fetcher:
         limits: FetchLimits | None = None,
         log: ExchangeLog | None = None,
         clock_start: float | None = None,
+        origin_headers: Mapping[str, str] | None = None,
+        origin: str | None = None,
     ) -> None:
         self.client = client
+        # The user's own headers (--header): sent to the target's origin only, never to a third party a
+        # document or a redirect points to, and the probe's own header of the same name wins (a probe that
+        # sends a deliberately bad token must send that one).
+        self.origin_headers = {k.lower(): v for k, v in (origin_headers or {}).items()}
+        self.origin = origin.lower() if origin else None
         self.policy = policy
         self.redactor = redactor
         self.limits = limits or FetchLimits()
@@ -344,6 +351,8 @@ class Fetcher:
         json: Any,
         data: Mapping[str, str] | None,
     ) -> Response:
+        if self.origin_headers and origin_of(url) == self.origin:
+            headers = {**self.origin_headers, **headers}
         exchange = Exchange(
             id=self.log.new_id(),
             probe=probe,
@@ -473,11 +482,32 @@ def _tls_context() -> ssl.SSLContext:
     return httpx.create_ssl_context(trust_env=False)
 
 
-def _policy_transport(policy: AddressPolicy | None, max_connections: int) -> httpx.AsyncHTTPTransport:
+def tls_verify(ca_bundle: str | None, insecure: bool) -> ssl.SSLContext | bool:
+    """What the client verifies server certificates against: the usual roots plus a private CA
+    (``--ca-bundle``), or nothing (``--insecure``). Raises ValueError with a one-line reason."""
+    if insecure:
+        return False
+    if ca_bundle is None:
+        return _tls_context()
+    context = httpx.create_ssl_context(trust_env=False)
+    try:
+        context.load_verify_locations(cafile=ca_bundle)
+    except FileNotFoundError:
+        raise ValueError(f"--ca-bundle {ca_bundle}: no such file") from None
+    except (ssl.SSLError, OSError) as exc:
+        raise ValueError(f"--ca-bundle {ca_bundle}: not a PEM certificate bundle ({exc})") from None
+    return context
+
+
+def _policy_transport(
+    policy: AddressPolicy | None, max_connections: int, verify: ssl.SSLContext | bool | None = None
+) -> httpx.AsyncHTTPTransport:
     pool_limits = httpx.Limits(
         max_connections=max_connections, max_keepalive_connections=max(1, max_connections // 2)
     )
-    transport = httpx.AsyncHTTPTransport(verify=_tls_context(), limits=pool_limits, trust_env=False)
+    transport = httpx.AsyncHTTPTransport(
+        verify=_tls_context() if verify is None else verify, limits=pool_limits, trust_env=False
+    )
     # httpx exposes no setting for httpcore's network backend; the pool's attribute is the one seam.
     pool = transport._pool
     pool._network_backend = PolicyBackend(policy, pool._network_backend)
@@ -575,13 +605,17 @@ class SharedTransport(httpx.AsyncBaseTransport):
 
 
 def new_client(
-    limits: FetchLimits, policy: AddressPolicy, transport: httpx.AsyncBaseTransport | None = None
+    limits: FetchLimits,
+    policy: AddressPolicy,
+    transport: httpx.AsyncBaseTransport | None = None,
+    verify: ssl.SSLContext | bool | None = None,
 ) -> httpx.AsyncClient:
-    """The scan's client: its own pool, or ``transport`` (a :class:`SharedTransport`) in a batch."""
+    """The scan's client: its own pool (verifying TLS per ``verify``), or ``transport`` (a
+    :class:`SharedTransport`) in a batch."""
     return httpx.AsyncClient(
         headers={"User-Agent": USER_AGENT, "Accept": "*/*"},
         timeout=httpx.Timeout(limits.read_timeout, connect=limits.connect_timeout),
         follow_redirects=False,
         trust_env=False,  # a scan goes where the user points it, not through ambient proxies
-        transport=transport or _policy_transport(policy, 32),
+        transport=transport or _policy_transport(policy, 32, verify),
     )

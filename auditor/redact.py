@@ -41,6 +41,15 @@ _URL_USERINFO = re.compile(r"(\b[a-z][a-z0-9+.-]*://)([^/@\s]+@)", re.IGNORECASE
 class Redactor:
     def __init__(self) -> None:
         self._secrets: set[str] = set()
+        self._sensitive_headers: set[str] = set(SENSITIVE_HEADERS)
+
+    def add_header_secret(self, name: str, value: str) -> None:
+        """A header the user supplied (``--header``): its name is always masked in recorded headers and its
+        value scrubbed wherever it reappears, however short."""
+        self._sensitive_headers.add(name.lower())
+        if value.strip():
+            self._secrets.add(value)
+            self._secrets.add(value.strip())
 
     def add_secret(self, value: object) -> None:
         """Register a value obtained during the scan; it is scrubbed from every output from now on."""
@@ -65,7 +74,7 @@ class Redactor:
         out: dict[str, str] = {}
         for name, value in items:
             key = name.lower()
-            clean = MASK if key in SENSITIVE_HEADERS else self.text(value)
+            clean = MASK if key in self._sensitive_headers else self.text(value)
             out[key] = f"{out[key]}, {clean}" if key in out else clean
         return out
 

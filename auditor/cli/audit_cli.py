@@ -9,13 +9,13 @@ import typer
 
 from agent_ready import __version__
 from agent_ready.cli.app import (
-    EXIT_GATE,
-    EXIT_OK,
     EXIT_USAGE,
     _fail,
     app,
 )
+from agent_ready.cli.gating import FailOnOpt, FailUnderOpt, MinCategoryOpt, build_gates, judge
 from agent_ready.cli.outputs import FormatOpt, OutputOpt, plan, write_all
+from agent_ready.config import Config
 from agent_ready.engine import UsageError
 
 
@@ -39,10 +39,9 @@ def cli_cmd(
     cwd: Annotated[
         Path | None, typer.Option("--cwd", help="Working directory (default: a fresh empty one).")
     ] = None,
-    fail_under: Annotated[
-        float | None,
-        typer.Option("--fail-under", min=0, max=100, help="Exit 1 when the overall score is below this."),
-    ] = None,
+    fail_under: FailUnderOpt = None,
+    min_category: MinCategoryOpt = [],  # noqa: B006
+    fail_on: FailOnOpt = [],  # noqa: B006
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary on stderr.")] = False,
 ) -> None:
     """Run COMMAND as a background agent would (no TTY, clean HOME, no credentials, browser stubbed, timeout)
@@ -50,6 +49,7 @@ def cli_cmd(
     from agent_ready.cliaudit import CliSettings, audit
 
     outputs = plan(output, fmt)
+    gates = build_gates(Config(), None, fail_under=fail_under, min_category=min_category, fail_on=fail_on)
     extras: dict[str, str] = {}
     for item in env:
         name, sep, value = item.partition("=")
@@ -78,9 +78,4 @@ def cli_cmd(
             typer.echo(f"  [{r.status.value}] {r.id}: {r.summary}", err=True)
     if written:
         raise typer.Exit(written)
-    if fail_under is not None and (report.score.overall is None or report.score.overall < fail_under):
-        typer.echo(
-            f"agent-ready: score {report.score.overall} is below --fail-under {fail_under:g}", err=True
-        )
-        raise typer.Exit(EXIT_GATE)
-    raise typer.Exit(EXIT_OK)
+    raise typer.Exit(judge(report, gates, None, quiet))

@@ -3,29 +3,38 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from agent_ready import __version__
 from agent_ready.cli.app import (
     ACTIVE_HELP,
-    EXIT_GATE,
-    EXIT_OK,
     EXIT_UNREACHABLE,
     EXIT_USAGE,
     _fail,
     _registry,
     app,
 )
+from agent_ready.cli.gating import (
+    BaselineOpt,
+    FailOnOpt,
+    FailUnderOpt,
+    ForceOpt,
+    MinCategoryOpt,
+    build_gates,
+    judge,
+    load_baseline,
+)
 from agent_ready.cli.outputs import FormatOpt, JunitWarnOpt, Output, OutputOpt, plan, write_all
-from agent_ready.config import Config, ConfigError
+from agent_ready.config import HEADER_NAME, Config, ConfigError
 from agent_ready.config import load as load_config
 from agent_ready.engine import ScanReport, ScanSettings, UsageError, scan
 from agent_ready.fetch import FetchLimits
+from agent_ready.gates import Gates
 from agent_ready.models import Status
 from agent_ready.registry import Registry
-from agent_ready.reports import RenderOptions
+from agent_ready.reports import RenderOptions, scrub
 from agent_ready.scoring import grade_meaning
 
 
@@ -41,6 +50,9 @@ def _settings(
     max_body: int | None,
     max_redirects: int | None,
     concurrency: int | None,
+    headers: dict[str, str] | None = None,
+    ca_bundle: Path | None = None,
+    insecure: bool | None = None,
 ) -> ScanSettings:
     base = FetchLimits()
     limits = FetchLimits(
@@ -62,7 +74,26 @@ def _settings(
         category_weights=dict(cfg.category_weights),
         disable=dict(cfg.disable),
         config_path=cfg.path,
+        headers=headers or {},
+        ca_bundle=str(ca_bundle) if ca_bundle is not None else cfg.ca_bundle,
+        insecure=insecure if insecure is not None else bool(cfg.insecure),
     )
+
+
+def _headers(items: list[str], cfg: Config) -> dict[str, str]:
+    """``--header "Name: value"`` over the config file's [headers] (values from the environment)."""
+    try:
+        out = cfg.headers()
+    except ConfigError as exc:
+        raise _fail(str(exc), EXIT_USAGE) from None
+    for item in items:
+        name, sep, value = item.partition(":")
+        name, value = name.strip(), value.strip()
+        if not sep or not HEADER_NAME.match(name) or not value or "\n" in value or "\r" in value:
+            # Never echo the item: its value is most likely a credential.
+            raise _fail(f'--header expects "Name: value" (got a header named {name[:40]!r})', EXIT_USAGE)
+        out[name] = value
+    return out
 
 
 def _summary(report: ScanReport) -> str:
@@ -97,9 +128,10 @@ def _run(
     settings: ScanSettings,
     reg: Registry,
     outputs: list[Output],
-    fail_under: float | None,
+    gates: Gates,
     quiet: bool,
     options: RenderOptions | None = None,
+    baseline: dict[str, Any] | None = None,
 ) -> int:
     if not quiet:
         typer.echo(
@@ -113,18 +145,13 @@ def _run(
         raise _fail(str(exc), EXIT_USAGE) from None
     written = write_all(report, outputs, options)
     if not quiet:
-        typer.echo(_summary(report), err=True)
+        typer.echo(scrub(_summary(report), report.secrets), err=True)
     if written:
         return written
     if report.runtime_error:
-        typer.echo(f"agent-ready: {report.runtime_error}", err=True)
+        typer.echo(f"agent-ready: {scrub(report.runtime_error, report.secrets)}", err=True)
         return EXIT_UNREACHABLE
-    if fail_under is not None and (report.score.overall is None or report.score.overall < fail_under):
-        typer.echo(
-            f"agent-ready: score {report.score.overall} is below --fail-under {fail_under:g}", err=True
-        )
-        return EXIT_GATE
-    return EXIT_OK
+    return judge(report, gates, baseline, quiet)
 
 
 OnlyOpt = Annotated[
@@ -167,19 +194,42 @@ def scan_cmd(
         ),
     ] = None,
     active: ActiveOpt = None,
-    fail_under: Annotated[
-        float | None,
-        typer.Option("--fail-under", min=0, max=100, help="Exit 1 when the overall score is below this."),
+    header: Annotated[
+        list[str],
+        typer.Option(
+            "--header",
+            "-H",
+            metavar='"Name: value"',
+            help="Send this header to the target's own origin, never to a third party it points to "
+            "(repeatable): an API key or bearer token for an authenticated scan. Redacted in every output.",
+        ),
+    ] = [],  # noqa: B006
+    ca_bundle: Annotated[
+        Path | None,
+        typer.Option("--ca-bundle", metavar="PATH", help="Also trust the CA certificates in this PEM file."),
     ] = None,
+    insecure: Annotated[
+        bool | None,
+        typer.Option("--insecure/--verify-tls", help="Do not verify TLS certificates (the report says so)."),
+    ] = None,
+    fail_under: FailUnderOpt = None,
+    min_category: MinCategoryOpt = [],  # noqa: B006
+    fail_on: FailOnOpt = [],  # noqa: B006
+    baseline: BaselineOpt = None,
+    force: ForceOpt = False,
     no_plugins: Annotated[bool, typer.Option("--no-plugins", help="Load only the built-in checks.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary on stderr.")] = False,
 ) -> None:
-    """Probe URL, run the checks, score it and write a report (JSON on stdout by default)."""
+    """Probe URL, run the checks, score it and write reports (JSON on stdout by default; -o for files in
+    any format, all from the one scan), then apply the gates."""
     outputs = plan(output, fmt)
     try:
         cfg = load_config(config)
     except ConfigError as exc:
         raise _fail(str(exc), EXIT_USAGE) from None
+    reg = _registry(no_plugins)
+    gates = build_gates(cfg, reg, fail_under=fail_under, min_category=min_category, fail_on=fail_on)
+    old = load_baseline(baseline, force)
     settings = _settings(
         cfg,
         only=only,
@@ -191,11 +241,11 @@ def scan_cmd(
         max_body=max_body,
         max_redirects=max_redirects,
         concurrency=concurrency,
+        headers=_headers(header, cfg),
+        ca_bundle=ca_bundle,
+        insecure=insecure,
     )
-    gate = fail_under if fail_under is not None else cfg.fail_under
-    raise typer.Exit(
-        _run(url, settings, _registry(no_plugins), outputs, gate, quiet, RenderOptions(warn=junit_warn))
-    )
+    raise typer.Exit(_run(url, settings, reg, outputs, gates, quiet, RenderOptions(warn=junit_warn), old))
 
 
 DEMO_REPORT = Path("agent-ready-demo.html")
@@ -229,7 +279,7 @@ def demo_cmd(
             max_redirects=None,
             concurrency=None,
         )
-        code = _run(server.url + "/", settings, _registry(False), outputs, None, quiet=False)
+        code = _run(server.url + "/", settings, _registry(False), outputs, Gates(), quiet=False)
     finally:
         server.stop()
     raise typer.Exit(code)
