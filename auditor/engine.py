@@ -337,7 +337,7 @@ async def run_scan(
             first: Response | ProbeFailure = runner.result("target")
             if isinstance(first, ProbeFailure):
                 runtime_error = f"target unreachable: {first.reason}"
-            elif first.failed and first.error_kind in ("connect", "dns", "timeout", "protocol"):
+            elif first.failed and first.error_kind in ("connect", "dns", "timeout", "protocol", "tls"):
                 runtime_error = f"target unreachable: {first.error}"
         if runtime_error is None:
             wanted = {n for c in to_run for n in c.meta.requires}

@@ -13,8 +13,9 @@ import asyncio
 import json as jsonlib
 import ssl
 import time
+import zlib
 from collections import OrderedDict
-from collections.abc import Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property, lru_cache
@@ -22,6 +23,11 @@ from typing import Any
 from urllib.parse import urldefrag, urljoin, urlsplit
 
 import httpx
+
+try:  # httpx's `brotli` extra; without it the scanner simply does not offer br
+    import brotli
+except ImportError:  # pragma: no cover - the extra is a declared dependency
+    brotli = None
 
 from agent_ready import __version__
 from agent_ready.models import Exchange
@@ -42,6 +48,7 @@ class ErrorKind(StrEnum):
     PROTOCOL = "protocol"
     INVALID_URL = "invalid-url"
     DEADLINE = "deadline"
+    TLS = "tls"
 
 
 _BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
@@ -110,7 +117,7 @@ class Response:
         """The parsed JSON body, or None when the body is not JSON."""
         try:
             return jsonlib.loads(self.text)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: arrays nested thousands deep
             return None
 
     @cached_property
@@ -148,6 +155,16 @@ class ExchangeLog:
             if exchange.id == exchange_id:
                 return exchange
         return None
+
+
+def _is_tls_failure(exc: BaseException) -> bool:
+    """Whether a connect error was the TLS handshake (bad certificate, wrong host, expired), not TCP."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, ssl.SSLError):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return "CERTIFICATE_VERIFY_FAILED" in str(exc) or "SSL" in str(exc)
 
 
 def normalize_url(url: str) -> str:
@@ -387,9 +404,14 @@ class Fetcher:
         except OSError as exc:  # getaddrinfo failures
             kind, message = ErrorKind.DNS, f"cannot resolve host: {exc}"
         except httpx.ConnectError as exc:
-            kind, message = ErrorKind.CONNECT, f"cannot connect: {exc or type(exc).__name__}"
+            if _is_tls_failure(exc):
+                kind, message = ErrorKind.TLS, f"TLS handshake refused: {exc}"
+            else:
+                kind, message = ErrorKind.CONNECT, f"cannot connect: {exc or type(exc).__name__}"
         except httpx.HTTPError as exc:
             kind, message = ErrorKind.PROTOCOL, f"{type(exc).__name__}: {exc}"
+        except BodyDecodingError as exc:
+            kind, message = ErrorKind.PROTOCOL, str(exc)
         exchange.elapsed_ms = round((time.monotonic() - t0) * 1000, 1)
         if kind is not None:
             exchange.error = self.redactor.text(message)
@@ -435,22 +457,109 @@ class Fetcher:
             method, url, headers=headers, content=content, json=json, data=data
         )
         response = await self.client.send(request, stream=True, follow_redirects=False)
-        chunks: list[bytes] = []
-        size = 0
-        truncated = False
         try:
-            if method != "HEAD":
-                # aiter_bytes yields decoded bytes, so this bounds the decompressed size too.
-                async for chunk in response.aiter_bytes():
-                    chunks.append(chunk)
-                    size += len(chunk)
-                    if size > self.limits.max_body_bytes:
-                        truncated = True
-                        break
+            if method == "HEAD":
+                return response.status_code, response.headers, b"", False
+            body, truncated = await read_bounded(
+                response.aiter_raw(), response.headers.get("content-encoding", ""), self.limits.max_body_bytes
+            )
         finally:
             await response.aclose()
-        body = b"".join(chunks)[: self.limits.max_body_bytes]
         return response.status_code, response.headers, body, truncated
+
+
+# Decompressed output is produced in pieces of at most this size, so that one 64 KiB chunk of a
+# compression bomb (deflate expands up to ~1000x, brotli further) never becomes one huge allocation.
+_PIECE = 64 * 1024
+
+
+_DECODE_ERRORS: tuple[type[Exception], ...] = (zlib.error,) + ((brotli.error,) if brotli is not None else ())
+
+
+class BodyDecodingError(Exception):
+    """The body does not decode with the Content-Encoding the server declared."""
+
+
+def _zlib_pieces(decoder: Any, data: bytes) -> Iterator[bytes]:
+    out = decoder.decompress(data, _PIECE)
+    yield out
+    while decoder.unconsumed_tail:
+        yield decoder.decompress(decoder.unconsumed_tail, _PIECE)
+
+
+def _brotli_pieces(decoder: Any, data: bytes) -> Iterator[bytes]:
+    yield decoder.process(data, output_buffer_limit=_PIECE)
+    while not decoder.can_accept_more_data():
+        yield decoder.process(b"", output_buffer_limit=_PIECE)
+
+
+class _Stage:
+    """One Content-Encoding, decoded lazily in bounded pieces."""
+
+    def __init__(self, coding: str) -> None:
+        self.coding = coding
+        self.raw_deflate = False
+        if coding in ("gzip", "x-gzip"):
+            self.decoder: Any = zlib.decompressobj(zlib.MAX_WBITS | 32)
+        elif coding == "deflate":
+            self.decoder = zlib.decompressobj(zlib.MAX_WBITS)
+        elif coding == "br" and brotli is not None:
+            self.decoder = brotli.Decompressor()
+        else:
+            self.decoder = None  # identity, or a coding we never offered: kept as sent
+
+    def pieces(self, data: bytes) -> Iterator[bytes]:
+        if self.decoder is None:
+            yield data
+            return
+        try:
+            if self.coding == "br":
+                yield from _brotli_pieces(self.decoder, data)
+            else:
+                try:
+                    yield from _zlib_pieces(self.decoder, data)
+                except zlib.error:
+                    if self.coding != "deflate" or self.raw_deflate:
+                        raise
+                    # "deflate" is sent both zlib-wrapped (RFC 9110) and raw (common in practice).
+                    self.raw_deflate = True
+                    self.decoder = zlib.decompressobj(-zlib.MAX_WBITS)
+                    yield from _zlib_pieces(self.decoder, data)
+        except _DECODE_ERRORS as exc:
+            raise BodyDecodingError(f"body does not decode as {self.coding}: {exc}") from exc
+
+
+def _decoded(stages: list[_Stage], data: bytes) -> Iterator[bytes]:
+    if not stages:
+        yield data
+        return
+    for piece in stages[0].pieces(data):
+        if piece:
+            yield from _decoded(stages[1:], piece)
+
+
+async def read_bounded(raw: AsyncIterator[bytes], content_encoding: str, limit: int) -> tuple[bytes, bool]:
+    """The body decoded from ``raw`` and whether it was cut at ``limit`` bytes.
+
+    Both the bytes on the wire and the decoded bytes are bounded by ``limit``, and decoding never holds
+    more than ``limit`` plus one piece, whatever the compression ratio.
+    """
+    # Content-Encoding lists codings in the order they were applied; decode in reverse.
+    codings = [c.strip().lower() for c in content_encoding.split(",") if c.strip()]
+    stages = [_Stage(c) for c in reversed(codings) if c != "identity"]
+    chunks: list[bytes] = []
+    size = raw_size = 0
+    async for chunk in raw:
+        raw_size += len(chunk)
+        for piece in _decoded(stages, chunk):
+            if size + len(piece) > limit:
+                chunks.append(piece[: limit - size])
+                return b"".join(chunks), True
+            chunks.append(piece)
+            size += len(piece)
+        if raw_size > limit:  # e.g. an endless stream that decodes to nothing
+            return b"".join(chunks), True
+    return b"".join(chunks), False
 
 
 @dataclass
@@ -473,6 +582,9 @@ class ProbeFetcher:
     @property
     def redactor(self) -> Redactor:
         return self.fetcher.redactor
+
+
+ACCEPT_ENCODING = "gzip, deflate, br" if brotli is not None else "gzip, deflate"
 
 
 @lru_cache(maxsize=1)
@@ -613,7 +725,8 @@ def new_client(
     """The scan's client: its own pool (verifying TLS per ``verify``), or ``transport`` (a
     :class:`SharedTransport`) in a batch."""
     return httpx.AsyncClient(
-        headers={"User-Agent": USER_AGENT, "Accept": "*/*"},
+        # Only codings read_bounded decodes in bounded pieces (httpx would also offer zstd when installed).
+        headers={"User-Agent": USER_AGENT, "Accept": "*/*", "Accept-Encoding": ACCEPT_ENCODING},
         timeout=httpx.Timeout(limits.read_timeout, connect=limits.connect_timeout),
         follow_redirects=False,
         trust_env=False,  # a scan goes where the user points it, not through ambient proxies

@@ -45,9 +45,32 @@ class AddressClass(StrEnum):
     RESERVED = "reserved"
 
 
+# IPv6 prefixes that carry an IPv4 address in their low 32 bits and reach it through a translator: NAT64
+# (RFC 6052 well-known and RFC 8215 local-use) and the deprecated IPv4-compatible form. A discovered
+# http://[64:ff9b::a9fe:a9fe]/ is the metadata service behind a NAT64 gateway.
+_EMBEDDING_V4 = (
+    ipaddress.ip_network("64:ff9b::/96"),
+    ipaddress.ip_network("64:ff9b:1::/48"),
+    ipaddress.ip_network("::/96"),
+)
+
+
+def embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv6 address stands for (mapped, 6to4, Teredo client, NAT64), if any."""
+    if ip.ipv4_mapped is not None:
+        return ip.ipv4_mapped
+    if ip.sixtofour is not None:
+        return ip.sixtofour
+    if ip.teredo is not None:
+        return ip.teredo[1]
+    if int(ip) > 1 and any(ip in net for net in _EMBEDDING_V4):  # not :: or ::1
+        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    return None
+
+
 def classify(ip: IPAddress) -> AddressClass:
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        return classify(ip.ipv4_mapped)
+    if isinstance(ip, ipaddress.IPv6Address) and (v4 := embedded_ipv4(ip)) is not None:
+        return classify(v4)
     if ip in METADATA_ADDRESSES:
         return AddressClass.METADATA
     if ip.is_loopback:
