@@ -79,10 +79,13 @@ def _docs_from_markdown_probe(artifact: Any) -> Response | None:
 def openapi_paths(spec: dict[str, Any], spec_url: str, origin: str) -> list[AgentPath]:
     """Operation paths of an OpenAPI 3.x / Swagger 2.0 document as absolute paths on ``origin``."""
     bases: list[str] = []
-    for server in spec.get("servers") or []:
+    servers = spec.get("servers")
+    for server in servers if isinstance(servers, list) else []:
         if isinstance(server, dict) and isinstance(server.get("url"), str):
-            absolute = urljoin(spec_url, re.sub(r"\{[^}]*\}", "x", server["url"]))
-            parts = urlsplit(absolute)
+            try:
+                parts = urlsplit(urljoin(spec_url, re.sub(r"\{[^}]*\}", "x", server["url"])))
+            except ValueError:  # e.g. "http://[" (an unclosed IPv6 literal)
+                continue
             if f"{parts.scheme}://{parts.netloc}".lower() == origin:
                 bases.append(parts.path.rstrip("/"))
     if isinstance(spec.get("basePath"), str):
