@@ -212,3 +212,28 @@ def test_openmetrics_of_a_scan_and_of_a_batch_parse(reference: ReferenceServer, 
     families = {f.name: f for f in text_string_to_metric_families(prom.read_text())}
     up = {s.labels["target"]: s.value for s in families["agent_ready_up"].samples}
     assert up == {target: 1, "http://127.0.0.1:9/": 0}
+
+
+def test_dashboard_from_jsonl_with_repeated_targets_shows_trends(
+    reference: ReferenceServer, bare: ReferenceServer, tmp_path: Path
+) -> None:
+    from bs4 import BeautifulSoup
+
+    listing = tmp_path / "urls.txt"
+    listing.write_text(f"{reference.url}/\n{bare.url}/\nhttp://127.0.0.1:9/\n")
+    nightly = tmp_path / "nightly.jsonl"
+    for _ in range(2):  # two nights into one file
+        assert agent_ready("batch", str(listing), "--jsonl", str(nightly), "-q").returncode == 0
+    report = tmp_path / "kept.json"
+    assert agent_ready("scan", reference.url + "/", "-o", str(report), "-q").returncode == 0
+    page = tmp_path / "site" / "index.html"
+    proc = agent_ready("dashboard", str(nightly), str(report), "-o", str(page))
+    assert proc.returncode == 0, proc.stderr
+    soup = BeautifulSoup(page.read_text(), "html.parser")
+    rows = {tr["data-target"]: tr for tr in soup.select("#table tbody tr")}
+    assert set(rows) == {reference.url + "/", bare.url + "/", "http://127.0.0.1:9/"}
+    assert rows[reference.url + "/"].select_one("svg.spark polyline")  # three scans: a trend
+    assert rows[bare.url + "/"].select_one("svg.spark polyline")
+    assert "3 scans" in soup.select_one("#trends").text
+    assert rows[bare.url + "/"]["data-blocker"]  # its top blocker is named
+    assert agent_ready("dashboard", str(tmp_path / "none.jsonl"), "-o", str(page)).returncode == 2
