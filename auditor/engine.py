@@ -36,7 +36,7 @@ from agent_ready.netpolicy import (
 )
 from agent_ready.probing import ProbeFailure, ProbeRunner, ScanState
 from agent_ready.redact import Redactor
-from agent_ready.registry import Plugin, Registry
+from agent_ready.registry import Plugin, Registry, did_you_mean
 from agent_ready.scoring import CATEGORY_IDS, check_score, summarize
 
 # The built-in probe modules, each registering its probes on import; listed here rather than imported by the
@@ -167,7 +167,10 @@ def validate_selectors(registry: Registry, settings: ScanSettings) -> None:
     known = set(registry.checks) | {c.meta.category for c in registry.checks.values()} | set(CATEGORY_IDS)
     for name in [*settings.only, *settings.skip, *settings.weights, *settings.disable]:
         if name not in known:
-            raise UsageError(f"unknown check id or category: {name!r} (see `agent-ready list-checks`)")
+            raise UsageError(
+                f"unknown check id or category: {name!r}{did_you_mean(name, known)}; "
+                "see `agent-ready list-checks`"
+            )
     # A config file may weigh or disable checks of both kinds; a selector on the command line may not.
     for name in [*settings.only, *settings.skip]:
         chk = registry.checks.get(name)

@@ -7,9 +7,11 @@ scan goes on with the rest. ``AGENT_READY_NO_PLUGINS=1`` (or ``--no-plugins``) l
 
 from __future__ import annotations
 
+import difflib
 import importlib
 import os
 import pkgutil
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from importlib.metadata import EntryPoint, entry_points
 from types import ModuleType
@@ -111,3 +113,9 @@ def load(no_plugins: bool | None = None) -> Registry:
             module = importlib.import_module(f"agent_ready.checks.{mod.name}")
             _add(reg, _as_checks(module), mod.name.replace("_", "-"), DIST, __version__, True)
     return reg
+
+
+def did_you_mean(name: str, known: Iterable[str]) -> str:
+    """ " (did you mean tokens.challenge?)" for a mistyped check id or category; "" when nothing is close."""
+    close = difflib.get_close_matches(name, sorted(set(known)), n=1, cutoff=0.75)
+    return f" (did you mean {close[0]}?)" if close else ""

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+import typer.main
 
 try:  # typer 0.2x vendors its own click; older releases use the click package
     from typer._click import exceptions as click_exc
@@ -33,7 +34,56 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
+
+# Placeholders in --help say what to type, not the Python type behind it (`<float range>`, `{url}`). Keyed
+# by parameter name, so every command, including ones added later, shares one vocabulary; a parameter not
+# listed gets its name in capitals.
+METAVARS = {
+    "url": "URL",
+    "check_id": "ID",
+    "only": "ID",
+    "skip": "ID",
+    "timeout": "SECONDS",
+    "deadline": "SECONDS",
+    "max_body": "BYTES",
+    "max_redirects": "N",
+    "concurrency": "N",
+    "parallel": "N",
+    "workers": "N",
+    "fail_under": "SCORE",
+    "port": "PORT",
+    "variant": "NAME",
+    "env": "NAME=VALUE",
+    "cwd": "DIR",
+    "config": "FILE",
+    "output": "FILE",
+    "jsonl": "FILE",
+    "openmetrics": "FILE",
+    "targets": "FILE",
+    "inputs": "FILE",
+    "report": "REPORT.json",
+    "shard": "K/N",
+    "command": "COMMAND",
+}
+
+
+def humane_help(command: Any) -> Any:
+    """Give each parameter of ``command`` and its subcommands that lacks a metavar a readable one."""
+    for param in getattr(command, "params", []):
+        if param.metavar is None and not getattr(param, "is_flag", False) and param.name:
+            name = METAVARS.get(param.name, param.name.upper())
+            param.metavar = f"{name}..." if param.nargs == -1 else name
+            if param.param_type_name == "argument":
+                # typer 0.2x prints a required argument as `{URL}` and adds its Python type (`URL <str>`);
+                # the usage line shows it bare and its help row needs no type.
+                usage = param.metavar if param.required else f"[{param.metavar}]"
+                param._usage_display_name = lambda usage=usage: usage
+                param.display_type_rich = lambda ctx: None
+    for sub in getattr(command, "commands", {}).values():
+        humane_help(sub)
+    return command
 
 
 def _fail(message: str, code: int) -> typer.Exit:
@@ -67,7 +117,8 @@ def main() -> None:
     """Console entry point: usage errors are one line and exit 2; anything unexpected is one line, exit 4."""
     try:
         # Without standalone mode click returns the exit code of typer.Exit instead of raising it.
-        code = app(prog_name="agent-ready", standalone_mode=False)
+        command = humane_help(typer.main.get_command(app))
+        code = command.main(prog_name="agent-ready", standalone_mode=False)
         sys.exit(code if isinstance(code, int) else 0)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)

@@ -66,7 +66,7 @@ def cli_cmd(
         report = audit(list(command), CliSettings(timeout=timeout, cwd=cwd, env=extras))
     except UsageError as exc:
         raise _fail(str(exc), EXIT_USAGE) from None
-    written = write_all(report, outputs)
+    written = write_all(report, outputs, quiet=quiet)
     if not quiet:
         score = report.score
         typer.echo(

@@ -8,7 +8,15 @@ from typing import Annotated
 import typer
 
 from agent_ready.cli.app import EXIT_USAGE, _fail, _registry, app
+from agent_ready.registry import did_you_mean
 from agent_ready.scoring import CATEGORIES
+
+LIST_LEGEND = """
+MODE: blank = passive, it only reads what any visitor could; ACTIVE = runs only with --active, because it
+changes state on the target (registers a client, creates a resource, sends malformed requests);
++active = passive, with an extra ACTIVE part that runs with --active.
+KIND: web checks run in `agent-ready scan URL`, cli checks in `agent-ready cli -- COMMAND`.
+WEIGHT: the check's share of its category's score. `agent-ready explain ID` tells one check in full."""
 
 
 @app.command("list-checks")
@@ -40,12 +48,12 @@ def list_checks_cmd(
             )
         )
         return
+    typer.echo(f"{'ID':<34} {'CATEGORY':<10} {'KIND':<4} {'WEIGHT':<6} {'MODE':<7} TITLE")
     for chk in reg.ordered():
-        flag = (
-            " ACTIVE" if chk.meta.active and not chk.meta.passive else (" +active" if chk.meta.active else "")
-        )
         m = chk.meta
-        typer.echo(f"{chk.id:<34} {m.category:<10} {m.target_kind:<4} w={m.weight:<4g}{flag:<8} {m.title}")
+        mode = "ACTIVE" if m.active and not m.passive else ("+active" if m.active else "")
+        typer.echo(f"{chk.id:<34} {m.category:<10} {m.target_kind:<4} {m.weight:<6g} {mode:<7} {m.title}")
+    typer.echo(LIST_LEGEND)
 
 
 @app.command("explain")
@@ -54,9 +62,10 @@ def explain_cmd(check_id: Annotated[str, typer.Argument(help="A check id from li
     reg = _registry(False)
     chk = reg.checks.get(check_id)
     if chk is None:
-        close = [c for c in reg.checks if check_id.split(".")[-1] in c]
-        hint = f" Did you mean {', '.join(close[:3])}?" if close else " See `agent-ready list-checks`."
-        raise _fail(f"no check {check_id!r}.{hint}", EXIT_USAGE)
+        raise _fail(
+            f"no check {check_id!r}{did_you_mean(check_id, reg.checks)}; see `agent-ready list-checks`",
+            EXIT_USAGE,
+        )
     m = chk.meta
     cat = next((c for c in CATEGORIES if c.id == m.category), None)
     typer.echo(f"{m.id}: {m.title}")

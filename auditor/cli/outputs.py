@@ -112,7 +112,9 @@ def _check_writable(output: Path | None) -> None:
         raise _fail(f"cannot write report to {output}: not a writable file path", EXIT_USAGE)
 
 
-def write_all(report: ScanReport, outputs: list[Output], options: RenderOptions | None = None) -> int:
+def write_all(
+    report: ScanReport, outputs: list[Output], options: RenderOptions | None = None, *, quiet: bool = False
+) -> int:
     """Render and write every output, and the GitHub job summary when ``$GITHUB_STEP_SUMMARY`` names a
     file; returns EXIT_USAGE if a file could not be written, else 0.
 
@@ -120,7 +122,7 @@ def write_all(report: ScanReport, outputs: list[Output], options: RenderOptions 
     """
     code = 0
     for out in outputs:
-        code = _write_one(report, out, options) or code
+        code = _write_one(report, out, options, quiet) or code
     _step_summary(report)
     return code
 
@@ -139,7 +141,7 @@ def _step_summary(report: ScanReport) -> None:
         )
 
 
-def _write_one(report: ScanReport, out: Output, options: RenderOptions | None) -> int:
+def _write_one(report: ScanReport, out: Output, options: RenderOptions | None, quiet: bool = False) -> int:
     path = out.path
     try:
         text = render(report, out.fmt, options)
@@ -164,5 +166,6 @@ def _write_one(report: ScanReport, out: Output, options: RenderOptions | None) -
             f"agent-ready: cannot write report to {path} ({exc.strerror}); it was written to stdout", err=True
         )
         return EXIT_USAGE
-    typer.echo(f"{out.fmt} report written to {path}", err=True)
+    if not quiet:  # --quiet: errors only
+        typer.echo(f"{out.fmt} report written to {path}", err=True)
     return 0
