@@ -1,8 +1,8 @@
 """The ``agent-ready`` command line.
 
 Exit codes (documented in the README and ``--help``):
-  0  the scan ran (and met ``--fail-under`` if given)
-  1  the scan ran but the score is below ``--fail-under``
+  0  the scan ran and every gate passed
+  1  the scan ran but a gate failed (``--fail-under``, ``--min-category``, ``--fail-on``, ``--baseline``)
   2  usage error: a wrong flag, a malformed URL, an unknown check id, a bad config file
   3  the target could not be reached (the report is still written, every check ``error``)
   4  an internal error (a bug); set AGENT_READY_DEBUG=1 for the traceback

@@ -103,7 +103,7 @@ def _root(
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
     ] = False,
 ) -> None:
-    """Exit codes: 0 ok, 1 score below --fail-under, 2 usage error, 3 target unreachable, 4 internal error."""
+    """Exit codes: 0 ok, 1 a gate failed, 2 usage error, 3 target unreachable, 4 internal error."""
 
 
 def _registry(no_plugins: bool) -> Registry:
