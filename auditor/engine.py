@@ -267,6 +267,17 @@ async def _drain(runner: ProbeRunner, deadline_at: float, warnings: list[str]) -
         await asyncio.wait(pending, timeout=remaining)
 
 
+async def _finalize(state: ScanState, deadline_at: float, warnings: list[str]) -> None:
+    """Deferred clean-ups (revocations), in the order they were asked for; a failing one is a warning."""
+    loop = asyncio.get_running_loop()
+    for cleanup in state.finalizers:
+        remaining = deadline_at - loop.time()
+        try:
+            await asyncio.wait_for(cleanup(), timeout=max(remaining, 1.0))
+        except Exception as exc:  # a failed revocation must not lose the report
+            warnings.append(f"a deferred clean-up failed: {type(exc).__name__}: {exc}")
+
+
 async def _classify_target(target: Target) -> tuple[Target, str | None]:
     port = urlsplit(target.url).port or (443 if target.url.startswith("https") else 80)
     try:
@@ -349,6 +360,7 @@ async def run_scan(
             for name in sorted(wanted):
                 runner.start(name)
             await _drain(runner, deadline_at, warnings)
+            await _finalize(state, deadline_at, warnings)
             values = {name: runner.result(name) for name in runner.tasks}
         fetcher.cancel_pending()
         warnings.extend(state.notes)

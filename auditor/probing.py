@@ -77,6 +77,8 @@ class ScanState:
     allow_private: bool = False
     notes: list[str] = field(default_factory=list)  # run warnings raised by probes
     clock_start: float = field(default_factory=time.monotonic)
+    # Clean-ups that must wait until every probe finished (revoking a credential later probes use).
+    finalizers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
 
 
 class ProbeRunner:
@@ -150,6 +152,14 @@ class ProbeContext:
 
     def warn(self, message: str) -> None:
         self.state.notes.append(message)
+
+    def defer(self, cleanup: Callable[[], Awaitable[None]]) -> None:
+        """Run ``cleanup`` once every probe has finished, before the checks judge.
+
+        The journey's credential is used by later steps (a temporary resource is created with it), so the
+        probe that obtained it revokes it only at the end of the scan.
+        """
+        self.state.finalizers.append(cleanup)
 
     def elapsed_ms(self) -> float:
         return (time.monotonic() - self.state.clock_start) * 1000

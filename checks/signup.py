@@ -38,6 +38,39 @@ DCR_DEPRECATED = (
 
 # --- signup.client-registration -----------------------------------------------------------------------------
 
+JWT_BEARER = "urn:ietf:params:oauth:grant-type:jwt-bearer"
+TOKEN_EXCHANGE = "urn:ietf:params:oauth:grant-type:token-exchange"
+
+
+def clientless_route(meta: dict[str, object]) -> str | None:
+    """How an agent gets a token from this server without any client_id, or None when it needs one.
+
+    An auth.md anonymous identity route makes client registration unnecessary: the v0 ``register_uri``
+    returns the credential itself; the v1 ``identity_endpoint`` returns an assertion the agent exchanges
+    with the jwt-bearer (RFC 7523 §3.1: client authentication is optional) or token-exchange grant at a
+    token endpoint that accepts unauthenticated clients (``token_endpoint_auth_methods_supported`` ∋
+    ``none``; RFC 8414 §2 defaults to client_secret_basic, which needs a client).
+    """
+    block = meta.get("agent_auth")
+    if not isinstance(block, dict):
+        return None
+    types = block.get("identity_types_supported")
+    if isinstance(types, list) and types and "anonymous" not in types:
+        return None
+    if isinstance(block.get("register_uri"), str):
+        return f"the auth.md anonymous registration at {block['register_uri']} returns a credential directly"
+    identity = block.get("identity_endpoint") or block.get("registration_endpoint")
+    if not isinstance(identity, str):
+        return None
+    grants, _ = grants_of(dict(meta))
+    methods = meta.get("token_endpoint_auth_methods_supported")
+    if set(grants) & {JWT_BEARER, TOKEN_EXCHANGE} and isinstance(methods, list) and "none" in methods:
+        return (
+            f"the auth.md anonymous identity at {identity} gives an assertion the agent exchanges "
+            "(jwt-bearer) at a token endpoint that accepts clients without authentication"
+        )
+    return None
+
 
 @check(
     id="signup.client-registration",
@@ -88,9 +121,13 @@ def client_registration(a: Artifacts) -> Outcome:
         )
     findings: list[Finding] = []
     cimd = dcr = False
+    clientless: list[str] = []
     for server in servers:
         meta = server.metadata or {}
         ev = server.doc.evidence if server.doc else ()
+        if route := clientless_route(meta):
+            clientless.append(route)
+            findings.append(good("no-client-needed", f"{server.issuer}: {route}; no client_id is needed", ev))
         if meta.get("client_id_metadata_document_supported") is True:
             cimd = True
             findings.append(
@@ -110,7 +147,7 @@ def client_registration(a: Artifacts) -> Outcome:
                     ev,
                 )
             )
-        elif meta.get("client_id_metadata_document_supported") is not True:
+        elif meta.get("client_id_metadata_document_supported") is not True and not route:
             grants, _ = grants_of(meta)
             if not (set(grants) & {"client_credentials", "authorization_code", "implicit"}):
                 findings.append(
@@ -135,6 +172,14 @@ def client_registration(a: Artifacts) -> Outcome:
     elif dcr:
         findings.append(
             info("active-skipped", "registration was not attempted (ACTIVE; rerun with --active)")
+        )
+    if not cimd and not dcr and clientless:
+        # Judge what the agent needs: a token, not a client_id. A registration method it does not need
+        # is no gap.
+        return passed(
+            "an agent needs no client_id: " + clientless[0],
+            *findings,
+            details={"cimd": cimd, "dcr": dcr, "clientless": clientless},
         )
     if not cimd and not dcr:
         return failed(

@@ -187,7 +187,11 @@ def lifecycle(a: Artifacts) -> Outcome:
             details={"route": None},
         )
     first = life.first
-    details: dict[str, Any] = {"route": life.route, "terms_field": life.terms_field}
+    details: dict[str, Any] = {
+        "route": life.route,
+        "terms_field": life.terms_field,
+        "credential_source": life.credential_source,
+    }
     if first is None:
         return errored(f"The creation was not attempted: {life.stuck_reason}", details=details)
     if first.response.failed:
@@ -198,7 +202,8 @@ def lifecycle(a: Artifacts) -> Outcome:
         )
     if not first.ok:
         return failed(
-            f"An agent cannot create a temporary resource: {life.stuck_reason}.",
+            f"An agent cannot create a temporary resource: {life.stuck_reason}"
+            + (f" (sent the credential from {life.credential_source})." if life.credential_source else "."),
             problem(
                 "temp-create-failed",
                 life.stuck_reason or "",
@@ -207,8 +212,11 @@ def lifecycle(a: Artifacts) -> Outcome:
             ),
             details=details,
         )
+    made_with = (
+        f", created with the credential from {life.credential_source}" if life.credential_source else ""
+    )
     findings: list[Finding | None] = [
-        good("temp-created", f"{life.route} answered {first.response.status}", first.response)
+        good("temp-created", f"{life.route} answered {first.response.status}{made_with}", first.response)
     ]
     details.update(
         {

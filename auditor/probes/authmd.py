@@ -63,6 +63,13 @@ _TEMPLATE = re.compile(r"[<>{}]|\.\.\.|…|\[\d*\]")
 _SCOPE_LIKE = re.compile(r"^[A-Za-z][\w-]*(?:[.:][\w*-]+)+$")
 _FILE_EXT = re.compile(r"\.(md|txt|json|html?|ts|js|py|png|svg|yaml|yml)$", re.I)
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
+# A URL right after "issuer", "iss", "resource" or "audience" (prose, a table cell, a JSON member) names an
+# identifier, not an endpoint.
+_IDENTIFIER_CUE = re.compile(
+    r"(?:\b(?:issuer|iss|resource|audience|aud)(?:\s+(?:identifier|id|is|url|uri))?|\"(?:issuer|iss|resource|aud)\")"
+    r"[\s`'\"|:=(]*(?:is\s+)?$",
+    re.IGNORECASE,
+)
 
 # Field names that belong to one dialect of the agent_auth block.
 DIALECT_KEYS: dict[str, tuple[str, ...]] = {
@@ -90,6 +97,9 @@ class EndpointRef:
     section: str | None  # the heading it sits under
     steps: tuple[str, ...]  # the recipe steps of that heading
     templated: bool  # carries a placeholder (<id>, {id}, ...): not requested
+    # Named as an identifier (an issuer, RFC 8414 §2; a resource, RFC 9728 §1.2), not as an endpoint: it
+    # need not answer anything, only its metadata must resolve (tokens.server-metadata judges that).
+    identifier: bool = False
 
 
 @dataclass
@@ -121,6 +131,7 @@ class AuthMdFile:
     endpoints: list[EndpointRef] = field(default_factory=list)
     endpoint_probes: list[EndpointProbe] = field(default_factory=list)
     skipped_endpoints: list[str] = field(default_factory=list)  # other origin / over the bound
+    identifiers: list[str] = field(default_factory=list)  # issuer/resource identifiers: not requested
     field_names: list[str] = field(default_factory=list)  # code spans that look like metadata members
     mentions_anonymous: bool = False
     blocks: list[str] = field(default_factory=list)  # paragraphs and list items as plain text
@@ -187,7 +198,7 @@ def parse_auth_md(text: str, base_url: str) -> AuthMdFile:
     fields: list[str] = []
     words: list[str] = []
 
-    def add_ref(raw: str, method: str | None, source: str) -> None:
+    def add_ref(raw: str, method: str | None, source: str, before: str = "") -> None:
         raw = _clean_url(raw)
         if not raw or raw.startswith("//"):
             return
@@ -207,17 +218,18 @@ def parse_auth_md(text: str, base_url: str) -> AuthMdFile:
                 section=section.title if section else None,
                 steps=section.steps if section else (),
                 templated=bool(_TEMPLATE.search(raw)),
+                identifier=method is None and bool(_IDENTIFIER_CUE.search(before[-60:])),
             )
         )
 
-    def scan_code(content: str, source: str) -> None:
+    def scan_code(content: str, source: str, lead: str = "") -> None:
         taken: list[tuple[int, int]] = []
         for m in _METHOD_REF.finditer(content):
             add_ref(m.group(2), m.group(1), source)
             taken.append(m.span(2))
         for m in _URL.finditer(content):
             if not any(a <= m.start() < b for a, b in taken):
-                add_ref(m.group(0), None, source)
+                add_ref(m.group(0), None, source, (lead + content[: m.start()])[-60:])
 
     for tok in tokens:
         if tok.type == "heading_open":
@@ -260,10 +272,11 @@ def parse_auth_md(text: str, base_url: str) -> AuthMdFile:
         if plain.strip():
             result.blocks.append(plain.strip())
         mentions_scope = "scope" in plain.lower()
+        lead = ""  # the inline text before the current child: "Issuer: " before a code span
         for child in tok.children or []:
             if child.type == "code_inline":
                 code = child.content.strip()
-                scan_code(code, "code")
+                scan_code(code, "code", lead)
                 if code.startswith("/") and " " not in code:
                     add_ref(code, None, "code")
                 if re.fullmatch(r"[a-z]+(_[a-z]+)+", code) or code.startswith("agent_auth."):
@@ -283,7 +296,8 @@ def parse_auth_md(text: str, base_url: str) -> AuthMdFile:
                     add_ref(href, None, "link")
             elif child.type == "text":
                 for m in _URL.finditer(child.content):
-                    add_ref(m.group(0), None, "text")
+                    add_ref(m.group(0), None, "text", (lead + child.content[: m.start()])[-60:])
+            lead = (lead + (child.content or ""))[-60:]
     result.scopes = list(
         dict.fromkeys(s for s in scopes if re.fullmatch(r"[\w.:/*-]+", s) and re.search(r"[a-z]", s, re.I))
     )
@@ -363,9 +377,20 @@ async def authmd(ctx: ProbeContext) -> AuthMdFile:
     parsed = parse_auth_md(doc.data, url)
     parsed.doc, parsed.upper = doc, upper
     origin = origin_of(url)
+    disc = await ctx.maybe("oauth_discovery")
+    known_ids = {s.issuer.rstrip("/") for s in getattr(disc, "auth_servers", [])}
+    known_ids |= {
+        str(r.data["resource"]).rstrip("/")
+        for r in getattr(disc, "resource_metadata", [])
+        if isinstance(r.data, dict) and isinstance(r.data.get("resource"), str)
+    }
     wanted: list[str] = []
     for ref in sorted(parsed.endpoints, key=_endpoint_order):
         if ref.templated or ref.url.rstrip("/") == url.rstrip("/") or ref.url in wanted:
+            continue
+        if ref.method is None and (ref.identifier or ref.url.rstrip("/") in known_ids):
+            # RFC 8414 §2: an issuer is an identifier; only its metadata must resolve.
+            parsed.identifiers.append(ref.url)
             continue
         if origin_of(ref.url) != origin:
             parsed.skipped_endpoints.append(ref.url)
@@ -785,7 +810,13 @@ async def authmd_registration(ctx: ProbeContext) -> Registration:
         and isinstance(revocation, str)
         and origin_of(revocation) == issuer_origin
     ):
-        reg.revoke_response = await ctx.fetch.request(
-            "POST", revocation, data={"token": reg.credential, "token_type_hint": "access_token"}
-        )
+        token = reg.credential
+
+        async def revoke() -> None:
+            reg.revoke_response = await ctx.fetch.request(
+                "POST", revocation, data={"token": token, "token_type_hint": "access_token"}
+            )
+
+        # Later steps of the journey (a temporary resource) use this credential: revoke at the scan's end.
+        ctx.defer(revoke)
     return reg

@@ -302,9 +302,15 @@ async def signup_account(ctx: ProbeContext) -> AccountCreation:
         )
     delete_url = data.get("delete_url")
     if isinstance(delete_url, str) and origin_of(urljoin(route.url, delete_url)) == result.origin:
-        result.delete_response = await ctx.fetch.request(
-            "DELETE", urljoin(route.url, delete_url), headers={"Authorization": f"Bearer {credential}"}
-        )
+        target = urljoin(route.url, delete_url)
+
+        async def delete() -> None:
+            result.delete_response = await ctx.fetch.request(
+                "DELETE", target, headers={"Authorization": f"Bearer {credential}"}
+            )
+
+        # Later steps of the journey may use the key (temporary.lifecycle): delete it at the scan's end.
+        ctx.defer(delete)
     return result
 
 

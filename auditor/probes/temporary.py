@@ -358,6 +358,9 @@ class TemporaryLifecycle:
     cross_response: Response | None = None  # the second credential on the first resource
     cleanup: list[Response] = field(default_factory=list)
     terms_field: str | None = None  # a terms-of-service field the scanner filled to create one
+    # Which credential created it: None (no credential, the route is anonymous) or the journey step that
+    # obtained the one used ("auth.md anonymous registration", "the documented API-key route").
+    credential_source: str | None = None
     statements: dict[str, list[str]] = field(default_factory=dict)  # from the creation answer
     notes: list[str] = field(default_factory=list)
 
@@ -482,6 +485,26 @@ def _documents_delete(spec: dict[str, Any] | None, op: TempOperation) -> bool:
     return False
 
 
+JOURNEY_CREDENTIALS = (
+    ("authmd_registration", "auth.md anonymous registration", "credential_origin"),
+    ("signup_account", "the documented account/API-key route", "origin"),
+)
+
+
+async def journey_credential(ctx: ProbeContext, origin: str) -> tuple[str, str] | None:
+    """The credential an earlier step of the journey obtained for ``origin``: (which step, the credential).
+
+    A credential is only ever sent to the origin that issued it.
+    """
+    for name, source, origin_field in JOURNEY_CREDENTIALS:
+        step = await ctx.maybe(name)
+        credential = getattr(step, "credential", None)
+        if isinstance(credential, str) and getattr(step, origin_field, None) == origin:
+            ctx.redactor.add_secret(credential)
+            return source, credential
+    return None
+
+
 @probe(
     "temporary_lifecycle",
     active=True,
@@ -509,16 +532,17 @@ async def temporary_lifecycle(ctx: ProbeContext) -> TemporaryLifecycle:
             f"the documented route is on another origin ({create_url})",
         )
         return result
-    if not op.no_auth:
-        result.notes.append("the documented route declares a security requirement; trying it without one")
     body, result.terms_field = request_body(found.spec, op)
     if result.terms_field:
         result.notes.append(
             f"terms of service accepted through the `{result.terms_field}` field, as documented"
         )
 
+    journey: dict[str, str] = {}  # the journey's credential, once it is needed
+
     async def create() -> Created:
-        resp = await ctx.fetch.request("POST", create_url, json=body, headers={"Accept": "application/json"})
+        headers = {"Accept": "application/json"} | journey
+        resp = await ctx.fetch.request("POST", create_url, json=body, headers=headers)
         made = read_created(resp, create_url)
         for secret in (made.credential, made.claim_url):
             ctx.redactor.add_secret(secret)
@@ -529,7 +553,24 @@ async def temporary_lifecycle(ctx: ProbeContext) -> TemporaryLifecycle:
         made.resource_url = _resource_url(made, op, found.spec, create_url)
         return made
 
+    async def use_journey_credential(why: str) -> bool:
+        found_cred = await journey_credential(ctx, origin_of(create_url))
+        if found_cred is None:
+            result.notes.append(
+                f"{why}; the journey obtained no credential for {origin_of(create_url)}, so none was sent"
+            )
+            return False
+        result.credential_source, token = found_cred
+        journey["Authorization"] = f"Bearer {token}"
+        result.notes.append(f"{why}; created with the credential from {result.credential_source}")
+        return True
+
+    if not op.no_auth:
+        await use_journey_credential("the documented route declares a security requirement")
     first = result.first = await create()
+    denied = f"{result.route} answered {first.response.status} without a credential"
+    if not journey and first.response.status in (401, 403) and await use_journey_credential(denied):
+        first = result.first = await create()
     if not first.ok:
         result.stuck_at = "create"
         result.stuck_reason = (
@@ -539,7 +580,7 @@ async def temporary_lifecycle(ctx: ProbeContext) -> TemporaryLifecycle:
         )
         return result
     result.statements = statements(_string_values(first.body, []))
-    auth = {"Authorization": f"Bearer {first.credential}"} if first.credential else {}
+    auth = {"Authorization": f"Bearer {first.credential}"} if first.credential else dict(journey)
     if first.resource_url and origin_of(first.resource_url) == origin_of(create_url):
         result.use_response = await ctx.fetch.request("GET", first.resource_url, headers=auth)
     elif first.resource_url:
@@ -567,7 +608,7 @@ async def temporary_lifecycle(ctx: ProbeContext) -> TemporaryLifecycle:
     if _documents_delete(found.spec, op):
         for made in (first, second):
             if made.ok and made.resource_url and origin_of(made.resource_url) == origin_of(create_url):
-                headers = {"Authorization": f"Bearer {made.credential}"} if made.credential else {}
+                headers = {"Authorization": f"Bearer {made.credential}"} if made.credential else dict(journey)
                 result.cleanup.append(await ctx.fetch.request("DELETE", made.resource_url, headers=headers))
     else:
         result.notes.append("no documented DELETE for the resource; left to expire")
