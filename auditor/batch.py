@@ -21,6 +21,7 @@ from typing import Any
 
 from agent_ready.engine import ScanSettings, UsageError, run_scan
 from agent_ready.fetch import SharedTransport
+from agent_ready.gates import Gates, evaluate
 from agent_ready.registry import Registry
 from agent_ready.targets import normalise
 
@@ -32,16 +33,18 @@ Gate = Callable[[dict[str, Any]], list[str]]
 
 
 @dataclass(frozen=True)
-class FailUnder:
-    """The ``--fail-under`` gate (a class, so that it can travel to worker processes)."""
+class GateCheck:
+    """The CI gates (``--fail-under``, ``--min-category``, ``--fail-on``) applied to each target's report;
+    a class, so that it can travel to worker processes."""
 
-    minimum: float
+    gates: Gates
 
     def __call__(self, doc: dict[str, Any]) -> list[str]:
-        overall = doc.get("score", {}).get("overall")
-        if overall is None or overall < self.minimum:
-            return [f"score {overall} is below --fail-under {self.minimum:g}"]
-        return []
+        return evaluate(doc, self.gates)
+
+    @property
+    def active(self) -> bool:
+        return self.gates.fail_under is not None or bool(self.gates.category_minimums or self.gates.fail_on)
 
 
 @dataclass

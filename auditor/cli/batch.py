@@ -10,6 +10,7 @@ from typing import Annotated, Any
 import typer
 
 from agent_ready.cli.app import EXIT_GATE, EXIT_OK, EXIT_UNREACHABLE, EXIT_USAGE, _fail, _registry, app
+from agent_ready.cli.gating import FailOnOpt, FailUnderOpt, MinCategoryOpt, build_gates
 from agent_ready.cli.scan import ActiveOpt, OnlyOpt, SkipOpt, _settings
 from agent_ready.config import ConfigError
 from agent_ready.config import load as load_config
@@ -132,12 +133,9 @@ def batch_cmd(
         ),
     ] = None,
     active: ActiveOpt = None,
-    fail_under: Annotated[
-        float | None,
-        typer.Option(
-            "--fail-under", min=0, max=100, help="Gate each target: exit 1 if any scores below this."
-        ),
-    ] = None,
+    fail_under: FailUnderOpt = None,
+    min_category: MinCategoryOpt = [],  # noqa: B006
+    fail_on: FailOnOpt = [],  # noqa: B006
     no_plugins: Annotated[bool, typer.Option("--no-plugins", help="Load only the built-in checks.")] = False,
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="No progress bar and no summary line.")
@@ -145,10 +143,11 @@ def batch_cmd(
 ) -> None:
     """Scan every URL of a list concurrently and write one JSON line per target as each finishes.
 
-    A dead, hostile or slow target becomes an "error" line; it never stalls the batch. Exit 0 when every
-    scanned target passes the gate, 1 when any fails it, 3 when no target could be scanned.
+    A dead, hostile or slow target becomes an "error" line; it never stalls the batch. The gates
+    (--fail-under, --min-category, --fail-on) judge each target. Exit 0 when every scanned target passes
+    them, 1 when any fails one, 3 when no target could be scanned.
     """
-    from agent_ready.batch import BatchSettings, FailUnder, Progress, run_batch, run_batch_processes
+    from agent_ready.batch import BatchSettings, GateCheck, Progress, run_batch, run_batch_processes
     from agent_ready.jsonl import JsonlWriter, done_keys, iter_lines
     from agent_ready.targets import TargetListError, normalise, parse_shard
 
@@ -180,14 +179,11 @@ def batch_cmd(
         max_redirects=max_redirects,
         concurrency=concurrency,
     )
-    gate_at = fail_under if fail_under is not None else cfg.fail_under
-    batch = BatchSettings(
-        scan=settings,
-        concurrency=parallel,
-        full=full,
-        gate=FailUnder(gate_at) if gate_at is not None else None,
-    )
     registry = _registry(no_plugins)
+    gate = GateCheck(
+        build_gates(cfg, registry, fail_under=fail_under, min_category=min_category, fail_on=fail_on)
+    )
+    batch = BatchSettings(scan=settings, concurrency=parallel, full=full, gate=gate if gate.active else None)
     try:
         writer = JsonlWriter.append_to(jsonl) if jsonl is not None else JsonlWriter(sys.stdout, sync=False)
     except OSError as exc:

@@ -100,6 +100,8 @@ def test_fail_under_gates_each_target_across_worker_processes(
             str(out),
             "--fail-under",
             "60",
+            "--fail-on",
+            "fail:errors",
             "--workers",
             "2",
         ],
@@ -113,6 +115,10 @@ def test_fail_under_gates_each_target_across_worker_processes(
     gates = {ln["target"]: ln["gate"] for ln in lines_of(out)}
     assert gates[reference.url + "/"] == {"passed": True, "reasons": []}
     assert gates[bare.url + "/"]["passed"] is False
+    reasons = " ".join(gates[bare.url + "/"]["reasons"])
+    assert "--fail-under 60" in reasons and "--fail-on fail:errors" in reasons
+    bad = agent_ready("batch", "-", "--fail-on", "sometimes")
+    assert bad.returncode == 2 and "fail-on" in bad.stderr and "Traceback" not in bad.stderr
     assert "1 below the gate" in proc.stderr
     assert all("report" not in ln for ln in lines_of(out))  # compact lines by default
 
