@@ -23,7 +23,8 @@ end of stdin. A command that was waiting for input sees end-of-file and reacts (
 :attr:`CliSettings.eof_grace` seconds; one that sleeps or waits on the network does not. Either signal
 marks the run "waited for input". A command that stays silent to the timeout "hung".
 
-Limits: this is not a sandbox. A tool that finds the real home through the password database
+Limits: this is not a sandbox (unless ``--sandbox``: :mod:`agent_ready.sandbox`). A tool that finds the
+real home through the password database
 (``getpwuid``) or an absolute path can still read it; the clean ``HOME``/XDG variables cover tools that
 follow the conventions (almost all CLIs do).
 
@@ -35,6 +36,7 @@ writes target kind ``cli``) that carries only those checks and their categories.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import platform
 import re
@@ -48,6 +50,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from agent_ready import sandbox
 from agent_ready.checkapi import Target
 from agent_ready.clirun import CLI_RUN, CliRun, CliSettings
 from agent_ready.engine import ScanReport, UsageError, evaluate
@@ -220,6 +223,10 @@ def run_command(
         exe = shutil.which(os.path.abspath(command[0]))
     if exe is None:
         raise UsageError(f"command not found: {command[0]!r}")
+    try:
+        box = sandbox.find(settings.network) if settings.sandbox else None
+    except sandbox.SandboxUnavailable as exc:
+        raise UsageError(str(exc)) from None
     root = Path(tempfile.mkdtemp(prefix="agent-ready-cli-"))
     try:
         log = root / "browser.log"
@@ -232,8 +239,18 @@ def run_command(
                 redactor.add_secret(value)
         cwd = settings.cwd or (root / "work")
         cwd.mkdir(parents=True, exist_ok=True)
-        return _execute(
-            [os.path.abspath(exe), *command[1:]], command, env, cwd, settings, log, removed, root, redactor
+        argv = [os.path.abspath(exe), *command[1:]]
+        if box is not None:
+            writable = [root] + ([settings.cwd.resolve()] if settings.cwd is not None else [])
+            # A tool installed under a home (~/.local/bin, a pyenv shim) stays runnable: its own directory
+            # is shown read-only, nothing else of that home.
+            readable = [Path(argv[0]).parent, Path(os.path.realpath(argv[0])).parent]
+            argv = box.wrap(argv, writable=writable, cwd=cwd, readable=readable)
+        run = _execute(argv, command, env, cwd, settings, log, removed, root, redactor)
+        if box is None:
+            return dataclasses.replace(run, isolation=sandbox.ENVIRONMENT_ONLY)
+        return dataclasses.replace(
+            run, isolation=box.describe(), sandbox_refusals=sandbox.refusals(run.stderr)
         )
     finally:
         shutil.rmtree(root, ignore_errors=True)
@@ -400,6 +417,8 @@ def audit(
         for chk in registry.ordered("cli")
     ]
     warnings = list(registry.warnings)
+    warnings.append(f"isolation: {run.isolation}")
+    warnings.extend(f"the sandbox refused: {line}" for line in run.sandbox_refusals)
     if run.removed_env:
         warnings.append(
             f"removed {len(run.removed_env)} credential variable(s) from the command's environment: "

@@ -21,6 +21,8 @@ class CliSettings:
     eof_grace: float = 1.5  # how long a command has to react once stdin is closed
     cwd: Path | None = None  # default: a fresh empty directory
     env: dict[str, str] = field(default_factory=dict)  # --env extras
+    sandbox: bool = False  # --sandbox: run under bubblewrap (agent_ready.sandbox)
+    network: bool = False  # --network: the sandbox keeps the host's network
 
     def as_dict(self) -> dict[str, Any]:
         """The settings as the report records them: the names of --env extras, never their values."""
@@ -30,6 +32,8 @@ class CliSettings:
             "eof_grace_s": self.eof_grace,
             "cwd": str(self.cwd) if self.cwd is not None else None,
             "env": sorted(self.env),
+            "isolation": "bubblewrap" if self.sandbox else "environment",
+            "network": self.network or not self.sandbox,
         }
 
 
@@ -49,3 +53,5 @@ class CliRun:
     home: str  # the temporary HOME the command saw (deleted afterwards)
     signal: int | None = None
     timeout: float = 30.0  # the timeout the command ran under
+    isolation: str = ""  # how the command was isolated, in words (environment only, or the sandbox)
+    sandbox_refusals: tuple[str, ...] = ()  # stderr lines reporting what the sandbox refused

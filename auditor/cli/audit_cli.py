@@ -39,6 +39,17 @@ def cli_cmd(
     cwd: Annotated[
         Path | None, typer.Option("--cwd", help="Working directory (default: a fresh empty one).")
     ] = None,
+    sandbox: Annotated[
+        bool,
+        typer.Option(
+            "--sandbox",
+            help="Run the command under bubblewrap: read-only system, private empty home, no network, "
+            "own PID namespace (default: environment isolation only).",
+        ),
+    ] = False,
+    network: Annotated[
+        bool, typer.Option("--network", help="With --sandbox: let the command use the network.")
+    ] = False,
     fail_under: FailUnderOpt = None,
     min_category: MinCategoryOpt = [],  # noqa: B006
     fail_on: FailOnOpt = [],  # noqa: B006
@@ -56,6 +67,8 @@ def cli_cmd(
         if not sep or not name:
             raise _fail(f"--env expects NAME=VALUE, got {item!r}", EXIT_USAGE)
         extras[name] = value
+    if network and not sandbox:
+        raise _fail("--network only means something with --sandbox", EXIT_USAGE)
     if cwd is not None and not cwd.is_dir():
         raise _fail(f"--cwd {cwd} is not a directory", EXIT_USAGE)
     if not quiet:
@@ -63,7 +76,10 @@ def cli_cmd(
             f"agent-ready {__version__}: running {' '.join(command)} (timeout {timeout:g}s) ...", err=True
         )
     try:
-        report = audit(list(command), CliSettings(timeout=timeout, cwd=cwd, env=extras))
+        report = audit(
+            list(command),
+            CliSettings(timeout=timeout, cwd=cwd, env=extras, sandbox=sandbox, network=network),
+        )
     except UsageError as exc:
         raise _fail(str(exc), EXIT_USAGE) from None
     written = write_all(report, outputs, quiet=quiet)
