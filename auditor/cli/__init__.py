@@ -11,7 +11,17 @@ Each command lives in its own module of this package and registers itself on :da
 is a new module listed below.
 """
 
-from agent_ready.cli import audit_cli, batch, catalog, dashboard, diff_cli, scan, schema_cmd, serve  # noqa: F401  (register their commands)
+from agent_ready.cli import (  # noqa: F401  (register their commands)
+    audit_cli,
+    batch,
+    catalog,
+    dashboard,
+    diff_cli,
+    fix_plan,
+    scan,
+    schema_cmd,
+    serve,
+)
 from agent_ready.cli.app import EXIT_GATE, EXIT_INTERNAL, EXIT_OK, EXIT_UNREACHABLE, EXIT_USAGE, app, main
 
 __all__ = ["EXIT_GATE", "EXIT_INTERNAL", "EXIT_OK", "EXIT_UNREACHABLE", "EXIT_USAGE", "app", "main"]
