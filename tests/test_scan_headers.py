@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import re
+import ssl
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import trustme
 from pytest_httpserver import HTTPServer
 from typer.testing import CliRunner
 from werkzeug import Request, Response
@@ -156,3 +158,32 @@ def test_insecure_is_named_and_bad_ca_bundle_refused(httpserver: HTTPServer, tmp
     for bundle in (junk, tmp_path / "missing.pem"):
         res = CliRunner().invoke(app, ["scan", url, "--no-plugins", "-q", "--ca-bundle", str(bundle)])
         assert res.exit_code == 2 and "--ca-bundle" in res.stderr, res.stderr
+
+
+def test_private_ca_over_https(tmp_path: Path) -> None:
+    """A staging service whose certificate a private CA signed: refused by default, trusted with
+    --ca-bundle, and reached unverified with --insecure (which the report names)."""
+    ca = trustme.CA()
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert("127.0.0.1").configure_cert(context)
+    bundle = tmp_path / "staging-ca.pem"
+    ca.cert_pem.write_to_path(str(bundle))
+    server = HTTPServer(host="127.0.0.1", port=0, ssl_context=context)
+    server.expect_request(re.compile(".*")).respond_with_data("ok", content_type="text/plain")
+    server.start()
+    try:
+        url = server.url_for("/")
+        assert url.startswith("https://")
+        base = ["scan", url, "--no-plugins", "-q", "--only", "discovery"]
+        res = CliRunner().invoke(app, base)
+        assert res.exit_code == 3, res.stderr  # an unknown CA: the target cannot be reached
+        assert "certificate" in res.stderr.lower() or "ssl" in res.stderr.lower(), res.stderr
+        res = CliRunner().invoke(app, [*base, "--ca-bundle", str(bundle)])
+        assert res.exit_code == 0, res.stderr
+        assert json.loads(res.stdout)["settings"]["ca_bundle"] == str(bundle)
+        res = CliRunner().invoke(app, [*base, "--insecure"])
+        assert res.exit_code == 0, res.stderr
+        assert json.loads(res.stdout)["settings"]["insecure"] is True
+    finally:
+        server.clear()
+        server.stop()
