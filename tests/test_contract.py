@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from agent_ready.docsgen import checks_md, scoring_md
 from agent_ready.registry import Registry
+from agent_ready.reports.json_report import schema
+from agent_ready.reports.schema_doc import report_format_md
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOGUE_IDS = (ROOT / "tests/data/catalogue_ids.txt").read_text()
@@ -53,3 +57,38 @@ def test_reports_of_every_released_schema_version_still_validate(path: Path) -> 
     doc = json.loads(path.read_text())
     validate(doc)
     assert doc["schema_version"].split(".")[0] == "1"
+
+
+# The report schema is the contract dashboard builders read: every field described, the page generated.
+def fields(node: dict[str, Any], path: str) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Every property of every object in the schema, however deeply nested, with its path (conditional
+    ``allOf`` branches only narrow fields declared here)."""
+    for name, sub in node.get("properties", {}).items():
+        yield f"{path}.{name}", sub
+        yield from fields(sub, f"{path}.{name}")
+    for key in ("items", "additionalProperties"):
+        if isinstance(node.get(key), dict):
+            yield from fields(node[key], f"{path}[]")
+
+
+def test_every_field_of_the_schema_has_a_description() -> None:
+    doc = schema()
+    found = [*fields(doc, "")]
+    for name, sub in doc["$defs"].items():
+        found.append((f"$defs.{name}", sub))
+        found.extend(fields(sub, f"$defs.{name}"))
+    assert len(found) > 100
+    missing = [path for path, sub in found if not str(sub.get("description", "")).strip()]
+    assert not missing, f"describe these fields in reports/schema/report.schema.json: {missing}"
+
+
+def test_the_field_check_can_fail() -> None:
+    bare = {"properties": {"a": {"type": "object", "properties": {"b": {"type": "string"}}}}}
+    assert [p for p, s in fields(bare, "") if "description" not in s] == [".a", ".a.b"]
+
+
+def test_report_format_page_is_current() -> None:
+    page = (ROOT / "docs/report-format.md").read_text(encoding="utf-8")
+    assert page == report_format_md(schema()), "run `agent-ready docs`"
+    for path, sub in fields(schema(), ""):
+        assert sub["description"].split()[0] in page, path
