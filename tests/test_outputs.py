@@ -71,7 +71,8 @@ def test_html_by_extension_even_with_format_json(reference: ReferenceServer, tmp
 
 def test_unknown_ending_defaults_to_json(reference: ReferenceServer, tmp_path: Path) -> None:
     out = tmp_path / "report"
-    res = CliRunner().invoke(app, ["scan", reference.url + "/", "--no-plugins", "-q", "-o", str(out)])
+    # Without -q (which prints nothing but errors) the line says which format an unknown ending got.
+    res = CliRunner().invoke(app, ["scan", reference.url + "/", "--no-plugins", "-o", str(out)])
     assert res.exit_code == 0, res.stderr
     validate(json.loads(out.read_text()))
     assert f"json report written to {out}" in res.stderr
