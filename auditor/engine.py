@@ -21,19 +21,13 @@ from urllib.parse import urlsplit
 import httpx
 
 from agent_ready import __version__
+from agent_ready.artifacts.http import Response, is_loopback_host
 from agent_ready.checkapi import Artifacts, Check, Target
 from agent_ready.clirun import CliSettings
-from agent_ready.fetch import USER_AGENT, Fetcher, FetchLimits, Response, new_client, tls_verify
+from agent_ready.fetch import USER_AGENT, Fetcher, FetchLimits, new_client, tls_verify
 from agent_ready.journey import project
 from agent_ready.models import CheckResult, Exchange, JourneyStep, Outcome, ScoreSummary, Status
-from agent_ready.netpolicy import (
-    CURRENT_POLICY,
-    AddressClass,
-    AddressPolicy,
-    classify,
-    is_loopback_host,
-    resolve,
-)
+from agent_ready.netpolicy import CURRENT_POLICY, AddressClass, AddressPolicy, classify, resolve
 from agent_ready.probing import ProbeFailure, ProbeRunner, ScanState
 from agent_ready.redact import Redactor
 from agent_ready.registry import Plugin, Registry, did_you_mean

@@ -17,10 +17,9 @@ import zlib
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from enum import StrEnum
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from typing import Any
-from urllib.parse import urldefrag, urljoin, urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import httpx
 
@@ -30,28 +29,13 @@ except ImportError:  # pragma: no cover - the extra is a declared dependency
     brotli = None
 
 from agent_ready import __version__
+from agent_ready.artifacts.http import ErrorKind, Response, normalize_url, origin_of
 from agent_ready.models import Exchange
 from agent_ready.netpolicy import AddressPolicy, BlockedAddress, PolicyBackend
 from agent_ready.redact import Redactor
 
 USER_AGENT = f"agent-ready/{__version__} (+https://pypi.org/project/agent-ready/; agent-readiness auditor)"
 EXCERPT_CHARS = 2048
-
-
-class ErrorKind(StrEnum):
-    TIMEOUT = "timeout"
-    CONNECT = "connect"
-    DNS = "dns"
-    BLOCKED = "blocked-address"
-    REDIRECT_LOOP = "redirect-loop"
-    TOO_MANY_REDIRECTS = "too-many-redirects"
-    PROTOCOL = "protocol"
-    INVALID_URL = "invalid-url"
-    DEADLINE = "deadline"
-    TLS = "tls"
-
-
-_BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
 
 
 @dataclass(frozen=True)
@@ -62,80 +46,6 @@ class FetchLimits:
     max_body_bytes: int = 2 * 1024 * 1024  # after decompression
     max_redirects: int = 5
     per_origin_concurrency: int = 4
-
-
-@dataclass
-class Response:
-    """What a request produced, with or without an HTTP answer."""
-
-    method: str
-    url: str
-    final_url: str
-    status: int | None
-    headers: httpx.Headers
-    body: bytes
-    exchange_id: str
-    exchange_ids: tuple[str, ...]
-    elapsed_ms: float
-    truncated: bool = False
-    error: str | None = None
-    error_kind: ErrorKind | None = None
-    redirects: tuple[tuple[int, str], ...] = ()
-
-    @property
-    def ok(self) -> bool:
-        return self.status is not None and 200 <= self.status < 300
-
-    @property
-    def failed(self) -> bool:
-        """No HTTP answer at all (network, policy, limits): the resource is unknown, not absent."""
-        return self.status is None
-
-    @cached_property
-    def media_type(self) -> str:
-        return self.headers.get("content-type", "").split(";")[0].strip().lower()
-
-    @cached_property
-    def text(self) -> str:
-        # A byte-order mark decides the encoding and is not part of the text (WHATWG Encoding "decode",
-        # RFC 8259 §8.1, and what robots.txt parsers do), whatever the declared charset says.
-        for bom, codec in _BOMS:
-            if self.body.startswith(bom):
-                return self.body[len(bom) :].decode(codec, errors="replace")
-        charset = "utf-8"
-        for part in self.headers.get("content-type", "").split(";")[1:]:
-            name, _, value = part.partition("=")
-            if name.strip().lower() == "charset" and value.strip():
-                charset = value.strip().strip('"')
-        try:
-            return self.body.decode(charset, errors="replace")
-        except LookupError:
-            return self.body.decode("utf-8", errors="replace")
-
-    @cached_property
-    def json(self) -> Any:
-        """The parsed JSON body, or None when the body is not JSON."""
-        try:
-            return jsonlib.loads(self.text)
-        except (ValueError, RecursionError):  # RecursionError: arrays nested thousands deep
-            return None
-
-    @cached_property
-    def looks_like_html(self) -> bool:
-        """HTML by declared type or by content (SPAs often serve index.html as text/plain or octet-stream)."""
-        if self.media_type in ("text/html", "application/xhtml+xml"):
-            return True
-        head = self.text[:512].lstrip().lower()
-        return head.startswith(("<!doctype html", "<html", "<head", "<body")) or "<html" in head[:200]
-
-    def header_values(self, name: str) -> list[str]:
-        return self.headers.get_list(name)
-
-    def describe(self) -> str:
-        """A short human description: '404 text/html' or 'timeout: ...'."""
-        if self.failed:
-            return f"{self.error_kind}: {self.error}"
-        return f"{self.status} {self.media_type or 'no content type'}"
 
 
 @dataclass
@@ -165,19 +75,6 @@ def _is_tls_failure(exc: BaseException) -> bool:
             return True
         seen = seen.__cause__ or seen.__context__
     return "CERTIFICATE_VERIFY_FAILED" in str(exc) or "SSL" in str(exc)
-
-
-def normalize_url(url: str) -> str:
-    url, _ = urldefrag(url)
-    parts = urlsplit(url)
-    if not parts.path:
-        url = url.replace(parts.netloc, parts.netloc + "/", 1) if parts.netloc else url
-    return url
-
-
-def origin_of(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}".lower()
 
 
 class Fetcher:

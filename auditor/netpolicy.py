@@ -85,16 +85,6 @@ def classify(ip: IPAddress) -> AddressClass:
     return AddressClass.RESERVED
 
 
-def is_loopback_host(host: str) -> bool:
-    host = host.strip("[]").lower()
-    if host == "localhost" or host.endswith(".localhost"):
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 async def resolve(host: str, port: int) -> list[IPAddress]:
     host = host.strip("[]")
     try:

@@ -9,8 +9,8 @@ from typing import Any
 
 import httpx
 
+from agent_ready.artifacts.http import ErrorKind, Response
 from agent_ready.checkapi import Artifacts, Check, Target
-from agent_ready.fetch import ErrorKind, Response
 from agent_ready.models import Outcome
 
 _ids = itertools.count(1)

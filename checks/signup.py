@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from agent_ready.artifacts.documents import DocState
+from agent_ready.artifacts.oauth import OAuthDiscovery, OAuthFlow, grants_of
+from agent_ready.artifacts.signup import AccountCreation, SignupRoutes
 from agent_ready.checkapi import (
     Artifacts,
     check,
@@ -18,11 +21,6 @@ from agent_ready.checkapi import (
     warned,
 )
 from agent_ready.models import Finding, Outcome
-from agent_ready.probes.documents import DocState
-from agent_ready.probes.oauth import grants_of
-from agent_ready.probes.oauth_flow import OAuthFlow
-from agent_ready.probes.oauth_model import OAuthDiscovery
-from agent_ready.probes.signup import AccountCreation, SignupRoutes
 
 CIMD = "https://datatracker.ietf.org/doc/draft-ietf-oauth-client-id-metadata-document/"
 MCP_REGISTRATION = (

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from agent_ready.artifacts.authmd import Registration
+from agent_ready.artifacts.temporary import TemporaryDiscovery, TemporaryLifecycle
 from agent_ready.checkapi import (
     Artifacts,
     broken,
@@ -20,8 +22,6 @@ from agent_ready.checkapi import (
     verdict,
 )
 from agent_ready.models import Finding, Outcome
-from agent_ready.probes.authmd import Registration
-from agent_ready.probes.temporary import TemporaryDiscovery, TemporaryLifecycle
 
 CLOUDFLARE_CLAIM = "https://developers.cloudflare.com/workers/platform/claim-deployments/"
 NEON_CLAIMABLE = "https://neon.com/docs/reference/claimable-postgres"

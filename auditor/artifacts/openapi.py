@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from agent_ready.fetch import origin_of
-from agent_ready.probes.documents import Doc, DocState
+from agent_ready.artifacts.documents import Doc, DocState
+from agent_ready.artifacts.http import origin_of
 
 OPENAPI_PATHS = ("/openapi.json", "/openapi.yaml", "/swagger.json", "/v3/api-docs", "/api/openapi.json")
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")

@@ -8,19 +8,25 @@ response another probe already fetched (home, target, robots.txt, llms.txt, Open
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import httpx
 
+from agent_ready.artifacts.access import (
+    BOT_AUTH_MEDIA_TYPE,
+    AgentPath,
+    AgentPaths,
+    BotAuthDirectory,
+    ChallengeSamples,
+    Sample,
+)
+from agent_ready.artifacts.http import Response
 from agent_ready.artifacts.openapi import OpenAPIDescription, openapi_description
-from agent_ready.fetch import Response
-from agent_ready.probes.documents import Doc, fetch_doc
+from agent_ready.probes.documents import fetch_doc
 from agent_ready.probing import ProbeContext, probe
 
 BOT_AUTH_PATH = "/.well-known/http-message-signatures-directory"
-BOT_AUTH_MEDIA_TYPE = "application/http-message-signatures-directory+json"
 
 # Paths an agent needs when discovery found nothing more specific: (path, role).
 DEFAULT_AGENT_PATHS: tuple[tuple[str, str], ...] = (
@@ -34,37 +40,6 @@ DEFAULT_AGENT_PATHS: tuple[tuple[str, str], ...] = (
     ("/oauth/", "auth"),
 )
 MAX_OPENAPI_PATHS = 25
-
-
-@dataclass(frozen=True)
-class AgentPath:
-    path: str  # absolute path on the target's origin (query-free)
-    role: str  # "home" | "docs" | "description" | "api" | "auth" | "target"
-    source: str  # "default" | "openapi" | "target"
-
-
-@dataclass
-class AgentPaths:
-    """Paths whose robots.txt verdict matters to an agent, derived from what discovery found."""
-
-    paths: list[AgentPath] = field(default_factory=list)
-    openapi_used: bool = False
-
-
-@dataclass
-class BotAuthDirectory:
-    doc: Doc
-
-
-@dataclass(frozen=True)
-class Sample:
-    role: str  # what the agent was trying to read: "home", "docs", "openapi", "api", ...
-    response: Response
-
-
-@dataclass
-class ChallengeSamples:
-    samples: list[Sample] = field(default_factory=list)
 
 
 def _docs_from_markdown_probe(artifact: Any) -> Response | None:

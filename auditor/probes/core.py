@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urljoin
 
-from agent_ready.fetch import Response
+from agent_ready.artifacts.http import Response
 from agent_ready.probing import ProbeContext, probe
 
 # A path no real service serves. What the target answers here is its "not found" behaviour: single-page

@@ -15,14 +15,17 @@ are in :mod:`agent_ready.probes.signup`. The artifact contract is :mod:`agent_re
 from __future__ import annotations
 
 import base64
-import re
-from dataclasses import dataclass
-from typing import Any
 from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 
+from agent_ready.artifacts.http import Response, origin_of
+from agent_ready.artifacts.oauth import (
+    TokenErrorProbe,
+    endpoint_scheme_problems,
+    grants_of,
+    looks_like_auth_error,
+    resource_match,
+)
 from agent_ready.artifacts.openapi import RESOURCE_METHODS, openapi_description
-from agent_ready.fetch import Response, origin_of
-from agent_ready.netpolicy import is_loopback_host
 from agent_ready.parsers.wwwauth import parse_headers
 from agent_ready.probes.discovery import post_initialize
 from agent_ready.probes.documents import fetch_doc
@@ -32,11 +35,6 @@ from agent_ready.probing import ProbeContext, probe
 PRM_WELL_KNOWN = "/.well-known/oauth-protected-resource"
 AS_WELL_KNOWN = "/.well-known/oauth-authorization-server"
 OIDC_WELL_KNOWN = "/.well-known/openid-configuration"
-JWT_BEARER = "urn:ietf:params:oauth:grant-type:jwt-bearer"
-DEVICE_CODE = "urn:ietf:params:oauth:grant-type:device_code"
-TOKEN_EXCHANGE = "urn:ietf:params:oauth:grant-type:token-exchange"
-# RFC 8414 §2: "If omitted, the default value is ["authorization_code", "implicit"]".
-DEFAULT_GRANTS = ("authorization_code", "implicit")
 MAX_OPENAPI_CALLS = 2
 JSON_ACCEPT = {"Accept": "application/json"}
 
@@ -80,73 +78,6 @@ def as_metadata_urls(issuer: str) -> list[tuple[str, str]]:
             (origin + path + OIDC_WELL_KNOWN, "oidc-appended"),
         ]
     return [(origin + AS_WELL_KNOWN, "rfc8414"), (origin + OIDC_WELL_KNOWN, "oidc")]
-
-
-def _norm(url: str) -> str:
-    """Compare URLs the way RFC 3986 §6.2.3 allows: scheme/host case-insensitive, empty path == "/"."""
-    parts = urlsplit(url)
-    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path or "/", parts.query, ""))
-
-
-def resource_match(resource: Any, expected: str, requested_url: str | None) -> str:
-    """How the PRM's ``resource`` relates to what it was fetched for.
-
-    "equal" (RFC 9728 §3.3), "slash" (differs only by a trailing slash), "prefix" (same origin and a path
-    prefix of the URL called: what MCP SDKs and draft-mcguinness-oauth-rfc9728bis accept when the metadata
-    came from a ``resource_metadata`` link, although RFC 9728 §3.3 asks for identity), "missing", "mismatch".
-    """
-    if not isinstance(resource, str) or not resource:
-        return "missing"
-    if _norm(resource) == _norm(expected):
-        return "equal"
-    if _norm(resource).rstrip("/") == _norm(expected).rstrip("/"):
-        return "slash"
-    for candidate in (expected, requested_url):
-        if not candidate:
-            continue
-        r, c = urlsplit(_norm(resource)), urlsplit(_norm(candidate))
-        if (r.scheme, r.netloc) == (c.scheme, c.netloc) and (
-            c.path.startswith(r.path.rstrip("/") + "/") or r.path.rstrip("/") == c.path.rstrip("/")
-        ):
-            return "prefix"
-    return "mismatch"
-
-
-def grants_of(meta: dict[str, Any]) -> tuple[list[str], bool]:
-    """The grant types an AS supports and whether that list is RFC 8414's default (the member was omitted)."""
-    value = meta.get("grant_types_supported")
-    if isinstance(value, list):
-        grants = [g for g in value if isinstance(g, str)]
-        explicit = True
-    else:
-        grants, explicit = list(DEFAULT_GRANTS), False
-    # Real servers (Microsoft, Vercel) advertise the device flow only by its endpoint.
-    if meta.get("device_authorization_endpoint") and DEVICE_CODE not in grants:
-        grants.append(DEVICE_CODE)
-    return grants, not explicit
-
-
-def is_loopback_url(url: str) -> bool:
-    return is_loopback_host(urlsplit(url).hostname or "")
-
-
-def endpoint_scheme_problems(meta: dict[str, Any]) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    """(loopback http endpoints, other non-https endpoints) among the URL members of AS metadata."""
-    loopback: list[tuple[str, str]] = []
-    bad: list[tuple[str, str]] = []
-    for key, value in meta.items():
-        if not (key.endswith(("_endpoint", "_uri")) or key == "issuer") or not isinstance(value, str):
-            continue
-        if key in ("service_documentation", "op_policy_uri", "op_tos_uri"):
-            continue
-        if value.startswith("http://"):
-            (loopback if is_loopback_url(value) else bad).append((key, value))
-    return loopback, bad
-
-
-def json_error(resp: Response | None) -> dict[str, Any] | None:
-    data = resp.json if resp is not None and not resp.failed else None
-    return data if isinstance(data, dict) else None
 
 
 # --- shared by the OAuth probes (oauth_flow, signup) ------------------------------------------------------
@@ -220,30 +151,6 @@ async def _call(ctx: ProbeContext, url: str, source: str, method: str) -> Protec
         response=resp,
         method=method,
         challenges=parse_headers(resp.header_values("www-authenticate")),
-    )
-
-
-def looks_like_auth_error(resp: Response) -> bool:
-    """A 200 whose JSON body is really an authentication error (the "401 that is a 200")."""
-    data = json_error(resp)
-    if not resp.ok or data is None:
-        return False
-    # Only a body that says it is an error: a welcome document that mentions tokens is not one.
-    says_error = (
-        "error" in data
-        or "errors" in data
-        or str(data.get("status")) in ("401", "403")
-        or str(data.get("code", "")).lower() in ("401", "403", "unauthorized", "unauthenticated", "forbidden")
-    )
-    if not says_error:
-        return False
-    text = " ".join(
-        str(data.get(k, "")) for k in ("error", "message", "detail", "title", "code", "status")
-    ).lower()
-    return bool(
-        re.search(
-            r"unauthori[sz]ed|unauthenticated|authenticat|login required|token|credential|forbidden", text
-        )
     )
 
 
@@ -420,15 +327,6 @@ def _stuck_at_as(result: OAuthDiscovery, chosen: ResourceMetadata | None) -> boo
 
 
 # --- fake-credential token request ----------------------------------------------------------------------
-
-
-@dataclass
-class TokenErrorProbe:
-    token_endpoint: str | None
-    issuer: str | None = None
-    response: Response | None = None
-    auth_method: str | None = None  # "client_secret_basic" | "client_secret_post"
-    skipped: str | None = None  # why no request was sent
 
 
 FAKE_CLIENT = ("agent-ready-fake-client", "agent-ready-fake-secret")

@@ -16,20 +16,19 @@ the origin that issued them (a token also to the resource whose metadata names i
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
-from agent_ready.fetch import Response, origin_of
-from agent_ready.probes.discovery import post_initialize
-from agent_ready.probes.oauth import (
+from agent_ready.artifacts.http import origin_of
+from agent_ready.artifacts.oauth import (
     DEVICE_CODE,
-    JSON_ACCEPT,
-    basic_auth,
-    call_target,
+    DeviceFlow,
+    OAuthFlow,
+    Registration,
     grants_of,
     json_error,
-    usable_server,
 )
+from agent_ready.probes.discovery import post_initialize
+from agent_ready.probes.oauth import JSON_ACCEPT, basic_auth, call_target, usable_server
 from agent_ready.probes.oauth_model import OAuthDiscovery, ProtectedCall
 from agent_ready.probing import ProbeContext, probe
 
@@ -52,39 +51,6 @@ DCR_PAYLOAD = {
     "token_endpoint_auth_method": "none",
     "application_type": "native",
 }
-
-
-@dataclass
-class Registration:
-    response: Response
-    client_id: str | None = None
-    confidential: bool = False
-    delete_response: Response | None = None
-    delete_skipped: str | None = None
-
-
-@dataclass
-class OAuthFlow:
-    issuer: str | None = None
-    registration_endpoint: str | None = None
-    dcr: Registration | None = None  # the MCP-style public client of standards C5
-    dcr_skipped: str | None = None
-    route: str | None = None  # the headless route that produced the token
-    routes_tried: list[tuple[str, str]] = field(default_factory=list)  # (route, outcome)
-    cc_client: Registration | None = None
-    token_response: Response | None = None
-    token_obtained: bool = False
-    token_origin: str | None = None
-    call: ProtectedCall | None = None
-    call_response: Response | None = None
-    call_skipped: str | None = None
-    revoke_response: Response | None = None
-    stuck: str | None = None
-    discovery_stuck: str | None = None
-
-    @property
-    def call_succeeded(self) -> bool:
-        return self.call_response is not None and self.call_response.ok
 
 
 async def _register(ctx: ProbeContext, endpoint: str, payload: dict[str, Any]) -> Registration:
@@ -324,26 +290,6 @@ async def oauth_flow(ctx: ProbeContext) -> OAuthFlow:
 
 
 # --- the device authorization grant (RFC 8628) -----------------------------------------------------------
-
-
-@dataclass
-class DeviceFlow:
-    """One device authorization and one poll as an agent starts them; tokens.headless-grant judges them."""
-
-    issuer: str | None = None
-    endpoint: str | None = None  # device_authorization_endpoint, when advertised
-    token_endpoint: str | None = None
-    skipped: str | None = None  # why no device authorization was started
-    client: Registration | None = None  # the public client registered for the device grant
-    response: Response | None = None  # the device authorization response (RFC 8628 §3.2)
-    poll_response: Response | None = None  # the one token request with the device code (§3.4)
-    poll_skipped: str | None = None
-    revoke_response: Response | None = None  # only when the poll wrongly issued a token
-
-    @property
-    def data(self) -> dict[str, Any] | None:
-        """The device authorization response's JSON object, if it was a success."""
-        return json_error(self.response) if self.response is not None and self.response.ok else None
 
 
 def _device_endpoints(meta: dict[str, Any], dev: DeviceFlow) -> tuple[str, str, str | None] | None:

@@ -13,15 +13,15 @@ origin that issued it.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin
 
+from agent_ready.artifacts.documents import Doc
+from agent_ready.artifacts.http import origin_of
+from agent_ready.artifacts.oauth import OAuthDiscovery, json_error
 from agent_ready.artifacts.openapi import openapi_description
-from agent_ready.fetch import Response, origin_of
-from agent_ready.probes.documents import Doc
-from agent_ready.probes.oauth import JSON_ACCEPT, call_target, json_error, usable_server
-from agent_ready.probes.oauth_model import OAuthDiscovery
+from agent_ready.artifacts.signup import AccountCreation, SignupRoute, SignupRoutes
+from agent_ready.probes.oauth import JSON_ACCEPT, call_target, usable_server
 from agent_ready.probing import ProbeContext, probe
 
 # --- sign-up routes (passive) ------------------------------------------------------------------------------
@@ -52,31 +52,6 @@ GATE_PATTERNS: dict[str, re.Pattern[str]] = {
         re.I,
     ),
 }
-
-
-@dataclass
-class SignupRoute:
-    kind: str  # "openapi" | "auth.md"
-    method: str
-    url: str
-    label: str  # operationId / member name
-    requires_auth: bool = False
-    gates: list[str] = field(default_factory=list)
-    evidence: tuple[str, ...] = ()
-    schema: dict[str, Any] | None = None  # the JSON request schema, for the ACTIVE call
-
-
-@dataclass
-class SignupRoutes:
-    routes: list[SignupRoute] = field(default_factory=list)
-    text_gates: list[str] = field(default_factory=list)  # gates stated in auth.md prose
-    openapi_url: str | None = None
-    authmd_found: bool = False
-    notes: list[str] = field(default_factory=list)
-
-    @property
-    def open_routes(self) -> list[SignupRoute]:
-        return [r for r in self.routes if not r.requires_auth]
 
 
 _NEGATION = re.compile(r"\b(no|not|without|never|nor|neither|instead of)\b[^.;:\n]{0,40}$", re.I)
@@ -201,19 +176,6 @@ async def signup_routes(ctx: ProbeContext) -> SignupRoutes:
 
 
 # --- ACTIVE: the documented API-key / account route ---------------------------------------------------------
-
-
-@dataclass
-class AccountCreation:
-    route: SignupRoute | None = None
-    response: Response | None = None
-    credential: str | None = field(default=None, repr=False)
-    origin: str | None = None
-    expires: str | None = None
-    use_response: Response | None = None
-    delete_response: Response | None = None
-    failure: str | None = None
-    via_authmd: bool = False
 
 
 def placeholder_value(prop: dict[str, Any]) -> Any:

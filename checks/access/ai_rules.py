@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from agent_ready.artifacts.access import AgentPath, AgentPaths
+from agent_ready.artifacts.documents import DocState
+from agent_ready.artifacts.robots import RobotsTxt
 from agent_ready.checkapi import (
     Artifacts,
     check,
@@ -18,12 +21,6 @@ from agent_ready.checkapi import (
     verdict,
 )
 from agent_ready.models import Finding, Outcome
-from agent_ready.probes.access import (
-    AgentPath,
-    AgentPaths,
-)
-from agent_ready.probes.documents import DocState
-from agent_ready.probes.robots import RobotsTxt
 
 # --- access.ai-rules --------------------------------------------------------------------------------------
 

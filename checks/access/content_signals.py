@@ -7,6 +7,9 @@ from typing import Any
 
 import http_sfv
 
+from agent_ready.artifacts.documents import DocState
+from agent_ready.artifacts.http import Response
+from agent_ready.artifacts.robots import RobotsTxt
 from agent_ready.checkapi import (
     Artifacts,
     check,
@@ -19,10 +22,7 @@ from agent_ready.checkapi import (
     verdict,
     warned,
 )
-from agent_ready.fetch import Response
 from agent_ready.models import Finding, Outcome
-from agent_ready.probes.documents import DocState
-from agent_ready.probes.robots import RobotsTxt
 
 # --- access.content-signals -------------------------------------------------------------------------------
 

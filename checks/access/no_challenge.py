@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 from bs4 import BeautifulSoup
 
+from agent_ready.artifacts.access import ChallengeSamples
+from agent_ready.artifacts.http import Response
 from agent_ready.checkapi import (
     Artifacts,
     check,
@@ -16,11 +18,7 @@ from agent_ready.checkapi import (
     problem,
     verdict,
 )
-from agent_ready.fetch import Response
 from agent_ready.models import Finding, Level, Outcome
-from agent_ready.probes.access import (
-    ChallengeSamples,
-)
 
 # --- access.no-challenge ----------------------------------------------------------------------------------
 

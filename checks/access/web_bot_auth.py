@@ -10,6 +10,9 @@ from typing import Any
 
 import http_sfv
 
+from agent_ready.artifacts.access import BOT_AUTH_MEDIA_TYPE, BotAuthDirectory
+from agent_ready.artifacts.documents import DocState
+from agent_ready.artifacts.http import Response
 from agent_ready.checkapi import (
     Artifacts,
     check,
@@ -22,13 +25,7 @@ from agent_ready.checkapi import (
     problem,
     verdict,
 )
-from agent_ready.fetch import Response
 from agent_ready.models import Finding, Level, Outcome
-from agent_ready.probes.access import (
-    BOT_AUTH_MEDIA_TYPE,
-    BotAuthDirectory,
-)
-from agent_ready.probes.documents import DocState
 
 # --- access.web-bot-auth ----------------------------------------------------------------------------------
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from agent_ready.artifacts.authmd import DIALECT_KEYS, AgentAuth, AuthMdFile
+from agent_ready.artifacts.documents import DocState
 from agent_ready.checkapi import (
     Artifacts,
     broken,
@@ -17,8 +19,6 @@ from agent_ready.checkapi import (
     verdict,
 )
 from agent_ready.models import Finding, Outcome
-from agent_ready.probes.authmd import DIALECT_KEYS, AgentAuth, AuthMdFile
-from agent_ready.probes.documents import DocState
 
 if TYPE_CHECKING:
     pass

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from agent_ready.artifacts.authmd import Registration, parse_instant
 from agent_ready.checkapi import (
     Artifacts,
     broken,
@@ -19,10 +20,9 @@ from agent_ready.checkapi import (
     verdict,
 )
 from agent_ready.models import Finding, Outcome
-from agent_ready.probes.authmd import Registration, parse_instant
 
 if TYPE_CHECKING:
-    from agent_ready.fetch import Response
+    from agent_ready.artifacts.http import Response
 from agent_ready.checks.auth_md._common import RFC7523, SPEC_AUTH_MD, SPEC_AUTHKIT, url_path
 
 

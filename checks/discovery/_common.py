@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from agent_ready.artifacts.discovery import is_bot_challenge
+from agent_ready.artifacts.documents import Doc, DocState
 from agent_ready.checkapi import (
     broken,
     concern,
@@ -11,8 +13,6 @@ from agent_ready.checkapi import (
     problem,
 )
 from agent_ready.models import Finding, Outcome
-from agent_ready.probes.discovery import is_bot_challenge
-from agent_ready.probes.documents import Doc, DocState
 
 
 def missing_outcome(name: str, code: str, docs: list[Doc], fix: str) -> Outcome:

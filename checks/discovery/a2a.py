@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from agent_ready.artifacts.discovery import A2ACard
+from agent_ready.artifacts.documents import DocState
 from agent_ready.checkapi import (
     Artifacts,
     check,
@@ -16,8 +18,6 @@ from agent_ready.checkapi import (
 )
 from agent_ready.checks.discovery._common import challenge_findings, json_type_finding
 from agent_ready.models import Finding, Outcome
-from agent_ready.probes.discovery import A2ACard
-from agent_ready.probes.documents import DocState
 
 A2A_REQUIRED = (
     "name",

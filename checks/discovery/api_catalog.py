@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from agent_ready.artifacts.discovery import LINKSET_TYPE, RFC9727_PROFILE, ApiCatalog
 from agent_ready.artifacts.openapi import OpenAPIResult
 from agent_ready.checkapi import (
     Artifacts,
@@ -15,7 +16,6 @@ from agent_ready.checkapi import (
 )
 from agent_ready.checks.discovery._common import missing_outcome
 from agent_ready.models import Finding, Outcome
-from agent_ready.probes.discovery import LINKSET_TYPE, RFC9727_PROFILE, ApiCatalog
 
 
 @check(

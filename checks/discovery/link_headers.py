@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from agent_ready.artifacts.discovery import LinkHeaders, LinkSource
 from agent_ready.checkapi import (
     Artifacts,
     check,
@@ -15,7 +16,6 @@ from agent_ready.checkapi import (
     warned,
 )
 from agent_ready.models import Finding, Outcome
-from agent_ready.probes.discovery import LinkHeaders, LinkSource
 
 AGENT_RELS = ("api-catalog", "service-desc", "service-doc", "service-meta", "describedby", "status")
 

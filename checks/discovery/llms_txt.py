@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from agent_ready.artifacts.discovery import LlmsTxt
+from agent_ready.artifacts.documents import DocState
+from agent_ready.artifacts.http import ErrorKind
 from agent_ready.checkapi import (
     Artifacts,
     check,
@@ -13,10 +16,7 @@ from agent_ready.checkapi import (
     verdict,
 )
 from agent_ready.checks.discovery._common import missing_outcome
-from agent_ready.fetch import ErrorKind
 from agent_ready.models import Finding, Outcome
-from agent_ready.probes.discovery import LlmsTxt
-from agent_ready.probes.documents import DocState
 
 
 @check(

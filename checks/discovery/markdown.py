@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from agent_ready.artifacts.discovery import MarkdownNegotiation, Negotiation
 from agent_ready.checkapi import (
     Artifacts,
     check,
@@ -15,7 +16,6 @@ from agent_ready.checkapi import (
     warned,
 )
 from agent_ready.models import Finding, Level, Outcome
-from agent_ready.probes.discovery import MarkdownNegotiation, Negotiation
 
 
 def _judge_page(page: Negotiation) -> tuple[str, list[Finding]]:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from agent_ready.artifacts.discovery import McpDiscovery, card_endpoints
+from agent_ready.artifacts.documents import DocState
+from agent_ready.artifacts.http import ErrorKind
 from agent_ready.checkapi import (
     Artifacts,
     check,
@@ -17,10 +20,7 @@ from agent_ready.checkapi import (
     verdict,
 )
 from agent_ready.checks.discovery._common import challenge_findings, json_type_finding
-from agent_ready.fetch import ErrorKind
 from agent_ready.models import Finding, Outcome
-from agent_ready.probes.discovery import McpDiscovery, card_endpoints
-from agent_ready.probes.documents import DocState
 
 
 def _validate_card(card: dict[str, Any], shape: str) -> list[tuple[str, str]]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from agent_ready.artifacts.documents import body_is_html
 from agent_ready.artifacts.openapi import OpenAPIResult
 from agent_ready.checkapi import (
     Artifacts,
@@ -17,7 +18,6 @@ from agent_ready.checkapi import (
 )
 from agent_ready.checks.discovery._common import missing_outcome
 from agent_ready.models import Finding, Outcome
-from agent_ready.probes.documents import body_is_html
 
 
 def _scheme_explains_credential(scheme: dict[str, Any]) -> bool:

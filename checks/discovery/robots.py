@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from agent_ready.artifacts.documents import DocState
+from agent_ready.artifacts.robots import RobotsTxt
 from agent_ready.checkapi import (
     Artifacts,
     check,
@@ -15,8 +17,6 @@ from agent_ready.checkapi import (
     warned,
 )
 from agent_ready.models import Outcome
-from agent_ready.probes.documents import DocState
-from agent_ready.probes.robots import RobotsTxt
 
 
 @check(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from agent_ready.artifacts.discovery import Sitemap
 from agent_ready.checkapi import (
     Artifacts,
     check,
@@ -12,7 +13,6 @@ from agent_ready.checkapi import (
 )
 from agent_ready.checks.discovery._common import missing_outcome
 from agent_ready.models import Finding, Outcome
-from agent_ready.probes.discovery import Sitemap
 
 
 @check(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from agent_ready.artifacts.discovery import SKILLS_SCHEMA, AgentSkills
 from agent_ready.checkapi import (
     Artifacts,
     check,
@@ -14,7 +15,6 @@ from agent_ready.checkapi import (
 )
 from agent_ready.checks.discovery._common import json_type_finding, missing_outcome
 from agent_ready.models import Finding, Outcome
-from agent_ready.probes.discovery import SKILLS_SCHEMA, AgentSkills
 
 SKILL_TYPES = ("skill-md", "archive")
 

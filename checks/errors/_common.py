@@ -6,16 +6,16 @@ import re
 from typing import Any
 
 from agent_ready import hints
-from agent_ready.checkapi import (
-    Artifacts,
-)
-from agent_ready.fetch import Response
-from agent_ready.probes.errors import (
+from agent_ready.artifacts.errors import (
     RATE_LIMITED,
     BurstResult,
     ErrorProbe,
     ErrorSample,
     MalformedJsonResult,
+)
+from agent_ready.artifacts.http import Response
+from agent_ready.checkapi import (
+    Artifacts,
 )
 
 RFC9457 = "https://www.rfc-editor.org/rfc/rfc9457"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from agent_ready.artifacts.errors import BAD_TOKEN, NO_CREDENTIALS, ErrorProbe
+from agent_ready.artifacts.http import Response
 from agent_ready.checkapi import (
     Artifacts,
     check,
@@ -20,14 +22,8 @@ from agent_ready.checks.errors._common import (
     samples,
     status_text,
 )
-from agent_ready.fetch import Response
 from agent_ready.models import Finding
 from agent_ready.parsers import wwwauth
-from agent_ready.probes.errors import (
-    BAD_TOKEN,
-    NO_CREDENTIALS,
-    ErrorProbe,
-)
 
 
 def _bearer_params(resp: Response) -> dict[str, str] | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from agent_ready import hints
+from agent_ready.artifacts.errors import BAD_TOKEN, NO_CREDENTIALS, ErrorProbe, ErrorSample
 from agent_ready.checkapi import (
     Artifacts,
     check,
@@ -20,12 +21,6 @@ from agent_ready.checks.errors._common import (
     samples,
 )
 from agent_ready.models import Finding, Level
-from agent_ready.probes.errors import (
-    BAD_TOKEN,
-    NO_CREDENTIALS,
-    ErrorProbe,
-    ErrorSample,
-)
 
 
 def _needs_route(s: ErrorSample) -> bool:

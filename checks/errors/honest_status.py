@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from agent_ready.artifacts.errors import KIND_TITLES, RATE_LIMITED, UNKNOWN_PATH, ErrorProbe
+from agent_ready.artifacts.http import Response
 from agent_ready.checkapi import (
     Artifacts,
     check,
@@ -22,14 +24,7 @@ from agent_ready.checks.errors._common import (
     status_text,
     url_path,
 )
-from agent_ready.fetch import Response
 from agent_ready.models import Finding
-from agent_ready.probes.errors import (
-    KIND_TITLES,
-    RATE_LIMITED,
-    UNKNOWN_PATH,
-    ErrorProbe,
-)
 
 
 @check(

@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from agent_ready import hints
+from agent_ready.artifacts.errors import ACCEPT_JSON, NO_CREDENTIALS, UNKNOWN_PATH, ErrorProbe, ErrorSample
 from agent_ready.checkapi import (
     Artifacts,
     check,
@@ -29,13 +30,6 @@ from agent_ready.checks.errors._common import (
     status_text,
 )
 from agent_ready.models import Finding, Level
-from agent_ready.probes.errors import (
-    ACCEPT_JSON,
-    NO_CREDENTIALS,
-    UNKNOWN_PATH,
-    ErrorProbe,
-    ErrorSample,
-)
 
 
 def _judge_machine_readable(s: ErrorSample) -> Finding:

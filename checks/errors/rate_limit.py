@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from agent_ready.artifacts.errors import BurstResult, ErrorProbe
+from agent_ready.artifacts.http import Response
 from agent_ready.checkapi import (
     Artifacts,
     check,
@@ -22,13 +24,8 @@ from agent_ready.checks.errors._common import (
     samples,
     url_path,
 )
-from agent_ready.fetch import Response
 from agent_ready.models import Finding
 from agent_ready.parsers.ratelimit import parse_retry_after, parse_sf_list
-from agent_ready.probes.errors import (
-    BurstResult,
-    ErrorProbe,
-)
 
 
 def rate_limit_headers(resp: Response) -> tuple[list[Finding], str | None]:

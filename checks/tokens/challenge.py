@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from agent_ready.artifacts.oauth import OAuthDiscovery, ProtectedCall, looks_like_auth_error
 from agent_ready.checkapi import (
     Artifacts,
     check,
@@ -18,10 +19,6 @@ from agent_ready.checks.tokens._common import (
     RFC6750,
 )
 from agent_ready.models import Finding, Outcome
-from agent_ready.probes.oauth import (
-    looks_like_auth_error,
-)
-from agent_ready.probes.oauth_model import OAuthDiscovery, ProtectedCall
 
 
 def _challenge_findings(call: ProtectedCall) -> list[Finding]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from agent_ready.artifacts.http import origin_of
+from agent_ready.artifacts.oauth import DeviceFlow, is_loopback_url, json_error
 from agent_ready.checkapi import (
     broken,
     concern,
@@ -12,13 +14,7 @@ from agent_ready.checkapi import (
     info,
     problem,
 )
-from agent_ready.fetch import origin_of
 from agent_ready.models import Finding
-from agent_ready.probes.oauth import (
-    is_loopback_url,
-    json_error,
-)
-from agent_ready.probes.oauth_flow import DeviceFlow
 
 DEVICE_REQUIRED = ("device_code", "user_code", "verification_uri", "expires_in")
 DEVICE_PENDING = ("authorization_pending", "slow_down")

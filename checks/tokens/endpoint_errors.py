@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from agent_ready.artifacts.oauth import TokenErrorProbe, json_error
 from agent_ready.checkapi import (
     Artifacts,
     check,
@@ -19,10 +20,6 @@ from agent_ready.checks.tokens._common import (
     RFC6749_52,
 )
 from agent_ready.models import Finding, Outcome
-from agent_ready.probes.oauth import (
-    TokenErrorProbe,
-    json_error,
-)
 
 
 @check(

@@ -2,6 +2,16 @@
 
 from __future__ import annotations
 
+from agent_ready.artifacts.documents import DocState
+from agent_ready.artifacts.oauth import (
+    DEVICE_CODE,
+    JWT_BEARER,
+    TOKEN_EXCHANGE,
+    DeviceFlow,
+    OAuthDiscovery,
+    grants_of,
+)
+from agent_ready.artifacts.signup import SignupRoutes
 from agent_ready.checkapi import (
     Artifacts,
     check,
@@ -19,16 +29,6 @@ from agent_ready.checks.tokens._common import (
 )
 from agent_ready.checks.tokens.device_flow import device_flow_findings
 from agent_ready.models import Finding, Level, Outcome
-from agent_ready.probes.documents import DocState
-from agent_ready.probes.oauth import (
-    DEVICE_CODE,
-    JWT_BEARER,
-    TOKEN_EXCHANGE,
-    grants_of,
-)
-from agent_ready.probes.oauth_flow import DeviceFlow
-from agent_ready.probes.oauth_model import OAuthDiscovery
-from agent_ready.probes.signup import SignupRoutes
 
 
 def headless_routes(disc: OAuthDiscovery, routes: SignupRoutes | None) -> tuple[list[Finding], bool, bool]:

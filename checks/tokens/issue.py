@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from agent_ready.artifacts.oauth import OAuthFlow
 from agent_ready.checkapi import (
     Artifacts,
     check,
@@ -17,7 +18,6 @@ from agent_ready.checks.tokens._common import (
     MCP_AUTH,
 )
 from agent_ready.models import Finding, Outcome
-from agent_ready.probes.oauth_flow import OAuthFlow
 
 
 @check(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from agent_ready.artifacts.documents import DocState
+from agent_ready.artifacts.oauth import OAuthDiscovery, is_loopback_url, resource_match
 from agent_ready.checkapi import (
     Artifacts,
     check,
@@ -17,12 +19,6 @@ from agent_ready.checks.tokens._common import (
     MCP_AUTH,
 )
 from agent_ready.models import Finding, Outcome
-from agent_ready.probes.documents import DocState
-from agent_ready.probes.oauth import (
-    is_loopback_url,
-    resource_match,
-)
-from agent_ready.probes.oauth_model import OAuthDiscovery
 
 
 @check(

@@ -2,6 +2,14 @@
 
 from __future__ import annotations
 
+from agent_ready.artifacts.documents import DocState
+from agent_ready.artifacts.oauth import (
+    DEVICE_CODE,
+    AuthServer,
+    OAuthDiscovery,
+    endpoint_scheme_problems,
+    grants_of,
+)
 from agent_ready.checkapi import (
     Artifacts,
     broken,
@@ -19,13 +27,6 @@ from agent_ready.checks.tokens._common import (
     RFC8414,
 )
 from agent_ready.models import Finding, Level, Outcome
-from agent_ready.probes.documents import DocState
-from agent_ready.probes.oauth import (
-    DEVICE_CODE,
-    endpoint_scheme_problems,
-    grants_of,
-)
-from agent_ready.probes.oauth_model import AuthServer, OAuthDiscovery
 
 
 def server_findings(server: AuthServer) -> list[Finding]:

@@ -5,22 +5,16 @@ from __future__ import annotations
 import pytest
 from protego import Protego
 
+from agent_ready.artifacts.access import AgentPath, AgentPaths, BotAuthDirectory, ChallengeSamples, Sample
+from agent_ready.artifacts.documents import Doc, DocState
+from agent_ready.artifacts.robots import RobotsTxt
 from agent_ready.checks.access.ai_rules import ai_rules
 from agent_ready.checks.access.content_signals import content_signals, parse_signal
 from agent_ready.checks.access.no_challenge import no_challenge
 from agent_ready.checks.access.web_bot_auth import jwk_problems, jwk_thumbprint, web_bot_auth
 from agent_ready.models import Status
-from agent_ready.probes.access import (
-    DEFAULT_AGENT_PATHS,
-    AgentPath,
-    AgentPaths,
-    BotAuthDirectory,
-    ChallengeSamples,
-    Sample,
-    openapi_paths,
-)
-from agent_ready.probes.documents import Doc, DocState
-from agent_ready.probes.robots import RobotsTxt, parse_robots
+from agent_ready.parsers.robots import parse_robots
+from agent_ready.probes.access import DEFAULT_AGENT_PATHS, openapi_paths
 from agent_ready.reference.access import SAMPLE_PUBLIC_KEY, SAMPLE_THUMBPRINT
 from agent_ready.testing import fake_response, judge
 

@@ -14,20 +14,14 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from agent_ready.artifacts.authmd import AgentAuth, AuthMdFile, EndpointProbe, Registration
+from agent_ready.artifacts.documents import Doc, DocState
 from agent_ready.checks.auth_md.file import auth_md_file
 from agent_ready.checks.auth_md.metadata import auth_md_metadata
 from agent_ready.checks.auth_md.registration import auth_md_registration
 from agent_ready.models import Status
-from agent_ready.probes.authmd import (
-    AgentAuth,
-    AuthMdFile,
-    EndpointProbe,
-    Registration,
-    detect_dialects,
-    parse_auth_md,
-    read_registration,
-)
-from agent_ready.probes.documents import Doc, DocState, classify_response
+from agent_ready.probes.authmd import detect_dialects, parse_auth_md, read_registration
+from agent_ready.probes.documents import classify_response
 from agent_ready.testing import fake_response, judge
 from tests.fixtures.realworld import authmd as real
 

@@ -11,13 +11,13 @@ from typing import Any
 
 import pytest
 
+from agent_ready.artifacts.errors import BAD_TOKEN, NO_CREDENTIALS, UNKNOWN_PATH, ErrorProbe, ErrorSample
+from agent_ready.artifacts.http import Response
 from agent_ready.checks.errors.bearer_errors import bearer_errors
 from agent_ready.checks.errors.honest_status import honest_status
 from agent_ready.checks.errors.machine_readable import machine_readable
 from agent_ready.checks.errors.rate_limit import rate_limit
-from agent_ready.fetch import Response
 from agent_ready.models import Status
-from agent_ready.probes.errors import BAD_TOKEN, NO_CREDENTIALS, UNKNOWN_PATH, ErrorProbe, ErrorSample
 from agent_ready.testing import fake_response, judge
 
 API = "https://api.example.com/v1"

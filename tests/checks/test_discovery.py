@@ -8,6 +8,25 @@ from typing import Any
 
 import pytest
 
+from agent_ready.artifacts.discovery import (
+    A2ACard,
+    AgentSkills,
+    ApiCatalog,
+    DigestCheck,
+    LinkCheck,
+    LinkHeaders,
+    LlmsTxt,
+    MarkdownNegotiation,
+    McpDiscovery,
+    Negotiation,
+    Sitemap,
+    card_endpoints,
+    card_shape,
+    endpoint_answers,
+    is_bot_challenge,
+)
+from agent_ready.artifacts.documents import Doc, DocState, body_is_html
+from agent_ready.artifacts.http import Response
 from agent_ready.artifacts.openapi import (
     RESOURCE_METHODS,
     OpenAPIDescription,
@@ -24,26 +43,10 @@ from agent_ready.checks.discovery.mcp import mcp_server_card
 from agent_ready.checks.discovery.openapi import openapi
 from agent_ready.checks.discovery.sitemap import sitemap
 from agent_ready.checks.discovery.skills import agent_skills
-from agent_ready.fetch import Response
 from agent_ready.models import Status
 from agent_ready.parsers.linkset import parse_linkset
 from agent_ready.parsers.llms_txt import LlmsLink, parse_llms_txt
 from agent_ready.probes.discovery import (
-    A2ACard,
-    AgentSkills,
-    ApiCatalog,
-    DigestCheck,
-    LinkCheck,
-    LinkHeaders,
-    LlmsTxt,
-    MarkdownNegotiation,
-    McpDiscovery,
-    Negotiation,
-    Sitemap,
-    card_endpoints,
-    card_shape,
-    endpoint_answers,
-    is_bot_challenge,
     link_source,
     md_variant_url,
     openapi_candidates,
@@ -52,7 +55,6 @@ from agent_ready.probes.discovery import (
     sample_links,
     skill_digest,
 )
-from agent_ready.probes.documents import Doc, DocState, body_is_html
 from agent_ready.testing import fake_response, judge
 from tests.fixtures.realworld import cards
 from tests.parsers.test_llms_txt import LLMS

@@ -8,14 +8,7 @@ from typing import Any
 
 import pytest
 
-from agent_ready.checks.errors.bearer_errors import bearer_errors
-from agent_ready.checks.errors.error_hints import error_hints
-from agent_ready.checks.errors.honest_status import honest_status
-from agent_ready.checks.errors.machine_readable import machine_readable
-from agent_ready.checks.errors.rate_limit import rate_limit
-from agent_ready.fetch import Response
-from agent_ready.models import Status
-from agent_ready.probes.errors import (
+from agent_ready.artifacts.errors import (
     ACCEPT_JSON,
     BAD_TOKEN,
     NO_CREDENTIALS,
@@ -25,6 +18,13 @@ from agent_ready.probes.errors import (
     ErrorProbe,
     ErrorSample,
 )
+from agent_ready.artifacts.http import Response
+from agent_ready.checks.errors.bearer_errors import bearer_errors
+from agent_ready.checks.errors.error_hints import error_hints
+from agent_ready.checks.errors.honest_status import honest_status
+from agent_ready.checks.errors.machine_readable import machine_readable
+from agent_ready.checks.errors.rate_limit import rate_limit
+from agent_ready.models import Status
 from agent_ready.reference import ReferenceServer
 from agent_ready.testing import fake_response, judge
 

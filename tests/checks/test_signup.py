@@ -8,19 +8,12 @@ from typing import Any
 
 import pytest
 
+from agent_ready.artifacts.documents import Doc, DocState
+from agent_ready.artifacts.oauth import AuthServer, OAuthDiscovery, OAuthFlow, Registration
+from agent_ready.artifacts.signup import AccountCreation, SignupRoute, SignupRoutes
 from agent_ready.checks import signup
 from agent_ready.models import Status
-from agent_ready.probes.documents import Doc, DocState
-from agent_ready.probes.oauth_flow import OAuthFlow, Registration
-from agent_ready.probes.oauth_model import AuthServer, OAuthDiscovery
-from agent_ready.probes.signup import (
-    AccountCreation,
-    SignupRoute,
-    SignupRoutes,
-    gates_in,
-    signup_prose,
-    synthesize,
-)
+from agent_ready.probes.signup import gates_in, signup_prose, synthesize
 from agent_ready.testing import fake_response, judge
 from tests.fixtures.realworld import oauth as rw
 

@@ -13,21 +13,14 @@ import copy
 
 import pytest
 
+from agent_ready.artifacts.authmd import Registration
+from agent_ready.artifacts.documents import Doc, DocState
 from agent_ready.artifacts.openapi import OpenAPIDescription, OpenAPIResult, openapi_description
+from agent_ready.artifacts.temporary import Signal, TempOperation, TemporaryDiscovery, TemporaryLifecycle
 from agent_ready.checks.temporary import claim, discoverable, lifecycle
 from agent_ready.models import Status
-from agent_ready.probes.authmd import Registration, statements
-from agent_ready.probes.documents import Doc, DocState
-from agent_ready.probes.temporary import (
-    Signal,
-    TempOperation,
-    TemporaryDiscovery,
-    TemporaryLifecycle,
-    pick_create,
-    read_created,
-    request_body,
-    temporary_operations,
-)
+from agent_ready.probes.authmd import statements
+from agent_ready.probes.temporary import pick_create, read_created, request_body, temporary_operations
 from agent_ready.testing import fake_response, judge
 from tests.fixtures.realworld import temporary as real
 

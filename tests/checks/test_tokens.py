@@ -11,28 +11,30 @@ from typing import Any
 
 import pytest
 
+from agent_ready.artifacts.documents import Doc, DocState
+from agent_ready.artifacts.http import ErrorKind
+from agent_ready.artifacts.oauth import (
+    AuthServer,
+    DeviceFlow,
+    OAuthDiscovery,
+    OAuthFlow,
+    ProtectedCall,
+    ResourceMetadata,
+    TokenErrorProbe,
+    grants_of,
+    looks_like_auth_error,
+    resource_match,
+)
+from agent_ready.artifacts.signup import SignupRoute, SignupRoutes
 from agent_ready.checks.tokens.challenge import challenge
 from agent_ready.checks.tokens.endpoint_errors import endpoint_errors
 from agent_ready.checks.tokens.headless_grant import headless_grant
 from agent_ready.checks.tokens.issue import issue
 from agent_ready.checks.tokens.resource_metadata import resource_metadata
 from agent_ready.checks.tokens.server_metadata import server_metadata
-from agent_ready.fetch import ErrorKind
 from agent_ready.models import Status
 from agent_ready.parsers.wwwauth import parse_challenges
-from agent_ready.probes.documents import Doc, DocState
-from agent_ready.probes.oauth import (
-    TokenErrorProbe,
-    as_metadata_urls,
-    grants_of,
-    looks_like_auth_error,
-    resource_for_metadata_url,
-    resource_match,
-    well_known_prm_urls,
-)
-from agent_ready.probes.oauth_flow import DeviceFlow, OAuthFlow
-from agent_ready.probes.oauth_model import AuthServer, OAuthDiscovery, ProtectedCall, ResourceMetadata
-from agent_ready.probes.signup import SignupRoute, SignupRoutes
+from agent_ready.probes.oauth import as_metadata_urls, resource_for_metadata_url, well_known_prm_urls
 from agent_ready.testing import fake_response, judge
 from tests.fixtures.realworld import authmd as rw_authmd
 from tests.fixtures.realworld import oauth as rw

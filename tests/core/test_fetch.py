@@ -13,7 +13,8 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from agent_ready.fetch import ErrorKind, Fetcher, FetchLimits, new_client
+from agent_ready.artifacts.http import ErrorKind
+from agent_ready.fetch import Fetcher, FetchLimits, new_client
 from agent_ready.netpolicy import AddressClass, AddressPolicy, IPAddress, Resolver
 from agent_ready.redact import Redactor
 

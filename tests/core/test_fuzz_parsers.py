@@ -17,20 +17,20 @@ import httpx
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from agent_ready.artifacts.documents import Doc, DocState
+from agent_ready.artifacts.http import Response
 from agent_ready.artifacts.openapi import OpenAPIDescription
 from agent_ready.checks.errors.rate_limit import rate_limit_headers
-from agent_ready.fetch import Response
 from agent_ready.hints import extract, score_body
 from agent_ready.parsers.link_header import parse_link_header
 from agent_ready.parsers.linkset import parse_linkset
 from agent_ready.parsers.llms_txt import parse_llms_txt
 from agent_ready.parsers.ratelimit import parse_retry_after, parse_sf_list
+from agent_ready.parsers.robots import parse_robots
 from agent_ready.parsers.sitemap import parse_sitemap
 from agent_ready.parsers.wwwauth import parse_challenges, parse_headers
 from agent_ready.probes.access import openapi_paths
 from agent_ready.probes.authmd import parse_auth_md
-from agent_ready.probes.documents import Doc, DocState
-from agent_ready.probes.robots import parse_robots
 
 FUZZ = settings(
     max_examples=int(os.environ.get("FUZZ_EXAMPLES", "150")),

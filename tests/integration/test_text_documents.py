@@ -15,9 +15,10 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
+from agent_ready.artifacts.documents import DocState
 from agent_ready.engine import ScanReport
 from agent_ready.models import Status
-from agent_ready.probes.documents import DocState, binary_reason, classify_response
+from agent_ready.probes.documents import binary_reason, classify_response
 from agent_ready.testing import fake_response
 
 BOM = b"\xef\xbb\xbf"

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from agent_ready.artifacts.oauth import Challenge
 from agent_ready.parsers.wwwauth import bearer, format_challenge, parse_challenges, parse_headers
-from agent_ready.probes.oauth_model import Challenge
 from tests.fixtures.realworld import oauth as rw
 
 

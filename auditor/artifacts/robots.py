@@ -1,0 +1,21 @@
+"""robots.txt as fetched and parsed (RFC 9309), shared by the discovery and access checks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from protego import Protego
+
+from agent_ready.artifacts.documents import Doc
+
+
+@dataclass
+class RobotsTxt:
+    doc: Doc
+    parser: Protego | None = None
+    user_agents: list[str] = field(default_factory=list)  # every User-agent line, lower-cased, in order
+    sitemaps: list[str] = field(default_factory=list)
+    content_signals: list[tuple[str, str]] = field(
+        default_factory=list
+    )  # (user-agent group, directive value)
+    unknown_lines: list[str] = field(default_factory=list)
