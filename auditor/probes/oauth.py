@@ -9,7 +9,7 @@
 
 Also the URL and metadata helpers the tokens/signup checks and the other OAuth probes share. The ACTIVE
 registration/token/call probe is in :mod:`agent_ready.probes.oauth_flow`; sign-up routes and the API-key probe
-are in :mod:`agent_ready.probes.signup`. The artifact contract is :mod:`agent_ready.probes.oauth_model`.
+are in :mod:`agent_ready.probes.signup`. The artifact contract is :mod:`agent_ready.artifacts.oauth`.
 """
 
 from __future__ import annotations
@@ -19,6 +19,10 @@ from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 
 from agent_ready.artifacts.http import Response, origin_of
 from agent_ready.artifacts.oauth import (
+    AuthServer,
+    OAuthDiscovery,
+    ProtectedCall,
+    ResourceMetadata,
     TokenErrorProbe,
     endpoint_scheme_problems,
     grants_of,
@@ -29,7 +33,6 @@ from agent_ready.artifacts.openapi import RESOURCE_METHODS, openapi_description
 from agent_ready.parsers.wwwauth import parse_headers
 from agent_ready.probes.discovery import post_initialize
 from agent_ready.probes.documents import fetch_doc
-from agent_ready.probes.oauth_model import AuthServer, OAuthDiscovery, ProtectedCall, ResourceMetadata
 from agent_ready.probing import ProbeContext, probe
 
 PRM_WELL_KNOWN = "/.well-known/oauth-protected-resource"

@@ -22,14 +22,15 @@ from agent_ready.artifacts.http import origin_of
 from agent_ready.artifacts.oauth import (
     DEVICE_CODE,
     DeviceFlow,
+    OAuthDiscovery,
     OAuthFlow,
+    ProtectedCall,
     Registration,
     grants_of,
     json_error,
 )
 from agent_ready.probes.discovery import post_initialize
 from agent_ready.probes.oauth import JSON_ACCEPT, basic_auth, call_target, usable_server
-from agent_ready.probes.oauth_model import OAuthDiscovery, ProtectedCall
 from agent_ready.probing import ProbeContext, probe
 
 # RFC 8628 §3.1 needs a client_id. Not oauth_flow's MCP client: it is deleted before that probe returns
