@@ -18,6 +18,7 @@ from agent_ready.cli import (  # noqa: F401  (register their commands)
     dashboard,
     diff_cli,
     fix_plan,
+    mcp_cmd,
     scan,
     schema_cmd,
     serve,

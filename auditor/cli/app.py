@@ -64,6 +64,7 @@ METAVARS = {
     "targets": "FILE",
     "inputs": "FILE",
     "report": "REPORT.json",
+    "reports_dir": "DIR",
     "shard": "K/N",
     "command": "COMMAND",
 }
