@@ -1,32 +1,61 @@
-"""Benchmark: wall time, requests and peak memory of whole scans of the bundled reference service.
+"""Benchmark: whole-process scans of the bundled reference service, against the floor the protocol sets.
 
-    python bench/scan_reference.py [--runs 5] [--latency-ms 0]
+    python bench/scan_reference.py                       # the full matrix, median of 5; writes bench/last-run.json
+    python bench/scan_reference.py --save                # ... and makes it the committed figures (bench/figures.json)
+    python bench/scan_reference.py --check               # exit 1 if a ratio regressed >25% against bench/figures.json
+    python bench/scan_reference.py --variant good --latency 100 --mode passive --runs 3   # one cell, quicker
 
-``--latency-ms`` delays every answer of the reference service, which shows how scan time grows with
-the longest chain of *dependent* requests (the 401 -> metadata -> registration -> token -> call chain)
-rather than with the number of requests: independent probes run concurrently.
-Loopback only; results go to docs/benchmarks.md by hand, with the machine and the date.
+A scan is network-bound: its floor is the longest chain of requests that depend on each other, times the
+round-trip time, plus the process start-up. For every variant of the reference service (good, bare), every
+injected latency (0, 20, 100 ms before each answer) and both modes (passive, ``--active``) this runs
+``python -m agent_ready scan`` as a fresh process against a fresh service and reports:
+
+- ``wall_s``: median whole-process wall time over ``--runs`` runs (min beside it);
+- ``requests``: exchanges in the report; ``in_flight``: most requests on the wire at once;
+- ``chain``: the longest chain the scan followed, i.e. requests each sent only after the previous answered
+  (meaningful at 20 and 100 ms; at 0 ms answers come back before the next request is even built);
+- ``ratio``: ``wall_s / (NECESSARY_CHAIN x latency + start-up)``, where start-up is the median wall time of
+  ``python -m agent_ready --version`` measured in the same run (so machine load cancels out).
+
+The service runs in this process (threads); scans run in child processes. Loopback only. The check
+verdicts of every run are compared: a run whose verdicts differ from the first run's is reported, since a
+speed change must not change what the scan finds.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
-import resource
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 
-from agent_ready.engine import ScanSettings, scan
-from agent_ready.models import Exchange
-from agent_ready.reference import ReferenceServer, build_app
-from agent_ready.reference.app import ReferenceApp, Reply, Request
-from agent_ready.registry import load
+from agent_ready.reference import build_app  # noqa: E402
+from agent_ready.reference.app import ReferenceApp, ReferenceServer, Reply, Request  # noqa: E402
+
+FIGURES = ROOT / "bench" / "figures.json"
+LAST_RUN = ROOT / "bench" / "last-run.json"
+VARIANTS = ("good", "bare")
+LATENCIES_MS = (0, 20, 100)
+MODES = ("passive", "active")
+# The dependent chain the protocol needs. Passive: the target URL with the well-known metadata locations
+# speculated beside it (t0), then what the answers name (the server metadata or OpenAPI a document links
+# to), then what those name (JWKS, a documented operation). Active adds client registration, token, the
+# authenticated call, the temporary resource's create/read/expiry and the error/429 probes that need a
+# token first.
+NECESSARY_CHAIN = {"passive": 3, "active": 9}
+REGRESSION = 1.25  # --check fails when a ratio grows by more than this factor
 
 
 def _delay(ms: float) -> Callable[[ReferenceApp, Request, Callable[[Request], Reply]], Reply]:
@@ -37,9 +66,9 @@ def _delay(ms: float) -> Callable[[ReferenceApp, Request, Callable[[Request], Re
     return middleware
 
 
-def longest_chain(exchanges: list[Exchange]) -> int:
-    """Requests that started only after an earlier one finished, in the longest such sequence."""
-    spans = sorted((e.started_ms, e.started_ms + e.elapsed_ms) for e in exchanges)
+def longest_chain(exchanges: list[dict[str, Any]]) -> int:
+    """The longest sequence of requests each of which was sent only after the previous one was answered."""
+    spans = sorted((e["started_ms"], e["started_ms"] + (e["elapsed_ms"] or 0)) for e in exchanges)
     best: list[int] = []
     for i, (start, _) in enumerate(spans):
         prev = [best[j] for j in range(i) if spans[j][1] <= start]
@@ -47,35 +76,162 @@ def longest_chain(exchanges: list[Exchange]) -> int:
     return max(best, default=0)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
+def most_in_flight(exchanges: list[dict[str, Any]]) -> int:
+    events: list[tuple[float, int]] = []
+    for e in exchanges:
+        events.append((e["started_ms"], 1))
+        events.append((e["started_ms"] + (e["elapsed_ms"] or 0), -1))
+    peak = current = 0
+    for _, delta in sorted(events):  # an end sorts before a start at the same instant
+        current += delta
+        peak = max(peak, current)
+    return peak
+
+
+def _agent_ready(*args: str) -> list[str]:
+    return [sys.executable, "-m", "agent_ready", *args]
+
+
+def timed(cmd: list[str]) -> tuple[float, subprocess.CompletedProcess[bytes]]:
+    t0 = time.perf_counter()
+    proc = subprocess.run(cmd, capture_output=True, check=False)
+    return time.perf_counter() - t0, proc
+
+
+def startup(runs: int) -> dict[str, float]:
+    """Median whole-process time of the commands that do no network work."""
+    out = {}
+    for name, args in (("version", ["--version"]), ("help", ["--help"]), ("list_checks", ["list-checks"])):
+        times = []
+        for _ in range(runs):
+            elapsed, proc = timed(_agent_ready(*args))
+            if proc.returncode != 0:
+                raise SystemExit(f"agent-ready {' '.join(args)} failed: {proc.stderr.decode()[-500:]}")
+            times.append(elapsed)
+        out[name] = round(statistics.median(times), 3)
+    return out
+
+
+def one_scan(variant: str, latency_ms: float, mode: str, workdir: Path) -> dict[str, Any]:
+    app = build_app(variant)
+    if latency_ms:
+        app.middleware.insert(0, _delay(latency_ms))
+    report_path = workdir / "report.json"
+    with ReferenceServer(app) as server:
+        cmd = _agent_ready("scan", server.url + "/", "-q", "--no-plugins", "-o", str(report_path))
+        if mode == "active":
+            cmd.append("--active")
+        elapsed, proc = timed(cmd)
+    if proc.returncode not in (0, 1):
+        raise SystemExit(f"scan failed ({proc.returncode}): {proc.stderr.decode()[-800:]}")
+    report = json.loads(report_path.read_text())
+    exchanges = report["exchanges"]
+    return {
+        "wall_s": elapsed,
+        "requests": len(exchanges),
+        "in_flight": most_in_flight(exchanges),
+        "chain": longest_chain(exchanges),
+        "verdicts": {c["id"]: c["status"] for c in report["checks"]},
+        "urls": sorted(f"{e['method']} {e['url']}" for e in exchanges),
+    }
+
+
+def measure(variant: str, latency_ms: float, mode: str, runs: int, start_s: float) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory() as tmp:
+        samples = [one_scan(variant, latency_ms, mode, Path(tmp)) for _ in range(runs)]
+    verdicts = samples[0]["verdicts"]
+    unstable = sorted(
+        {k for s in samples[1:] for k, v in s["verdicts"].items() if verdicts.get(k) != v}
+    )
+    urls = samples[0]["urls"]
+    duplicates = sorted({u for u in urls if urls.count(u) > 1 and u.startswith(("GET ", "HEAD "))})
+    wall = statistics.median(s["wall_s"] for s in samples)
+    floor = NECESSARY_CHAIN[mode] * latency_ms / 1000 + start_s
+    return {
+        "variant": variant,
+        "latency_ms": latency_ms,
+        "mode": mode,
+        "runs": runs,
+        "wall_s": round(wall, 3),
+        "min_s": round(min(s["wall_s"] for s in samples), 3),
+        "requests": int(statistics.median(s["requests"] for s in samples)),
+        "in_flight": int(statistics.median(s["in_flight"] for s in samples)),
+        "chain": int(statistics.median(s["chain"] for s in samples)),
+        "necessary_chain": NECESSARY_CHAIN[mode],
+        "ratio": round(wall / floor, 2),
+        "verdicts": verdicts,
+        "unstable_verdicts": unstable,
+        "repeated_safe_requests": duplicates,
+    }
+
+
+def _key(row: dict[str, Any]) -> tuple[str, float, str]:
+    return (row["variant"], float(row["latency_ms"]), row["mode"])
+
+
+def check(rows: list[dict[str, Any]], baseline_path: Path) -> list[str]:
+    committed = {_key(r): r for r in json.loads(baseline_path.read_text())["rows"]}
+    problems = []
+    for row in rows:
+        old = committed.get(_key(row))
+        if old is None:
+            continue
+        if row["ratio"] > old["ratio"] * REGRESSION:
+            problems.append(
+                f"{row['variant']} {row['latency_ms']:g} ms {row['mode']}: ratio {row['ratio']} "
+                f"vs committed {old['ratio']} (> {REGRESSION:g}x)"
+            )
+        if row["verdicts"] != old["verdicts"]:
+            changed = sorted(k for k in row["verdicts"] if row["verdicts"][k] != old["verdicts"].get(k))
+            problems.append(f"{row['variant']} {row['mode']}: verdicts changed: {', '.join(changed)}")
+    return problems
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--latency-ms", type=float, default=0.0)
+    parser.add_argument("--variant", choices=VARIANTS, action="append")
+    parser.add_argument("--latency", type=float, action="append", help="ms injected before each answer")
+    parser.add_argument("--mode", choices=MODES, action="append")
+    parser.add_argument("--out", type=Path, default=LAST_RUN, help="where to write this run's JSON")
+    parser.add_argument("--save", action="store_true", help=f"also write {FIGURES.relative_to(ROOT)}")
+    parser.add_argument("--check", action="store_true", help="fail on a >25%% ratio regression")
     args = parser.parse_args()
-    registry = load(no_plugins=True)
+
+    start = startup(args.runs)
     print(f"# {platform.platform()}, {os.cpu_count()} cores, Python {platform.python_version()}")
-    print(f"# latency per answer: {args.latency_ms:g} ms, runs: {args.runs}")
-    print("mode     median_s  min_s  requests  longest_dependent_chain")
-    for active in (False, True):
-        times, requests, chains = [], [], []
-        for _ in range(args.runs):
-            app = build_app("good")
-            if args.latency_ms:
-                app.middleware.insert(0, _delay(args.latency_ms))
-            with ReferenceServer(app) as server:
-                t0 = time.perf_counter()
-                report = scan(server.url + "/", registry, ScanSettings(active=active))
-                times.append(time.perf_counter() - t0)
-            requests.append(len(report.exchanges))
-            chains.append(longest_chain(report.exchanges))
-        mode = "active " if active else "passive"
-        print(
-            f"{mode}  {statistics.median(times):8.3f}  {min(times):5.3f}  "
-            f"{statistics.median(requests):8.0f}  {statistics.median(chains):23.0f}"
-        )
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"# peak RSS of this process: {peak:.0f} MiB")
+    print(f"# median of {args.runs} whole-process runs; start-up (s): {start}")
+    print("variant latency mode     wall_s  min_s  requests in_flight chain ratio")
+    rows = []
+    for variant in args.variant or VARIANTS:
+        for latency in args.latency or LATENCIES_MS:
+            for mode in args.mode or MODES:
+                row = measure(variant, latency, mode, args.runs, start["version"])
+                rows.append(row)
+                print(
+                    f"{variant:<7} {latency:5g}ms {mode:<8} {row['wall_s']:6.3f} {row['min_s']:6.3f} "
+                    f"{row['requests']:8d} {row['in_flight']:9d} {row['chain']:5d} {row['ratio']:5.2f}"
+                )
+                for name in ("unstable_verdicts", "repeated_safe_requests"):
+                    if row[name]:
+                        print(f"#   {name}: {', '.join(row[name])}")
+    result = {
+        "date": datetime.now(UTC).date().isoformat(),
+        "machine": f"{platform.platform()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+        "runs": args.runs,
+        "startup_s": start,
+        "rows": rows,
+    }
+    args.out.write_text(json.dumps(result, indent=1) + "\n")
+    if args.save:
+        FIGURES.write_text(json.dumps(result, indent=1) + "\n")
+    if args.check:
+        problems = check(rows, FIGURES)
+        for p in problems:
+            print(f"REGRESSION: {p}")
+        return 1 if problems else 0
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

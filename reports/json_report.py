@@ -9,18 +9,18 @@ import json
 from dataclasses import asdict
 from functools import lru_cache
 from importlib.resources import files
-from typing import Any
-
-import jsonschema
-import referencing
-import referencing.exceptions
-import referencing.jsonschema
+from typing import TYPE_CHECKING, Any
 
 from agent_ready.capabilities import assess
-from agent_ready.engine import ScanReport
 from agent_ready.models import CheckResult, Exchange, Finding, JourneyStep
 from agent_ready.reports import fix_prompt
 from agent_ready.scoring import CATEGORIES, GRADE_BANDS, JOURNEY_CLAIMS, grade_meaning
+
+# Writing a report needs neither the engine nor jsonschema (a large import); validating one does.
+if TYPE_CHECKING:
+    import referencing
+
+    from agent_ready.engine import ScanReport
 
 # 1.1: journey steps cite finding codes (`findings`); 1.2: failing/warning checks carry `score_impact` and
 # `fix_prompt`; score.verified, score.unverified (journey coverage).
@@ -162,10 +162,14 @@ def schema() -> dict[str, Any]:
 
 def validate(doc: dict[str, Any]) -> None:
     """Raise jsonschema.ValidationError if ``doc`` breaks the contract."""
+    import jsonschema
+
     jsonschema.Draft202012Validator(schema(), format_checker=jsonschema.FormatChecker()).validate(doc)
 
 
 def errors(doc: dict[str, Any]) -> list[str]:
+    import jsonschema
+
     validator = jsonschema.Draft202012Validator(schema(), format_checker=jsonschema.FormatChecker())
     return [
         f"{'/'.join(map(str, e.absolute_path)) or '(root)'}: {e.message}" for e in validator.iter_errors(doc)
@@ -176,6 +180,9 @@ def schema_registry() -> referencing.Registry[Any]:
     """The report schema under its ``$id``, for validators that follow a report's ``$schema`` field: the
     URI resolves from the installed package, never over the network (the 2020-12 meta-schema the schema
     itself names ships with jsonschema)."""
+    import referencing
+    import referencing.jsonschema
+
     resource = referencing.Resource.from_contents(
         schema(), default_specification=referencing.jsonschema.DRAFT202012
     )
@@ -184,6 +191,8 @@ def schema_registry() -> referencing.Registry[Any]:
 
 def schema_for(uri: str) -> dict[str, Any]:
     """The schema a report's ``$schema`` names; LookupError for a URI that is not ours."""
+    import referencing.exceptions
+
     try:
         contents: dict[str, Any] = schema_registry().contents(uri)
     except referencing.exceptions.NoSuchResource:

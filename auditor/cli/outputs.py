@@ -10,13 +10,15 @@ import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from agent_ready.cli.app import EXIT_USAGE, _fail
-from agent_ready.engine import ScanReport
 from agent_ready.reports import RenderOptions, format_for_path, help_text, names, render
+
+if TYPE_CHECKING:
+    from agent_ready.engine import ScanReport
 
 STDOUT = "-"
 
