@@ -27,7 +27,7 @@ from agent_ready.clirun import CliSettings
 from agent_ready.fetch import USER_AGENT, Fetcher, FetchLimits, new_client, tls_verify
 from agent_ready.journey import project
 from agent_ready.models import CheckResult, Exchange, JourneyStep, Outcome, ScoreSummary, Status
-from agent_ready.netpolicy import CURRENT_POLICY, AddressClass, AddressPolicy, classify, resolve
+from agent_ready.netpolicy import CURRENT_POLICY, AddressClass, AddressPolicy, IPAddress, classify, resolve
 from agent_ready.probing import ProbeFailure, ProbeRunner, ScanState
 from agent_ready.redact import Redactor
 from agent_ready.registry import Plugin, Registry, did_you_mean
@@ -272,15 +272,18 @@ async def _finalize(state: ScanState, deadline_at: float, warnings: list[str]) -
             warnings.append(f"a deferred clean-up failed: {type(exc).__name__}: {exc}")
 
 
-async def _classify_target(target: Target) -> tuple[Target, str | None]:
-    port = urlsplit(target.url).port or (443 if target.url.startswith("https") else 80)
+def _port(url: str) -> int:
+    return urlsplit(url).port or (443 if url.startswith("https") else 80)
+
+
+async def _classify_target(target: Target) -> tuple[Target, list[IPAddress], str | None]:
     try:
-        addresses = await resolve(target.host, port)
+        addresses = await resolve(target.host, _port(target.url))
     except OSError as exc:
-        return target, f"cannot resolve {target.host}: {exc.strerror or exc}"
+        return target, [], f"cannot resolve {target.host}: {exc.strerror or exc}"
     classes = {classify(a) for a in addresses}
     cls = AddressClass.PUBLIC if classes == {AddressClass.PUBLIC} else sorted(c.value for c in classes)[0]
-    return Target(target.url, target.origin, target.host, target.is_loopback, str(cls)), None
+    return Target(target.url, target.origin, target.host, target.is_loopback, str(cls)), addresses, None
 
 
 async def run_scan(
@@ -305,7 +308,7 @@ async def run_scan(
         warnings.append(
             "TLS certificates were not verified (--insecure): a man in the middle could have answered"
         )
-    target, resolve_error = await _classify_target(target)
+    target, addresses, resolve_error = await _classify_target(target)
     redactor = Redactor()
     for name, value in settings.headers.items():
         redactor.add_header_secret(name, value)
@@ -314,6 +317,8 @@ async def run_scan(
         allow_private=settings.allow_private,
         target_class=AddressClass(target.address_class) if target.address_class else None,
     )
+    if addresses:  # the scan connects to the target at the addresses it was classified by, resolving once
+        policy.remember(target.host, _port(target.url), addresses)
     runtime_error: str | None = None
     values: dict[str, Any] = {}
     CURRENT_POLICY.set(policy)  # this task's context only: read by a shared pool when it connects

@@ -45,7 +45,9 @@ class FetchLimits:
     request_timeout: float = 20.0  # whole request, so a server dripping one byte per read cannot stall us
     max_body_bytes: int = 2 * 1024 * 1024  # after decompression
     max_redirects: int = 5
-    per_origin_concurrency: int = 4
+    # A politeness bound, not pacing: what browsers open per origin over HTTP/1.1 (6), so a scan asks no
+    # more of a server than one page load does. Configurable (--concurrency).
+    per_origin_concurrency: int = 6
 
 
 @dataclass
@@ -289,6 +291,9 @@ class Fetcher:
                 raise ValueError(f"not an http(s) URL: {url}")
             await self.policy.check(url)
             async with self._slot(url):
+                # Sent now: time queued behind the per-origin bound is not the server's.
+                exchange.started_ms = round((time.monotonic() - self._start) * 1000, 1)
+                t0 = time.monotonic()
                 status, resp_headers, body, truncated = await asyncio.wait_for(
                     self._send(method, url, headers, content, json, data), self.limits.request_timeout
                 )

@@ -114,13 +114,21 @@ class AddressPolicy:
     allow_private: bool = False
     target_class: AddressClass | None = None  # set once the target is resolved
     resolver: Resolver = resolve
-    _cache: dict[tuple[str, int], list[IPAddress]] = field(default_factory=dict)
+    # One lookup per (host, port) per scan, shared by concurrent callers; a failed lookup stays failed.
+    _cache: dict[tuple[str, int], asyncio.Future[list[IPAddress]]] = field(default_factory=dict)
 
     async def resolve_cached(self, host: str, port: int) -> list[IPAddress]:
-        key = (host.lower(), port)
+        """Each host is resolved once per scan; every later check and connection uses that answer."""
+        key = (host.strip("[]").lower(), port)
         if key not in self._cache:
-            self._cache[key] = await self.resolver(host, port)
-        return self._cache[key]
+            self._cache[key] = asyncio.ensure_future(self.resolver(host, port))
+        return list(await asyncio.shield(self._cache[key]))
+
+    def remember(self, host: str, port: int, addresses: list[IPAddress]) -> None:
+        """Seed the scan's answer for ``host`` (the engine resolves the target before the first request)."""
+        answer: asyncio.Future[list[IPAddress]] = asyncio.get_running_loop().create_future()
+        answer.set_result(list(addresses))
+        self._cache[(host.strip("[]").lower(), port)] = answer
 
     def _refuse(self, host: str, addresses: Iterable[IPAddress]) -> None:
         classes = {classify(a) for a in addresses}
@@ -142,7 +150,7 @@ class AddressPolicy:
     async def check(self, url: str) -> None:
         """Raise BlockedAddress if ``url`` may not be fetched; OSError if its host does not resolve.
 
-        An early, explainable refusal; the decisive check is :meth:`connect_address` at connect time.
+        An early, explainable refusal; the decisive check is :meth:`connect_addresses` at connect time.
         """
         parts = urlsplit(url)
         host = (parts.hostname or "").lower()
@@ -151,18 +159,19 @@ class AddressPolicy:
             return
         self._refuse(host, await self.resolve_cached(host, port))
 
-    async def connect_address(self, host: str, port: int) -> str:
-        """The address to open a socket to for ``host``, resolved and checked now.
+    async def connect_addresses(self, host: str, port: int) -> list[str]:
+        """The addresses to open a socket to for ``host``: the scan's one answer for it, checked now.
 
-        Resolving again here and connecting to exactly the address that passed defeats DNS rebinding: a
-        name that answered with a public address for :meth:`check` and a private one a moment later is
-        refused, not connected.
+        Connecting to exactly the addresses that passed, never to a fresh answer, defeats DNS rebinding: a
+        name that answers with a public address once and a private one a moment later cannot steer a
+        connection. The target itself is exempt from the refusal but still pinned to its one answer.
         """
-        if self._exempt(host):
-            return host
-        addresses = await self.resolver(host, port)
-        self._refuse(host, addresses)
-        return str(addresses[0])
+        addresses = await self.resolve_cached(host, port)
+        if not self._exempt(host):
+            self._refuse(host, addresses)
+        if not addresses:
+            raise OSError(f"{host} resolves to no address")
+        return [str(a) for a in addresses]
 
 
 # The policy of the scan running in the current task: a connection pool shared by the scans of a batch opens
@@ -193,10 +202,18 @@ class PolicyBackend(httpcore.AsyncNetworkBackend):
         policy = self._policy or CURRENT_POLICY.get()
         if policy is None:
             raise BlockedAddress(f"{host}: no address policy in force; not connected")
-        address = await policy.connect_address(host, port)
-        return await self._inner.connect_tcp(
-            address, port, timeout=timeout, local_address=local_address, socket_options=socket_options
-        )
+        addresses = await policy.connect_addresses(host, port)
+        for i, address in enumerate(addresses):
+            try:
+                return await self._inner.connect_tcp(
+                    address, port, timeout=timeout, local_address=local_address, socket_options=socket_options
+                )
+            except (httpcore.ConnectError, httpcore.ConnectTimeout):
+                # A name with several addresses (localhost: ::1 and 127.0.0.1) gets each in turn, as a
+                # connect by name would; the last failure is the answer.
+                if i == len(addresses) - 1:
+                    raise
+        raise httpcore.ConnectError(f"no address for {host}")
 
     async def connect_unix_socket(
         self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None

@@ -34,16 +34,16 @@ def test_unknown_format_is_refused() -> None:
 def test_repeated_output_from_one_scan(
     reference: ReferenceServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import agent_ready.cli.scan as scan_cli
+    import agent_ready.engine as engine  # the scan command imports engine.scan when it runs
 
     scans: list[str] = []
-    real_scan = scan_cli.scan
+    real_scan = engine.scan
 
     def counting_scan(url: str, *args: object, **kwargs: object) -> object:
         scans.append(url)
         return real_scan(url, *args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(scan_cli, "scan", counting_scan)
+    monkeypatch.setattr(engine, "scan", counting_scan)
     paths = {name: tmp_path / f"report{r.extensions[0]}" for name, r in FORMATS.items()}
     args = ["scan", reference.url + "/", "--no-plugins", "-q"]
     for path in paths.values():

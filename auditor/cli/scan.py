@@ -224,7 +224,7 @@ def scan_cmd(
     ] = None,
     max_redirects: Annotated[int | None, typer.Option("--max-redirects", min=0, help="Default 5.")] = None,
     concurrency: Annotated[
-        int | None, typer.Option("--concurrency", min=1, help="Concurrent requests per origin (default 4).")
+        int | None, typer.Option("--concurrency", min=1, help="Concurrent requests per origin (default 6).")
     ] = None,
     allow_private: Annotated[
         bool | None,

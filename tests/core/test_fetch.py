@@ -9,6 +9,7 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import httpcore
 import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
@@ -241,16 +242,25 @@ def loopback_only_sockets(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(AutoBackend, "connect_tcp", guarded)
 
 
-@pytest.mark.usefixtures("loopback_only_sockets")
-def test_dns_rebinding_is_refused_at_connect_time(server: HTTPServer) -> None:
-    """A name that resolves to a public address when checked and to loopback a moment later is not
-    connected to: the connection goes to an address checked at connect time, never to a fresh answer."""
+def test_dns_rebinding_cannot_steer_a_connection(server: HTTPServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A name that resolves to a public address when checked and to loopback a moment later is resolved
+    once per scan: the connection goes to the address that was checked, never to a fresh answer."""
+    from httpcore._backends.auto import AutoBackend
+
     server.expect_request("/internal").respond_with_data("internal secret")
     answers = iter([ipaddress.ip_address("93.184.216.34"), ipaddress.ip_address("127.0.0.1")])
+    asked: list[str] = []
+    dialled: list[str] = []
 
     async def rebinding(host: str, port: int) -> list[IPAddress]:
+        asked.append(host)
         return [next(answers)]
 
+    async def no_sockets(self: Any, host: str, port: int, **kwargs: Any) -> Any:
+        dialled.append(host)
+        raise httpcore.ConnectError("no network in tests")
+
+    monkeypatch.setattr(AutoBackend, "connect_tcp", no_sockets)
     url = f"http://rebind.test:{server.port}/internal"
     resp = run_with_fetcher(
         lambda f: f.request("GET", url, probe="x"),
@@ -258,8 +268,32 @@ def test_dns_rebinding_is_refused_at_connect_time(server: HTTPServer) -> None:
         target_class=AddressClass.PUBLIC,
         resolver=rebinding,
     )
-    assert resp.error_kind == ErrorKind.BLOCKED and "loopback" in (resp.error or "")
+    assert asked == ["rebind.test"]
+    assert dialled == ["93.184.216.34"]
+    assert resp.error_kind == ErrorKind.CONNECT
     assert not [r for r, _ in server.log if r.path == "/internal"]
+
+
+def test_each_host_is_resolved_once_per_scan(server: HTTPServer) -> None:
+    """Concurrent and later requests to one host share one lookup, the policy check and every connection."""
+    for path in ("/a", "/b", "/c"):
+        server.expect_request(path).respond_with_data("ok")
+    asked: list[str] = []
+
+    async def counting(host: str, port: int) -> list[IPAddress]:
+        asked.append(host)
+        await asyncio.sleep(0.01)
+        return [ipaddress.ip_address("127.0.0.1")]
+
+    async def go(f: Fetcher) -> list[Any]:
+        base = f"http://counted.test:{server.port}"
+        return list(
+            await asyncio.gather(*(f.request("GET", base + p, probe="x") for p in ("/a", "/b", "/c")))
+        )
+
+    responses = run_with_fetcher(go, resolver=counting)
+    assert all(r.ok for r in responses)
+    assert asked == ["counted.test"]
 
 
 @pytest.mark.usefixtures("loopback_only_sockets")
