@@ -17,6 +17,7 @@ from agent_ready.checkapi import (
 from agent_ready.checks.tokens._common import (
     MCP_AUTH,
     RFC6750,
+    url_form_problem,
 )
 from agent_ready.models import Finding, Outcome
 
@@ -51,7 +52,18 @@ def _challenge_findings(call: ProtectedCall) -> list[Finding]:
             )
         )
     rm = call.resource_metadata_url
-    if rm:
+    if rm and url_form_problem(rm):
+        out.append(
+            problem(
+                "resource-metadata-not-url",
+                f"{where} answered 401 with resource_metadata={rm!r}, which {url_form_problem(rm)}: RFC 9728 "
+                "§5.1 names the metadata by its URL, and clients dereference it as it stands",
+                resp,
+                fix='Give the absolute URL: resource_metadata="https://…/.well-known/oauth-protected-resource'
+                '<path>".',
+            )
+        )
+    elif rm:
         out.append(
             good("resource-metadata-linked", f"{where} answered 401 with resource_metadata={rm}", resp)
         )

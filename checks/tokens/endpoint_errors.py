@@ -10,7 +10,6 @@ from agent_ready.checkapi import (
     errored,
     failed,
     good,
-    info,
     not_applicable,
     problem,
     verdict,
@@ -20,6 +19,7 @@ from agent_ready.checks.tokens._common import (
     RFC6749_52,
 )
 from agent_ready.models import Finding, Outcome
+from agent_ready.parsers.wwwauth import parse_headers
 
 
 @check(
@@ -119,22 +119,32 @@ def endpoint_errors(a: Artifacts) -> Outcome:
                 fix="Use 400 or 401.",
             )
         )
-    if (
-        code == "invalid_client"
-        and probe.auth_method == "client_secret_basic"
-        and resp.status == 401
-        and not resp.header_values("www-authenticate")
-    ):
-        findings.append(
-            info(
-                "no-basic-challenge",
-                "a 401 to HTTP Basic client authentication should carry WWW-Authenticate (RFC 6749 §5.2)",
-                resp,
+    if code == "invalid_client" and probe.auth_method == "client_secret_basic":
+        # RFC 6749 §5.2: a client that authenticated with the Authorization header MUST get 401 and a
+        # WWW-Authenticate challenge of the scheme it used.
+        schemes = {c.scheme for c in parse_headers(resp.header_values("www-authenticate"))}
+        if resp.status != 401 or "basic" not in schemes:
+            challenge = f"WWW-Authenticate {', '.join(sorted(schemes))}" if schemes else "no WWW-Authenticate"
+            got = f"{resp.status} with {challenge}"
+            findings.append(
+                concern(
+                    "no-basic-challenge",
+                    f"{where} with HTTP Basic client credentials answered invalid_client as {got}; RFC 6749 "
+                    "§5.2 says it MUST be 401 with a WWW-Authenticate: Basic challenge",
+                    resp,
+                    fix='Answer 401 with WWW-Authenticate: Basic realm="…" when HTTP Basic client '
+                    "authentication fails.",
+                )
             )
-        )
-    if "application/json" not in resp.media_type:
+    if resp.media_type != "application/json":
         findings.append(
-            info("token-error-media-type", f"served as {resp.media_type or 'no content type'}", resp)
+            concern(
+                "token-error-media-type",
+                f"{where} served its error as {resp.media_type or 'no content type'}; RFC 6749 §5.2 "
+                "errors use application/json",
+                resp,
+                fix="Serve token errors with Content-Type: application/json.",
+            )
         )
     return verdict(
         findings,

@@ -17,8 +17,29 @@ from agent_ready.checkapi import (
 )
 from agent_ready.checks.tokens._common import (
     MCP_AUTH,
+    json_media_finding,
+    url_form_problem,
 )
 from agent_ready.models import Finding, Outcome
+
+
+def _resource_form_findings(res: object, where: str, ev: object) -> list[Finding]:
+    """RFC 9728 §2: the resource identifier is an https URL with no fragment (RFC 8707 §2)."""
+    if not isinstance(res, str) or not res:
+        return []
+    why = url_form_problem(res)
+    if why is None and res.startswith("http://") and not is_loopback_url(res):
+        why = "uses http"
+    if why is None:
+        return []
+    return [
+        problem(
+            "resource-malformed",
+            f"{where} says resource {res!r}, which {why}: RFC 9728 §2 requires an https URL with no fragment",
+            ev,
+            fix="Use the https URL of the resource, without a fragment.",
+        )
+    ]
 
 
 @check(
@@ -113,6 +134,10 @@ def resource_metadata(a: Artifacts) -> Outcome:
             )
         else:
             findings.append(good("resource-matches", f"{where}: resource {res} as expected", p.doc.evidence))
+        findings.extend(_resource_form_findings(res, where, p.doc.evidence))
+        media = json_media_finding("prm", p.doc)
+        if media is not None:
+            findings.append(media)
         servers = data.get("authorization_servers")
         if not isinstance(servers, list) or not servers:
             findings.append(
@@ -125,13 +150,15 @@ def resource_metadata(a: Artifacts) -> Outcome:
             )
         else:
             for s in servers:
-                if not isinstance(s, str) or not s.startswith(("http://", "https://")):
+                why = url_form_problem(s, issuer=True)
+                if why:
                     findings.append(
                         problem(
                             "bad-authorization-server",
-                            f"{where} lists {s!r}, not an issuer URL",
+                            f"{where} lists {s!r}, which {why}: authorization_servers holds issuer "
+                            "identifiers, https URLs with no query or fragment (RFC 9728 §2, RFC 8414 §2)",
                             p.doc.evidence,
-                            fix="List issuer URLs.",
+                            fix="List absolute issuer URLs.",
                         )
                     )
                 elif s.startswith("http://") and is_loopback_url(s):
@@ -144,9 +171,10 @@ def resource_metadata(a: Artifacts) -> Outcome:
                     )
                 elif s.startswith("http://"):
                     findings.append(
-                        concern(
+                        problem(
                             "issuer-not-https",
-                            f"{where} lists {s}: issuer identifiers use https (RFC 8414 §2)",
+                            f"{where} lists {s}: an issuer identifier MUST use https (RFC 8414 §2), and a "
+                            "client sends its credentials there",
                             p.doc.evidence,
                             fix="Use https issuer URLs.",
                         )

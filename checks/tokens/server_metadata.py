@@ -25,6 +25,8 @@ from agent_ready.checkapi import (
 from agent_ready.checks.tokens._common import (
     MCP_AUTH,
     RFC8414,
+    json_media_finding,
+    url_form_problem,
 )
 from agent_ready.models import Finding, Level, Outcome
 
@@ -91,6 +93,20 @@ def server_findings(server: AuthServer) -> list[Finding]:
                 fix=f"Set issuer to exactly {server.issuer} (or list {issuer} in the PRM).",
             )
         )
+    if isinstance(issuer, str) and (why := url_form_problem(issuer, issuer=True)):
+        out.append(
+            problem(
+                "issuer-malformed",
+                f"{where} says issuer {issuer!r}, which {why}: RFC 8414 §2 requires an https URL with no "
+                "query or fragment",
+                ev,
+                fix="Use an https issuer URL without query or fragment.",
+            )
+        )
+    out.extend(_endpoint_form_findings(meta, where, ev))
+    media = json_media_finding("as-metadata", server.doc) if server.doc else None
+    if media is not None:
+        out.append(media)
     grants, defaulted = grants_of(meta)
     if defaulted:
         out.append(
@@ -126,6 +142,19 @@ def server_findings(server: AuthServer) -> list[Finding]:
                     fix="Add authorization_endpoint.",
                 )
             )
+        elif needs_authz:
+            # The member was omitted, so RFC 8414 §2's default grants apply, and they use the authorization
+            # endpoint; most such servers are headless and merely forgot to list their grants.
+            out.append(
+                concern(
+                    "no-authorization-endpoint-default-grants",
+                    f"{where} omits grant_types_supported, so RFC 8414 §2's default (authorization_code, "
+                    "implicit) applies, and those grants REQUIRE an authorization_endpoint, which is absent",
+                    ev,
+                    fix="List the grants the server supports in grant_types_supported (e.g. "
+                    '["client_credentials"]), or add authorization_endpoint.',
+                )
+            )
         else:
             out.append(
                 info(
@@ -150,13 +179,28 @@ def server_findings(server: AuthServer) -> list[Finding]:
             )
         elif "plain" in methods:
             out.append(info("pkce-plain", "PKCE plain is offered besides S256", ev))
-        if not isinstance(meta.get("response_types_supported"), list):
+    if not isinstance(meta.get("response_types_supported"), list):
+        # REQUIRED by RFC 8414 §2 whatever the grants; a headless server states the empty list.
+        out.append(
+            concern(
+                "no-response-types",
+                f"{where} lacks response_types_supported (REQUIRED, RFC 8414 §2, even for a server with no "
+                "authorization endpoint)",
+                ev,
+                fix='Add "response_types_supported": ["code"] (or [] when there is no authorization '
+                "endpoint).",
+            )
+        )
+    if server.doc is not None and "/.well-known/openid-configuration" in server.doc.url:
+        absent = [k for k in OIDC_REQUIRED if k not in meta]
+        if absent:
             out.append(
                 concern(
-                    "no-response-types",
-                    f"{where} lacks response_types_supported (REQUIRED, RFC 8414 §2)",
+                    "oidc-required-missing",
+                    f"{where} is OpenID Connect discovery metadata without {', '.join(absent)} (REQUIRED, "
+                    "OpenID Connect Discovery 1.0 §3)",
                     ev,
-                    fix='Add "response_types_supported": ["code"].',
+                    fix=f"Add {', '.join(absent)}, or serve it as RFC 8414 metadata.",
                 )
             )
     loopback, bad = endpoint_scheme_problems(meta)
@@ -178,6 +222,34 @@ def server_findings(server: AuthServer) -> list[Finding]:
                 ev,
             )
         )
+    return out
+
+
+# OpenID Connect Discovery 1.0 §3: REQUIRED provider metadata beyond RFC 8414's.
+OIDC_REQUIRED = ("jwks_uri", "subject_types_supported", "id_token_signing_alg_values_supported")
+# Members that are human-facing pages, not endpoints a client calls.
+DOC_MEMBERS = ("service_documentation", "op_policy_uri", "op_tos_uri")
+
+
+def _endpoint_form_findings(meta: dict[str, object], where: str, ev: object) -> list[Finding]:
+    """Every endpoint / URI member must be an absolute URL without a fragment (RFC 8414 §2, RFC 6749 §3)."""
+    out: list[Finding] = []
+    for key, value in meta.items():
+        if key == "issuer" or key in DOC_MEMBERS or not key.endswith(("_endpoint", "_uri")):
+            continue
+        if not isinstance(value, str):
+            continue
+        why = url_form_problem(value)
+        if why:
+            out.append(
+                problem(
+                    "endpoint-not-url",
+                    f"{where}: {key} {value!r} {why}; a client uses it as it stands (RFC 8414 §2 members "
+                    "are absolute URLs; RFC 6749 §3 endpoints have no fragment)",
+                    ev,
+                    fix=f"Give {key} as an absolute https URL.",
+                )
+            )
     return out
 
 

@@ -252,7 +252,7 @@ def test_resource_metadata_pass_and_loopback_note() -> None:
         (
             {"resource": f"{API}/v1", "authorization_servers": ["http://169.254.169.254/latest"]},
             f"{API}/v1",
-            Status.WARN,
+            Status.FAIL,
             "issuer-not-https",
         ),
         # RFC 9728 §3.2 example: two issuers, bearer in header and body.
@@ -345,11 +345,20 @@ def test_resource_metadata_unreachable_is_error() -> None:
         # GitHub: issuer with a path, device flow, S256.
         (server(rw.GITHUB_AS, issuer="https://github.com/login/oauth"), Status.PASS, "issuer-matches"),
         # Neon Claimable (auth.md v1): jwt-bearer only, no authorization_endpoint, valid because no grant
-        # needs one.
+        # needs one ...
         (
-            server(rw_authmd.NEON_CLAIMABLE_AS_METADATA, issuer="https://neon.com/claimable"),
+            server(
+                rw_authmd.NEON_CLAIMABLE_AS_METADATA | {"response_types_supported": []},
+                issuer="https://neon.com/claimable",
+            ),
             Status.PASS,
             "no-authorization-endpoint-needed",
+        ),
+        # ... but RFC 8414 §2 still REQUIRES response_types_supported, which Neon omits.
+        (
+            server(rw_authmd.NEON_CLAIMABLE_AS_METADATA, issuer="https://neon.com/claimable"),
+            Status.WARN,
+            "no-response-types",
         ),
         (
             server(
