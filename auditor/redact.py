@@ -44,12 +44,14 @@ class Redactor:
         self._sensitive_headers: set[str] = set(SENSITIVE_HEADERS)
 
     def add_header_secret(self, name: str, value: str) -> None:
-        """A header the user supplied (``--header``): its name is always masked in recorded headers and its
-        value scrubbed wherever it reappears, however short."""
+        """A header the user supplied (``--header``): its name is always masked in recorded headers, and its
+        value, and the credential inside it (``Bearer <token>``), scrubbed wherever they reappear."""
         self._sensitive_headers.add(name.lower())
-        if value.strip():
-            self._secrets.add(value)
-            self._secrets.add(value.strip())
+        # A value too short to be a credential ("X-Debug: 1") is not scrubbed from every text: that would
+        # mangle scores and counts; its header is still masked by name.
+        for part in (value, value.strip(), *value.split()):
+            if len(part) >= 8 or (part == value.strip() and len(part) >= 6):
+                self._secrets.add(part)
 
     def add_secret(self, value: object) -> None:
         """Register a value obtained during the scan; it is scrubbed from every output from now on."""

@@ -187,3 +187,14 @@ def test_private_ca_over_https(tmp_path: Path) -> None:
     finally:
         server.clear()
         server.stop()
+
+
+def test_header_redaction_scope() -> None:
+    from agent_ready.redact import MASK, Redactor
+
+    r = Redactor()
+    r.add_header_secret("Authorization", "Bearer tok_0123456789")
+    r.add_header_secret("X-Debug", "1")
+    assert r.text("the token tok_0123456789 was refused") == f"the token {MASK} was refused"
+    assert r.text("the scheme is Bearer; score 100/100") == "the scheme is Bearer; score 100/100"
+    assert r.headers({"X-Debug": "1", "Accept": "*/*"}) == {"x-debug": MASK, "accept": "*/*"}
