@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from agent_ready.engine import ScanSettings, UsageError, run_scan
-from agent_ready.fetch import SharedTransport
+from agent_ready.fetch import SharedTransport, tls_verify
 from agent_ready.gates import Gates, evaluate
 from agent_ready.registry import Registry
 from agent_ready.targets import normalise
@@ -144,7 +144,10 @@ async def run_batch(
     """Scan every URL, ``settings.concurrency`` at a time at most; each line goes to ``sink`` as it ends."""
     progress = Progress(total=total)
     pending = iter(urls)
-    transport = SharedTransport(per_origin=settings.scan.limits.per_origin_concurrency)
+    transport = SharedTransport(
+        per_origin=settings.scan.limits.per_origin_concurrency,
+        verify=tls_verify(settings.scan.ca_bundle, settings.scan.insecure),
+    )
     # Each scan gets its own settings object: nothing mutable is shared between targets.
     scan_settings = settings.scan
 

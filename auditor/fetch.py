@@ -567,8 +567,11 @@ class SharedTransport(httpx.AsyncBaseTransport):
     origin ever seen). A client closing does not close the pool; :meth:`close` does, after the batch.
     """
 
-    def __init__(self, per_origin: int, keep_idle: int = 64) -> None:
+    def __init__(
+        self, per_origin: int, keep_idle: int = 64, verify: ssl.SSLContext | bool | None = None
+    ) -> None:
         self._per_origin = per_origin
+        self._verify = verify
         self._keep_idle = keep_idle
         self._pools: OrderedDict[str, _OriginPool] = OrderedDict()
 
@@ -578,7 +581,7 @@ class SharedTransport(httpx.AsyncBaseTransport):
         pool = self._pools.get(origin)
         if pool is None:
             pool = self._pools[origin] = _OriginPool(
-                _policy_transport(None, self._per_origin), asyncio.Semaphore(self._per_origin)
+                _policy_transport(None, self._per_origin, self._verify), asyncio.Semaphore(self._per_origin)
             )
         else:
             self._pools.move_to_end(origin)

@@ -11,7 +11,16 @@ import typer
 
 from agent_ready.cli.app import EXIT_GATE, EXIT_OK, EXIT_UNREACHABLE, EXIT_USAGE, _fail, _registry, app
 from agent_ready.cli.gating import FailOnOpt, FailUnderOpt, MinCategoryOpt, build_gates
-from agent_ready.cli.scan import ActiveOpt, OnlyOpt, SkipOpt, _settings
+from agent_ready.cli.scan import (
+    ActiveOpt,
+    CaBundleOpt,
+    HeaderOpt,
+    InsecureOpt,
+    OnlyOpt,
+    SkipOpt,
+    _headers,
+    _settings,
+)
 from agent_ready.config import ConfigError
 from agent_ready.config import load as load_config
 
@@ -133,6 +142,9 @@ def batch_cmd(
         ),
     ] = None,
     active: ActiveOpt = None,
+    header: HeaderOpt = [],  # noqa: B006
+    ca_bundle: CaBundleOpt = None,
+    insecure: InsecureOpt = None,
     fail_under: FailUnderOpt = None,
     min_category: MinCategoryOpt = [],  # noqa: B006
     fail_on: FailOnOpt = [],  # noqa: B006
@@ -148,6 +160,7 @@ def batch_cmd(
     them, 1 when any fails one, 3 when no target could be scanned.
     """
     from agent_ready.batch import BatchSettings, GateCheck, Progress, run_batch, run_batch_processes
+    from agent_ready.fetch import tls_verify
     from agent_ready.jsonl import JsonlWriter, done_keys, iter_lines
     from agent_ready.targets import TargetListError, normalise, parse_shard
 
@@ -178,7 +191,14 @@ def batch_cmd(
         max_body=max_body,
         max_redirects=max_redirects,
         concurrency=concurrency,
+        headers=_headers(header, cfg),
+        ca_bundle=ca_bundle,
+        insecure=insecure,
     )
+    try:
+        tls_verify(settings.ca_bundle, settings.insecure)  # a bad bundle is a usage error, before any scan
+    except ValueError as exc:
+        raise _fail(str(exc), EXIT_USAGE) from None
     registry = _registry(no_plugins)
     gate = GateCheck(
         build_gates(cfg, registry, fail_under=fail_under, min_category=min_category, fail_on=fail_on)

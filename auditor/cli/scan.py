@@ -201,6 +201,26 @@ SkipOpt = Annotated[list[str], typer.Option("--skip", help="Skip this check id o
 ActiveOpt = Annotated[bool | None, typer.Option("--active/--passive", help=ACTIVE_HELP)]
 
 
+HeaderOpt = Annotated[
+    list[str],
+    typer.Option(
+        "--header",
+        "-H",
+        metavar='"Name: value"',
+        help="Send this header to the target's own origin, never to a third party it points to "
+        "(repeatable): an API key or bearer token for an authenticated scan. Redacted in every output.",
+    ),
+]
+CaBundleOpt = Annotated[
+    Path | None,
+    typer.Option("--ca-bundle", metavar="PATH", help="Also trust the CA certificates in this PEM file."),
+]
+InsecureOpt = Annotated[
+    bool | None,
+    typer.Option("--insecure/--verify-tls", help="Do not verify TLS certificates (the report says so)."),
+]
+
+
 @app.command("scan")
 def scan_cmd(
     url: Annotated[str, typer.Argument(help="The URL of the service or API to audit.")],
@@ -234,24 +254,9 @@ def scan_cmd(
         ),
     ] = None,
     active: ActiveOpt = None,
-    header: Annotated[
-        list[str],
-        typer.Option(
-            "--header",
-            "-H",
-            metavar='"Name: value"',
-            help="Send this header to the target's own origin, never to a third party it points to "
-            "(repeatable): an API key or bearer token for an authenticated scan. Redacted in every output.",
-        ),
-    ] = [],  # noqa: B006
-    ca_bundle: Annotated[
-        Path | None,
-        typer.Option("--ca-bundle", metavar="PATH", help="Also trust the CA certificates in this PEM file."),
-    ] = None,
-    insecure: Annotated[
-        bool | None,
-        typer.Option("--insecure/--verify-tls", help="Do not verify TLS certificates (the report says so)."),
-    ] = None,
+    header: HeaderOpt = [],  # noqa: B006
+    ca_bundle: CaBundleOpt = None,
+    insecure: InsecureOpt = None,
     fail_under: FailUnderOpt = None,
     min_category: MinCategoryOpt = [],  # noqa: B006
     fail_on: FailOnOpt = [],  # noqa: B006

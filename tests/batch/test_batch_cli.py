@@ -243,3 +243,29 @@ def test_dashboard_from_jsonl_with_repeated_targets_shows_trends(
     assert "3 scans" in soup.select_one("#trends").text
     assert rows[bare.url + "/"]["data-blocker"]  # its top blocker is named
     assert agent_ready("dashboard", str(tmp_path / "none.jsonl"), "-o", str(page)).returncode == 2
+
+
+def test_scan_options_reach_every_target(reference: ReferenceServer, tmp_path: Path) -> None:
+    listing = tmp_path / "urls.txt"
+    listing.write_text(f"{reference.url}/\n{reference.url}/docs\n")
+    out = tmp_path / "out.jsonl"
+    proc = agent_ready(
+        "batch",
+        str(listing),
+        "--jsonl",
+        str(out),
+        "--full",
+        "--only",
+        "access",
+        "-H",
+        "X-Api-Key: s3cret-value",
+    )
+    assert proc.returncode == 0, proc.stderr
+    text = out.read_text()
+    assert "s3cret-value" not in text  # sent, and redacted in every line
+    for line in lines_of(out):
+        sent = [e["request_headers"] for e in line["report"]["exchanges"]]
+        assert sent and all("x-api-key" in {k.lower() for k in h} for h in sent)
+        assert [h.lower() for h in line["report"]["settings"]["headers"]] == ["x-api-key"]
+    bad = agent_ready("batch", str(listing), "--ca-bundle", str(tmp_path / "missing.pem"))
+    assert bad.returncode == 2 and "--ca-bundle" in bad.stderr and "Traceback" not in bad.stderr
