@@ -215,6 +215,12 @@ def test_markdown_escapes_target_text(bare_report: ScanReport) -> None:
     assert "<img" not in text and "&lt;img" in text
 
 
+def test_markdown_fits_a_pull_request_comment(bare_report: ScanReport) -> None:
+    text = render(bare_report, "markdown")
+    assert len(text) < 65_536  # GitHub's limit for a comment body
+    assert "<details>" in text and text.index("<details>") > text.index("### What blocks an agent")
+
+
 def test_markdown_of_a_clean_report(good_report: ScanReport) -> None:
     text = render(good_report, "markdown")
     assert "Nothing blocks an agent" in text

@@ -34,7 +34,8 @@ def test_unknown_format_is_refused() -> None:
 def test_repeated_output_from_one_scan(
     reference: ReferenceServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import agent_ready.engine as engine  # the scan command imports engine.scan when it runs
+    import agent_ready.cli.scan as scan_cli
+    import agent_ready.engine as engine
 
     scans: list[str] = []
     real_scan = engine.scan
@@ -43,7 +44,10 @@ def test_repeated_output_from_one_scan(
         scans.append(url)
         return real_scan(url, *args, **kwargs)  # type: ignore[arg-type]
 
+    # Wherever the command finds engine.scan (imported at module level or when it runs), it counts.
     monkeypatch.setattr(engine, "scan", counting_scan)
+    if hasattr(scan_cli, "scan"):
+        monkeypatch.setattr(scan_cli, "scan", counting_scan)
     paths = {name: tmp_path / f"report{r.extensions[0]}" for name, r in FORMATS.items()}
     args = ["scan", reference.url + "/", "--no-plugins", "-q"]
     for path in paths.values():
@@ -92,3 +96,15 @@ def test_demo_json_by_extension(tmp_path: Path) -> None:
     res = CliRunner().invoke(app, ["demo", "-o", str(out)])
     assert res.exit_code == 0, res.stderr
     validate(json.loads(out.read_text()))
+
+
+def test_cli_audit_writes_several_formats(tmp_path: Path) -> None:
+    outs = [tmp_path / "cli.json", tmp_path / "cli.md", tmp_path / "cli.xml"]
+    args = ["cli", "--timeout", "5", "-q"]
+    for out in outs:
+        args += ["-o", str(out)]
+    res = CliRunner().invoke(app, [*args, "--", "true"])
+    assert res.exit_code == 0, res.stderr
+    validate(json.loads(outs[0].read_text()))
+    assert outs[1].read_text().startswith("## agent-ready: ")
+    assert outs[2].read_text().startswith('<?xml version="1.0"')
