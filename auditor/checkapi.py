@@ -7,13 +7,14 @@ entry-point group names that list, exactly as a third-party plugin would::
     @check(id="discovery.robots-txt", title="robots.txt is served and parses",
            failure_title="robots.txt is missing or invalid", category="discovery", weight=1,
            remediation="Serve /robots.txt as text/plain ...", spec_links=("https://www.rfc-editor.org/rfc/rfc9309",),
-           requires=("robots",))
+           requires=(ROBOTS,))
     def robots_txt(a: Artifacts) -> Outcome:
-        robots = a["robots"]
+        robots = a[ROBOTS]  # a RobotsTxt, for mypy too
         ...
         return passed("robots.txt parses", good("robots-parses", "3 groups", robots.response))
 
-The function never touches the network; tests call it with literal artifacts.
+The function never touches the network; tests call it with literal artifacts. A check imports only this
+module, :mod:`agent_ready.models` and the artifact types and keys of :mod:`agent_ready.artifacts`.
 """
 
 from __future__ import annotations
@@ -23,9 +24,12 @@ import pkgutil
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar, overload
 
+from agent_ready.artifacts.key import Key, key_name
 from agent_ready.models import Finding, Level, Outcome, Status
+
+T = TypeVar("T")
 
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9-]*\.[a-z0-9][a-z0-9-]*$")
 
@@ -53,8 +57,8 @@ class CheckMeta:
     weight: float
     remediation: str
     spec_links: tuple[str, ...]
-    requires: tuple[str, ...] = ()  # probes read in any mode
-    active_requires: tuple[str, ...] = ()  # probes that change state; run only with --active
+    requires: tuple[str, ...] = ()  # names of the artifacts read in any mode (given as Keys)
+    active_requires: tuple[str, ...] = ()  # artifacts of probes that change state; run only with --active
     active: bool = False  # has an ACTIVE part (creates state on the target)
     passive: bool = True  # can judge something without --active; False means skipped without it
     description: str = ""
@@ -62,16 +66,68 @@ class CheckMeta:
     target_kind: str = "web"  # one of TARGET_KINDS
 
 
-class Artifacts(Mapping[str, Any]):
-    """What the probes saw, narrowed to what one check declared. Missing active probes read as None."""
+class UndeclaredArtifact(KeyError):
+    """A check read an artifact it did not declare in ``requires=`` or ``active_requires=``."""
 
-    def __init__(self, values: Mapping[str, Any], *, active: bool = False, target: Target | None = None):
-        self._values = dict(values)
+    def __str__(self) -> str:  # KeyError would quote the whole message
+        return str(self.args[0])
+
+
+class Artifacts:
+    """What the probes saw, narrowed to what one check declared.
+
+    ``a[KEY]`` is typed by its :class:`~agent_ready.artifacts.key.Key`; ``a.get(KEY)`` answers None for
+    an artifact that is absent (an ACTIVE probe without ``--active``). Reading a key the check did not
+    declare raises :class:`UndeclaredArtifact`, which the engine reports as the check's ``error``.
+    """
+
+    def __init__(
+        self,
+        values: Mapping[Any, Any],  # artifact name or Key -> artifact
+        *,
+        active: bool = False,
+        target: Target | None = None,
+        declared: Iterable[Key[Any] | str] | None = None,
+    ):
+        self._values = {key_name(k): v for k, v in values.items()}
+        self._declared = (
+            frozenset(key_name(k) for k in declared) if declared is not None else frozenset(self._values)
+        )
         self.active = active
         self.target = target
 
-    def __getitem__(self, key: str) -> Any:
-        return self._values[key]
+    def _name(self, key: Key[Any] | str) -> str:
+        name = key_name(key)
+        if name not in self._declared:
+            raise UndeclaredArtifact(
+                f"the check read artifact {name!r} without declaring it in requires= or active_requires="
+            )
+        return name
+
+    @overload
+    def __getitem__(self, key: Key[T]) -> T: ...
+
+    @overload
+    def __getitem__(self, key: str) -> Any: ...
+
+    def __getitem__(self, key: Key[Any] | str) -> Any:
+        return self._values[self._name(key)]
+
+    @overload
+    def get(self, key: Key[T]) -> T | None: ...
+
+    @overload
+    def get(self, key: str) -> Any: ...
+
+    def get(self, key: Key[Any] | str) -> Any:
+        return self._values.get(self._name(key))
+
+    def declares(self, key: Key[Any] | str) -> bool:
+        """Whether the check declared ``key``: for helpers shared by checks that declare different sets."""
+        return key_name(key) in self._declared
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, Key | str) and key_name(key) in self._values
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._values)
@@ -100,8 +156,11 @@ class Check:
 def check(**meta: Any) -> Callable[[CheckFn], Check]:
     """Declare a check; the keyword arguments are :class:`CheckMeta` fields."""
     fields: dict[str, Any] = {
-        k: tuple(v) if k in ("spec_links", "requires", "active_requires") else v for k, v in meta.items()
+        k: tuple(key_name(x) for x in v) if k in ("requires", "active_requires") else v
+        for k, v in meta.items()
     }
+    if "spec_links" in fields:
+        fields["spec_links"] = tuple(fields["spec_links"])
     spec = CheckMeta(**fields)
 
     def wrap(fn: CheckFn) -> Check:

@@ -411,7 +411,7 @@ def audit(
     started = datetime.now(UTC)
     t0 = time.monotonic()
     run = run_command(command, settings, environ, redactor)
-    values = {CLI_RUN: run}
+    values = {CLI_RUN.name: run}
     results = [
         evaluate(chk, values, active=False, target=None, weight=chk.meta.weight)
         for chk in registry.ordered("cli")

@@ -10,8 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-# The artifact name cli checks declare in ``requires=`` (the counterpart of a probe name for a web scan).
-CLI_RUN = "cli_run"
+from agent_ready.artifacts.key import Key
 
 
 @dataclass(frozen=True)
@@ -55,3 +54,7 @@ class CliRun:
     timeout: float = 30.0  # the timeout the command ran under
     isolation: str = ""  # how the command was isolated, in words (environment only, or the sandbox)
     sandbox_refusals: tuple[str, ...] = ()  # stderr lines reporting what the sandbox refused
+
+
+# The key cli checks declare in ``requires=`` (the counterpart of a probe's key for a web scan).
+CLI_RUN: Key[CliRun] = Key("cli_run")

@@ -234,7 +234,8 @@ def evaluate(
     if active:
         narrowed.update({n: values.get(n) for n in chk.meta.active_requires})
     try:
-        outcome = chk(Artifacts(narrowed, active=active, target=target))
+        declared = chk.meta.requires + chk.meta.active_requires
+        outcome = chk(Artifacts(narrowed, active=active, target=target, declared=declared))
         if not isinstance(outcome, Outcome):
             raise TypeError(f"check returned {type(outcome).__name__}, not an Outcome")
     except Exception as exc:  # a check bug is an inconclusive result, not a crashed scan

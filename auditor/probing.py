@@ -14,13 +14,15 @@ import asyncio
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar, overload
 
+from agent_ready.artifacts.key import Key, key_name
 from agent_ready.checkapi import Target
 from agent_ready.fetch import Fetcher, ProbeFetcher
 from agent_ready.redact import Redactor
 
 ProbeFn = Callable[["ProbeContext"], Awaitable[Any]]
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -34,8 +36,12 @@ class ProbeSpec:
 PROBES: dict[str, ProbeSpec] = {}
 
 
-def probe(name: str, *, active: bool = False, description: str = "") -> Callable[[ProbeFn], ProbeFn]:
-    """Register a probe under ``name``. Names are global: plugins should prefix theirs."""
+def probe(
+    key: Key[Any] | str, *, active: bool = False, description: str = ""
+) -> Callable[[ProbeFn], ProbeFn]:
+    """Register a probe under its artifact's key (``@probe(ROBOTS, ...)``). Names are global: plugins
+    should prefix theirs."""
+    name = key_name(key)
 
     def wrap(fn: ProbeFn) -> ProbeFn:
         existing = PROBES.get(name)
@@ -138,16 +144,28 @@ class ProbeContext:
     def redactor(self) -> Redactor:
         return self.state.fetcher.redactor
 
-    async def need(self, name: str) -> Any:
+    @overload
+    async def need(self, key: Key[T]) -> T: ...
+
+    @overload
+    async def need(self, key: str) -> Any: ...
+
+    async def need(self, key: Key[Any] | str) -> Any:
         """The artifact of another probe; raises ProbeFailed if that probe failed."""
-        value = await asyncio.shield(self._runner.start(name))
+        value = await asyncio.shield(self._runner.start(key_name(key)))
         if isinstance(value, ProbeFailure):
             raise ProbeFailed(value)
         return value
 
-    async def maybe(self, name: str) -> Any:
+    @overload
+    async def maybe(self, key: Key[T]) -> T | None: ...
+
+    @overload
+    async def maybe(self, key: str) -> Any: ...
+
+    async def maybe(self, key: Key[Any] | str) -> Any:
         """Like :meth:`need` but returns None instead of raising when the probe failed or is not allowed."""
-        value = await asyncio.shield(self._runner.start(name))
+        value = await asyncio.shield(self._runner.start(key_name(key)))
         return None if isinstance(value, ProbeFailure) else value
 
     def warn(self, message: str) -> None:

@@ -64,4 +64,5 @@ def judge(
     chk: Check, *, active: bool = False, url: str = "https://api.example.com/", **artifacts: Any
 ) -> Outcome:
     """Run one check on literal artifacts, as the engine would hand them over."""
-    return chk(Artifacts(artifacts, active=active, target=target(url)))
+    declared = chk.meta.requires + chk.meta.active_requires
+    return chk(Artifacts(artifacts, active=active, target=target(url), declared=declared))

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from agent_ready.artifacts.documents import DocState
-from agent_ready.artifacts.oauth import OAuthDiscovery, OAuthFlow, grants_of
-from agent_ready.artifacts.signup import AccountCreation, SignupRoutes
+from agent_ready.artifacts.oauth import OAUTH_DISCOVERY, OAUTH_FLOW, OAuthDiscovery, OAuthFlow, grants_of
+from agent_ready.artifacts.signup import SIGNUP_ACCOUNT, SIGNUP_ROUTES, AccountCreation, SignupRoutes
 from agent_ready.checkapi import (
     Artifacts,
     check,
@@ -86,8 +86,8 @@ def clientless_route(meta: dict[str, object]) -> str | None:
         "https://www.rfc-editor.org/rfc/rfc7592",
         MCP_REGISTRATION,
     ),
-    requires=("oauth_discovery",),
-    active_requires=("oauth_flow",),
+    requires=(OAUTH_DISCOVERY,),
+    active_requires=(OAUTH_FLOW,),
     active=True,
     passive=True,
     description="Passive: reads client_id_metadata_document_supported and registration_endpoint. ACTIVE: "
@@ -100,8 +100,8 @@ def clientless_route(meta: dict[str, object]) -> str | None:
     "offered",
 )
 def client_registration(a: Artifacts) -> Outcome:
-    disc: OAuthDiscovery = a["oauth_discovery"]
-    flow: OAuthFlow | None = a.get("oauth_flow") if a.active else None
+    disc: OAuthDiscovery = a[OAUTH_DISCOVERY]
+    flow: OAuthFlow | None = a.get(OAUTH_FLOW) if a.active else None
     servers = [s for s in disc.auth_servers if s.metadata is not None]
     if not servers:
         if disc.auth_servers and all(
@@ -270,8 +270,8 @@ def _active_findings(flow: OAuthFlow) -> list[Finding]:
     "auth.md identity/register endpoint in `agent_auth`, or an OpenAPI operation such as `POST "
     "/api/v1/keys` that needs no prior credentials.",
     spec_links=("https://github.com/workos/auth.md", "https://spec.openapis.org/oas/v3.1.0"),
-    requires=("signup_routes",),
-    active_requires=("signup_account",),
+    requires=(SIGNUP_ROUTES,),
+    active_requires=(SIGNUP_ACCOUNT,),
     active=True,
     passive=True,
     description="Passive: looks for auth.md registration endpoints and OpenAPI POST operations that create "
@@ -280,8 +280,8 @@ def _active_findings(flow: OAuthFlow) -> list[Finding]:
     side_effects="creates one API key / principal (deleted again when the service offers a delete URL)",
 )
 def account_api(a: Artifacts) -> Outcome:
-    routes: SignupRoutes = a["signup_routes"]
-    account: AccountCreation | None = a.get("signup_account") if a.active else None
+    routes: SignupRoutes = a[SIGNUP_ROUTES]
+    account: AccountCreation | None = a.get(SIGNUP_ACCOUNT) if a.active else None
     findings: list[Finding] = []
     for route in routes.open_routes:
         findings.append(
@@ -386,12 +386,12 @@ HUMAN_ONLY = {"captcha": "a CAPTCHA", "email-verification": "e-mail verification
         "https://datatracker.ietf.org/doc/draft-ietf-httpapi-ratelimit-headers/",
         "https://github.com/workos/auth.md",
     ),
-    requires=("signup_routes",),
+    requires=(SIGNUP_ROUTES,),
     description="Reads the sign-up routes' OpenAPI descriptions and schemas, and auth.md, for CAPTCHA, "
     "e-mail verification, proof-of-work, rate-limit and terms-field signals.",
 )
 def gate(a: Artifacts) -> Outcome:
-    routes: SignupRoutes = a["signup_routes"]
+    routes: SignupRoutes = a[SIGNUP_ROUTES]
     open_routes = routes.open_routes
     if not open_routes:
         return not_applicable(

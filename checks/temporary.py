@@ -5,8 +5,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from agent_ready.artifacts.authmd import Registration
-from agent_ready.artifacts.temporary import TemporaryDiscovery, TemporaryLifecycle
+from agent_ready.artifacts.authmd import AUTHMD_REGISTRATION, Registration
+from agent_ready.artifacts.temporary import (
+    TEMPORARY_DISCOVERY,
+    TEMPORARY_LIFECYCLE,
+    TemporaryDiscovery,
+    TemporaryLifecycle,
+)
 from agent_ready.checkapi import (
     Artifacts,
     broken,
@@ -65,12 +70,12 @@ def _minutes(seconds: float | None) -> str:
     "in agent_auth, a `POST /…/temporary/…` operation with no security requirement in OpenAPI, a link in "
     'llms.txt, and a sentence in 401 bodies ("no account? create a temporary project at …").',
     spec_links=(CLOUDFLARE_CLAIM, SPEC_AUTH_MD, NEON_CLAIMABLE),
-    requires=("temporary_discovery",),
+    requires=(TEMPORARY_DISCOVERY,),
     description="Reads what other probes found: agent_auth identity types, auth.md, OpenAPI operations about "
     "temporary/claimable/preview/sandbox resources, llms.txt, the API catalogue and 401 bodies.",
 )
 def discoverable(a: Artifacts) -> Outcome:
-    found: TemporaryDiscovery = a["temporary_discovery"]
+    found: TemporaryDiscovery = a[TEMPORARY_DISCOVERY]
     machine = [s for s in found.signals if s.machine_readable]
     prose = [s for s in found.signals if not s.machine_readable]
     findings: list[Finding | None] = [
@@ -139,8 +144,8 @@ def discoverable(a: Artifacts) -> Outcome:
     "ISO 8601 `expires_at`, a `claim.url` a human can open (https, on your origin) with its own "
     "`expires_at`, and keep each temporary credential confined to its own resource.",
     spec_links=(CLOUDFLARE_CLAIM, NEON_CLAIMABLE, SPEC_AUTH_MD),
-    requires=("temporary_discovery",),
-    active_requires=("temporary_lifecycle", "authmd_registration"),
+    requires=(TEMPORARY_DISCOVERY,),
+    active_requires=(TEMPORARY_LIFECYCLE, AUTHMD_REGISTRATION),
     active=True,
     passive=False,
     description="ACTIVE: creates one temporary resource through the route the service documents, uses it at "
@@ -152,8 +157,8 @@ def discoverable(a: Artifacts) -> Outcome:
     "required. Shares the anonymous auth.md registration of auth-md.registration.",
 )
 def lifecycle(a: Artifacts) -> Outcome:
-    life: TemporaryLifecycle | None = a.get("temporary_lifecycle")
-    reg: Registration | None = a.get("authmd_registration")
+    life: TemporaryLifecycle | None = a.get(TEMPORARY_LIFECYCLE)
+    reg: Registration | None = a.get(AUTHMD_REGISTRATION)
     if life is None or not a.active:
         return skipped("ACTIVE check; rerun with --active to create a temporary resource.")
     if life.stuck_at == "route":
@@ -397,8 +402,8 @@ def lifecycle(a: Artifacts) -> Outcome:
     'holding the claim URL; a human signs in"), and what happens at expiry ("unclaimed projects are deleted '
     'after 60 minutes").',
     spec_links=(CLOUDFLARE_CLAIM, NEON_CLAIMABLE, SPEC_AUTH_MD),
-    requires=("temporary_discovery",),
-    active_requires=("temporary_lifecycle",),
+    requires=(TEMPORARY_DISCOVERY,),
+    active_requires=(TEMPORARY_LIFECYCLE,),
     active=True,
     passive=True,
     description="Looks for sentences about claim and expiry in auth.md, OpenAPI descriptions, llms.txt and "
@@ -407,8 +412,8 @@ def lifecycle(a: Artifacts) -> Outcome:
     "temporary.lifecycle creates",
 )
 def claim(a: Artifacts) -> Outcome:
-    found: TemporaryDiscovery = a["temporary_discovery"]
-    life: TemporaryLifecycle | None = a.get("temporary_lifecycle") if a.active else None
+    found: TemporaryDiscovery = a[TEMPORARY_DISCOVERY]
+    life: TemporaryLifecycle | None = a.get(TEMPORARY_LIFECYCLE) if a.active else None
     stated = {k: list(v) for k, v in found.statements.items()}
     sources = {k: list(v) for k, v in found.statement_sources.items()}
     if life is not None:

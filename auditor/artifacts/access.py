@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from agent_ready.artifacts.documents import Doc
 from agent_ready.artifacts.http import Response
+from agent_ready.artifacts.key import Key
 
 BOT_AUTH_MEDIA_TYPE = "application/http-message-signatures-directory+json"
 
@@ -39,3 +40,9 @@ class Sample:
 @dataclass
 class ChallengeSamples:
     samples: list[Sample] = field(default_factory=list)
+
+
+# The keys the probes register these artifacts under (ACTIVE ones read as None without --active).
+AGENT_PATHS: Key[AgentPaths] = Key("agent_paths")
+BOT_AUTH_DIRECTORY: Key[BotAuthDirectory] = Key("bot_auth_directory")
+CHALLENGE_SAMPLES: Key[ChallengeSamples] = Key("challenge_samples")

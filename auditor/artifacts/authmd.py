@@ -9,6 +9,7 @@ from typing import Any
 
 from agent_ready.artifacts.documents import Doc
 from agent_ready.artifacts.http import Response
+from agent_ready.artifacts.key import Key
 
 STEPS = ("discover", "register", "claim", "use", "errors", "revoke")
 
@@ -207,3 +208,9 @@ def parse_instant(value: Any) -> datetime | None:
     except ValueError:
         return None
     return when if when.tzinfo else when.replace(tzinfo=UTC)
+
+
+# The keys the probes register these artifacts under (ACTIVE ones read as None without --active).
+AUTHMD: Key[AuthMdFile] = Key("authmd")
+AGENT_AUTH: Key[AgentAuth] = Key("agent_auth")
+AUTHMD_REGISTRATION: Key[Registration] = Key("authmd_registration")

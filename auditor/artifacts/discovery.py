@@ -10,6 +10,7 @@ from urllib.parse import urljoin, urlsplit
 
 from agent_ready.artifacts.documents import Doc, body_is_html
 from agent_ready.artifacts.http import Response
+from agent_ready.artifacts.key import Key
 from agent_ready.parsers.link_header import Link
 from agent_ready.parsers.linkset import LinksetEntry, LinkTarget
 from agent_ready.parsers.llms_txt import LlmsLink, ParsedLlmsTxt
@@ -260,3 +261,15 @@ def endpoint_answers(resp: Response | None) -> bool:
         return True
     data = resp.json
     return isinstance(data, dict) and data.get("jsonrpc") == "2.0"
+
+
+# The keys the probes register these artifacts under (ACTIVE ones read as None without --active).
+LINKS: Key[LinkHeaders] = Key("links")
+API_LINKS: Key[LinkSource | None] = Key("api_links")
+LLMS_TXT: Key[LlmsTxt] = Key("llms_txt")
+MARKDOWN: Key[MarkdownNegotiation] = Key("markdown")
+API_CATALOG: Key[ApiCatalog] = Key("api_catalog")
+MCP_CARD: Key[McpDiscovery] = Key("mcp_card")
+A2A_CARD: Key[A2ACard] = Key("a2a_card")
+AGENT_SKILLS: Key[AgentSkills] = Key("agent_skills")
+SITEMAP: Key[Sitemap] = Key("sitemap")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from agent_ready.artifacts.http import Response
+from agent_ready.artifacts.key import Key
 
 # Sample kinds, in the order a report lists them.
 NO_CREDENTIALS = "no-credentials"
@@ -83,3 +84,9 @@ class MalformedJsonResult:
     operation: str | None
     sample: ErrorSample | None
     note: str | None = None
+
+
+# The keys the probes register these artifacts under (ACTIVE ones read as None without --active).
+ERRORS: Key[ErrorProbe] = Key("errors")
+ERRORS_MALFORMED_JSON: Key[MalformedJsonResult] = Key("errors_malformed_json")
+ERRORS_BURST: Key[BurstResult] = Key("errors_burst")

@@ -13,6 +13,8 @@ from functools import cached_property
 from typing import Any, Protocol
 from urllib.parse import urldefrag, urlsplit
 
+from agent_ready.artifacts.key import Key
+
 
 class Headers(Protocol):
     """The read side of ``httpx.Headers`` that checks use; named here so that checks need no httpx."""
@@ -141,3 +143,9 @@ def normalize_url(url: str) -> str:
 def origin_of(url: str) -> str:
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}".lower()
+
+
+# The keys the probes register these artifacts under (ACTIVE ones read as None without --active).
+TARGET: Key[Response] = Key("target")
+HOME: Key[Response] = Key("home")
+NOT_FOUND: Key[Response] = Key("not_found")

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from agent_ready.artifacts.documents import Doc
 from agent_ready.artifacts.http import Response, is_loopback_host
+from agent_ready.artifacts.key import Key
 
 
 @dataclass
@@ -278,3 +279,10 @@ class Registration:
     confidential: bool = False
     delete_response: Response | None = None
     delete_skipped: str | None = None
+
+
+# The keys the probes register these artifacts under (ACTIVE ones read as None without --active).
+OAUTH_DISCOVERY: Key[OAuthDiscovery] = Key("oauth_discovery")
+OAUTH_TOKEN_ERRORS: Key[TokenErrorProbe] = Key("oauth_token_errors")
+OAUTH_FLOW: Key[OAuthFlow] = Key("oauth_flow")
+OAUTH_DEVICE: Key[DeviceFlow] = Key("oauth_device")

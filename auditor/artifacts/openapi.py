@@ -12,6 +12,7 @@ from urllib.parse import urljoin, urlsplit
 
 from agent_ready.artifacts.documents import Doc, DocState
 from agent_ready.artifacts.http import origin_of
+from agent_ready.artifacts.key import Key
 
 OPENAPI_PATHS = ("/openapi.json", "/openapi.yaml", "/swagger.json", "/v3/api-docs", "/api/openapi.json")
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -159,3 +160,7 @@ def is_openapi(data: Any) -> bool:
     if str(data.get("openapi", "")).startswith("3."):
         return isinstance(data.get("paths", {}), dict) or "webhooks" in data
     return str(data.get("swagger", "")) == "2.0"
+
+
+# The keys the probes register these artifacts under (ACTIVE ones read as None without --active).
+OPENAPI: Key[OpenAPIResult] = Key("openapi")

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from protego import Protego
 
 from agent_ready.artifacts.documents import Doc
+from agent_ready.artifacts.key import Key
 
 
 @dataclass
@@ -19,3 +20,7 @@ class RobotsTxt:
         default_factory=list
     )  # (user-agent group, directive value)
     unknown_lines: list[str] = field(default_factory=list)
+
+
+# The keys the probes register these artifacts under (ACTIVE ones read as None without --active).
+ROBOTS: Key[RobotsTxt] = Key("robots")

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from agent_ready.artifacts.http import Response
+from agent_ready.artifacts.key import Key
 
 
 @dataclass
@@ -44,3 +45,8 @@ class AccountCreation:
     delete_response: Response | None = None
     failure: str | None = None
     via_authmd: bool = False
+
+
+# The keys the probes register these artifacts under (ACTIVE ones read as None without --active).
+SIGNUP_ROUTES: Key[SignupRoutes] = Key("signup_routes")
+SIGNUP_ACCOUNT: Key[AccountCreation] = Key("signup_account")

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from agent_ready.artifacts.http import Response
+from agent_ready.artifacts.key import Key
 
 
 @dataclass
@@ -100,3 +101,8 @@ class TemporaryLifecycle:
         if self.cross_response is None or self.cross_response.failed:
             return None
         return self.cross_response.status in (401, 403, 404, 410)
+
+
+# The keys the probes register these artifacts under (ACTIVE ones read as None without --active).
+TEMPORARY_DISCOVERY: Key[TemporaryDiscovery] = Key("temporary_discovery")
+TEMPORARY_LIFECYCLE: Key[TemporaryLifecycle] = Key("temporary_lifecycle")

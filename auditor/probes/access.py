@@ -14,7 +14,10 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from agent_ready.artifacts.access import (
+    AGENT_PATHS,
+    BOT_AUTH_DIRECTORY,
     BOT_AUTH_MEDIA_TYPE,
+    CHALLENGE_SAMPLES,
     AgentPath,
     AgentPaths,
     BotAuthDirectory,
@@ -85,7 +88,7 @@ def openapi_paths(spec: dict[str, Any], spec_url: str, origin: str) -> list[Agen
 
 
 @probe(
-    "agent_paths", description="Paths an agent needs (docs, descriptions, API, auth), from OpenAPI when found"
+    AGENT_PATHS, description="Paths an agent needs (docs, descriptions, API, auth), from OpenAPI when found"
 )
 async def agent_paths(ctx: ProbeContext) -> AgentPaths:
     result = AgentPaths()
@@ -110,7 +113,7 @@ async def agent_paths(ctx: ProbeContext) -> AgentPaths:
 
 
 @probe(
-    "bot_auth_directory",
+    BOT_AUTH_DIRECTORY,
     description="GET the Web Bot Auth key directory (draft-meunier-http-message-signatures-directory)",
 )
 async def bot_auth_directory(ctx: ProbeContext) -> BotAuthDirectory:
@@ -143,7 +146,7 @@ def _api_url(description: OpenAPIDescription | None, origin: str) -> str:
 
 
 @probe(
-    "challenge_samples",
+    CHALLENGE_SAMPLES,
     description="Responses a non-browser client got on home, docs, descriptions and an "
     "API path (reused from other probes where possible)",
 )

@@ -32,6 +32,9 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from agent_ready.artifacts.authmd import (
+    AGENT_AUTH,
+    AUTHMD,
+    AUTHMD_REGISTRATION,
     DIALECT_KEYS,
     STEPS,
     AgentAuth,
@@ -297,7 +300,7 @@ def _as_404(resp: Response) -> Response:
     return replace(resp, status=404)
 
 
-@probe("authmd", description="GET /auth.md, parse it as Markdown and check the endpoints it names exist")
+@probe(AUTHMD, description="GET /auth.md, parse it as Markdown and check the endpoints it names exist")
 async def authmd(ctx: ProbeContext) -> AuthMdFile:
     url = urljoin(ctx.target.origin, AUTH_MD_PATH)
     doc = await fetch_doc(ctx, url)
@@ -350,7 +353,7 @@ def _metadata_candidates(disc: Any) -> list[tuple[str, Doc, dict[str, Any]]]:
 
 
 @probe(
-    "agent_auth",
+    AGENT_AUTH,
     description="read the agent_auth block of the authorization-server metadata and GET its skill",
 )
 async def agent_auth(ctx: ProbeContext) -> AgentAuth:
@@ -508,7 +511,7 @@ def use_candidates(disc: Any, file: AuthMdFile | None, origin: str) -> list[str]
 
 
 @probe(
-    "authmd_registration",
+    AUTHMD_REGISTRATION,
     active=True,
     description="ACTIVE: register anonymously as agent_auth describes, use the credential once, send one "
     "malformed registration, revoke what was obtained",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urljoin
 
-from agent_ready.artifacts.http import Response
+from agent_ready.artifacts.http import HOME, NOT_FOUND, TARGET, Response
 from agent_ready.probing import ProbeContext, probe
 
 # A path no real service serves. What the target answers here is its "not found" behaviour: single-page
@@ -12,16 +12,16 @@ from agent_ready.probing import ProbeContext, probe
 MISSING_PATH = "/.well-known/agent-ready-missing-7f3a9c"
 
 
-@probe("target", description="GET the URL the user named (preflight: is the target reachable?)")
+@probe(TARGET, description="GET the URL the user named (preflight: is the target reachable?)")
 async def target(ctx: ProbeContext) -> Response:
     return await ctx.fetch.get(ctx.target.url)
 
 
-@probe("home", description="GET the origin's home page")
+@probe(HOME, description="GET the origin's home page")
 async def home(ctx: ProbeContext) -> Response:
     return await ctx.fetch.get(urljoin(ctx.target.origin, "/"))
 
 
-@probe("not_found", description="GET a path that cannot exist, to learn how the target answers a miss")
+@probe(NOT_FOUND, description="GET a path that cannot exist, to learn how the target answers a miss")
 async def not_found(ctx: ProbeContext) -> Response:
     return await ctx.fetch.get(urljoin(ctx.target.origin, MISSING_PATH))

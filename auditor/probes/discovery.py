@@ -57,9 +57,18 @@ from urllib.parse import urljoin, urlsplit
 import yaml
 
 from agent_ready.artifacts.discovery import (
+    A2A_CARD,
+    AGENT_SKILLS,
+    API_CATALOG,
+    API_LINKS,
+    LINKS,
     LINKSET_TYPE,
+    LLMS_TXT,
+    MARKDOWN,
+    MCP_CARD,
     MCP_CARD_TYPE,
     MCP_DEFAULT_ENDPOINT,
+    SITEMAP,
     A2ACard,
     AgentSkills,
     ApiCatalog,
@@ -79,7 +88,7 @@ from agent_ready.artifacts.discovery import (
 )
 from agent_ready.artifacts.documents import Doc, DocState, body_is_html
 from agent_ready.artifacts.http import Response, origin_of
-from agent_ready.artifacts.openapi import OpenAPIDescription, OpenAPIResult, is_openapi
+from agent_ready.artifacts.openapi import OPENAPI, OpenAPIDescription, OpenAPIResult, is_openapi
 from agent_ready.parsers.link_header import parse_link_header
 from agent_ready.parsers.linkset import parse_linkset
 from agent_ready.parsers.llms_txt import LlmsLink, parse_llms_txt
@@ -117,7 +126,7 @@ def link_source(resp: Response) -> LinkSource:
     return LinkSource(url=resp.url, response=resp, links=links, unparsed=junk)
 
 
-@probe("links", description="Parse RFC 8288 Link headers of GET / and of the target URL")
+@probe(LINKS, description="Parse RFC 8288 Link headers of GET / and of the target URL")
 async def links(ctx: ProbeContext) -> LinkHeaders:
     home: Response = await ctx.need("home")
     sources = [link_source(home)]
@@ -128,7 +137,7 @@ async def links(ctx: ProbeContext) -> LinkHeaders:
     return LinkHeaders(sources)
 
 
-@probe("api_links", description="Parse Link headers of the API base named by the OpenAPI servers")
+@probe(API_LINKS, description="Parse Link headers of the API base named by the OpenAPI servers")
 async def api_links(ctx: ProbeContext) -> LinkSource | None:
     """The API base from the OpenAPI description; None when unknown or already covered by ``links``."""
     found: LinkHeaders = await ctx.need("links")
@@ -166,9 +175,7 @@ async def check_link(ctx: ProbeContext, link: LlmsLink) -> LinkCheck:
     return LinkCheck(link=link, doc=Doc(url=link.url, state=state, response=resp, problem=problem))
 
 
-@probe(
-    "llms_txt", description="GET /llms.txt, parse it (llmstxt.org) and check a sample of its links resolve"
-)
+@probe(LLMS_TXT, description="GET /llms.txt, parse it (llmstxt.org) and check a sample of its links resolve")
 async def llms_txt(ctx: ProbeContext) -> LlmsTxt:
     url = urljoin(ctx.target.origin, "/llms.txt")
     doc = await fetch_text_doc(ctx, url)
@@ -223,7 +230,7 @@ async def negotiate(ctx: ProbeContext, url: str, role: str, plain: Response | No
     return result
 
 
-@probe("markdown", description="GET / and a docs page with Accept: text/markdown (Markdown for agents)")
+@probe(MARKDOWN, description="GET / and a docs page with Accept: text/markdown (Markdown for agents)")
 async def markdown(ctx: ProbeContext) -> MarkdownNegotiation:
     home: Response = await ctx.need("home")
     llms: LlmsTxt | None = await ctx.maybe("llms_txt")
@@ -238,7 +245,7 @@ async def markdown(ctx: ProbeContext) -> MarkdownNegotiation:
 # --- RFC 9727 api-catalog ------------------------------------------------------------------------------
 
 
-@probe("api_catalog", description="GET /.well-known/api-catalog (RFC 9727) as application/linkset+json")
+@probe(API_CATALOG, description="GET /.well-known/api-catalog (RFC 9727) as application/linkset+json")
 async def api_catalog(ctx: ProbeContext) -> ApiCatalog:
     urls = [urljoin(ctx.target.origin, "/.well-known/api-catalog")]
     found_links: LinkHeaders | None = await ctx.maybe("links")
@@ -311,7 +318,7 @@ async def fetch_openapi(ctx: ProbeContext, url: str) -> Doc:
 
 
 @probe(
-    "openapi",
+    OPENAPI,
     description="Find the OpenAPI description: Link headers, api-catalog, llms.txt, then common paths",
 )
 async def openapi(ctx: ProbeContext) -> OpenAPIResult:
@@ -384,7 +391,7 @@ async def probe_endpoint(ctx: ProbeContext, url: str, result: McpDiscovery) -> N
 
 
 @probe(
-    "mcp_card", description="Find the MCP server card at the known paths and see whether its endpoint answers"
+    MCP_CARD, description="Find the MCP server card at the known paths and see whether its endpoint answers"
 )
 async def mcp_card(ctx: ProbeContext) -> McpDiscovery:
     result = McpDiscovery(card=None)
@@ -418,7 +425,7 @@ async def mcp_card(ctx: ProbeContext) -> McpDiscovery:
 A2A_PATHS = ("/.well-known/agent-card.json", "/.well-known/agent.json")
 
 
-@probe("a2a_card", description="GET the A2A agent card (/.well-known/agent-card.json, legacy agent.json)")
+@probe(A2A_CARD, description="GET the A2A agent card (/.well-known/agent-card.json, legacy agent.json)")
 async def a2a_card(ctx: ProbeContext) -> A2ACard:
     doc, tried = await first_json_doc(ctx, A2A_PATHS)
     return A2ACard(doc=doc, tried=tried)
@@ -441,7 +448,7 @@ def skill_digest(entry: dict[str, Any]) -> str | None:
     return value if re.fullmatch(r"[0-9a-f]{64}", value) else None
 
 
-@probe("agent_skills", description="GET the agent-skills index and verify one skill's sha256 digest")
+@probe(AGENT_SKILLS, description="GET the agent-skills index and verify one skill's sha256 digest")
 async def agent_skills(ctx: ProbeContext) -> AgentSkills:
     doc, tried = await first_json_doc(ctx, SKILLS_PATHS)
     result = AgentSkills(doc=doc, tried=tried)
@@ -470,7 +477,7 @@ async def agent_skills(ctx: ProbeContext) -> AgentSkills:
 SITEMAP_PATHS = ("/sitemap.xml", "/sitemap_index.xml", "/sitemap-index.xml", "/sitemap.xml.gz")
 
 
-@probe("sitemap", description="Find the sitemap (robots.txt Sitemap:, then common paths) and parse it")
+@probe(SITEMAP, description="Find the sitemap (robots.txt Sitemap:, then common paths) and parse it")
 async def sitemap(ctx: ProbeContext) -> Sitemap:
     robots = await ctx.maybe("robots")
     candidates = [(u, "robots") for u in (robots.sitemaps if robots is not None else [])]

@@ -31,6 +31,9 @@ from urllib.parse import urlsplit
 from agent_ready.artifacts.errors import (
     ACCEPT_JSON,
     BAD_TOKEN,
+    ERRORS,
+    ERRORS_BURST,
+    ERRORS_MALFORMED_JSON,
     MALFORMED_BODY,
     NO_CREDENTIALS,
     UNKNOWN_PATH,
@@ -98,7 +101,7 @@ def _path_of(url: str) -> str:
 
 
 @probe(
-    "errors",
+    ERRORS,
     description="Provoke errors without side effects: no credentials, a malformed token, an unknown "
     "API path, a wrong method, Accept: application/json",
 )
@@ -251,7 +254,7 @@ async def _post_operation(ctx: ProbeContext) -> tuple[str | None, str | None, st
 
 
 @probe(
-    "errors_malformed_json",
+    ERRORS_MALFORMED_JSON,
     active=True,
     description="ACTIVE: POST a truncated JSON body to a documented POST operation",
 )
@@ -270,7 +273,7 @@ async def errors_malformed_json(ctx: ProbeContext) -> MalformedJsonResult:
 
 
 @probe(
-    "errors_burst",
+    ERRORS_BURST,
     active=True,
     description=f"ACTIVE: up to {BURST_MAX_REQUESTS} GETs within {BURST_MAX_SECONDS:g}s, stopping at the "
     "first 429",

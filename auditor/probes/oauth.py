@@ -19,6 +19,8 @@ from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 
 from agent_ready.artifacts.http import Response, origin_of
 from agent_ready.artifacts.oauth import (
+    OAUTH_DISCOVERY,
+    OAUTH_TOKEN_ERRORS,
     AuthServer,
     OAuthDiscovery,
     ProtectedCall,
@@ -294,7 +296,7 @@ async def _fetch_auth_servers(
 
 
 @probe(
-    "oauth_discovery",
+    OAUTH_DISCOVERY,
     description="Walk the chain from the URL: a protected call, its WWW-Authenticate challenge, RFC 9728 "
     "resource metadata, RFC 8414/OIDC authorization-server metadata (MCP order)",
 )
@@ -343,7 +345,7 @@ def usable_server(disc: OAuthDiscovery | None) -> AuthServer | None:
 
 
 @probe(
-    "oauth_token_errors",
+    OAUTH_TOKEN_ERRORS,
     description="POST the token endpoint with made-up client credentials (creates nothing) and keep the "
     "RFC 6749 §5.2 error",
 )

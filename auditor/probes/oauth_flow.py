@@ -21,6 +21,8 @@ from typing import Any
 from agent_ready.artifacts.http import origin_of
 from agent_ready.artifacts.oauth import (
     DEVICE_CODE,
+    OAUTH_DEVICE,
+    OAUTH_FLOW,
     DeviceFlow,
     OAuthDiscovery,
     OAuthFlow,
@@ -257,7 +259,7 @@ async def _clean_up(ctx: ProbeContext, flow: OAuthFlow, meta: dict[str, Any], to
 
 
 @probe(
-    "oauth_flow",
+    OAUTH_FLOW,
     active=True,
     description="ACTIVE: register a client (RFC 7591) and delete it (RFC 7592), obtain a token headlessly, "
     "make one authenticated call, revoke and delete what was created",
@@ -358,7 +360,7 @@ async def _poll_device(
 
 
 @probe(
-    "oauth_device",
+    OAUTH_DEVICE,
     active=True,
     description="ACTIVE: register a public client for the device grant, start one RFC 8628 device "
     "authorization (it expires unused), poll the token endpoint once, delete the client",

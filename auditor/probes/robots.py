@@ -6,13 +6,13 @@ from urllib.parse import urljoin
 
 from protego import Protego
 
-from agent_ready.artifacts.robots import RobotsTxt
+from agent_ready.artifacts.robots import ROBOTS, RobotsTxt
 from agent_ready.parsers.robots import parse_robots
 from agent_ready.probes.documents import fetch_doc
 from agent_ready.probing import ProbeContext, probe
 
 
-@probe("robots", description="GET /robots.txt and parse it (RFC 9309)")
+@probe(ROBOTS, description="GET /robots.txt and parse it (RFC 9309)")
 async def robots(ctx: ProbeContext) -> RobotsTxt:
     doc = await fetch_doc(ctx, urljoin(ctx.target.origin, "/robots.txt"))
     result = RobotsTxt(doc=doc)

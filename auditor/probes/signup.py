@@ -20,7 +20,13 @@ from agent_ready.artifacts.documents import Doc
 from agent_ready.artifacts.http import origin_of
 from agent_ready.artifacts.oauth import OAuthDiscovery, json_error
 from agent_ready.artifacts.openapi import openapi_description
-from agent_ready.artifacts.signup import AccountCreation, SignupRoute, SignupRoutes
+from agent_ready.artifacts.signup import (
+    SIGNUP_ACCOUNT,
+    SIGNUP_ROUTES,
+    AccountCreation,
+    SignupRoute,
+    SignupRoutes,
+)
 from agent_ready.probes.oauth import JSON_ACCEPT, call_target, usable_server
 from agent_ready.probing import ProbeContext, probe
 
@@ -110,7 +116,7 @@ def _flatten(value: Any) -> str:
 
 
 @probe(
-    "signup_routes",
+    SIGNUP_ROUTES,
     description="Find documented routes that create an account or API key (OpenAPI, auth.md agent_auth) "
     "and the abuse gates they state",
 )
@@ -213,7 +219,7 @@ CREDENTIAL_KEYS = ("api_key", "apiKey", "key", "token", "access_token", "secret"
 
 
 @probe(
-    "signup_account",
+    SIGNUP_ACCOUNT,
     active=True,
     description="ACTIVE: call the documented API-key/account route, use the key once on its own origin, "
     "delete it",

@@ -21,6 +21,8 @@ from agent_ready.artifacts.documents import Doc
 from agent_ready.artifacts.http import Response, origin_of
 from agent_ready.artifacts.openapi import RESOURCE_METHODS, OpenAPIDescription, openapi_description
 from agent_ready.artifacts.temporary import (
+    TEMPORARY_DISCOVERY,
+    TEMPORARY_LIFECYCLE,
     Created,
     Signal,
     TempOperation,
@@ -107,7 +109,7 @@ def _merge_statements(result: TemporaryDiscovery, found: dict[str, list[str]], s
 
 
 @probe(
-    "temporary_discovery",
+    TEMPORARY_DISCOVERY,
     description="Look for a no-account / temporary tier in auth.md, agent_auth, OpenAPI, "
     "llms.txt, the API catalogue and 401 bodies",
 )
@@ -413,7 +415,7 @@ async def journey_credential(ctx: ProbeContext, origin: str) -> tuple[str, str] 
 
 
 @probe(
-    "temporary_lifecycle",
+    TEMPORARY_LIFECYCLE,
     active=True,
     description="ACTIVE: create a temporary resource through its documented route, use it, check its expiry "
     "and claim URL, create a second one and check isolation, then delete both where allowed",

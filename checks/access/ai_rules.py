@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from agent_ready.artifacts.access import AgentPath, AgentPaths
+from agent_ready.artifacts.access import AGENT_PATHS, AgentPath, AgentPaths
 from agent_ready.artifacts.documents import DocState
-from agent_ready.artifacts.robots import RobotsTxt
+from agent_ready.artifacts.robots import ROBOTS, RobotsTxt
 from agent_ready.checkapi import (
     Artifacts,
     check,
@@ -77,15 +77,15 @@ def _path_list(paths: list[AgentPath], limit: int = 6) -> str:
         "https://platform.openai.com/docs/bots",
         "https://contentsignals.org/",
     ),
-    requires=("robots", "agent_paths"),
+    requires=(ROBOTS, AGENT_PATHS),
     description="Evaluates robots.txt (protego) for each user-triggered agent user agent and `*` against the "
     "paths an agent needs: the target, OpenAPI servers and paths when discovered, and /docs/, /api/, "
     "/.well-known/, /auth.md, /llms.txt, /oauth/. A missing robots.txt blocks nothing (RFC 9309 §2.3.1.3); a "
     "5xx robots.txt means complete disallow to a compliant crawler.",
 )
 def ai_rules(a: Artifacts) -> Outcome:
-    robots: RobotsTxt = a["robots"]
-    wanted: AgentPaths = a["agent_paths"]
+    robots: RobotsTxt = a[ROBOTS]
+    wanted: AgentPaths = a[AGENT_PATHS]
     doc = robots.doc
     if doc.state == DocState.UNREACHABLE:
         return errored(f"robots.txt could not be fetched, so its rules are unknown: {doc.problem}")

@@ -8,8 +8,8 @@ from typing import Any
 import http_sfv
 
 from agent_ready.artifacts.documents import DocState
-from agent_ready.artifacts.http import Response
-from agent_ready.artifacts.robots import RobotsTxt
+from agent_ready.artifacts.http import HOME, Response
+from agent_ready.artifacts.robots import ROBOTS, RobotsTxt
 from agent_ready.checkapi import (
     Artifacts,
     check,
@@ -80,13 +80,13 @@ def parse_signal(raw: str, where: str) -> ParsedSignal:
         "https://datatracker.ietf.org/doc/draft-romm-aipref-contentsignals/",
         "https://www.rfc-editor.org/rfc/rfc9651",
     ),
-    requires=("robots", "home"),
+    requires=(ROBOTS, HOME),
     description="Reads Content-Signal directives from robots.txt (with the group they sit in) and a "
     "Content-Signal response header on the home page; values are parsed as RFC 9651 dictionaries.",
 )
 def content_signals(a: Artifacts) -> Outcome:
-    robots: RobotsTxt = a["robots"]
-    home: Response | None = a["home"]
+    robots: RobotsTxt = a[ROBOTS]
+    home: Response | None = a[HOME]
     parsed: list[tuple[ParsedSignal, Any]] = []
     for group, raw in robots.content_signals:
         parsed.append((parse_signal(raw, f"robots.txt (User-agent: {group})"), robots.doc.evidence))

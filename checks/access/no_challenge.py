@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from bs4 import BeautifulSoup
 
-from agent_ready.artifacts.access import ChallengeSamples
+from agent_ready.artifacts.access import CHALLENGE_SAMPLES, ChallengeSamples
 from agent_ready.artifacts.http import Response
 from agent_ready.checkapi import (
     Artifacts,
@@ -203,14 +203,14 @@ def classify_sample(role: str, resp: Response) -> Finding | None:
         "https://www.rfc-editor.org/rfc/rfc9457",
         "https://www.rfc-editor.org/rfc/rfc6585#section-4",
     ),
-    requires=("challenge_samples",),
+    requires=(CHALLENGE_SAMPLES,),
     description="Looks at the responses already fetched for the target, home, docs, robots.txt, "
     "llms.txt, the OpenAPI description, one API path and a missing path: `cf-mitigated: challenge`, "
     "CAPTCHA and bot-manager markers in HTML (Cloudflare, Turnstile, hCaptcha, reCAPTCHA, DataDome, "
     "HUMAN, Akamai, AWS WAF, ...), HTML 403s, and client-rendered shells with no content.",
 )
 def no_challenge(a: Artifacts) -> Outcome:
-    found: ChallengeSamples = a["challenge_samples"]
+    found: ChallengeSamples = a[CHALLENGE_SAMPLES]
     answered = [s for s in found.samples if not s.response.failed]
     if not answered:
         return errored(

@@ -10,7 +10,7 @@ from typing import Any
 
 import http_sfv
 
-from agent_ready.artifacts.access import BOT_AUTH_MEDIA_TYPE, BotAuthDirectory
+from agent_ready.artifacts.access import BOT_AUTH_DIRECTORY, BOT_AUTH_MEDIA_TYPE, BotAuthDirectory
 from agent_ready.artifacts.documents import DocState
 from agent_ready.artifacts.http import Response
 from agent_ready.checkapi import (
@@ -107,13 +107,13 @@ def signature_tags(resp: Response) -> list[tuple[str, dict[str, Any]]]:
         "https://www.rfc-editor.org/rfc/rfc8037",
         "https://www.rfc-editor.org/rfc/rfc9421",
     ),
-    requires=("bot_auth_directory",),
+    requires=(BOT_AUTH_DIRECTORY,),
     description="Fetches the key directory with its media type in Accept; validates each JWK "
     "(Ed25519 `x` is 32 bytes of base64url, no private members) and reports whether the response "
     "is signed. Absent means not applicable: the directory matters only for services that send bot traffic.",
 )
 def web_bot_auth(a: Artifacts) -> Outcome:
-    directory: BotAuthDirectory = a["bot_auth_directory"]
+    directory: BotAuthDirectory = a[BOT_AUTH_DIRECTORY]
     doc = directory.doc
     resp = doc.response
     if doc.state == DocState.UNREACHABLE:

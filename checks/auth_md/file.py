@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from agent_ready.artifacts.authmd import STEPS, AuthMdFile
+from agent_ready.artifacts.authmd import AUTHMD, STEPS, AuthMdFile
 from agent_ready.artifacts.documents import DocState
 from agent_ready.checkapi import (
     Artifacts,
@@ -35,13 +35,13 @@ from agent_ready.checks.auth_md._common import SPEC_AUTH_MD, SPEC_AUTHKIT, STEP_
     "per step: Discover, Register, Claim, Use the credential, Errors, Revocation. Name the real endpoints "
     "(`POST /agent/identity`, the token endpoint, the protected-resource metadata) and list the scopes.",
     spec_links=(SPEC_AUTH_MD, SPEC_AUTHKIT),
-    requires=("authmd",),
+    requires=(AUTHMD,),
     description="GETs /auth.md, tells Markdown from an HTML soft-404, parses it with markdown-it-py (H1, "
     "step headings, scopes, named endpoints) and GETs up to six same-origin endpoints it names "
     "(404 = not there).",
 )
 def auth_md_file(a: Artifacts) -> Outcome:
-    f: AuthMdFile = a["authmd"]
+    f: AuthMdFile = a[AUTHMD]
     doc = f.doc
     upper = None
     if f.upper is not None and f.upper.ok and not f.upper.looks_like_html:

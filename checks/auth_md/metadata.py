@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from agent_ready.artifacts.authmd import DIALECT_KEYS, AgentAuth, AuthMdFile
+from agent_ready.artifacts.authmd import AGENT_AUTH, AUTHMD, DIALECT_KEYS, AgentAuth, AuthMdFile
 from agent_ready.artifacts.documents import DocState
 from agent_ready.checkapi import (
     Artifacts,
@@ -98,15 +98,15 @@ def file_vs_block(f: AuthMdFile | None, meta: AgentAuth) -> list[Finding]:
     "the issuer in the protected-resource metadata's `authorization_servers`, with `scopes_supported` and "
     '`bearer_methods_supported: ["header"]`.',
     spec_links=(SPEC_AUTH_MD, SPEC_AUTHKIT, RFC8414, RFC9728),
-    requires=("agent_auth", "authmd"),
+    requires=(AGENT_AUTH, AUTHMD),
     description="Reads agent_auth from the metadata the OAuth discovery found (or the root RFC 8414 "
     "document), accepts the v0 (register_uri), branch (registration_endpoint) and v1 (identity_endpoint) "
     "dialects, GETs the skill and the block's endpoints, and cross-checks auth.md and the "
     "protected-resource metadata.",
 )
 def auth_md_metadata(a: Artifacts) -> Outcome:
-    meta: AgentAuth = a["agent_auth"]
-    f: AuthMdFile | None = a.get("authmd")
+    meta: AgentAuth = a[AGENT_AUTH]
+    f: AuthMdFile | None = a.get(AUTHMD)
     file_found = f is not None and f.found
     if meta.block is None:
         tried = [d for d in meta.tried]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from agent_ready.artifacts.authmd import Registration, parse_instant
+from agent_ready.artifacts.authmd import AGENT_AUTH, AUTHMD_REGISTRATION, Registration, parse_instant
 from agent_ready.checkapi import (
     Artifacts,
     broken,
@@ -54,8 +54,8 @@ def _error_shape(resp: Response) -> tuple[bool, str]:
     "`expires_at` and a `claim` {url, token, expires_at}; reject a malformed type with JSON "
     '`{"error","message"}`.',
     spec_links=(SPEC_AUTH_MD, SPEC_AUTHKIT, RFC7523),
-    requires=("agent_auth",),
-    active_requires=("authmd_registration",),
+    requires=(AGENT_AUTH,),
+    active_requires=(AUTHMD_REGISTRATION,),
     active=True,
     passive=False,
     description="ACTIVE: registers anonymously in the service's dialect, exchanges an identity assertion "
@@ -66,7 +66,7 @@ def _error_shape(resp: Response) -> tuple[bool, str]:
     "service has a revocation endpoint); sends one malformed registration request.",
 )
 def auth_md_registration(a: Artifacts) -> Outcome:
-    reg: Registration | None = a.get("authmd_registration")
+    reg: Registration | None = a.get(AUTHMD_REGISTRATION)
     if reg is None or not a.active:
         return skipped("ACTIVE check; rerun with --active to register anonymously.")
     human = [info("authmd-human-flow", f"not run (needs a human): {h}") for h in reg.human_flows]

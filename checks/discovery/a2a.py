@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from agent_ready.artifacts.discovery import A2ACard
+from agent_ready.artifacts.discovery import A2A_CARD, A2ACard
 from agent_ready.artifacts.documents import DocState
 from agent_ready.checkapi import (
     Artifacts,
@@ -39,12 +39,12 @@ A2A_REQUIRED = (
     remediation="Serve /.well-known/agent-card.json with name, description, version, capabilities, skills "
     "[{id, name, description}], defaultInputModes, defaultOutputModes and supportedInterfaces (or url).",
     spec_links=("https://a2a-protocol.org/latest/specification/#5-agent-discovery-the-agent-card",),
-    requires=("a2a_card",),
+    requires=(A2A_CARD,),
     description="Fetches /.well-known/agent-card.json, then the legacy /.well-known/agent.json; validates "
     "the card's fields. Not applicable when there is no card.",
 )
 def a2a_agent_card(a: Artifacts) -> Outcome:
-    result: A2ACard = a["a2a_card"]
+    result: A2ACard = a[A2A_CARD]
     doc = result.doc
     if doc is None:
         invalid = [d for d in result.tried if d.state == DocState.INVALID]

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from agent_ready.artifacts.discovery import LINKSET_TYPE, RFC9727_PROFILE, ApiCatalog
-from agent_ready.artifacts.openapi import OpenAPIResult
+from agent_ready.artifacts.discovery import API_CATALOG, LINKSET_TYPE, RFC9727_PROFILE, ApiCatalog
+from agent_ready.artifacts.openapi import OPENAPI, OpenAPIResult
 from agent_ready.checkapi import (
     Artifacts,
     check,
@@ -29,14 +29,14 @@ from agent_ready.models import Finding, Outcome
     '"service-desc":[{"href":"<openapi URL>","type":"application/vnd.oai.openapi+json"}],'
     '"service-doc":[{"href":"<docs URL>","type":"text/html"}]}]}.',
     spec_links=("https://www.rfc-editor.org/rfc/rfc9727", "https://www.rfc-editor.org/rfc/rfc9264"),
-    requires=("api_catalog", "openapi"),
+    requires=(API_CATALOG, OPENAPI),
     description="GETs /.well-known/api-catalog (and any Link rel=api-catalog target) with "
     "`Accept: application/linkset+json`, validates the RFC 9264 JSON linkset, and looks for entries with "
     "service-desc / service-doc; the service-desc is followed by the openapi probe.",
 )
 def api_catalog(a: Artifacts) -> Outcome:
-    catalog: ApiCatalog = a["api_catalog"]
-    spec: OpenAPIResult | None = a["openapi"]
+    catalog: ApiCatalog = a[API_CATALOG]
+    spec: OpenAPIResult | None = a[OPENAPI]
     doc = catalog.doc
     if not doc.found:
         return missing_outcome(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from agent_ready.artifacts.discovery import LinkHeaders, LinkSource
+from agent_ready.artifacts.discovery import API_LINKS, LINKS, LinkHeaders, LinkSource
 from agent_ready.checkapi import (
     Artifacts,
     check,
@@ -34,14 +34,14 @@ AGENT_RELS = ("api-catalog", "service-desc", "service-doc", "service-meta", "des
         "https://www.rfc-editor.org/rfc/rfc8631",
         "https://www.rfc-editor.org/rfc/rfc9727#section-3",
     ),
-    requires=("links", "api_links"),
+    requires=(LINKS, API_LINKS),
     description="Parses every Link header (several fields, several links per field, quoted parameters, "
     "relative targets) of GET /, the target URL and the API base named by the OpenAPI servers.",
 )
 def link_headers(a: Artifacts) -> Outcome:
-    found: LinkHeaders = a["links"]
+    found: LinkHeaders = a[LINKS]
     sources: list[LinkSource] = list(found.sources)
-    extra: LinkSource | None = a["api_links"]
+    extra: LinkSource | None = a[API_LINKS]
     if extra is not None:
         sources.append(extra)
     answered = [s for s in sources if not s.response.failed]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from agent_ready.artifacts.discovery import LlmsTxt
+from agent_ready.artifacts.discovery import LLMS_TXT, LlmsTxt
 from agent_ready.artifacts.documents import DocState
 from agent_ready.artifacts.http import ErrorKind
 from agent_ready.checkapi import (
@@ -29,14 +29,14 @@ from agent_ready.models import Finding, Outcome
     "one-line summary, then H2 sections of `- [name](url): notes` links to your docs, OpenAPI and auth pages "
     "(an `## Optional` section for skippable ones). Every link must resolve.",
     spec_links=("https://llmstxt.org/",),
-    requires=("llms_txt",),
+    requires=(LLMS_TXT,),
     description="Fetches /llms.txt, parses it as CommonMark (markdown-it-py) against the llmstxt.org layout, "
     "and fetches up to five of its links (same-origin first) to check they resolve. A page identical to the "
     "target's catch-all page (single-page-app fallback) counts as a dead link. /llms-full.txt is reported as "
     "information only.",
 )
 def llms_txt(a: Artifacts) -> Outcome:
-    llms: LlmsTxt = a["llms_txt"]
+    llms: LlmsTxt = a[LLMS_TXT]
     doc = llms.doc
     if not doc.found:
         return missing_outcome(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from agent_ready.artifacts.discovery import MarkdownNegotiation, Negotiation
+from agent_ready.artifacts.discovery import MARKDOWN, MarkdownNegotiation, Negotiation
 from agent_ready.checkapi import (
     Artifacts,
     check,
@@ -99,13 +99,13 @@ def _judge_page(page: Negotiation) -> tuple[str, list[Finding]]:
     remediation="When a request sends `Accept: text/markdown`, answer the home page and docs pages with a "
     "Markdown rendering (`Content-Type: text/markdown`, `Vary: Accept`), and keep HTML the default.",
     spec_links=("https://blog.cloudflare.com/markdown-for-agents/", "https://www.rfc-editor.org/rfc/rfc7763"),
-    requires=("markdown",),
+    requires=(MARKDOWN,),
     description="GETs / and one docs URL (from llms.txt, a Link rel=service-doc, else /docs/) with "
     "`Accept: text/markdown`, and the same URLs without it. HTML labelled text/markdown fails; only an "
     "/index.md or <page>.md variant warns. Vary: Accept and x-markdown-tokens are reported.",
 )
 def markdown_negotiation(a: Artifacts) -> Outcome:
-    result: MarkdownNegotiation = a["markdown"]
+    result: MarkdownNegotiation = a[MARKDOWN]
     kinds: list[str] = []
     findings: list[Finding] = []
     for page in result.pages:

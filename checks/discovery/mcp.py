@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from agent_ready.artifacts.discovery import McpDiscovery, card_endpoints
+from agent_ready.artifacts.discovery import MCP_CARD, McpDiscovery, card_endpoints
 from agent_ready.artifacts.documents import DocState
 from agent_ready.artifacts.http import ErrorKind
 from agent_ready.checkapi import (
@@ -127,14 +127,14 @@ def _endpoint_findings(mcp: McpDiscovery) -> list[Finding]:
         "https://github.com/modelcontextprotocol/modelcontextprotocol/issues/1649",
         "https://modelcontextprotocol.io/specification/2025-11-25/basic/transports",
     ),
-    requires=("mcp_card",),
+    requires=(MCP_CARD,),
     description="Tries /.well-known/mcp/server-card.json, /.well-known/mcp/server-cards.json, "
     "/.well-known/mcp.json, /.well-known/mcp and <endpoint>/server-card; accepts the SEP-2127 and the older "
     "SEP-1649 shapes; then makes an anonymous GET (and a POST initialize if GET does not answer) to the "
     "endpoint. Not applicable when there is no card and nothing MCP answers at /mcp.",
 )
 def mcp_server_card(a: Artifacts) -> Outcome:
-    mcp: McpDiscovery = a["mcp_card"]
+    mcp: McpDiscovery = a[MCP_CARD]
     details = {"card": mcp.card.url if mcp.card else None, "shape": mcp.shape, "endpoint": mcp.endpoint_url}
     if mcp.card is None:
         if mcp.endpoint_answers:

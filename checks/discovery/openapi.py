@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from agent_ready.artifacts.documents import body_is_html
-from agent_ready.artifacts.openapi import OpenAPIResult
+from agent_ready.artifacts.openapi import OPENAPI, OpenAPIResult
 from agent_ready.checkapi import (
     Artifacts,
     check,
@@ -58,14 +58,14 @@ def _declares_problem_json(op_responses: dict[str, Any]) -> bool:
     "securitySchemes that say how to obtain a credential (oauth2 flows with tokenUrl), an operationId and "
     "summary per operation, and application/problem+json error responses.",
     spec_links=("https://spec.openapis.org/oas/v3.1.0", "https://www.rfc-editor.org/rfc/rfc8631"),
-    requires=("openapi",),
+    requires=(OPENAPI,),
     description="Looks for the description via Link rel=service-desc, the api-catalog, llms.txt, then the "
     "common paths (/openapi.json, /openapi.yaml, /swagger.json, /v3/api-docs, /api/openapi.json), "
     "stopping at the first that parses as OpenAPI 3.x or Swagger 2.0, then judges servers, securitySchemes, "
     "operationId/summary coverage and problem+json error responses.",
 )
 def openapi(a: Artifacts) -> Outcome:
-    result: OpenAPIResult = a["openapi"]
+    result: OpenAPIResult = a[OPENAPI]
     desc = result.description
     if desc is None:
         invalid = result.invalid()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from agent_ready.artifacts.documents import DocState
-from agent_ready.artifacts.robots import RobotsTxt
+from agent_ready.artifacts.robots import ROBOTS, RobotsTxt
 from agent_ready.checkapi import (
     Artifacts,
     check,
@@ -28,12 +28,12 @@ from agent_ready.models import Outcome
     remediation="Serve /robots.txt as text/plain with at least one `User-agent:` group (RFC 9309). "
     "An HTML page at that path (a single-page app's fallback) reads as no robots.txt at all.",
     spec_links=("https://www.rfc-editor.org/rfc/rfc9309",),
-    requires=("robots",),
+    requires=(ROBOTS,),
     description="Fetches /robots.txt and parses it with protego; the same parse feeds access.ai-rules "
     "and access.content-signals.",
 )
 def robots_txt(a: Artifacts) -> Outcome:
-    robots: RobotsTxt = a["robots"]
+    robots: RobotsTxt = a[ROBOTS]
     doc = robots.doc
     if doc.state == DocState.UNREACHABLE:
         return errored(f"robots.txt could not be fetched: {doc.problem}")

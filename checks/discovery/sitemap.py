@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from agent_ready.artifacts.discovery import Sitemap
+from agent_ready.artifacts.discovery import SITEMAP, Sitemap
 from agent_ready.checkapi import (
     Artifacts,
     check,
@@ -26,13 +26,13 @@ from agent_ready.models import Finding, Outcome
         "https://www.sitemaps.org/protocol.html",
         "https://www.rfc-editor.org/rfc/rfc9309#section-2.2.4",
     ),
-    requires=("sitemap",),
+    requires=(SITEMAP,),
     description="Follows robots.txt `Sitemap:` lines, then /sitemap.xml, /sitemap_index.xml, "
     "/sitemap-index.xml and /sitemap.xml.gz; parses the XML safely (defusedxml). Low weight: API "
     "products need it least.",
 )
 def sitemap(a: Artifacts) -> Outcome:
-    result: Sitemap = a["sitemap"]
+    result: Sitemap = a[SITEMAP]
     doc = result.doc
     if doc is None or not doc.found:
         return missing_outcome(

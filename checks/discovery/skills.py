@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from agent_ready.artifacts.discovery import SKILLS_SCHEMA, AgentSkills
+from agent_ready.artifacts.discovery import AGENT_SKILLS, SKILLS_SCHEMA, AgentSkills
 from agent_ready.checkapi import (
     Artifacts,
     check,
@@ -28,12 +28,12 @@ SKILL_TYPES = ("skill-md", "archive")
     remediation=f'Serve /.well-known/agent-skills/index.json: {{"$schema": "{SKILLS_SCHEMA}", '
     '"skills": [{"name", "type": "skill-md", "description", "url", "digest": "sha256:<hex of the file>"}]}.',
     spec_links=("https://github.com/cloudflare/agent-skills-discovery-rfc",),
-    requires=("agent_skills",),
+    requires=(AGENT_SKILLS,),
     description="Fetches /.well-known/agent-skills/index.json (the v0.1 /.well-known/skills/index.json "
     "is accepted), validates the entries, and fetches one skill to verify its sha256 digest.",
 )
 def agent_skills(a: Artifacts) -> Outcome:
-    result: AgentSkills = a["agent_skills"]
+    result: AgentSkills = a[AGENT_SKILLS]
     doc = result.doc
     if doc is None:
         return missing_outcome(

@@ -7,6 +7,9 @@ from typing import Any
 
 from agent_ready import hints
 from agent_ready.artifacts.errors import (
+    ERRORS,
+    ERRORS_BURST,
+    ERRORS_MALFORMED_JSON,
     RATE_LIMITED,
     BurstResult,
     ErrorProbe,
@@ -36,12 +39,14 @@ NO_API = (
 
 def samples(a: Artifacts) -> list[ErrorSample]:
     """Every provoked error, passive first, deduplicated by the exchange that produced it."""
-    found: ErrorProbe | None = a.get("errors")
+    found: ErrorProbe | None = a.get(ERRORS)
     out: list[ErrorSample] = list(found.samples) if found is not None else []
-    malformed: MalformedJsonResult | None = a.get("errors_malformed_json") if a.active else None
+    malformed: MalformedJsonResult | None = (
+        a.get(ERRORS_MALFORMED_JSON) if a.active and a.declares(ERRORS_MALFORMED_JSON) else None
+    )
     if malformed is not None and malformed.sample is not None:
         out.append(malformed.sample)
-    burst: BurstResult | None = a.get("errors_burst") if a.active else None
+    burst: BurstResult | None = a.get(ERRORS_BURST) if a.active and a.declares(ERRORS_BURST) else None
     if burst is not None and burst.first_429 is not None:
         out.append(
             ErrorSample(

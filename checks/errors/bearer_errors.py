@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from agent_ready.artifacts.errors import BAD_TOKEN, NO_CREDENTIALS, ErrorProbe
+from agent_ready.artifacts.errors import BAD_TOKEN, ERRORS, NO_CREDENTIALS, ErrorProbe
 from agent_ready.artifacts.http import Response
 from agent_ready.checkapi import (
     Artifacts,
@@ -50,14 +50,14 @@ def _bearer_params(resp: Response) -> dict[str, str] | None:
         "https://www.rfc-editor.org/rfc/rfc6750#section-3",
         "https://modelcontextprotocol.io/specification/2025-11-25/basic/authorization",
     ),
-    requires=("errors",),
+    requires=(ERRORS,),
     description="Sends `Authorization: Bearer <malformed>` to the protected endpoint found by the OAuth "
     "discovery (or a secured OpenAPI operation) and reads the WWW-Authenticate challenge (RFC "
     "6750 §3.1). Also checks that the unauthenticated call carries no error code, as RFC 6750 "
     "§3.1 asks.",
 )
 def bearer_errors(a: Artifacts) -> Any:
-    found: ErrorProbe | None = a["errors"]
+    found: ErrorProbe | None = a[ERRORS]
     bad = found.first(BAD_TOKEN) if found is not None else None
     if bad is None:
         return not_applicable(

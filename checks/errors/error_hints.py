@@ -5,7 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from agent_ready import hints
-from agent_ready.artifacts.errors import BAD_TOKEN, NO_CREDENTIALS, ErrorProbe, ErrorSample
+from agent_ready.artifacts.errors import (
+    BAD_TOKEN,
+    ERRORS,
+    ERRORS_BURST,
+    ERRORS_MALFORMED_JSON,
+    NO_CREDENTIALS,
+    ErrorProbe,
+    ErrorSample,
+)
 from agent_ready.checkapi import (
     Artifacts,
     check,
@@ -40,8 +48,8 @@ def _needs_route(s: ErrorSample) -> bool:
     'flag/header/variable/parameter, give a caller without credentials a route ("see /auth.md", '
     '"POST /oauth/register", "rerun with `--temporary`"), and include a request id.',
     spec_links=(RFC9457, WRANGLER_MODEL),
-    requires=("errors",),
-    active_requires=("errors_malformed_json", "errors_burst"),
+    requires=(ERRORS,),
+    active_requires=(ERRORS_MALFORMED_JSON, ERRORS_BURST),
     active=True,
     passive=True,
     description="Scores the text of every provoked error (problem detail/title, message, error_description, "
@@ -54,7 +62,7 @@ def _needs_route(s: ErrorSample) -> bool:
     side_effects="With --active: as errors.machine-readable.",
 )
 def error_hints(a: Artifacts) -> Any:
-    found: ErrorProbe | None = a["errors"]
+    found: ErrorProbe | None = a[ERRORS]
     items = [
         s
         for s in samples(a)

@@ -4,8 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from agent_ready.artifacts.errors import KIND_TITLES, RATE_LIMITED, UNKNOWN_PATH, ErrorProbe
-from agent_ready.artifacts.http import Response
+from agent_ready.artifacts.errors import (
+    ERRORS,
+    ERRORS_MALFORMED_JSON,
+    KIND_TITLES,
+    RATE_LIMITED,
+    UNKNOWN_PATH,
+    ErrorProbe,
+)
+from agent_ready.artifacts.http import NOT_FOUND, Response
 from agent_ready.checkapi import (
     Artifacts,
     check,
@@ -41,8 +48,8 @@ from agent_ready.models import Finding
         RFC9457,
         "https://www.rfc-editor.org/rfc/rfc8615",
     ),
-    requires=("errors", "not_found"),
-    active_requires=("errors_malformed_json",),
+    requires=(ERRORS, NOT_FOUND),
+    active_requires=(ERRORS_MALFORMED_JSON,),
     active=True,
     passive=True,
     description="Reads the status of every provoked error and of a /.well-known/ path that cannot exist: a "
@@ -51,8 +58,8 @@ from agent_ready.models import Finding
     side_effects="With --active: as errors.machine-readable (one malformed POST).",
 )
 def honest_status(a: Artifacts) -> Any:
-    found: ErrorProbe | None = a["errors"]
-    miss: Response | None = a["not_found"]
+    found: ErrorProbe | None = a[ERRORS]
+    miss: Response | None = a[NOT_FOUND]
     findings: list[Finding] = []
     if miss is not None and not miss.failed:
         if miss.ok:

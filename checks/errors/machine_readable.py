@@ -6,7 +6,16 @@ import re
 from typing import Any
 
 from agent_ready import hints
-from agent_ready.artifacts.errors import ACCEPT_JSON, NO_CREDENTIALS, UNKNOWN_PATH, ErrorProbe, ErrorSample
+from agent_ready.artifacts.errors import (
+    ACCEPT_JSON,
+    ERRORS,
+    ERRORS_BURST,
+    ERRORS_MALFORMED_JSON,
+    NO_CREDENTIALS,
+    UNKNOWN_PATH,
+    ErrorProbe,
+    ErrorSample,
+)
 from agent_ready.checkapi import (
     Artifacts,
     check,
@@ -188,8 +197,8 @@ def _negotiated(s: ErrorSample, f: Finding, answered: list[ErrorSample]) -> Find
     "the error), title, status (equal to the HTTP status), detail (what to do next), instance; "
     "keep vendor codes as extension members.",
     spec_links=(RFC9457, "https://www.rfc-editor.org/rfc/rfc9110#section-15.5"),
-    requires=("errors",),
-    active_requires=("errors_malformed_json", "errors_burst"),
+    requires=(ERRORS,),
+    active_requires=(ERRORS_MALFORMED_JSON, ERRORS_BURST),
     active=True,
     passive=True,
     description="Provokes errors without side effects (no credentials, a malformed token, an unknown API "
@@ -200,7 +209,7 @@ def _negotiated(s: ErrorSample, f: Finding, answered: list[ErrorSample]) -> Find
     "to 30 GETs in 5 s.",
 )
 def machine_readable(a: Artifacts) -> Any:
-    found: ErrorProbe | None = a["errors"]
+    found: ErrorProbe | None = a[ERRORS]
     items = samples(a)
     if found is None or not items:
         return not_applicable("no error could be provoked")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from agent_ready.artifacts.errors import BurstResult, ErrorProbe
+from agent_ready.artifacts.errors import ERRORS, ERRORS_BURST, BurstResult, ErrorProbe
 from agent_ready.artifacts.http import Response
 from agent_ready.checkapi import (
     Artifacts,
@@ -109,8 +109,8 @@ def _reset_from_ratelimit(r: Response) -> str | None:
     "(draft-ietf-httpapi-ratelimit-headers; older RateLimit-* or X-RateLimit-* are understood too) on "
     "API responses, and `Retry-After` (seconds or an HTTP-date) on every 429 and 503.",
     spec_links=(RATELIMIT_DRAFT, RFC9110_RETRY, "https://www.rfc-editor.org/rfc/rfc6585#section-4"),
-    requires=("errors",),
-    active_requires=("errors_burst",),
+    requires=(ERRORS,),
+    active_requires=(ERRORS_BURST,),
     active=True,
     passive=True,
     description="Passively reads rate-limit headers on the API responses the errors probe saw (IETF "
@@ -120,8 +120,8 @@ def _reset_from_ratelimit(r: Response) -> str | None:
     side_effects="With --active: up to 30 GETs in 5 s to one API URL (stops at the first 429).",
 )
 def rate_limit(a: Artifacts) -> Any:
-    found: ErrorProbe | None = a["errors"]
-    burst: BurstResult | None = a.get("errors_burst") if a.active else None
+    found: ErrorProbe | None = a[ERRORS]
+    burst: BurstResult | None = a.get(ERRORS_BURST) if a.active else None
     if found is None or (found.api_base is None and found.protected_url is None):
         return not_applicable(NO_API)
     responses = [s.response for s in samples(a)] + list(found.others)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from agent_ready.artifacts.oauth import OAuthDiscovery, ProtectedCall, looks_like_auth_error
+from agent_ready.artifacts.oauth import OAUTH_DISCOVERY, OAuthDiscovery, ProtectedCall, looks_like_auth_error
 from agent_ready.checkapi import (
     Artifacts,
     check,
@@ -109,13 +109,13 @@ def _challenge_findings(call: ProtectedCall) -> list[Finding]:
     "or a bare 403. Declare security requirements on OpenAPI operations so agents know which "
     "calls are protected.",
     spec_links=("https://www.rfc-editor.org/rfc/rfc9728#section-5.1", RFC6750, MCP_AUTH),
-    requires=("oauth_discovery",),
+    requires=(OAUTH_DISCOVERY,),
     description="Calls the URL, the secured OpenAPI GET operations, the MCP endpoint of the server card "
     "and /mcp without credentials, and parses every WWW-Authenticate challenge (several per "
     "header and across headers).",
 )
 def challenge(a: Artifacts) -> Outcome:
-    disc: OAuthDiscovery = a["oauth_discovery"]
+    disc: OAuthDiscovery = a[OAUTH_DISCOVERY]
     # Judge the best challenge found (one with resource_metadata first); the others only add concerns.
     unauthorized = sorted(
         (p for p in disc.protected if p.unauthorized), key=lambda p: not p.resource_metadata_url

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from agent_ready.artifacts.oauth import TokenErrorProbe, json_error
+from agent_ready.artifacts.oauth import OAUTH_TOKEN_ERRORS, TokenErrorProbe, json_error
 from agent_ready.checkapi import (
     Artifacts,
     check,
@@ -33,11 +33,11 @@ from agent_ready.parsers.wwwauth import parse_headers
     "`Cache-Control: no-store`, and `WWW-Authenticate` when the client authenticated with HTTP "
     "Basic. Never an HTML page or a 500.",
     spec_links=(RFC6749_52,),
-    requires=("oauth_token_errors",),
+    requires=(OAUTH_TOKEN_ERRORS,),
     description="Sends grant_type=client_credentials with a made-up client id and secret (creates nothing).",
 )
 def endpoint_errors(a: Artifacts) -> Outcome:
-    probe: TokenErrorProbe = a["oauth_token_errors"]
+    probe: TokenErrorProbe = a[OAUTH_TOKEN_ERRORS]
     if probe.response is None:
         return not_applicable(f"no token request was sent: {probe.skipped}")
     resp = probe.response

@@ -6,12 +6,14 @@ from agent_ready.artifacts.documents import DocState
 from agent_ready.artifacts.oauth import (
     DEVICE_CODE,
     JWT_BEARER,
+    OAUTH_DEVICE,
+    OAUTH_DISCOVERY,
     TOKEN_EXCHANGE,
     DeviceFlow,
     OAuthDiscovery,
     grants_of,
 )
-from agent_ready.artifacts.signup import SignupRoutes
+from agent_ready.artifacts.signup import SIGNUP_ROUTES, SignupRoutes
 from agent_ready.checkapi import (
     Artifacts,
     check,
@@ -172,8 +174,8 @@ def _judge_with_device(findings: list[Finding], device: DeviceFlow) -> Outcome:
         "https://www.rfc-editor.org/rfc/rfc8693",
         RFC8414,
     ),
-    requires=("oauth_discovery", "signup_routes"),
-    active_requires=("oauth_device",),
+    requires=(OAUTH_DISCOVERY, SIGNUP_ROUTES),
+    active_requires=(OAUTH_DEVICE,),
     active=True,
     passive=True,
     description="Reads grant_types_supported with RFC 8414's default when omitted, counts the device flow "
@@ -186,10 +188,10 @@ def _judge_with_device(findings: list[Finding], device: DeviceFlow) -> Outcome:
     "offered) and starts one device authorization that expires unused; creates no account",
 )
 def headless_grant(a: Artifacts) -> Outcome:
-    disc: OAuthDiscovery = a["oauth_discovery"]
-    routes: SignupRoutes | None = a["signup_routes"]
+    disc: OAuthDiscovery = a[OAUTH_DISCOVERY]
+    routes: SignupRoutes | None = a[SIGNUP_ROUTES]
     findings, headless, browser_only = headless_routes(disc, routes)
-    device: DeviceFlow | None = a.get("oauth_device") if a.active else None
+    device: DeviceFlow | None = a.get(OAUTH_DEVICE) if a.active else None
     if headless and device is not None:
         return _judge_with_device(findings, device)
     if headless:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from agent_ready.artifacts.oauth import OAuthFlow
+from agent_ready.artifacts.oauth import OAUTH_DISCOVERY, OAUTH_FLOW, OAuthFlow
 from agent_ready.checkapi import (
     Artifacts,
     check,
@@ -35,8 +35,8 @@ from agent_ready.models import Finding, Outcome
         "https://www.rfc-editor.org/rfc/rfc6749#section-4.4",
         "https://www.rfc-editor.org/rfc/rfc7591",
     ),
-    requires=("oauth_discovery",),
-    active_requires=("oauth_flow",),
+    requires=(OAUTH_DISCOVERY,),
+    active_requires=(OAUTH_FLOW,),
     active=True,
     passive=False,
     description="ACTIVE: registers a client, obtains a token by client_credentials (else the auth.md "
@@ -47,7 +47,7 @@ from agent_ready.models import Finding, Outcome
     "access token (revoked via RFC 7009 where offered)",
 )
 def issue(a: Artifacts) -> Outcome:
-    flow: OAuthFlow | None = a.get("oauth_flow")
+    flow: OAuthFlow | None = a.get(OAUTH_FLOW)
     if not a.active or flow is None:
         return skipped("ACTIVE check; rerun with --active")
     tried = "; ".join(f"{r}: {o}" for r, o in flow.routes_tried)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from agent_ready.artifacts.documents import DocState
-from agent_ready.artifacts.oauth import OAuthDiscovery, is_loopback_url, resource_match
+from agent_ready.artifacts.oauth import OAUTH_DISCOVERY, OAuthDiscovery, is_loopback_url, resource_match
 from agent_ready.checkapi import (
     Artifacts,
     check,
@@ -53,12 +53,12 @@ def _resource_form_findings(res: object, where: str, ev: object) -> list[Finding
     "`authorization_servers` list of https issuer URLs, `scopes_supported` and "
     '`bearer_methods_supported: ["header"]`.',
     spec_links=("https://www.rfc-editor.org/rfc/rfc9728#section-3", MCP_AUTH),
-    requires=("oauth_discovery",),
+    requires=(OAUTH_DISCOVERY,),
     description="Follows resource_metadata from the 401, else the path-inserted then root well-known URLs "
     "(MCP order), and always the origin's root document.",
 )
 def resource_metadata(a: Artifacts) -> Outcome:
-    disc: OAuthDiscovery = a["oauth_discovery"]
+    disc: OAuthDiscovery = a[OAUTH_DISCOVERY]
     prms = disc.resource_metadata
     found = [p for p in prms if p.data is not None]
     if not found:

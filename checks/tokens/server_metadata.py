@@ -5,6 +5,7 @@ from __future__ import annotations
 from agent_ready.artifacts.documents import DocState
 from agent_ready.artifacts.oauth import (
     DEVICE_CODE,
+    OAUTH_DISCOVERY,
     AuthServer,
     OAuthDiscovery,
     endpoint_scheme_problems,
@@ -279,13 +280,13 @@ def finding_error(server: AuthServer) -> Finding:
         MCP_AUTH,
         "https://openid.net/specs/openid-connect-discovery-1_0.html",
     ),
-    requires=("oauth_discovery",),
+    requires=(OAUTH_DISCOVERY,),
     description="Tries, per issuer, RFC 8414 path insertion, OIDC path insertion and OIDC path appending "
     "(issuer without a path: RFC 8414 then OIDC). Discovered URLs that resolve to "
     "cloud-metadata or private addresses are refused by the address policy and reported here.",
 )
 def server_metadata(a: Artifacts) -> Outcome:
-    disc: OAuthDiscovery = a["oauth_discovery"]
+    disc: OAuthDiscovery = a[OAUTH_DISCOVERY]
     if not disc.auth_servers:
         return failed(
             "no authorization server to judge",

@@ -38,7 +38,7 @@ def judge(check: object, run: CliRun) -> Outcome:
 def test_every_cli_check_is_of_the_cli_kind_and_reads_only_the_run() -> None:
     assert cli.CHECKS
     for chk in cli.CHECKS:
-        assert chk.meta.target_kind == "cli" and chk.meta.requires == (CLI_RUN,)
+        assert chk.meta.target_kind == "cli" and chk.meta.requires == (CLI_RUN.name,)
 
 
 def test_non_interactive_three_outcomes() -> None:
