@@ -1,4 +1,5 @@
-"""A baseline comparison (:class:`agent_ready.diff.ReportDiff`) as text, Markdown or JSON."""
+"""A baseline comparison (:class:`agent_ready.diff.ReportDiff`) as text, Markdown or JSON (the JSON follows
+``schema/diff.schema.json``)."""
 
 from __future__ import annotations
 

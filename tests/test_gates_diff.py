@@ -16,6 +16,16 @@ from agent_ready.reference import ReferenceServer
 from agent_ready.reports.diff_report import render_json, render_markdown, render_text
 
 
+def validate_diff(doc: dict[str, Any]) -> None:
+    from importlib.resources import files
+
+    import jsonschema
+
+    schema = json.loads(files("agent_ready.reports").joinpath("schema/diff.schema.json").read_text("utf-8"))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    jsonschema.Draft202012Validator(schema).validate(doc)
+
+
 def finding(code: str, level: str = "fail", message: str = "it is broken") -> dict[str, Any]:
     return {"code": code, "level": level, "message": message, "evidence": []}
 
@@ -111,6 +121,7 @@ def test_regression_and_fix() -> None:
     assert "60 → 55 (-5)" in md and "| tokens\\.challenge |" not in md and "tokens.challenge" in md
     doc = json.loads(render_json(diff))
     assert doc["regressions"] == 2 and doc["score_delta"] == -5
+    validate_diff(doc)
 
 
 def test_score_change_only() -> None:
@@ -158,6 +169,7 @@ def test_diff_command(tmp_path: Path) -> None:
     assert res.exit_code == 0 and "tokens.challenge: pass -> fail" in res.stdout
     res = runner.invoke(app, ["diff", str(old_path), str(new_path), "-f", "json", "--fail-on-regression"])
     assert res.exit_code == 1 and json.loads(res.stdout)["regressions"] == 1
+    validate_diff(json.loads(res.stdout))
     res = runner.invoke(app, ["diff", str(old_path), str(new_path), "-f", "markdown"])
     assert res.stdout.startswith("## agent-ready: 60 → 40")
     bumped = write(tmp_path, "v2.json", report(OLD["checks"], 60, schema="2.0"))
