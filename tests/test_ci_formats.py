@@ -281,6 +281,16 @@ def test_step_summary(bare: ReferenceServer, tmp_path: Path, monkeypatch: pytest
     assert text.startswith("earlier step\n## agent-ready: ")  # appended, never overwritten
 
 
+def test_unwritable_step_summary_is_a_warning(
+    bare: ReferenceServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(tmp_path))  # a directory: cannot be appended to
+    res = CliRunner().invoke(app, ["scan", bare.url + "/", "--no-plugins", "-q", "--only", "errors"])
+    assert res.exit_code == 0, res.stderr
+    assert "cannot append the job summary" in res.stderr
+    json.loads(res.stdout)  # the report itself is intact
+
+
 def test_help_lists_formats() -> None:
     res = CliRunner().invoke(app, ["scan", "--help"], terminal_width=200)
     for fmt in ("json", "html", "markdown", "junit", "sarif", "badge"):

@@ -73,10 +73,6 @@ class Output:
     fmt: str
     path: Path | None  # None: stdout
 
-    @property
-    def where(self) -> str:
-        return "stdout" if self.path is None else str(self.path)
-
 
 def plan(paths: list[Path], fmt: str | None, *, default: str = "json") -> list[Output]:
     """Decide every output before scanning, so a wrong name is refused before any request is made."""
@@ -135,12 +131,15 @@ def _step_summary(report: ScanReport) -> None:
     if not target:
         return
     try:
+        text = render(report, "markdown")
         with open(target, "a", encoding="utf-8") as fh:
-            fh.write(render(report, "markdown") + "\n")
+            fh.write(text + "\n")
     except OSError as exc:
         typer.echo(
             f"agent-ready: warning: cannot append the job summary to {target}: {exc.strerror}", err=True
         )
+    except Exception as exc:  # a renderer bug costs the summary, never the scan's exit code
+        typer.echo(f"agent-ready: warning: no job summary: {type(exc).__name__}: {exc}", err=True)
 
 
 def _write_one(report: ScanReport, out: Output, options: RenderOptions | None, quiet: bool = False) -> int:
