@@ -74,6 +74,7 @@ class ScanSettings:
     config_path: str | None = None
     # Sent to the target's origin only (an API key, a staging gate); values never appear in any output.
     headers: dict[str, str] = field(default_factory=dict)
+    cleanup_budget: float = 15.0  # seconds for the final clean-up step, past the deadline if need be
     ca_bundle: str | None = None  # a private CA's PEM bundle, trusted besides the usual roots
     insecure: bool = False  # no TLS certificate verification; named in the report
 
@@ -116,6 +117,8 @@ class ScanReport:
     user_agent: str = USER_AGENT
     tool_version: str = __version__
     secrets: frozenset[str] = frozenset()  # values to scrub from any rendering; never serialised
+    created: list[dict[str, Any]] = field(default_factory=list)  # the clean-up ledger (agent_ready.cleanup)
+    interrupted: bool = False  # Ctrl-C: the report is partial
     command: list[str] | None = None  # set for `agent-ready cli` audits: the target is a command, not a URL
 
     @property
@@ -273,6 +276,18 @@ async def _finalize(state: ScanState, deadline_at: float, warnings: list[str]) -
             warnings.append(f"a deferred clean-up failed: {type(exc).__name__}: {exc}")
 
 
+async def _interrupt(runner: ProbeRunner, state: ScanState, budget: float, warnings: list[str]) -> None:
+    task = asyncio.current_task()
+    if task is not None:
+        task.uncancel()  # the interruption is handled here; the clean-up below must not be cancelled by it
+    pending = [t for t in runner.tasks.values() if not t.done()]
+    for t in pending:
+        t.cancel()
+    await asyncio.gather(*pending, return_exceptions=True)
+    warnings.append("interrupted (Ctrl-C): unfinished probes stopped; what the scan created is cleaned up")
+    await _finalize(state, asyncio.get_running_loop().time() + budget, warnings)
+
+
 def _port(url: str) -> int:
     return urlsplit(url).port or (443 if url.startswith("https") else 80)
 
@@ -322,6 +337,7 @@ async def run_scan(
         policy.remember(target.host, _port(target.url), addresses)
     runtime_error: str | None = None
     values: dict[str, Any] = {}
+    interrupted = False
     CURRENT_POLICY.set(policy)  # this task's context only: read by a shared pool when it connects
     async with new_client(settings.limits, policy, transport, verify) as client:
         fetcher = Fetcher(
@@ -343,25 +359,33 @@ async def run_scan(
         runner = ProbeRunner(state)
         loop = asyncio.get_running_loop()
         deadline_at = loop.time() + settings.deadline
-        if resolve_error:
-            runtime_error = f"target unreachable: {resolve_error}"
-        elif to_run:
-            runner.start("target")
-            await _drain(runner, deadline_at, warnings)
-            first: Response | ProbeFailure = runner.result("target")
-            if isinstance(first, ProbeFailure):
-                runtime_error = f"target unreachable: {first.reason}"
-            elif first.failed and first.error_kind in ("connect", "dns", "timeout", "protocol", "tls"):
-                runtime_error = f"target unreachable: {first.error}"
-        if runtime_error is None:
-            wanted = {n for c in to_run for n in c.meta.requires}
-            if settings.active:
-                wanted |= {n for c in to_run for n in c.meta.active_requires}
-            for name in sorted(wanted):
-                runner.start(name)
-            await _drain(runner, deadline_at, warnings)
-            await _finalize(state, deadline_at, warnings)
-            values = {name: runner.result(name) for name in runner.tasks}
+        try:
+            if resolve_error:
+                runtime_error = f"target unreachable: {resolve_error}"
+            elif to_run:
+                runner.start("target")
+                await _drain(runner, deadline_at, warnings)
+                first: Response | ProbeFailure = runner.result("target")
+                if isinstance(first, ProbeFailure):
+                    runtime_error = f"target unreachable: {first.reason}"
+                elif first.failed and first.error_kind in ("connect", "dns", "timeout", "protocol", "tls"):
+                    runtime_error = f"target unreachable: {first.error}"
+            if runtime_error is None:
+                wanted = {n for c in to_run for n in c.meta.requires}
+                if settings.active:
+                    wanted |= {n for c in to_run for n in c.meta.active_requires}
+                for name in sorted(wanted):
+                    runner.start(name)
+                await _drain(runner, deadline_at, warnings)
+                await _finalize(state, deadline_at, warnings)
+        except asyncio.CancelledError:
+            # Ctrl-C: asyncio.run cancels this task on the first SIGINT (a second one aborts outright).
+            # Stop the probes, then still clean up what they created, and return the partial report.
+            interrupted = True
+            await _interrupt(runner, state, settings.cleanup_budget, warnings)
+        values = {name: runner.result(name) for name in runner.tasks}
+        # The final step, even past the scan deadline or after Ctrl-C, under its own budget.
+        warnings.extend(await state.ledger.clean_up(fetcher, settings.cleanup_budget))
         fetcher.cancel_pending()
         warnings.extend(state.notes)
 
@@ -396,6 +420,8 @@ async def run_scan(
         run_warnings=warnings,
         runtime_error=runtime_error,
         secrets=redactor.secrets,
+        created=[e.as_dict() for e in state.ledger.entries],
+        interrupted=interrupted,
     )
 
 

@@ -18,7 +18,8 @@ from typing import Any, TypeVar, overload
 
 from agent_ready.artifacts.key import Key, key_name
 from agent_ready.checkapi import Target
-from agent_ready.fetch import Fetcher, ProbeFetcher
+from agent_ready.cleanup import Created, Ledger, Undo
+from agent_ready.fetch import Fetcher, ProbeFetcher, Response
 from agent_ready.redact import Redactor
 
 ProbeFn = Callable[["ProbeContext"], Awaitable[Any]]
@@ -82,6 +83,7 @@ class ScanState:
     active: bool = False
     allow_private: bool = False
     notes: list[str] = field(default_factory=list)  # run warnings raised by probes
+    ledger: Ledger = field(default_factory=Ledger)  # what ACTIVE probes created on the target
     clock_start: float = field(default_factory=time.monotonic)
     # Clean-ups that must wait until every probe finished (revoking a credential later probes use).
     finalizers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
@@ -167,6 +169,28 @@ class ProbeContext:
         """Like :meth:`need` but returns None instead of raising when the probe failed or is not allowed."""
         value = await asyncio.shield(self._runner.start(key_name(key)))
         return None if isinstance(value, ProbeFailure) else value
+
+    def created(
+        self,
+        kind: str,
+        label: str,
+        resp: Response | None = None,
+        *,
+        undo: Undo | None = None,
+        why_not: str | None = None,
+    ) -> Created:
+        """Record something this probe created on the target (see :mod:`agent_ready.cleanup`): the scan's
+        final step removes it with ``undo`` if the probe does not get to (deadline, Ctrl-C, a failure)."""
+        entry = self.state.ledger.record(
+            kind, self.redactor.text(label), self.name, undo=undo, why_not=why_not
+        )
+        if resp is not None:
+            entry.exchange_ids.extend(resp.exchange_ids)
+        return entry
+
+    def removed(self, entry: Created | None, resp: Response | None) -> None:
+        """The answer to this probe's own undo request for ``entry``."""
+        self.state.ledger.mark(entry, resp)
 
     def warn(self, message: str) -> None:
         self.state.notes.append(message)

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 # 1.1: journey steps cite finding codes (`findings`); 1.2: failing/warning checks carry `score_impact` and
 # `fix_prompt`; score.verified, score.unverified (journey coverage).
-SCHEMA_VERSION = "1.2"
+SCHEMA_VERSION = "1.3"
 SCHEMA_ID = "https://agent-ready.dev/schema/report-1.json"
 MEDIA_TYPE = "application/json"
 
@@ -136,6 +136,8 @@ def to_dict(report: ScanReport) -> dict[str, Any]:
         "run_warnings": list(report.run_warnings),
         "runtime_error": report.runtime_error,
     }
+    if report.created or getattr(report.settings, "active", False):
+        doc["created"] = list(report.created)
     if report.command is not None:
         doc["target"] = {"kind": "cli", "command": list(report.command)}
     exchanges = {e["id"]: e for e in doc["exchanges"]}

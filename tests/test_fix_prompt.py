@@ -5,7 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from agent_ready.reports.folding import fold
-from agent_ready.reports.json_report import to_dict, validate
+from agent_ready.reports.json_report import SCHEMA_VERSION, to_dict, validate
 
 
 def _finding(message: str, code: str = "soft-404", fix: str | None = "Serve it.") -> dict[str, object]:
@@ -44,7 +44,7 @@ def test_every_failing_or_warning_check_has_an_impact_and_a_prompt_built_from_it
     report = run_scan(bare.url)
     doc = to_dict(report)
     validate(doc)
-    assert doc["schema_version"] == "1.2"
+    assert doc["schema_version"] == SCHEMA_VERSION
     exchanges = {e["id"]: e for e in doc["exchanges"]}
     prompts = []
     for check in doc["checks"]:

@@ -183,6 +183,14 @@ def _run(
     except UsageError as exc:
         raise _fail(str(exc), EXIT_USAGE) from None
     written = write_all(report, outputs, options, quiet=quiet)
+    if report.interrupted:
+        left = [c for c in report.created if c["status"] != "removed"]
+        typer.echo(
+            f"agent-ready: interrupted; partial report written; {len(report.created) - len(left)} of "
+            f"{len(report.created)} created resource(s) removed",
+            err=True,
+        )
+        return 130
     if report.runtime_error:  # an error, so it is said even with --quiet, and said once
         typer.echo(f"agent-ready: {scrub(_summary(report), report.secrets)}", err=True)
     elif not quiet:

@@ -47,6 +47,7 @@ from agent_ready.artifacts.authmd import (
 )
 from agent_ready.artifacts.documents import Doc, DocState
 from agent_ready.artifacts.http import Response, origin_of
+from agent_ready.cleanup import Undo
 from agent_ready.probes.documents import fetch_doc, same_as_miss
 from agent_ready.probing import ProbeContext, probe
 
@@ -556,6 +557,13 @@ async def authmd_registration(ctx: ProbeContext) -> Registration:
     if answer is not None and resp.ok:
         for value in read_registration(reg, answer).values():
             ctx.redactor.add_secret(value)
+        ident = _dig(answer, "registration_id", "id", "agent_id", "client_id")
+        ctx.created(
+            "registration",
+            str(ident) if isinstance(ident, str | int) else "an auth.md registration",
+            resp,
+            why_not="auth.md documents no way to delete a registration; its access token is revoked",
+        )
         claim_url = _dig(answer, "claim.url", "claim.start_url", "claim_url", "claimUrl")
         if isinstance(claim_url, str):
             ctx.redactor.add_secret(claim_url.rsplit("/", 1)[-1])
@@ -629,11 +637,14 @@ async def authmd_registration(ctx: ProbeContext) -> Registration:
         and origin_of(revocation) == issuer_origin
     ):
         token = reg.credential
+        form = {"token": token, "token_type_hint": "access_token"}
+        entry = ctx.created(
+            "token", "auth.md registration's access token", undo=Undo("POST", revocation, data=form)
+        )
 
         async def revoke() -> None:
-            reg.revoke_response = await ctx.fetch.request(
-                "POST", revocation, data={"token": token, "token_type_hint": "access_token"}
-            )
+            reg.revoke_response = await ctx.fetch.request("POST", revocation, data=form)
+            ctx.removed(entry, reg.revoke_response)
 
         # Later steps of the journey (a temporary resource) use this credential: revoke at the scan's end.
         ctx.defer(revoke)

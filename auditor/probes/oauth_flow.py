@@ -31,6 +31,8 @@ from agent_ready.artifacts.oauth import (
     grants_of,
     json_error,
 )
+from agent_ready.cleanup import Undo
+from agent_ready.fetch import Response
 from agent_ready.probes.discovery import post_initialize
 from agent_ready.probes.oauth import JSON_ACCEPT, basic_auth, call_target, usable_server
 from agent_ready.probing import ProbeContext, probe
@@ -66,7 +68,21 @@ async def _register(ctx: ProbeContext, endpoint: str, payload: dict[str, Any]) -
         if resp.ok and isinstance(data.get("client_id"), str):
             reg.client_id = data["client_id"]
             reg.confidential = isinstance(data.get("client_secret"), str)
+            _record_client(ctx, endpoint, reg.client_id, data, resp)
     return reg
+
+
+def _record_client(
+    ctx: ProbeContext, endpoint: str, client_id: str, data: dict[str, Any], resp: Response
+) -> None:
+    """Put the new client in the clean-up ledger, with its RFC 7592 delete when the answer offers one."""
+    uri, rat = data.get("registration_client_uri"), data.get("registration_access_token")
+    if isinstance(uri, str) and isinstance(rat, str) and origin_of(uri) == origin_of(endpoint):
+        undo = Undo("DELETE", uri, headers={"Authorization": f"Bearer {rat}"})
+        ctx.created("oauth-client", client_id, resp, undo=undo)
+    else:
+        why = "the registration response offers no RFC 7592 management URI and token on its origin"
+        ctx.created("oauth-client", client_id, resp, why_not=why)
 
 
 async def _delete_registration(ctx: ProbeContext, endpoint: str, reg: Registration) -> None:
@@ -81,6 +97,10 @@ async def _delete_registration(ctx: ProbeContext, endpoint: str, reg: Registrati
         )
         return
     reg.delete_response = await ctx.fetch.request("DELETE", uri, headers={"Authorization": f"Bearer {rat}"})
+    if reg.client_id:
+        ctx.removed(
+            ctx.state.ledger.find("oauth-client", ctx.redactor.text(reg.client_id)), reg.delete_response
+        )
 
 
 def _resource_for(disc: OAuthDiscovery, call: ProtectedCall | None) -> str | None:
@@ -389,6 +409,14 @@ async def oauth_device(ctx: ProbeContext) -> DeviceFlow:
     for key in ("device_code", "user_code", "verification_uri_complete"):
         ctx.redactor.add_secret(answer.get(key))
     if dev.response.ok:
+        expires = answer.get("expires_in")
+        ctx.created(
+            "device-code",
+            f"device authorization for client {client_id}",
+            dev.response,
+            why_not="RFC 8628 has no way to withdraw a device authorization; it expires unused"
+            + (f" after {expires} s" if isinstance(expires, int) else ""),
+        )
         await _poll_device(ctx, dev, token_endpoint, client_id, meta)
     else:
         dev.poll_skipped = f"the device authorization request answered {dev.response.describe()}"

@@ -27,6 +27,7 @@ from agent_ready.artifacts.signup import (
     SignupRoute,
     SignupRoutes,
 )
+from agent_ready.cleanup import Undo
 from agent_ready.probes.oauth import JSON_ACCEPT, call_target, usable_server
 from agent_ready.probing import ProbeContext, probe
 
@@ -269,16 +270,26 @@ async def signup_account(ctx: ProbeContext) -> AccountCreation:
             "GET", call.url, headers={"Authorization": f"Bearer {credential}"} | JSON_ACCEPT
         )
     delete_url = data.get("delete_url")
+    label = str(data.get("id") or data.get("key_id") or data.get("client_id") or route.url)
     if isinstance(delete_url, str) and origin_of(urljoin(route.url, delete_url)) == result.origin:
         target = urljoin(route.url, delete_url)
+        entry = ctx.created(
+            "api-key",
+            label,
+            result.response,
+            undo=Undo("DELETE", target, headers={"Authorization": f"Bearer {credential}"}),
+        )
 
         async def delete() -> None:
             result.delete_response = await ctx.fetch.request(
                 "DELETE", target, headers={"Authorization": f"Bearer {credential}"}
             )
+            ctx.removed(entry, result.delete_response)
 
         # Later steps of the journey may use the key (temporary.lifecycle): delete it at the scan's end.
         ctx.defer(delete)
+    else:
+        ctx.created("api-key", label, result.response, why_not="the sign-up answer names no delete_url")
     return result
 
 

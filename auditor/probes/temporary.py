@@ -29,6 +29,7 @@ from agent_ready.artifacts.temporary import (
     TemporaryDiscovery,
     TemporaryLifecycle,
 )
+from agent_ready.cleanup import Undo
 from agent_ready.probes.authmd import answer_instant, json_path, statements
 from agent_ready.probes.documents import fetch_doc
 from agent_ready.probes.signup import placeholder_value
@@ -460,7 +461,27 @@ async def temporary_lifecycle(ctx: ProbeContext) -> TemporaryLifecycle:
         _, claim_token = dig(made.body, CLAIM_TOKEN_PATHS) if isinstance(made.body, dict) else (None, None)
         ctx.redactor.add_secret(claim_token)
         made.resource_url = _resource_url(made, op, found.spec, create_url)
+        if made.ok:
+            _record(made, resp, headers)
         return made
+
+    entries: dict[int, Any] = {}  # id(made) -> its clean-up ledger entry
+
+    def _record(made: Created, resp: Response, headers: dict[str, str]) -> None:
+        label = made.resource_url or f"a resource created at {create_url}"
+        url = made.resource_url
+        if _documents_delete(found.spec, op) and url and origin_of(url) == origin_of(create_url):
+            auth = {"Authorization": f"Bearer {made.credential}"} if made.credential else dict(journey)
+            entries[id(made)] = ctx.created(
+                "temporary-resource", label, resp, undo=Undo("DELETE", url, headers=auth)
+            )
+        else:
+            ctx.created(
+                "temporary-resource",
+                label,
+                resp,
+                why_not="no documented DELETE on its origin; left to expire",
+            )
 
     async def use_journey_credential(why: str) -> bool:
         found_cred = await journey_credential(ctx, origin_of(create_url))
@@ -518,7 +539,9 @@ async def temporary_lifecycle(ctx: ProbeContext) -> TemporaryLifecycle:
         for made in (first, second):
             if made.ok and made.resource_url and origin_of(made.resource_url) == origin_of(create_url):
                 headers = {"Authorization": f"Bearer {made.credential}"} if made.credential else dict(journey)
-                result.cleanup.append(await ctx.fetch.request("DELETE", made.resource_url, headers=headers))
+                deleted = await ctx.fetch.request("DELETE", made.resource_url, headers=headers)
+                result.cleanup.append(deleted)
+                ctx.removed(entries.get(id(made)), deleted)
     else:
         result.notes.append("no documented DELETE for the resource; left to expire")
     return result
