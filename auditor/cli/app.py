@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import sys
+from functools import lru_cache
+from importlib.metadata import PackageNotFoundError, metadata
 from typing import Annotated, Any
 
 import typer
@@ -87,8 +89,28 @@ def humane_help(command: Any) -> Any:
     return command
 
 
+@lru_cache(maxsize=1)
+def docs_url() -> str | None:
+    """The package's Documentation URL (pyproject [project.urls]); None when it is not installed."""
+    try:
+        entries = metadata("agent-ready").get_all("Project-URL") or []
+    except PackageNotFoundError:
+        return None
+    for entry in entries:
+        label, _, url = entry.partition(",")
+        if label.strip().lower() == "documentation" and url.strip():
+            return url.strip()
+    return None
+
+
+def error_line(message: str) -> str:
+    """An error as printed: the message (with its next step), then where the documentation is."""
+    url = docs_url()
+    return f"agent-ready: {message}" + (f" (docs: {url})" if url else "")
+
+
 def _fail(message: str, code: int) -> typer.Exit:
-    typer.echo(f"agent-ready: {message}", err=True)
+    typer.echo(error_line(message) if code == EXIT_USAGE else f"agent-ready: {message}", err=True)
     return typer.Exit(code)
 
 
@@ -129,10 +151,10 @@ def main() -> None:
             sys.exit(EXIT_OK)
         command = exc.ctx.command_path if exc.ctx is not None else "agent-ready"
         message = " ".join(exc.format_message().split())
-        typer.echo(f"agent-ready: {message} (see `{command} --help`)", err=True)
+        typer.echo(error_line(f"{message}; see `{command} --help`"), err=True)
         sys.exit(EXIT_USAGE)
     except click_exc.ClickException as exc:
-        typer.echo(f"agent-ready: {exc.format_message()}", err=True)
+        typer.echo(error_line(exc.format_message()), err=True)
         sys.exit(EXIT_USAGE)
     except (typer.Abort, KeyboardInterrupt):
         typer.echo("agent-ready: interrupted", err=True)

@@ -15,6 +15,7 @@ from agent_ready.cli.app import (
     _fail,
     _registry,
     app,
+    error_line,
 )
 from agent_ready.cli.gating import (
     BaselineOpt,
@@ -125,7 +126,7 @@ def _summary(report: ScanReport) -> str:
     if report.runtime_error:
         return (
             f"{target}: no score, {report.runtime_error}; check the URL and that the service is up, "
-            "then rerun"
+            f"then rerun `agent-ready scan {target}`"
         )
     overall = "n/a" if score.overall is None else f"{score.overall:.0f}/100"
     lines = [f"{target}: {overall}, grade {score.grade} ({grade_meaning(score.grade, score.unverified)})"]
@@ -192,7 +193,7 @@ def _run(
         )
         return 130
     if report.runtime_error:  # an error, so it is said even with --quiet, and said once
-        typer.echo(f"agent-ready: {scrub(_summary(report), report.secrets)}", err=True)
+        typer.echo(error_line(scrub(_summary(report), report.secrets)), err=True)
     elif not quiet:
         typer.echo(scrub(_summary(report), report.secrets), err=True)
     if written:
