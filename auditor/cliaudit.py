@@ -193,6 +193,27 @@ def _blocked_on_stdin(pgid: int, pipe_inode: int) -> str | None:
     return None
 
 
+# CPU seconds a process group may burn during a silent window and still count as idle. A command blocked on
+# input burns none; one still starting up (imports on a loaded machine) burns far more.
+BUSY_CPU_S = 0.05
+
+
+def _group_cpu_s(pgid: int) -> float | None:
+    """Linux only: user + system CPU seconds of the group's live processes; None without /proc."""
+    if not Path("/proc").is_dir():
+        return None
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in _group_pids(pgid):
+        try:
+            # utime and stime are fields 14 and 15; the command name (field 2) may hold spaces.
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+        except (OSError, ValueError, IndexError):
+            continue
+    return total / ticks
+
+
 def _kill_group(pgid: int) -> None:
     for sig in (signal.SIGTERM, signal.SIGKILL):
         try:
@@ -293,6 +314,7 @@ def _execute(
         os.set_blocking(stream.fileno(), False)
         sel.register(stream, selectors.EVENT_READ, name)
     last_output = started
+    cpu_at_last_output = _group_cpu_s(pgid)
     stdin_open = True
     closed_at: float | None = None
     reacted = False
@@ -323,6 +345,8 @@ def _execute(
     try:
         while True:
             got = pump(0.05)
+            if got:
+                cpu_at_last_output = _group_cpu_s(pgid)
             now = time.monotonic()
             if (
                 closed_at is not None
@@ -341,6 +365,16 @@ def _execute(
                 timed_out = True
                 break
             if stdin_open and now - last_output >= settings.quiet_after:
+                # Silent but busy (still starting on a loaded machine) is not waiting for input: start the
+                # silent window again rather than close stdin on a command that never asked for it.
+                cpu = _group_cpu_s(pgid)
+                if (
+                    cpu is not None
+                    and cpu_at_last_output is not None
+                    and cpu - cpu_at_last_output > BUSY_CPU_S
+                ):
+                    last_output, cpu_at_last_output = now, cpu
+                    continue
                 seen = _blocked_on_stdin(pgid, pipe_inode)
                 if seen:
                     evidence.append(seen)
