@@ -247,6 +247,7 @@ class Sitemap:
     source: str | None = None  # "robots" or "common-path"
     kind: str | None = None  # "urlset" or "sitemapindex"
     locations: int = 0
+    problems: list[str] = field(default_factory=list)  # sitemaps.org MUSTs it breaks (namespace, <loc> form)
 
 
 def endpoint_answers(resp: Response | None) -> bool:

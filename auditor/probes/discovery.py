@@ -92,7 +92,7 @@ from agent_ready.artifacts.openapi import OPENAPI, OpenAPIDescription, OpenAPIRe
 from agent_ready.parsers.link_header import parse_link_header
 from agent_ready.parsers.linkset import parse_linkset
 from agent_ready.parsers.llms_txt import LlmsLink, parse_llms_txt
-from agent_ready.parsers.sitemap import parse_sitemap
+from agent_ready.parsers.sitemap import inspect_sitemap
 from agent_ready.probes.documents import classify_response, fetch_json_doc, fetch_text_doc, same_as_miss
 from agent_ready.probing import ProbeContext, probe
 
@@ -497,7 +497,7 @@ async def sitemap(ctx: ProbeContext) -> Sitemap:
                 doc.state, doc.problem = DocState.SOFT_404, "HTML where a sitemap was expected"
             else:
                 try:
-                    result.kind, result.locations = parse_sitemap(resp.body)
+                    result.kind, result.locations, result.problems = inspect_sitemap(resp.body)
                     doc.data = result.kind
                 except (ValueError, OSError, EOFError) as exc:
                     doc.state, doc.problem = DocState.INVALID, str(exc)

@@ -58,13 +58,16 @@ def robots_txt(a: Artifacts) -> Outcome:
             ),
         )
     if not robots.user_agents:
-        return failed(
-            "robots.txt has no User-agent group",
-            problem(
+        # RFC 9309 §2.2: rules live in groups; a file without one is valid and disallows nothing, so it is
+        # a permitted answer (a warning: agents are not told so explicitly), not a broken file.
+        return warned(
+            "robots.txt has no User-agent group (valid: nothing is disallowed)",
+            concern(
                 "robots-no-groups",
-                "no `User-agent:` line found",
+                "no `User-agent:` line found; RFC 9309 reads this as no rules, so every agent may fetch "
+                "everything",
                 doc.evidence,
-                fix="Start a group with `User-agent: *` followed by Allow/Disallow rules.",
+                fix="State it: `User-agent: *` followed by `Allow: /` (or your Disallow rules).",
             ),
         )
     findings = [good("robots-parses", f"{len(robots.user_agents)} user-agent line(s)", doc.evidence)]

@@ -46,6 +46,15 @@ def sitemap(a: Artifacts) -> Outcome:
     ]
     if result.source != "robots":
         findings.append(info("sitemap-not-in-robots", "robots.txt does not name it with `Sitemap:`"))
+    for why in result.problems:
+        findings.append(
+            concern(
+                "sitemap-protocol",
+                f"{doc.url}: {why}",
+                doc.evidence,
+                fix="Follow sitemaps.org: the 0.9 namespace, absolute <loc> URLs, at most 50,000 per file.",
+            )
+        )
     if result.locations == 0:
         findings.append(
             concern(
