@@ -57,9 +57,30 @@ def robots_txt(a: Artifacts) -> Outcome:
                 fix="Serve a real /robots.txt (text/plain) before the single-page app's catch-all route.",
             ),
         )
+    if doc.state != DocState.FOUND or robots.parser is None:
+        return failed(
+            "robots.txt is not a text file",
+            problem(
+                "robots-invalid",
+                f"/robots.txt: {doc.problem or doc.state.value}",
+                doc.evidence,
+                fix="Serve /robots.txt as UTF-8 text/plain (RFC 9309 §2.3).",
+            ),
+        )
+    if not robots.user_agents and robots.unknown_lines:
+        return failed(
+            "robots.txt has no User-agent group and lines that are not robots.txt",
+            problem(
+                "robots-no-groups",
+                f"no `User-agent:` line, and {len(robots.unknown_lines)} line(s) RFC 9309 does not define, "
+                f"e.g. {robots.unknown_lines[0][:80]!r}: not a robots.txt file",
+                doc.evidence,
+                fix="Start a group with `User-agent: *` followed by Allow/Disallow rules.",
+            ),
+        )
     if not robots.user_agents:
-        # RFC 9309 §2.2: rules live in groups; a file without one is valid and disallows nothing, so it is
-        # a permitted answer (a warning: agents are not told so explicitly), not a broken file.
+        # RFC 9309 §2.2: rules live in groups; a file without one (only comments, Sitemap lines or nothing)
+        # is valid and disallows nothing: a permitted answer (a warning: agents are not told so), not broken.
         return warned(
             "robots.txt has no User-agent group (valid: nothing is disallowed)",
             concern(

@@ -58,6 +58,19 @@ ROBOTS: list[tuple[str, Any, str, str | None]] = [
         "warn",
         "robots-no-groups",
     ),
+    (
+        "rfc9309_s2_2_not_robots_lines[violating]",
+        robots_of("hello world\nthis is not robots\n"),
+        "fail",
+        "robots-no-groups",
+    ),
+    # §2.3: UTF-8 text; bytes that are not text are no robots.txt.
+    (
+        "rfc9309_s2_3_utf8_text[violating]",
+        robots_of(None, DocState.INVALID, 200),
+        "fail",
+        "robots-invalid",
+    ),
     # §2.3: robots.txt is served as text/plain.
     (
         "rfc9309_s2_3_text_plain[violating]",
