@@ -73,7 +73,10 @@ def _fmt(score: float) -> str:
 
 
 def _unscored(doc: dict[str, Any]) -> str:
+    """Why a report has no overall score, in the terms a person can act on."""
     cov = doc["score"]["coverage"]
+    if cov["scored"]:
+        return "every category that has a score carries weight 0 (see category_weights in the config file)"
     return (
         f"no check could be scored ({cov['error']} error, {cov['skipped']} skipped, "
         f"{cov['not_applicable']} not applicable of {cov['total']})"

@@ -203,6 +203,9 @@ def test_fail_under_with_and_without_a_score() -> None:
     (msg,) = evaluate(report([check("tokens.challenge", "skipped")], None), Gates(fail_under=50))
     assert "no overall score to compare with --fail-under 50" in msg and "None" not in msg
     assert "1 skipped" in msg and "the gate fails" in msg
+    weightless = report([check("tokens.challenge", "pass")], None)
+    (msg,) = evaluate(weightless, Gates(fail_under=50))
+    assert "carries weight 0" in msg
 
 
 def test_category_minimums() -> None:
