@@ -242,11 +242,11 @@ async def _follow_resource_metadata(
             url = urljoin(call.url, rm)
             if url not in seen:
                 seen.add(url)
-                # A well-known URL names the identifier it was built from (RFC 9728 §3.1); any other URL can
-                # only be checked against the URL called (§3.3).
-                expected = resource_for_metadata_url(url) or call.url
+                # RFC 9728 §3.3: metadata reached through a resource_metadata link MUST name the URL the
+                # client requested, not whatever resource its own URL was built from: the impersonation
+                # guard (a 401 on one API linking to another resource's, or a foreign origin's, metadata).
                 result.resource_metadata.append(
-                    await _fetch_prm(ctx, url, expected, "resource_metadata", call.url)
+                    await _fetch_prm(ctx, url, call.url, "resource_metadata", call.url)
                 )
             continue
         for url, resource, via in well_known_prm_urls(call.url):

@@ -5,7 +5,8 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from agent_ready.artifacts.documents import Doc
-from agent_ready.checkapi import concern
+from agent_ready.artifacts.oauth import is_loopback_url
+from agent_ready.checkapi import Target, concern
 from agent_ready.models import Finding
 
 RFC6750 = "https://www.rfc-editor.org/rfc/rfc6750#section-3"
@@ -14,6 +15,15 @@ RFC8414 = "https://www.rfc-editor.org/rfc/rfc8414"
 RFC6749_52 = "https://www.rfc-editor.org/rfc/rfc6749#section-5.2"
 RFC8628 = "https://www.rfc-editor.org/rfc/rfc8628"
 MCP_AUTH = "https://modelcontextprotocol.io/specification/2025-11-25/basic/authorization"
+
+
+def loopback_excused(target: Target | None, url: str) -> bool:
+    """Plain http on a loopback host is excused only when the target itself is on loopback (local
+    development). A public https API whose metadata names ``http://127.0.0.1:9000`` points every agent at
+    its own machine, over an unprotected channel."""
+    return is_loopback_url(url) and target is not None and target.is_loopback
+
+
 OAUTH_ERRORS = {
     "invalid_request",
     "invalid_client",

@@ -6,14 +6,16 @@ from collections.abc import Callable
 from typing import Any
 
 from agent_ready.artifacts.http import origin_of
-from agent_ready.artifacts.oauth import DeviceFlow, is_loopback_url, json_error
+from agent_ready.artifacts.oauth import DeviceFlow, json_error
 from agent_ready.checkapi import (
+    Target,
     broken,
     concern,
     good,
     info,
     problem,
 )
+from agent_ready.checks.tokens._common import loopback_excused
 from agent_ready.models import Finding
 
 DEVICE_REQUIRED = ("device_code", "user_code", "verification_uri", "expires_in")
@@ -26,7 +28,9 @@ def _positive_int(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and value > 0
 
 
-def _device_uri_findings(dev: DeviceFlow, data: dict[str, object], flag: Flag) -> list[Finding]:
+def _device_uri_findings(
+    dev: DeviceFlow, data: dict[str, object], flag: Flag, target: Target | None
+) -> list[Finding]:
     """verification_uri (REQUIRED) and verification_uri_complete (OPTIONAL): https URLs a person opens."""
     out: list[Finding] = []
     resp = dev.response
@@ -50,7 +54,7 @@ def _device_uri_findings(dev: DeviceFlow, data: dict[str, object], flag: Flag) -
         shown = value if key == "verification_uri" else f"on {origin_of(value)}"
         if value.startswith("https://"):
             continue
-        if is_loopback_url(value):
+        if loopback_excused(target, value):
             if key == "verification_uri":  # acceptable for local development; noted once
                 note = f"verification_uri {value} is http on a loopback host"
                 out.append(info("device-uri-loopback-http", note, resp))
@@ -76,7 +80,7 @@ def _device_uri_findings(dev: DeviceFlow, data: dict[str, object], flag: Flag) -
     return out
 
 
-def _device_response_findings(dev: DeviceFlow, flag: Flag) -> list[Finding]:
+def _device_response_findings(dev: DeviceFlow, flag: Flag, target: Target | None) -> list[Finding]:
     """RFC 8628 §3.2: the device authorization response an agent shows a person."""
     resp = dev.response
     assert resp is not None
@@ -141,7 +145,7 @@ def _device_response_findings(dev: DeviceFlow, flag: Flag) -> list[Finding]:
                 fix="Return expires_in as a JSON integer of seconds.",
             )
         )
-    out.extend(_device_uri_findings(dev, data, flag))
+    out.extend(_device_uri_findings(dev, data, flag, target))
     interval = data.get("interval")
     if interval is None:
         out.append(
@@ -222,7 +226,9 @@ def _device_poll_findings(dev: DeviceFlow, flag: Flag) -> list[Finding]:
     return out
 
 
-def device_flow_findings(dev: DeviceFlow, alone: bool) -> tuple[list[Finding], str]:
+def device_flow_findings(
+    dev: DeviceFlow, alone: bool, target: Target | None = None
+) -> tuple[list[Finding], str]:
     """Findings on the ACTIVE device flow and its state: "not-tried", "works", "approved" (a token without
     a person), "broken" or "unreachable". A defect is a problem when the device flow is the only headless
     route (``alone``), a concern otherwise."""
@@ -246,7 +252,7 @@ def device_flow_findings(dev: DeviceFlow, alone: bool) -> tuple[list[Finding], s
                 dev.response,
             )
         ], "unreachable"
-    findings = _device_response_findings(dev, flag)
+    findings = _device_response_findings(dev, flag, target)
     if dev.response.ok:
         findings += _device_poll_findings(dev, flag)
     codes = {f.code for f in findings}

@@ -16,6 +16,7 @@ from agent_ready.artifacts.oauth import (
 from agent_ready.artifacts.signup import SIGNUP_ROUTES, SignupRoutes
 from agent_ready.checkapi import (
     Artifacts,
+    Target,
     check,
     concern,
     errored,
@@ -131,12 +132,12 @@ HEADLESS_ROUTE_CODES = frozenset(
 )
 
 
-def _judge_with_device(findings: list[Finding], device: DeviceFlow) -> Outcome:
+def _judge_with_device(findings: list[Finding], device: DeviceFlow, target: Target | None) -> Outcome:
     """The verdict once the device flow was tried: it needs a person on another device, so a broken one
     fails the check only when no other headless route exists."""
     other_codes = HEADLESS_ROUTE_CODES - {"device-grant"}
     others = any(f.level == Level.PASS and f.code in other_codes for f in findings)
-    device_findings, state = device_flow_findings(device, alone=not others)
+    device_findings, state = device_flow_findings(device, alone=not others, target=target)
     findings = findings + device_findings
     details = {"device_flow": state}
     if state == "broken" and not others:
@@ -193,7 +194,7 @@ def headless_grant(a: Artifacts) -> Outcome:
     findings, headless, browser_only = headless_routes(disc, routes)
     device: DeviceFlow | None = a.get(OAUTH_DEVICE) if a.active else None
     if headless and device is not None:
-        return _judge_with_device(findings, device)
+        return _judge_with_device(findings, device, a.target)
     if headless:
         return passed("a headless route to a credential exists", *findings)
     if browser_only:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from agent_ready.artifacts.documents import DocState
-from agent_ready.artifacts.oauth import OAUTH_DISCOVERY, OAuthDiscovery, is_loopback_url, resource_match
+from agent_ready.artifacts.oauth import OAUTH_DISCOVERY, OAuthDiscovery, resource_match
 from agent_ready.checkapi import (
     Artifacts,
+    Target,
     check,
     concern,
     errored,
@@ -18,17 +19,18 @@ from agent_ready.checkapi import (
 from agent_ready.checks.tokens._common import (
     MCP_AUTH,
     json_media_finding,
+    loopback_excused,
     url_form_problem,
 )
 from agent_ready.models import Finding, Outcome
 
 
-def _resource_form_findings(res: object, where: str, ev: object) -> list[Finding]:
+def _resource_form_findings(res: object, where: str, ev: object, target: Target | None) -> list[Finding]:
     """RFC 9728 §2: the resource identifier is an https URL with no fragment (RFC 8707 §2)."""
     if not isinstance(res, str) or not res:
         return []
     why = url_form_problem(res)
-    if why is None and res.startswith("http://") and not is_loopback_url(res):
+    if why is None and res.startswith("http://") and not loopback_excused(target, res):
         why = "uses http"
     if why is None:
         return []
@@ -134,7 +136,7 @@ def resource_metadata(a: Artifacts) -> Outcome:
             )
         else:
             findings.append(good("resource-matches", f"{where}: resource {res} as expected", p.doc.evidence))
-        findings.extend(_resource_form_findings(res, where, p.doc.evidence))
+        findings.extend(_resource_form_findings(res, where, p.doc.evidence, a.target))
         media = json_media_finding("prm", p.doc)
         if media is not None:
             findings.append(media)
@@ -161,7 +163,7 @@ def resource_metadata(a: Artifacts) -> Outcome:
                             fix="List absolute issuer URLs.",
                         )
                     )
-                elif s.startswith("http://") and is_loopback_url(s):
+                elif s.startswith("http://") and loopback_excused(a.target, s):
                     findings.append(
                         info(
                             "loopback-http",

@@ -13,6 +13,7 @@ from agent_ready.artifacts.oauth import (
 )
 from agent_ready.checkapi import (
     Artifacts,
+    Target,
     broken,
     check,
     concern,
@@ -27,12 +28,13 @@ from agent_ready.checks.tokens._common import (
     MCP_AUTH,
     RFC8414,
     json_media_finding,
+    loopback_excused,
     url_form_problem,
 )
 from agent_ready.models import Finding, Level, Outcome
 
 
-def server_findings(server: AuthServer) -> list[Finding]:
+def server_findings(server: AuthServer, target: Target | None = None) -> list[Finding]:
     meta = server.metadata
     out: list[Finding] = []
     if server.blocked is not None:
@@ -205,6 +207,8 @@ def server_findings(server: AuthServer) -> list[Finding]:
                 )
             )
     loopback, bad = endpoint_scheme_problems(meta)
+    bad += [(k, v) for k, v in loopback if not loopback_excused(target, v)]
+    loopback = [(k, v) for k, v in loopback if loopback_excused(target, v)]
     for key, value in bad:
         out.append(
             problem(
@@ -299,7 +303,7 @@ def server_metadata(a: Artifacts) -> Outcome:
         )
     findings: list[Finding] = []
     for server in disc.auth_servers:
-        findings.extend(server_findings(server))
+        findings.extend(server_findings(server, a.target))
     if all(f.level == Level.ERROR for f in findings):
         return errored("authorization-server metadata could not be fetched", *findings)
     # Nothing found at all reads differently from metadata that was found but is inconsistent or refused.

@@ -228,6 +228,25 @@ def test_resource_metadata_pass_and_loopback_note() -> None:
 
 
 @pytest.mark.parametrize(
+    ("url", "status", "code"),
+    [
+        ("http://127.0.0.1:9000/", Status.PASS, "loopback-http"),
+        ("https://api.example.com/", Status.FAIL, "issuer-not-https"),  # issue 9: public target
+    ],
+)
+def test_resource_metadata_loopback_issuer_is_excused_only_on_a_loopback_target(
+    url: str, status: Status, code: str
+) -> None:
+    data = {
+        "resource": f"{API}/v1",
+        "authorization_servers": ["http://127.0.0.1:9000"],
+        "bearer_methods_supported": ["header"],
+    }
+    out = judge(resource_metadata, url=url, oauth_discovery=OAuthDiscovery(resource_metadata=[prm(data)]))
+    assert out.status == status and code in codes(out), out
+
+
+@pytest.mark.parametrize(
     "data,resource,status,code",
     [
         (
@@ -360,23 +379,52 @@ def test_resource_metadata_unreachable_is_error() -> None:
             Status.WARN,
             "no-response-types",
         ),
-        (
-            server(
-                GOOD_AS
-                | {
-                    "issuer": "http://127.0.0.1:8750",
-                    "token_endpoint": "http://127.0.0.1:8750/token",
-                    "authorization_endpoint": "http://127.0.0.1:8750/authorize",
-                },
-                issuer="http://127.0.0.1:8750",
-            ),
-            Status.PASS,
-            "loopback-http",
-        ),
     ],
 )
 def test_server_metadata(srv: AuthServer, status: Status, code: str) -> None:
     out = judge(server_metadata, oauth_discovery=OAuthDiscovery(auth_servers=[srv]))
+    assert out.status == status and code in codes(out), out
+
+
+LOOPBACK_AS = server(
+    GOOD_AS
+    | {
+        "issuer": "http://127.0.0.1:8750",
+        "token_endpoint": "http://127.0.0.1:8750/token",
+        "authorization_endpoint": "http://127.0.0.1:8750/authorize",
+    },
+    issuer="http://127.0.0.1:8750",
+)
+
+
+@pytest.mark.parametrize(
+    ("url", "status", "code"),
+    [
+        # http on loopback is local development when the target itself is on loopback: noted only
+        ("http://127.0.0.1:8750/", Status.PASS, "loopback-http"),
+        # a public https API whose metadata names http://127.0.0.1 points agents at their own machine
+        ("https://api.example.com/", Status.FAIL, "endpoint-not-https"),
+    ],
+)
+def test_server_metadata_loopback_http_is_excused_only_on_a_loopback_target(
+    url: str, status: Status, code: str
+) -> None:
+    out = judge(server_metadata, url=url, oauth_discovery=OAuthDiscovery(auth_servers=[LOOPBACK_AS]))
+    assert out.status == status and code in codes(out), out
+
+
+@pytest.mark.parametrize(
+    ("url", "status", "code"),
+    [
+        ("http://127.0.0.1:8080/", Status.PASS, "device-uri-loopback-http"),
+        ("https://api.example.com/", Status.WARN, "device-uri-not-https"),
+    ],
+)
+def test_device_loopback_verification_uri_is_excused_only_on_a_loopback_target(
+    url: str, status: Status, code: str
+) -> None:
+    body = DEVICE_OK | {"verification_uri": "http://127.0.0.1:8080/device"}
+    out = judge_device(device_flow(body), url=url)
     assert out.status == status and code in codes(out), out
 
 
@@ -632,13 +680,19 @@ def device_flow(
     )
 
 
-def judge_device(dev: DeviceFlow | None, meta: dict[str, Any] | None = None, active: bool = True) -> Any:
+def judge_device(
+    dev: DeviceFlow | None,
+    meta: dict[str, Any] | None = None,
+    active: bool = True,
+    url: str = "https://api.example.com/",
+) -> Any:
     disc = OAuthDiscovery(
         auth_servers=[server((meta or GOOD_AS) | {"device_authorization_endpoint": DEVICE_ENDPOINT})]
     )
     return judge(
         headless_grant,
         active=active,
+        url=url,
         oauth_discovery=disc,
         signup_routes=SignupRoutes(),
         oauth_device=dev,
@@ -683,12 +737,6 @@ def test_device_response_without_user_code(meta: dict[str, Any], status: Status,
     [
         # http on a public target: a person would type the code into an unprotected page.
         (DEVICE_OK | {"verification_uri": "http://example.com/device"}, Status.WARN, "device-uri-not-https"),
-        # http on loopback (the reference service, local development) is noted, not held against it.
-        (
-            DEVICE_OK | {"verification_uri": "http://127.0.0.1:8080/device"},
-            Status.PASS,
-            "device-uri-loopback-http",
-        ),
         (DEVICE_OK | {"verification_uri": "/device"}, Status.WARN, "device-bad-verification-uri"),
         (DEVICE_OK | {"expires_in": "soon"}, Status.WARN, "device-bad-expires-in"),
         ({k: v for k, v in DEVICE_OK.items() if k != "expires_in"}, Status.WARN, "device-missing-expires-in"),
