@@ -69,3 +69,21 @@ def test_every_failing_or_warning_check_has_an_impact_and_a_prompt_built_from_it
 def test_impacts_rank_a_heavy_failure_above_a_light_one(bare, run_scan) -> None:
     impacts = run_scan(bare.url).score.impacts
     assert impacts["errors.hints"] > impacts["discovery.sitemap"]
+
+
+def test_prompt_for_a_command_line_tool_verifies_with_agent_ready_cli() -> None:
+    from agent_ready.reports.fix_prompt import build
+
+    check = {
+        "id": "errors.cli-hints",
+        "title": "t",
+        "status": "warn",
+        "summary": "the error text gives part of a next step (2/5)",
+        "remediation": "Print a next step on failure.",
+        "active": False,
+        "findings": [_finding("'Error: bad' — found 1/5", code="hints-warn", fix="Name the flag to set.")],
+    }
+    prompt = build(check, {"kind": "cli", "command": ["mytool", "deploy", "--x y"]}, {})
+    assert "the command-line tool `mytool deploy '--x y'`" in prompt
+    assert "passes only partly (warn)" in prompt and "- Name the flag to set." in prompt
+    assert "Verify: run `agent-ready cli -- mytool deploy '--x y'`" in prompt

@@ -295,3 +295,24 @@ def test_gauge_dash() -> None:
     full, circumference = gauge_dash(100).split()
     assert full == circumference
     assert gauge_dash(150) == gauge_dash(100)
+
+
+def test_inline_markdown_is_rendered_and_stays_safe(good_doc: dict[str, Any]) -> None:
+    doc = copy.deepcopy(good_doc)
+    check = doc["checks"][0]
+    check["status"] = "fail"
+    check["findings"] = [
+        {
+            "code": "x",
+            "level": "fail",
+            "message": "send `Authorization: Bearer <token>` and *then* [click](javascript:alert(1)) <b>x</b>",
+            "evidence": [],
+            "fix": "Serve `/llms.txt` as text/plain.",
+        }
+    ]
+    html = render_dict(doc)
+    assert "<code>Authorization: Bearer &lt;token&gt;</code>" in html  # backticks become code, escaped
+    assert "<em>then</em>" in html
+    assert "<code>/llms.txt</code>" in html and "`/llms.txt`" not in html
+    assert "&lt;b&gt;x&lt;/b&gt;" in html and "<b>x</b>" not in html  # raw HTML stays text
+    assert 'href="javascript' not in html and "[click](javascript:alert(1))" in html  # no links from texts
