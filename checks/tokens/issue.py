@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from agent_ready.artifacts.http import Response
 from agent_ready.artifacts.oauth import OAUTH_DISCOVERY, OAUTH_FLOW, OAuthFlow
 from agent_ready.checkapi import (
     Artifacts,
@@ -18,6 +19,45 @@ from agent_ready.checks.tokens._common import (
     MCP_AUTH,
 )
 from agent_ready.models import Finding, Outcome
+
+
+def _token_response_findings(resp: Response | None) -> list[Finding]:
+    """RFC 6749 §5.1 on an OAuth access-token response (not an API key handed out by another route)."""
+    data = resp.json if resp is not None and not resp.failed else None
+    if resp is None or not isinstance(data, dict) or not isinstance(data.get("access_token"), str):
+        return []
+    out: list[Finding] = []
+    if not isinstance(data.get("token_type"), str):
+        out.append(
+            concern(
+                "token-type-missing",
+                f"the token response from {resp.url} has no token_type (REQUIRED, RFC 6749 §5.1): a client "
+                "cannot tell how to present the token",
+                resp,
+                fix='Include "token_type": "Bearer".',
+            )
+        )
+    if "no-store" not in ",".join(resp.header_values("cache-control")).lower():
+        out.append(
+            concern(
+                "token-response-cacheable",
+                f"the token response from {resp.url} lacks Cache-Control: no-store (MUST, RFC 6749 §5.1): "
+                "a shared cache may keep the access token",
+                resp,
+                fix="Send Cache-Control: no-store with every response that carries a token.",
+            )
+        )
+    if resp.media_type != "application/json":
+        out.append(
+            concern(
+                "token-response-media-type",
+                f"the token response from {resp.url} is served as {resp.media_type or 'no content type'}, "
+                "not application/json (RFC 6749 §5.1)",
+                resp,
+                fix="Serve token responses as application/json.",
+            )
+        )
+    return out
 
 
 @check(
@@ -91,6 +131,7 @@ def issue(a: Artifacts) -> Outcome:
     findings.append(
         good("authenticated-call", f"{where} with a {flow.route} token answered {resp.status}", resp)
     )
+    findings.extend(_token_response_findings(flow.token_response))
     if flow.route != "client_credentials":
         findings.append(info("route-fallback", f"the token came from the {flow.route} route"))
     if flow.discovery_stuck:

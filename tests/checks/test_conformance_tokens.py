@@ -13,6 +13,7 @@ import pytest
 from agent_ready.artifacts.oauth import (
     AuthServer,
     OAuthDiscovery,
+    OAuthFlow,
     ProtectedCall,
     ResourceMetadata,
     TokenErrorProbe,
@@ -21,6 +22,7 @@ from agent_ready.artifacts.signup import SignupRoutes
 from agent_ready.checks.tokens.challenge import challenge
 from agent_ready.checks.tokens.endpoint_errors import endpoint_errors
 from agent_ready.checks.tokens.headless_grant import headless_grant
+from agent_ready.checks.tokens.issue import issue
 from agent_ready.checks.tokens.resource_metadata import resource_metadata
 from agent_ready.checks.tokens.server_metadata import server_metadata
 from agent_ready.models import Status
@@ -514,3 +516,72 @@ def test_tokens_headless_grant_device_conformance(
 ) -> None:
     # The device grant as the only headless route, so its defects decide the verdict.
     _expect(judge_device(device_flow(body, poll), meta=BROWSER_ONLY), expected, code)
+
+
+# --- tokens.issue (ACTIVE): RFC 6749 §5.1 on the token response, then the authenticated call ---------------
+
+TOKEN_OK = {"access_token": "at-1", "token_type": "Bearer", "expires_in": 3600}
+NO_STORE = {"Cache-Control": "no-store"}
+
+ISSUE: list[tuple[str, dict[str, Any], dict[str, str], str | None, str, str | None]] = [
+    ("rfc6749_s5_1_token_response[conforming]", TOKEN_OK, NO_STORE, None, "pass", "authenticated-call"),
+    (
+        "rfc6749_s5_1_token_type_REQUIRED[violating]",
+        {"access_token": "at-1"},
+        NO_STORE,
+        None,
+        "warn",
+        "token-type-missing",
+    ),
+    ("rfc6749_s5_1_MUST_no_store[violating]", TOKEN_OK, {}, None, "warn", "token-response-cacheable"),
+    (
+        "rfc6749_s5_1_application_json[violating]",
+        TOKEN_OK,
+        NO_STORE,
+        "text/plain",
+        "warn",
+        "token-response-media-type",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("clause", "body", "headers", "content_type", "expected", "code"), ISSUE, ids=[r[0] for r in ISSUE]
+)
+def test_tokens_issue_conformance(
+    clause: str,
+    body: dict[str, Any],
+    headers: dict[str, str],
+    content_type: str | None,
+    expected: str,
+    code: str | None,
+) -> None:
+    protected = call(www=GOOD_RM)
+    token = fake_response(
+        200, json=body, headers=headers, content_type=content_type, url=f"{API}/token", method="POST"
+    )
+    flow = OAuthFlow(
+        issuer=API,
+        route="client_credentials",
+        token_obtained=True,
+        token_response=token,
+        call=protected,
+        call_response=fake_response(200, json={"items": []}, url=protected.url),
+    )
+    out = judge(issue, active=True, oauth_discovery=OAuthDiscovery(), oauth_flow=flow)
+    _expect(out, expected, code)
+
+
+def test_tokens_issue_api_key_route_is_not_an_oauth_token_response_conforming() -> None:
+    # An API key from a documented route is not an RFC 6749 §5.1 response: §5.1 is not applied to it.
+    protected = call(www=GOOD_RM)
+    flow = OAuthFlow(
+        issuer=API,
+        route="api-key",
+        token_obtained=True,
+        token_response=fake_response(201, json={"key": "k-1"}, url=f"{API}/keys", method="POST"),
+        call=protected,
+        call_response=fake_response(200, json={}, url=protected.url),
+    )
+    out = judge(issue, active=True, oauth_discovery=OAuthDiscovery(), oauth_flow=flow)
+    assert not {"token-type-missing", "token-response-cacheable"} & codes(out), out
