@@ -305,7 +305,8 @@ def test_inline_markdown_is_rendered_and_stays_safe(good_doc: dict[str, Any]) ->
         {
             "code": "x",
             "level": "fail",
-            "message": "send `Authorization: Bearer <token>` and *then* [click](javascript:alert(1)) <b>x</b>",
+            "message": "send `Authorization: Bearer <token>` and *then* [click](javascript:alert(1)) "
+            "<b>x</b>",
             "evidence": [],
             "fix": "Serve `/llms.txt` as text/plain.",
         }
