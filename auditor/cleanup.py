@@ -123,7 +123,7 @@ class Ledger:
 
     async def clean_up(self, fetcher: Fetcher, budget: float) -> list[str]:
         """Send every pending undo within ``budget`` seconds; run warnings for what is left standing."""
-        todo = self.pending()
+        todo = self.pending()[::-1]  # latest first: a token is revoked before the client it belongs to
         if todo:
             deadline = time.monotonic() + budget
             for entry in todo:

@@ -198,10 +198,41 @@ async def _client_credentials_token(
         ctx.redactor.add_secret(answer.get(key))
     if resp.ok and isinstance(answer.get("access_token"), str):
         flow.route, flow.token_origin = "client_credentials", origin_of(token_endpoint)
+        _record_token(ctx, meta, token_endpoint, flow.cc_client.client_id, secret, answer, resp)
         flow.routes_tried.append(("client_credentials", "token issued"))
         return str(answer["access_token"])
     flow.routes_tried.append(("client_credentials", f"token endpoint answered {resp.describe()}"))
     return None
+
+
+def _token_label(client_id: str) -> str:
+    return f"client-credentials access token of {client_id}"
+
+
+def _record_token(
+    ctx: ProbeContext,
+    meta: dict[str, Any],
+    token_endpoint: str,
+    client_id: str,
+    secret: str,
+    answer: dict[str, Any],
+    resp: Response,
+) -> None:
+    """Put the token in the clean-up ledger, with its RFC 7009 revocation when the issuer offers one."""
+    revocation = meta.get("revocation_endpoint")
+    if isinstance(revocation, str) and origin_of(revocation) == origin_of(token_endpoint):
+        form = {"token": str(answer["access_token"]), "token_type_hint": "access_token"}
+        undo = Undo("POST", revocation, headers={"Authorization": basic_auth(client_id, secret)}, data=form)
+        ctx.created("token", _token_label(client_id), resp, undo=undo)
+    else:
+        expires = answer.get("expires_in")
+        ctx.created(
+            "token",
+            _token_label(client_id),
+            resp,
+            why_not="no revocation endpoint on the token's origin; it expires"
+            + (f" in {expires} s" if isinstance(expires, int) else ""),
+        )
 
 
 async def _borrow_credential(ctx: ProbeContext, flow: OAuthFlow) -> None:
@@ -274,6 +305,8 @@ async def _clean_up(ctx: ProbeContext, flow: OAuthFlow, meta: dict[str, Any], to
             data={"token": token, "token_type_hint": "access_token"},
             headers={"Authorization": basic_auth(flow.cc_client.client_id, secret)},
         )
+        label = ctx.redactor.text(_token_label(flow.cc_client.client_id))
+        ctx.removed(ctx.state.ledger.find("token", label), flow.revoke_response)
     if flow.cc_client and flow.cc_client.client_id and flow.registration_endpoint:
         await _delete_registration(ctx, flow.registration_endpoint, flow.cc_client)
 

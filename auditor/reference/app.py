@@ -136,14 +136,15 @@ class ReferenceApp:
         return wrap
 
     def live_resources(self) -> dict[str, list[str]]:
-        """What agents created and have not removed: OAuth clients, API keys and temporary resources (tests
-        check that an --active scan leaves none behind, whatever interrupted it)."""
+        """What agents created and have not removed: OAuth clients, API keys, temporary resources and access
+        tokens (tests check that an --active scan leaves none behind, whatever interrupted it)."""
         return {
             name: sorted(self.state.get(key, {}))
             for name, key in (
                 ("oauth-client", "oauth_clients"),
                 ("api-key", "api_keys"),
                 ("temporary-resource", "temporary_projects"),
+                ("token", "tokens"),
             )
         }
 

@@ -25,7 +25,7 @@ from agent_ready.reference import ReferenceServer, build_app
 from agent_ready.reference.app import ReferenceApp, Reply, Request
 from agent_ready.reports.html_report import render_html
 
-REMOVABLE = ("oauth-client", "api-key", "temporary-resource")
+REMOVABLE = ("oauth-client", "api-key", "temporary-resource", "token")
 
 
 class HoldRemovals:
