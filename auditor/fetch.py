@@ -579,13 +579,15 @@ class SharedTransport(httpx.AsyncBaseTransport):
         """The origin's pool, counted as in use at once, and the idle pools to close (no await in between,
         so no other request can see a half-updated table)."""
         pool = self._pools.get(origin)
-        if pool is None:
-            pool = self._pools[origin] = _OriginPool(
-                _policy_transport(None, self._per_origin, self._verify), asyncio.Semaphore(self._per_origin)
-            )
-        else:
+        if pool is not None:
             self._pools.move_to_end(origin)
-        pool.active += 1  # waiting for a slot counts: a pool someone waits on is not idle
+            pool.active += 1  # waiting for a slot counts: a pool someone waits on is not idle
+            return pool, []
+        pool = self._pools[origin] = _OriginPool(
+            _policy_transport(None, self._per_origin, self._verify), asyncio.Semaphore(self._per_origin)
+        )
+        pool.active += 1
+        # The table grows only here, so only here can it exceed the cap.
         idle = [o for o, p in self._pools.items() if p.active == 0]
         return pool, [self._pools.pop(o) for o in idle[: max(0, len(idle) - self._keep_idle)]]
 

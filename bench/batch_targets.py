@@ -17,6 +17,7 @@ import asyncio
 import json
 import os
 import platform
+import resource
 import signal
 import subprocess
 import sys
@@ -112,8 +113,16 @@ def _tree_rss_kib(pid: int) -> int:
     return total
 
 
-def _run_measured(cmd: list[str]) -> tuple[float, float, int]:
-    """Run ``cmd``; its wall time, the peak of its process tree's summed RSS in MiB, and its exit code."""
+def _cpu_of(pid: int) -> float:
+    """CPU seconds (user + system) a running process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _run_measured(cmd: list[str]) -> tuple[float, float, int, float]:
+    """Run ``cmd``; its wall time, the peak of its process tree's summed RSS in MiB, its exit code, and the
+    CPU seconds of its whole process tree (the batch and its workers)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     peak = 0
@@ -125,7 +134,9 @@ def _run_measured(cmd: list[str]) -> tuple[float, float, int]:
     err = proc.stderr.read()
     if proc.returncode not in (0, 1):
         sys.stderr.write(err)
-    return wall, peak / 1024, proc.returncode
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, peak / 1024, proc.returncode, cpu
 
 
 def main() -> None:
@@ -159,7 +170,11 @@ def main() -> None:
         print(
             f"# {len(ports)} targets on 127.0.0.1, latency per answer {args.latency_ms:g} ms, passive scans"
         )
-        print("parallel  wall_s  targets_per_s  peak_rss_mib  ok  error")
+        print(f"# load average before: {os.getloadavg()[0]:.1f}")
+        print(
+            "parallel  workers  wall_s  targets_per_s  peak_rss_mib  ok  error  "
+            "cpu_ms_per_target  server_cpu_ms"
+        )
         with tempfile.TemporaryDirectory() as tmp:
             listing = Path(tmp) / "urls.txt"
             listing.write_text("".join(f"http://127.0.0.1:{p}/\n" for p in ports))
@@ -169,12 +184,17 @@ def main() -> None:
                     sys.executable, "-m", "agent_ready", "batch", str(listing), "--jsonl", str(out),
                     "--parallel", str(parallel), "--workers", str(args.workers), "--no-plugins", "-q",
                 ]  # fmt: skip
-                wall, peak, _ = _run_measured(cmd)
+                server_cpu = _cpu_of(server.pid)
+                wall, peak, _, cpu = _run_measured(cmd)
+                server_cpu = _cpu_of(server.pid) - server_cpu
                 lines = [json.loads(x) for x in out.read_text().splitlines()]
                 ok = sum(ln["status"] == "ok" for ln in lines)
+                n = max(1, len(lines))
                 print(
-                    f"{parallel:8d}  {wall:6.1f}  {len(lines) / wall:13.1f}  {peak:12.0f}  {ok:3d}  "
-                    f"{len(lines) - ok:5d}"
+                    f"{parallel:8d}  {args.workers:7d}  {wall:6.1f}  {len(lines) / wall:13.1f}  "
+                    f"{peak:12.0f}  "
+                    f"{ok:3d}  {len(lines) - ok:5d}  {cpu / n * 1000:17.1f}  {server_cpu / n * 1000:13.1f}",
+                    flush=True,
                 )
                 reasons = Counter(str(ln["error"])[:90] for ln in lines if ln["status"] == "error")
                 for reason, count in reasons.most_common(3):
