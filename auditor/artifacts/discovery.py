@@ -130,6 +130,7 @@ class ApiCatalog:
     tried: list[Doc] = field(default_factory=list)
     entries: list[LinksetEntry] = field(default_factory=list)
     shape_problems: list[str] = field(default_factory=list)  # RFC 9264 §4.2 violations
+    unfollowed: list[str] = field(default_factory=list)  # api-catalog links over bounds.MAX_API_CATALOG_LINKS
 
     def targets(self, rel: str) -> list[LinkTarget]:
         return [t for e in self.entries for t in e.get(rel)]

@@ -107,6 +107,7 @@ class OAuthDiscovery:
     public_operations: int = 0  # operations in it with none
     mcp_endpoint: str | None = None
     stuck: str | None = None  # where an agent following the specs stops ("discovery"), if it does
+    unfollowed_servers: list[str] = field(default_factory=list)  # issuers over bounds.MAX_AUTH_SERVERS
 
     def first_metadata(self) -> dict[str, Any] | None:
         return next((a.metadata for a in self.auth_servers if a.metadata is not None), None)

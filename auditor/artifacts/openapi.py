@@ -143,6 +143,7 @@ class OpenAPIResult:
     description: OpenAPIDescription | None
     tried: list[Doc] = field(default_factory=list)
     sources: dict[str, str] = field(default_factory=dict)  # url -> why it was tried
+    unfollowed: list[str] = field(default_factory=list)  # linked candidates over bounds.MAX_OPENAPI_LINKS
 
     def invalid(self) -> list[Doc]:
         return [d for d in self.tried if d.state == DocState.INVALID]

@@ -89,6 +89,7 @@ from agent_ready.artifacts.discovery import (
 from agent_ready.artifacts.documents import Doc, DocState, body_is_html
 from agent_ready.artifacts.http import Response, origin_of
 from agent_ready.artifacts.openapi import OPENAPI, OpenAPIDescription, OpenAPIResult, is_openapi
+from agent_ready.bounds import MAX_API_CATALOG_LINKS, MAX_OPENAPI_LINKS, bounded
 from agent_ready.parsers.link_header import parse_link_header
 from agent_ready.parsers.linkset import parse_linkset
 from agent_ready.parsers.llms_txt import LlmsLink, parse_llms_txt
@@ -252,14 +253,18 @@ async def api_catalog(ctx: ProbeContext) -> ApiCatalog:
     for lk in found_links.find("api-catalog") if found_links else []:
         if lk.href not in urls:
             urls.append(lk.href)
+    linked, unfollowed = bounded(urls[1:], MAX_API_CATALOG_LINKS)
+    urls = urls[:1] + linked
     tried: list[Doc] = []
     for url in urls:
         doc = await fetch_json_doc(ctx, url, accept=LINKSET_TYPE)
         tried.append(doc)
         if doc.found:
             entries, problems = parse_linkset(doc.data, doc.response.final_url if doc.response else url)
-            return ApiCatalog(doc=doc, tried=tried, entries=entries, shape_problems=problems)
-    return ApiCatalog(doc=tried[0], tried=tried)
+            return ApiCatalog(
+                doc=doc, tried=tried, entries=entries, shape_problems=problems, unfollowed=unfollowed
+            )
+    return ApiCatalog(doc=tried[0], tried=tried, unfollowed=unfollowed)
 
 
 # --- OpenAPI ---------------------------------------------------------------------------------------------
@@ -326,7 +331,10 @@ async def openapi(ctx: ProbeContext) -> OpenAPIResult:
     catalog: ApiCatalog | None = await ctx.maybe("api_catalog")
     llms: LlmsTxt | None = await ctx.maybe("llms_txt")
     result = OpenAPIResult(description=None)
-    for url, source in openapi_candidates(ctx.target.origin, found_links, catalog, llms):
+    candidates = openapi_candidates(ctx.target.origin, found_links, catalog, llms)
+    linked, dropped = bounded([c for c in candidates if c[1] != "common-path"], MAX_OPENAPI_LINKS)
+    result.unfollowed = [url for url, _ in dropped]
+    for url, source in linked + [c for c in candidates if c[1] == "common-path"]:
         result.sources[url] = source
         doc = await fetch_openapi(ctx, url)
         result.tried.append(doc)

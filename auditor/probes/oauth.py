@@ -32,6 +32,7 @@ from agent_ready.artifacts.oauth import (
     resource_match,
 )
 from agent_ready.artifacts.openapi import RESOURCE_METHODS, openapi_description
+from agent_ready.bounds import MAX_AUTH_SERVERS, bounded
 from agent_ready.parsers.wwwauth import parse_headers
 from agent_ready.probes.discovery import post_initialize
 from agent_ready.probes.documents import fetch_doc
@@ -287,7 +288,9 @@ async def _fetch_auth_servers(
         for issuer in servers if isinstance(servers, list) else []:
             if isinstance(issuer, str) and issuer.startswith(("http://", "https://")):
                 issuers.setdefault(issuer, []).append(prm.doc.url)
-    for issuer, listed_by in issuers.items():
+    followed, result.unfollowed_servers = bounded(list(issuers), MAX_AUTH_SERVERS)
+    for issuer in followed:
+        listed_by = issuers[issuer]
         server = await _fetch_as(ctx, issuer, "prm")
         server.listed_by = listed_by
         result.auth_servers.append(server)

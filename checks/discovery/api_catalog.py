@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from agent_ready.artifacts.discovery import API_CATALOG, LINKSET_TYPE, RFC9727_PROFILE, ApiCatalog
 from agent_ready.artifacts.openapi import OPENAPI, OpenAPIResult
+from agent_ready.bounds import MAX_API_CATALOG_LINKS, not_followed
 from agent_ready.checkapi import (
     Artifacts,
     check,
@@ -46,6 +47,13 @@ def api_catalog(a: Artifacts) -> Outcome:
             "Serve /.well-known/api-catalog as an RFC 9727 linkset.",
         )
     findings: list[Finding | None] = []
+    if catalog.unfollowed:
+        findings.append(
+            info(
+                "api-catalog-links-bounded",
+                not_followed("api-catalog links", MAX_API_CATALOG_LINKS, catalog.unfollowed),
+            )
+        )
     if not catalog.entries:
         return failed(
             "the API catalog is not a usable linkset",

@@ -6,6 +6,7 @@ from typing import Any
 
 from agent_ready.artifacts.documents import body_is_html
 from agent_ready.artifacts.openapi import OPENAPI, OpenAPIResult
+from agent_ready.bounds import MAX_OPENAPI_LINKS, not_followed
 from agent_ready.checkapi import (
     Artifacts,
     check,
@@ -92,6 +93,13 @@ def openapi(a: Artifacts) -> Outcome:
     findings: list[Finding | None] = [
         good("openapi-found", f"OpenAPI {desc.version} at {doc.url} (via {desc.source})", doc.evidence)
     ]
+    if result.unfollowed:
+        findings.append(
+            info(
+                "openapi-links-bounded",
+                not_followed("linked descriptions", MAX_OPENAPI_LINKS, result.unfollowed),
+            )
+        )
     if desc.source == "common-path":
         findings.append(
             info(

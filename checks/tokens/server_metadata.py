@@ -11,6 +11,7 @@ from agent_ready.artifacts.oauth import (
     endpoint_scheme_problems,
     grants_of,
 )
+from agent_ready.bounds import MAX_AUTH_SERVERS, not_followed
 from agent_ready.checkapi import (
     Artifacts,
     Target,
@@ -304,6 +305,15 @@ def server_metadata(a: Artifacts) -> Outcome:
     findings: list[Finding] = []
     for server in disc.auth_servers:
         findings.extend(server_findings(server, a.target))
+    if disc.unfollowed_servers:
+        findings.append(
+            concern(
+                "authorization-servers-bounded",
+                not_followed("authorization servers", MAX_AUTH_SERVERS, disc.unfollowed_servers)
+                + "; an agent cannot try them all",
+                fix="List the one or few issuers that actually issue tokens for this resource.",
+            )
+        )
     if all(f.level == Level.ERROR for f in findings):
         return errored("authorization-server metadata could not be fetched", *findings)
     # Nothing found at all reads differently from metadata that was found but is inconsistent or refused.
