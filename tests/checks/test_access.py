@@ -108,6 +108,21 @@ def test_ai_rules_5xx_means_complete_disallow() -> None:
     assert out.status == Status.FAIL and codes(out) == {"robots-server-error"}
 
 
+@pytest.mark.parametrize("code", [500, 503, 599])
+def test_ai_rules_any_5xx_is_complete_disallow(code: int) -> None:
+    # RFC 9309 §2.3.1.4 from the first server error on, not only at 503.
+    out = judge(ai_rules, robots=robots_of(None, DocState.ERROR_STATUS, code), agent_paths=PATHS)
+    assert out.status == Status.FAIL and codes(out) == {"robots-server-error"}
+    assert f"HTTP {code}" in out.findings[0].message
+
+
+@pytest.mark.parametrize("code", [400, 401, 403, 429, 499])
+def test_ai_rules_4xx_is_unavailable_not_disallow(code: int) -> None:
+    # RFC 9309 §2.3.1.3: up to 499 the file is "unavailable" and crawlers may access anything.
+    out = judge(ai_rules, robots=robots_of(None, DocState.ERROR_STATUS, code), agent_paths=PATHS)
+    assert out.status == Status.PASS and codes(out) == {"robots-none"}
+
+
 def test_ai_rules_unreachable_is_error() -> None:
     robots = RobotsTxt(
         doc=Doc(

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from agent_ready import hints
 from agent_ready.artifacts.errors import (
     ACCEPT_JSON,
     BAD_TOKEN,
@@ -285,6 +286,31 @@ def test_hints_fail_bare_unauthorized() -> None:
     )
     assert out.status == Status.FAIL
     assert [f.code for f in out.findings] == ["hints-fail", "hints-warn"]
+
+
+# The pass/warn boundary of standards E4, on a sample that needs no route (a 400 on a resource): three
+# elements pass, two warn, one warns, none fails. The texts are chosen so each adds one element.
+MISSING_FIELD = 'Missing field "name".'  # a named token
+ADD_IT = MISSING_FIELD + ' Add "name" to the JSON body and retry.'  # + an imperative
+SEE_DOCS = ADD_IT + " See https://docs.example.com/errors/missing-field"  # + a documentation link
+
+
+@pytest.mark.parametrize(
+    ("text", "score", "status"),
+    [
+        (SEE_DOCS, hints.PASS_AT, Status.PASS),
+        (ADD_IT, hints.PASS_AT - 1, Status.WARN),
+        (MISSING_FIELD, 1, Status.WARN),
+        ("Bad request", 0, Status.FAIL),
+    ],
+)
+def test_hints_pass_warn_boundary(text: str, score: int, status: Status) -> None:
+    resp = fake_response(400, json.dumps({"error": text}), content_type="application/json")
+    out = judge(error_hints, errors=found(sample(UNKNOWN_PATH, resp)))
+    row = out.details["samples"][0]
+    assert row["score"] == score and not row["capped"]
+    assert out.status == status and out.details["pass_at"] == 3
+    assert row["sample_status"] == status.value
 
 
 def test_hints_error_in_200_is_scored_and_not_applicable_without_errors() -> None:
