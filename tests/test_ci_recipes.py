@@ -93,6 +93,7 @@ def test_github_workflow_scan_step_runs(
     again = run_script(scan["run"], tmp_path, env | {"STAGING_API_KEY": "k3y-for-staging-only"})
     assert again.returncode == 0, again.stderr
     assert "no check changed status" in again.stderr  # compared with the baseline
+    assert "No check changed status." in summary.read_text()  # and the page says so under the report
     assert "k3y-for-staging-only" not in (tmp_path / "agent-ready.json").read_text()
     # A service that got worse than its baseline fails the job.
     worse = run_script(scan["run"], tmp_path, env | {"TARGET_URL": bare.url + "/"})

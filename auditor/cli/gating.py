@@ -11,6 +11,7 @@ from typing import Annotated, Any
 import typer
 
 from agent_ready.cli.app import EXIT_GATE, EXIT_OK, EXIT_USAGE, _fail
+from agent_ready.cli.outputs import append_step_summary
 from agent_ready.config import Config
 from agent_ready.diff import DiffError, ReportDiff, compare, incompatibility, load_report
 from agent_ready.engine import ScanReport
@@ -121,11 +122,15 @@ def judge(report: ScanReport, gates: Gates, baseline: dict[str, Any] | None, qui
     doc = to_dict(report)
     diff: ReportDiff | None = None
     if baseline is not None:
+        from agent_ready.reports.diff_report import render_markdown, render_text
+
         diff = compare(baseline, doc, force=True)  # compatibility was settled before scanning
         if not quiet:
-            from agent_ready.reports.diff_report import render_text
-
             typer.echo(scrub(render_text(diff), report.secrets).rstrip("\n"), err=True)
+        # On the run's page, what moved since the baseline follows the report it explains.
+        append_step_summary(
+            scrub(render_markdown(diff), report.secrets).replace("## ", "### Since the baseline: ", 1)
+        )
     failed = evaluate(doc, gates, diff)
     for message in failed:
         typer.echo(f"agent-ready: gate failed: {scrub(message, report.secrets)}", err=True)

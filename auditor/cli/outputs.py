@@ -127,19 +127,28 @@ def write_all(
 
 def _step_summary(report: ScanReport) -> None:
     """GitHub Actions shows the Markdown appended to this file on the run's page."""
+    if not os.environ.get(STEP_SUMMARY_ENV):
+        return
+    try:
+        text = render(report, "markdown")
+    except Exception as exc:  # a renderer bug costs the summary, never the scan's exit code
+        typer.echo(f"agent-ready: warning: no job summary: {type(exc).__name__}: {exc}", err=True)
+        return
+    append_step_summary(text)
+
+
+def append_step_summary(markdown: str) -> None:
+    """Append to ``$GITHUB_STEP_SUMMARY`` when it is set; a file that cannot be written is a warning."""
     target = os.environ.get(STEP_SUMMARY_ENV)
     if not target:
         return
     try:
-        text = render(report, "markdown")
         with open(target, "a", encoding="utf-8") as fh:
-            fh.write(text + "\n")
+            fh.write(markdown + "\n")
     except OSError as exc:
         typer.echo(
             f"agent-ready: warning: cannot append the job summary to {target}: {exc.strerror}", err=True
         )
-    except Exception as exc:  # a renderer bug costs the summary, never the scan's exit code
-        typer.echo(f"agent-ready: warning: no job summary: {type(exc).__name__}: {exc}", err=True)
 
 
 def _write_one(report: ScanReport, out: Output, options: RenderOptions | None, quiet: bool = False) -> int:
