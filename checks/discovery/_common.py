@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from agent_ready.artifacts.discovery import is_bot_challenge
 from agent_ready.artifacts.documents import Doc, DocState
 from agent_ready.checkapi import (
@@ -68,3 +70,15 @@ def json_type_finding(
         doc.evidence,
         fix=f"Serve it as {expected[0]}.",
     )
+
+
+def relative_urls(values: list[object]) -> list[str]:
+    """The strings among ``values`` that are not absolute http(s) URLs: card endpoints are used as they
+    stand by clients (an MCP client, an A2A client) and have no base to resolve a relative reference."""
+    out = []
+    for value in values:
+        if isinstance(value, str) and "{" not in value:
+            parts = urlsplit(value)
+            if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+                out.append(value)
+    return out

@@ -16,7 +16,7 @@ from agent_ready.checkapi import (
     problem,
     verdict,
 )
-from agent_ready.checks.discovery._common import challenge_findings, json_type_finding
+from agent_ready.checks.discovery._common import challenge_findings, json_type_finding, relative_urls
 from agent_ready.models import Finding, Outcome
 
 A2A_REQUIRED = (
@@ -106,6 +106,20 @@ def a2a_agent_card(a: Artifacts) -> Outcome:
                 "neither supportedInterfaces[].url nor url",
                 doc.evidence,
                 fix="Add supportedInterfaces with the agent's URL.",
+            )
+        )
+    endpoints: list[object] = [card.get("url")]
+    if isinstance(interfaces, list):
+        endpoints += [i.get("url") for i in interfaces if isinstance(i, dict)]
+    relative = relative_urls(endpoints)
+    if relative:
+        findings.append(
+            concern(
+                "a2a-endpoint-not-absolute",
+                f"the agent endpoint {relative[0]!r} is not an absolute URL; A2A clients call the card's "
+                "url / supportedInterfaces[].url as it stands",
+                doc.evidence,
+                fix="Give the agent's endpoint as an absolute https URL.",
             )
         )
     skills = card.get("skills")

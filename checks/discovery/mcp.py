@@ -19,7 +19,7 @@ from agent_ready.checkapi import (
     problem,
     verdict,
 )
-from agent_ready.checks.discovery._common import challenge_findings, json_type_finding
+from agent_ready.checks.discovery._common import challenge_findings, json_type_finding, relative_urls
 from agent_ready.models import Finding, Outcome
 
 
@@ -44,6 +44,16 @@ def _validate_card(card: dict[str, Any], shape: str) -> list[tuple[str, str]]:
             and all(isinstance(r, dict) and isinstance(r.get("url"), str) and r.get("type") for r in remotes)
         ):
             issues.append(("fail", "remotes[] entries need `type` and `url`"))
+        elif isinstance(remotes, list):
+            relative = relative_urls([r.get("url") for r in remotes if isinstance(r, dict)])
+            if relative:
+                issues.append(
+                    (
+                        "warn",
+                        f"remotes[].url {relative[0]!r} is not an absolute URL (SEP-2127, as server.json: "
+                        "format uri); clients connect to it as it stands",
+                    )
+                )
     elif shape == "sep-1649":
         missing = [k for k in ("name", "version") if not isinstance(info_obj.get(k), str)]
         if missing:

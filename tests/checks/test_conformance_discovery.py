@@ -13,9 +13,12 @@ import pytest
 
 from agent_ready.artifacts.discovery import Sitemap
 from agent_ready.artifacts.documents import Doc, DocState
+from agent_ready.checks.discovery.a2a import a2a_agent_card
 from agent_ready.checks.discovery.api_catalog import api_catalog
 from agent_ready.checks.discovery.link_headers import link_headers
 from agent_ready.checks.discovery.llms_txt import llms_txt
+from agent_ready.checks.discovery.markdown import markdown_negotiation
+from agent_ready.checks.discovery.mcp import mcp_server_card
 from agent_ready.checks.discovery.robots import robots_txt
 from agent_ready.checks.discovery.sitemap import sitemap
 from agent_ready.checks.discovery.skills import agent_skills
@@ -25,12 +28,20 @@ from agent_ready.testing import fake_response, judge
 from tests.checks.test_access import robots_of
 from tests.checks.test_discovery import (
     BASE,
+    CARD_2127,
     CATALOG_DATA,
     INDEX,
+    SEP1649,
+    V1_CARD,
+    a2a,
     catalog,
     codes,
     headers_artifact,
     llms_artifact,
+    mcp,
+    md_resp,
+    negotiation,
+    page,
     skills,
 )
 
@@ -306,3 +317,138 @@ SKILLS: list[tuple[str, Any, str, str | None]] = [
 @pytest.mark.parametrize(("clause", "found", "expected", "code"), SKILLS, ids=[r[0] for r in SKILLS])
 def test_discovery_agent_skills_conformance(clause: str, found: Any, expected: str, code: str | None) -> None:
     _expect(judge(agent_skills, agent_skills=found), expected, code)
+
+
+# --- discovery.markdown-negotiation: RFC 9110 §12.5.1 (Accept), RFC 7763 (text/markdown) -----------------
+
+HTML_DOC = fake_response(
+    200, "<!doctype html><html><body><h1>Docs</h1></body></html>", content_type="text/html"
+)
+
+MARKDOWN: list[tuple[str, Any, str, str | None]] = [
+    (
+        "rfc7763_text_markdown_negotiated[conforming]",
+        negotiation(page("home", md_resp()), page("docs", md_resp())),
+        "pass",
+        "markdown-negotiated",
+    ),
+    # RFC 7763: text/markdown is Markdown; HTML labelled text/markdown is not.
+    (
+        "rfc7763_text_markdown_is_markdown[violating]",
+        negotiation(page("home", md_resp("<!doctype html><html><body>x</body></html>"))),
+        "fail",
+        "markdown-is-html",
+    ),
+    # RFC 9110 §12.5.1: the Accept header is honoured (proactive negotiation).
+    (
+        "rfc9110_s12_5_1_accept_honoured[violating]",
+        negotiation(page("home", HTML_DOC), page("docs", HTML_DOC)),
+        "fail",
+        "markdown-not-negotiated",
+    ),
+    # RFC 9110 §12.5.5: Vary: Accept is reported, not judged (a bonus in the standards notes).
+    (
+        "rfc9110_s12_5_5_vary_accept[not_judged]",
+        negotiation(page("home", md_resp(vary=False)), page("docs", md_resp(vary=False))),
+        "pass",
+        "markdown-no-vary",
+    ),
+    # Without Accept: text/markdown the page stays HTML (the catalogue's A4).
+    (
+        "catalogue_a4_html_by_default[violating]",
+        negotiation(page("home", md_resp(), plain=md_resp()), page("docs", md_resp())),
+        "warn",
+        "markdown-without-accept",
+    ),
+]
+
+
+@pytest.mark.parametrize(("clause", "found", "expected", "code"), MARKDOWN, ids=[r[0] for r in MARKDOWN])
+def test_discovery_markdown_negotiation_conformance(
+    clause: str, found: Any, expected: str, code: str | None
+) -> None:
+    _expect(judge(markdown_negotiation, markdown=found), expected, code)
+
+
+# --- discovery.mcp-server-card: SEP-2127 (and SEP-1649), MCP transports ----------------------------------
+
+MCP: list[tuple[str, Any, str, str | None]] = [
+    ("sep2127_card[conforming]", mcp(CARD_2127), "pass", "mcp-endpoint-challenge"),
+    (
+        "sep2127_required_fields[violating]",
+        mcp({k: v for k, v in CARD_2127.items() if k != "description"}),
+        "fail",
+        "mcp-card-fields",
+    ),
+    ("sep2127_name_reverse_dns[violating]", mcp(CARD_2127 | {"name": "api"}), "warn", "mcp-card-shape"),
+    (
+        "sep2127_remotes_type_and_url[violating]",
+        mcp(CARD_2127 | {"remotes": [{"url": BASE + "/mcp"}]}),
+        "fail",
+        "mcp-card-fields",
+    ),
+    # remotes[].url is a uri (absolute); clients connect to it as it stands.
+    (
+        "sep2127_remotes_url_absolute[violating]",
+        mcp(CARD_2127 | {"remotes": [{"type": "streamable-http", "url": "/mcp"}]}),
+        "warn",
+        "mcp-card-shape",
+    ),
+    # RFC 9728 §5.1 via MCP authorization: the endpoint's 401 names its resource metadata.
+    (
+        "rfc9728_s5_1_endpoint_challenge[violating]",
+        mcp(CARD_2127, get=fake_response(401, json={}, headers={"www-authenticate": 'Bearer realm="x"'})),
+        "warn",
+        "mcp-endpoint-no-resource-metadata",
+    ),
+    # The older SEP-1649 shape is accepted: a permitted alternative the current proposal replaces.
+    ("sep1649_card[permitted_alternative]", mcp(SEP1649), "pass", "mcp-card-older-shape"),
+]
+
+
+@pytest.mark.parametrize(("clause", "found", "expected", "code"), MCP, ids=[r[0] for r in MCP])
+def test_discovery_mcp_server_card_conformance(
+    clause: str, found: Any, expected: str, code: str | None
+) -> None:
+    _expect(judge(mcp_server_card, mcp_card=found), expected, code)
+
+
+# --- discovery.a2a-agent-card: A2A specification §5 (AgentCard) -------------------------------------------
+
+A2A: list[tuple[str, Any, str, str | None]] = [
+    ("a2a_s5_agent_card[conforming]", a2a(V1_CARD), "pass", "a2a-interfaces"),
+    (
+        "a2a_s5_required_fields[violating]",
+        a2a({k: v for k, v in V1_CARD.items() if k != "defaultInputModes"}),
+        "fail",
+        "a2a-card-fields",
+    ),
+    (
+        "a2a_s5_skill_id_name_description[violating]",
+        a2a(V1_CARD | {"skills": [{"name": "no id"}]}),
+        "fail",
+        "a2a-skill-fields",
+    ),
+    (
+        "a2a_s5_endpoint_url[violating]",
+        a2a({k: v for k, v in V1_CARD.items() if k != "supportedInterfaces"}),
+        "fail",
+        "a2a-no-endpoint",
+    ),
+    # The agent's endpoint is a URL the client calls as it stands.
+    (
+        "a2a_s5_endpoint_url_absolute[violating]",
+        a2a({k: v for k, v in V1_CARD.items() if k != "supportedInterfaces"} | {"url": "/a2a"}),
+        "warn",
+        "a2a-endpoint-not-absolute",
+    ),
+    ("a2a_s5_well_known_path[violating_legacy]", a2a(V1_CARD, path="/.well-known/agent.json"), "warn", None),
+    ("a2a_no_card[not_applicable]", a2a(None), "not_applicable", "a2a-none"),
+]
+
+
+@pytest.mark.parametrize(("clause", "found", "expected", "code"), A2A, ids=[r[0] for r in A2A])
+def test_discovery_a2a_agent_card_conformance(
+    clause: str, found: Any, expected: str, code: str | None
+) -> None:
+    _expect(judge(a2a_agent_card, a2a_card=found), expected, code)
