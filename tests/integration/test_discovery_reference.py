@@ -256,7 +256,7 @@ def test_mcp_server_cards_json_as_a_list(httpserver: HTTPServer, run_scan: Scan)
 def test_mcp_endpoint_answering_only_post(httpserver: HTTPServer, run_scan: Scan) -> None:
     httpserver.no_handler_status_code = 404
     httpserver.expect_request("/.well-known/mcp/server-card.json").respond_with_json(
-        {**SEP2127_CARD, "remotes": [{"type": "streamable-http", "url": "/rpc"}]}
+        {**SEP2127_CARD, "remotes": [{"type": "streamable-http", "url": httpserver.url_for("/rpc")}]}
     )
     httpserver.expect_request("/rpc", method="GET").respond_with_data("", 400)
     httpserver.expect_request("/rpc", method="POST").respond_with_json(
