@@ -48,6 +48,33 @@ class Target:
     address_class: str | None = None
 
 
+CLAUSE_LEVELS = ("MUST", "MUST NOT", "SHOULD", "SHOULD NOT", "MAY", "REQUIRED", "RECOMMENDED", "catalogue")
+
+
+@dataclass(frozen=True)
+class Clause:
+    """One clause of a cited spec and what the check does with it (docs/checks.md lists them per check).
+
+    ``judged`` False says plainly that the check does not judge it, and ``how`` says why (another check
+    does, it cannot be observed from outside, it needs a credential the scan does not have ...). Where the
+    catalogue and a spec disagree, the spec wins and ``how`` says so.
+    """
+
+    ref: str  # "RFC 9457 §3.1.3"
+    level: str  # one of CLAUSE_LEVELS ("catalogue" for the project's own rule, not a spec's)
+    says: str  # the clause, in a few words
+    judged: bool = True
+    how: str = ""  # the verdict it leads to, or why it is not judged
+
+
+def clause(ref: str, level: str, says: str, how: str = "", *, judged: bool = True) -> Clause:
+    return Clause(ref=ref, level=level, says=says, judged=judged, how=how)
+
+
+def not_judged(ref: str, level: str, says: str, why: str) -> Clause:
+    return Clause(ref=ref, level=level, says=says, judged=False, how=why)
+
+
 @dataclass(frozen=True)
 class CheckMeta:
     id: str
@@ -64,6 +91,7 @@ class CheckMeta:
     description: str = ""
     side_effects: str = ""  # what the ACTIVE part creates, for --help and the report
     target_kind: str = "web"  # one of TARGET_KINDS
+    clauses: tuple[Clause, ...] = ()  # the cited spec clauses it judges, and those it does not
 
 
 class UndeclaredArtifact(KeyError):
@@ -161,6 +189,8 @@ def check(**meta: Any) -> Callable[[CheckFn], Check]:
     }
     if "spec_links" in fields:
         fields["spec_links"] = tuple(fields["spec_links"])
+    if "clauses" in fields:
+        fields["clauses"] = tuple(fields["clauses"])
     spec = CheckMeta(**fields)
 
     def wrap(fn: CheckFn) -> Check:
@@ -209,6 +239,11 @@ def validate_meta(meta: CheckMeta, known_categories: Iterable[str]) -> list[str]
             problems.append(f"{name} is empty")
     if not meta.spec_links:
         problems.append("no spec link")
+    for c in meta.clauses:
+        if c.level not in CLAUSE_LEVELS:
+            problems.append(f"clause {c.ref!r} has an unknown level {c.level!r}")
+        if not c.judged and not c.how:
+            problems.append(f"clause {c.ref!r} is not judged but says not why")
     if meta.target_kind not in TARGET_KINDS:
         problems.append(f"unknown target kind {meta.target_kind!r} (one of {', '.join(TARGET_KINDS)})")
     return problems

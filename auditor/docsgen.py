@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from agent_ready.capabilities import CAPABILITIES
-from agent_ready.checkapi import Check
+from agent_ready.checkapi import Check, Clause
 from agent_ready.registry import Registry
 from agent_ready.scoring import (
     CATEGORIES,
@@ -45,7 +45,23 @@ def _entry(chk: Check) -> list[str]:
     out.append(f"- **Specs:** {', '.join(m.spec_links)}")
     if m.description:
         out.append(f"\n{m.description}")
+    out.extend(_clauses(m.clauses))
     out.append(f"\n**Fix:** {m.remediation}\n")
+    return out
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _clauses(clauses: tuple[Clause, ...]) -> list[str]:
+    """The cited clauses: which the check judges (and how), which it does not (and why)."""
+    if not clauses:
+        return []
+    out = ["\n**Clauses:**\n", "| clause | level | says | judged | how / why not |", "|---|---|---|---|---|"]
+    for c in clauses:
+        judged = "yes" if c.judged else "**no**"
+        out.append(f"| {_cell(c.ref)} | {c.level} | {_cell(c.says)} | {judged} | {_cell(c.how)} |")
     return out
 
 

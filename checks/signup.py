@@ -8,6 +8,7 @@ from agent_ready.artifacts.signup import SIGNUP_ACCOUNT, SIGNUP_ROUTES, AccountC
 from agent_ready.checkapi import (
     Artifacts,
     check,
+    clause,
     collect,
     concern,
     errored,
@@ -98,6 +99,27 @@ def clientless_route(meta: dict[str, object]) -> str | None:
     "and deletes the client again via RFC 7592 when offered.",
     side_effects="registers an OAuth client named agent-readiness-audit, deleted again via RFC 7592 where "
     "offered",
+    clauses=(
+        clause(
+            "draft-ietf-oauth-client-id-metadata-document",
+            "SHOULD",
+            "CIMD: client_id_metadata_document_supported",
+            "advertised passes",
+        ),
+        clause(
+            "RFC 7591 §3",
+            "MAY",
+            "dynamic client registration at registration_endpoint",
+            "ACTIVE: 201 with client_id passes; MCP 2026-07-28 deprecates DCR, so DCR alone warns",
+        ),
+        clause(
+            "RFC 7523 §3.1",
+            "MAY",
+            "a JWT authorization grant may be used without client authentication",
+            "an auth.md anonymous identity route with a token endpoint accepting `none` needs no "
+            "client_id: passes (the spec allows what the catalogue does not list)",
+        ),
+    ),
 )
 def client_registration(a: Artifacts) -> Outcome:
     disc: OAuthDiscovery = a[OAUTH_DISCOVERY]
@@ -278,6 +300,14 @@ def _active_findings(flow: OAuthFlow) -> list[Finding]:
     "accounts, keys or identities without a security requirement. ACTIVE: calls the route "
     "once, uses the key on its own origin, and deletes it when the response offers a way.",
     side_effects="creates one API key / principal (deleted again when the service offers a delete URL)",
+    clauses=(
+        clause(
+            "standards C9",
+            "catalogue",
+            "a documented programmatic account or API-key route",
+            "an open route passes; ACTIVE: calling it must return a credential",
+        ),
+    ),
 )
 def account_api(a: Artifacts) -> Outcome:
     routes: SignupRoutes = a[SIGNUP_ROUTES]
@@ -389,6 +419,14 @@ HUMAN_ONLY = {"captcha": "a CAPTCHA", "email-verification": "e-mail verification
     requires=(SIGNUP_ROUTES,),
     description="Reads the sign-up routes' OpenAPI descriptions and schemas, and auth.md, for CAPTCHA, "
     "e-mail verification, proof-of-work, rate-limit and terms-field signals.",
+    clauses=(
+        clause(
+            "standards F3",
+            "catalogue",
+            "abuse gates are agent-solvable",
+            "CAPTCHA or e-mail verification as the only gate fails",
+        ),
+    ),
 )
 def gate(a: Artifacts) -> Outcome:
     routes: SignupRoutes = a[SIGNUP_ROUTES]

@@ -16,12 +16,14 @@ from agent_ready.checkapi import (
     Artifacts,
     broken,
     check,
+    clause,
     collect,
     concern,
     errored,
     failed,
     good,
     info,
+    not_judged,
     problem,
     skipped,
     verdict,
@@ -73,6 +75,14 @@ def _minutes(seconds: float | None) -> str:
     requires=(TEMPORARY_DISCOVERY,),
     description="Reads what other probes found: agent_auth identity types, auth.md, OpenAPI operations about "
     "temporary/claimable/preview/sandbox resources, llms.txt, the API catalogue and 401 bodies.",
+    clauses=(
+        clause(
+            "standards F1",
+            "catalogue",
+            "a no-account tier is machine-discoverable",
+            "auth.md anonymous, an OpenAPI operation, a catalog or llms.txt link passes; prose only warns",
+        ),
+    ),
 )
 def discoverable(a: Artifacts) -> Outcome:
     found: TemporaryDiscovery = a[TEMPORARY_DISCOVERY]
@@ -155,6 +165,21 @@ def discoverable(a: Artifacts) -> Outcome:
     side_effects="Creates two temporary resources (deleted afterwards when the service documents DELETE; "
     "otherwise they expire on their own); accepts terms of service through a documented field when one is "
     "required. Shares the anonymous auth.md registration of auth-md.registration.",
+    clauses=(
+        clause(
+            "standards F2",
+            "catalogue",
+            "a temporary resource works at once, states an absolute expiry and a claim URL, and is isolated",
+            "ACTIVE; created with the credential the journey obtained when the route needs one, and "
+            "the report says which",
+        ),
+        not_judged(
+            "RFC 3339",
+            "MUST",
+            "the expiry is an absolute instant",
+            "relative TTLs are converted and flagged (warn), not failed",
+        ),
+    ),
 )
 def lifecycle(a: Artifacts) -> Outcome:
     life: TemporaryLifecycle | None = a.get(TEMPORARY_LIFECYCLE)
@@ -410,6 +435,14 @@ def lifecycle(a: Artifacts) -> Outcome:
     "(with --active) the creation response.",
     side_effects="none of its own: with --active it also reads the creation response of the resources "
     "temporary.lifecycle creates",
+    clauses=(
+        clause(
+            "standards F4",
+            "catalogue",
+            "what survives a claim, who may claim, what happens at expiry are stated",
+            "all three pass; some warn; none fails",
+        ),
+    ),
 )
 def claim(a: Artifacts) -> Outcome:
     found: TemporaryDiscovery = a[TEMPORARY_DISCOVERY]

@@ -10,6 +10,7 @@ from agent_ready.artifacts.robots import ROBOTS, RobotsTxt
 from agent_ready.checkapi import (
     Artifacts,
     check,
+    clause,
     concern,
     errored,
     failed,
@@ -82,6 +83,21 @@ def _path_list(paths: list[AgentPath], limit: int = 6) -> str:
     "paths an agent needs: the target, OpenAPI servers and paths when discovered, and /docs/, /api/, "
     "/.well-known/, /auth.md, /llms.txt, /oauth/. A missing robots.txt blocks nothing (RFC 9309 §2.3.1.3); a "
     "5xx robots.txt means complete disallow to a compliant crawler.",
+    clauses=(
+        clause(
+            "RFC 9309 §2.2.1",
+            "MUST",
+            "the most specific user-agent group applies",
+            "agent user agents disallowed from docs, API or auth paths fail; training crawlers alone "
+            "are fine",
+        ),
+        clause(
+            "RFC 9309 §2.3",
+            "MUST",
+            "robots.txt is UTF-8 text; a byte-order mark is not part of the first line",
+            "decoded as parsers do",
+        ),
+    ),
 )
 def ai_rules(a: Artifacts) -> Outcome:
     robots: RobotsTxt = a[ROBOTS]

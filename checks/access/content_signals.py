@@ -13,6 +13,7 @@ from agent_ready.artifacts.robots import ROBOTS, RobotsTxt
 from agent_ready.checkapi import (
     Artifacts,
     check,
+    clause,
     concern,
     errored,
     failed,
@@ -83,6 +84,14 @@ def parse_signal(raw: str, where: str) -> ParsedSignal:
     requires=(ROBOTS, HOME),
     description="Reads Content-Signal directives from robots.txt (with the group they sit in) and a "
     "Content-Signal response header on the home page; values are parsed as RFC 9651 dictionaries.",
+    clauses=(
+        clause(
+            "Content Signals (contentsignals.org)",
+            "catalogue",
+            "Content-Signal directives in robots.txt or a header",
+            "present passes; absent warns",
+        ),
+    ),
 )
 def content_signals(a: Artifacts) -> Outcome:
     robots: RobotsTxt = a[ROBOTS]

@@ -11,6 +11,7 @@ from agent_ready.artifacts.http import Response
 from agent_ready.checkapi import (
     Artifacts,
     check,
+    clause,
     concern,
     errored,
     good,
@@ -208,6 +209,14 @@ def classify_sample(role: str, resp: Response) -> Finding | None:
     "llms.txt, the OpenAPI description, one API path and a missing path: `cf-mitigated: challenge`, "
     "CAPTCHA and bot-manager markers in HTML (Cloudflare, Turnstile, hCaptcha, reCAPTCHA, DataDome, "
     "HUMAN, Akamai, AWS WAF, ...), HTML 403s, and client-rendered shells with no content.",
+    clauses=(
+        clause(
+            "standards B",
+            "catalogue",
+            "docs, descriptions and API paths answer a non-browser client without CAPTCHA or JS challenge",
+            "a challenge page fails",
+        ),
+    ),
 )
 def no_challenge(a: Artifacts) -> Outcome:
     found: ChallengeSamples = a[CHALLENGE_SAMPLES]

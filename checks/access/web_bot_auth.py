@@ -16,6 +16,7 @@ from agent_ready.artifacts.http import Response
 from agent_ready.checkapi import (
     Artifacts,
     check,
+    clause,
     concern,
     errored,
     failed,
@@ -111,6 +112,20 @@ def signature_tags(resp: Response) -> list[tuple[str, dict[str, Any]]]:
     description="Fetches the key directory with its media type in Accept; validates each JWK "
     "(Ed25519 `x` is 32 bytes of base64url, no private members) and reports whether the response "
     "is signed. Absent means not applicable: the directory matters only for services that send bot traffic.",
+    clauses=(
+        clause(
+            "draft-meunier-http-message-signatures-directory",
+            "MUST",
+            "a JWKS at /.well-known/http-message-signatures-directory",
+            "absent is not applicable; malformed keys fail",
+        ),
+        clause(
+            "RFC 8037 §2",
+            "MUST",
+            "Ed25519 keys are OKP with crv and x, no private part",
+            "a private key or a wrong type fails",
+        ),
+    ),
 )
 def web_bot_auth(a: Artifacts) -> Outcome:
     directory: BotAuthDirectory = a[BOT_AUTH_DIRECTORY]

@@ -10,11 +10,13 @@ from agent_ready.checkapi import (
     Artifacts,
     broken,
     check,
+    clause,
     concern,
     errored,
     failed,
     good,
     info,
+    not_judged,
     problem,
     verdict,
 )
@@ -39,6 +41,33 @@ from agent_ready.checks.auth_md._common import SPEC_AUTH_MD, SPEC_AUTHKIT, STEP_
     description="GETs /auth.md, tells Markdown from an HTML soft-404, parses it with markdown-it-py (H1, "
     "step headings, scopes, named endpoints) and GETs up to six same-origin endpoints it names "
     "(404 = not there).",
+    clauses=(
+        clause(
+            "auth.md (workos/auth.md)",
+            "catalogue",
+            "/auth.md is Markdown whose H1 names auth.md",
+            "HTML, a soft-404 or bytes that are not text fail; an H1 without auth.md warns",
+        ),
+        clause(
+            "auth.md (workos/auth.md)",
+            "catalogue",
+            "covers discover, register, claim, use, errors, revoke",
+            "missing steps warn",
+        ),
+        clause(
+            "auth.md (workos/auth.md)",
+            "catalogue",
+            "the endpoints it names exist",
+            "a named endpoint answering 404 warns (at most 6 checked, same origin only)",
+        ),
+        not_judged(
+            "RFC 8414 §2",
+            "MUST",
+            "an issuer is an identifier",
+            "issuer and resource identifiers named in the file are not requested: only their "
+            "metadata must resolve (tokens.server-metadata)",
+        ),
+    ),
 )
 def auth_md_file(a: Artifacts) -> Outcome:
     f: AuthMdFile = a[AUTHMD]

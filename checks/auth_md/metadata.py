@@ -10,6 +10,7 @@ from agent_ready.checkapi import (
     Artifacts,
     broken,
     check,
+    clause,
     concern,
     errored,
     failed,
@@ -103,6 +104,20 @@ def file_vs_block(f: AuthMdFile | None, meta: AgentAuth) -> list[Finding]:
     "document), accepts the v0 (register_uri), branch (registration_endpoint) and v1 (identity_endpoint) "
     "dialects, GETs the skill and the block's endpoints, and cross-checks auth.md and the "
     "protected-resource metadata.",
+    clauses=(
+        clause(
+            "auth.md v0 / v1",
+            "catalogue",
+            "agent_auth names skill, a registration endpoint and identity_types_supported",
+            "any published dialect; missing members warn or fail",
+        ),
+        clause(
+            "RFC 9728 §2",
+            "catalogue",
+            "the AS issuer appears in the protected-resource metadata",
+            "inconsistent links warn",
+        ),
+    ),
 )
 def auth_md_metadata(a: Artifacts) -> Outcome:
     meta: AgentAuth = a[AGENT_AUTH]

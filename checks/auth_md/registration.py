@@ -9,6 +9,7 @@ from agent_ready.checkapi import (
     Artifacts,
     broken,
     check,
+    clause,
     concern,
     errored,
     failed,
@@ -64,6 +65,26 @@ def _error_shape(resp: Response) -> tuple[bool, str]:
     "reported, never run.",
     side_effects="Creates one anonymous registration (and its access token, revoked afterwards where the "
     "service has a revocation endpoint); sends one malformed registration request.",
+    clauses=(
+        clause(
+            "auth.md v1",
+            "catalogue",
+            "an anonymous identity yields an assertion exchanged by jwt-bearer for a token",
+            "ACTIVE: a usable credential with an expiry and a claim path passes",
+        ),
+        clause(
+            "RFC 7523 §2.1",
+            "MUST",
+            "the jwt-bearer grant sends grant_type and assertion",
+            "sent as specified; an error answer fails the step",
+        ),
+        clause(
+            "RFC 7009 §2",
+            "MAY",
+            "revoke what was obtained",
+            "revoked at the end of the scan, after later steps used the credential",
+        ),
+    ),
 )
 def auth_md_registration(a: Artifacts) -> Outcome:
     reg: Registration | None = a.get(AUTHMD_REGISTRATION)

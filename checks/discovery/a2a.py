@@ -7,6 +7,7 @@ from agent_ready.artifacts.documents import DocState
 from agent_ready.checkapi import (
     Artifacts,
     check,
+    clause,
     concern,
     errored,
     failed,
@@ -42,6 +43,14 @@ A2A_REQUIRED = (
     requires=(A2A_CARD,),
     description="Fetches /.well-known/agent-card.json, then the legacy /.well-known/agent.json; validates "
     "the card's fields. Not applicable when there is no card.",
+    clauses=(
+        clause(
+            "A2A agent card",
+            "REQUIRED",
+            "name, description, version, capabilities, skills, url or supportedInterfaces",
+            "not applicable without an agent",
+        ),
+    ),
 )
 def a2a_agent_card(a: Artifacts) -> Outcome:
     result: A2ACard = a[A2A_CARD]

@@ -8,6 +8,7 @@ from agent_ready.bounds import MAX_API_CATALOG_LINKS, not_followed
 from agent_ready.checkapi import (
     Artifacts,
     check,
+    clause,
     concern,
     failed,
     good,
@@ -34,6 +35,26 @@ from agent_ready.models import Finding, Outcome
     description="GETs /.well-known/api-catalog (and any Link rel=api-catalog target) with "
     "`Accept: application/linkset+json`, validates the RFC 9264 JSON linkset, and looks for entries with "
     "service-desc / service-doc; the service-desc is followed by the openapi probe.",
+    clauses=(
+        clause(
+            "RFC 9727 §2",
+            "MUST",
+            "/.well-known/api-catalog is an application/linkset+json linkset",
+            "absent or not a linkset fails",
+        ),
+        clause(
+            "RFC 9264 §4.2",
+            "MUST",
+            "linkset entries have an anchor and link target objects with href",
+            "shape problems warn",
+        ),
+        clause(
+            "bounds",
+            "catalogue",
+            "api-catalog links followed from Link headers",
+            "at most 3; the rest are named as not followed",
+        ),
+    ),
 )
 def api_catalog(a: Artifacts) -> Outcome:
     catalog: ApiCatalog = a[API_CATALOG]

@@ -6,6 +6,7 @@ from agent_ready.artifacts.discovery import API_LINKS, LINKS, LinkHeaders, LinkS
 from agent_ready.checkapi import (
     Artifacts,
     check,
+    clause,
     concern,
     errored,
     failed,
@@ -37,6 +38,14 @@ AGENT_RELS = ("api-catalog", "service-desc", "service-doc", "service-meta", "des
     requires=(LINKS, API_LINKS),
     description="Parses every Link header (several fields, several links per field, quoted parameters, "
     "relative targets) of GET /, the target URL and the API base named by the OpenAPI servers.",
+    clauses=(
+        clause(
+            "RFC 8288 §3",
+            "MUST",
+            "Link: <target>; rel=...",
+            "agent-useful rels pass; other rels warn; none fails",
+        ),
+    ),
 )
 def link_headers(a: Artifacts) -> Outcome:
     found: LinkHeaders = a[LINKS]

@@ -8,6 +8,7 @@ from agent_ready.artifacts.http import ErrorKind
 from agent_ready.checkapi import (
     Artifacts,
     check,
+    clause,
     concern,
     failed,
     good,
@@ -34,6 +35,15 @@ from agent_ready.models import Finding, Outcome
     "and fetches up to five of its links (same-origin first) to check they resolve. A page identical to the "
     "target's catch-all page (single-page-app fallback) counts as a dead link. /llms-full.txt is reported as "
     "information only.",
+    clauses=(
+        clause("llmstxt.org", "REQUIRED", "an H1 with the name first", "missing fails; H1 only warns"),
+        clause(
+            "llmstxt.org",
+            "catalogue",
+            "H2 sections of link lists whose links resolve",
+            "dead links warn; at most 5 links sampled",
+        ),
+    ),
 )
 def llms_txt(a: Artifacts) -> Outcome:
     llms: LlmsTxt = a[LLMS_TXT]

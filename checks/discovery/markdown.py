@@ -6,6 +6,7 @@ from agent_ready.artifacts.discovery import MARKDOWN, MarkdownNegotiation, Negot
 from agent_ready.checkapi import (
     Artifacts,
     check,
+    clause,
     concern,
     errored,
     failed,
@@ -103,6 +104,14 @@ def _judge_page(page: Negotiation) -> tuple[str, list[Finding]]:
     description="GETs / and one docs URL (from llms.txt, a Link rel=service-doc, else /docs/) with "
     "`Accept: text/markdown`, and the same URLs without it. HTML labelled text/markdown fails; only an "
     "/index.md or <page>.md variant warns. Vary: Accept and x-markdown-tokens are reported.",
+    clauses=(
+        clause(
+            "RFC 9110 §12.5.1",
+            "SHOULD",
+            "Accept: text/markdown gets text/markdown; without it, HTML",
+            "HTML for markdown fails; .md variants only warn",
+        ),
+    ),
 )
 def markdown_negotiation(a: Artifacts) -> Outcome:
     result: MarkdownNegotiation = a[MARKDOWN]

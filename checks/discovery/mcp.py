@@ -10,12 +10,14 @@ from agent_ready.artifacts.http import ErrorKind
 from agent_ready.checkapi import (
     Artifacts,
     check,
+    clause,
     concern,
     errored,
     failed,
     good,
     info,
     not_applicable,
+    not_judged,
     problem,
     verdict,
 )
@@ -142,6 +144,15 @@ def _endpoint_findings(mcp: McpDiscovery) -> list[Finding]:
     "/.well-known/mcp.json, /.well-known/mcp and <endpoint>/server-card; accepts the SEP-2127 and the older "
     "SEP-1649 shapes; then makes an anonymous GET (and a POST initialize if GET does not answer) to the "
     "endpoint. Not applicable when there is no card and nothing MCP answers at /mcp.",
+    clauses=(
+        clause(
+            "MCP SEP-2127",
+            "REQUIRED",
+            "$schema, name, version, description",
+            "a valid card whose endpoint answers passes",
+        ),
+        not_judged("MCP SEP-1649", "catalogue", "the older serverInfo shape", "accepted, not failed"),
+    ),
 )
 def mcp_server_card(a: Artifacts) -> Outcome:
     mcp: McpDiscovery = a[MCP_CARD]

@@ -10,6 +10,7 @@ from agent_ready.bounds import MAX_OPENAPI_LINKS, not_followed
 from agent_ready.checkapi import (
     Artifacts,
     check,
+    clause,
     concern,
     failed,
     good,
@@ -64,6 +65,20 @@ def _declares_problem_json(op_responses: dict[str, Any]) -> bool:
     "common paths (/openapi.json, /openapi.yaml, /swagger.json, /v3/api-docs, /api/openapi.json), "
     "stopping at the first that parses as OpenAPI 3.x or Swagger 2.0, then judges servers, securitySchemes, "
     "operationId/summary coverage and problem+json error responses.",
+    clauses=(
+        clause(
+            "OpenAPI 3.x / Swagger 2.0",
+            "MUST",
+            "the description parses with an openapi or swagger version",
+            "unparseable fails",
+        ),
+        clause(
+            "bounds",
+            "catalogue",
+            "linked descriptions tried",
+            "at most 5 besides the common paths; the rest are named as not followed",
+        ),
+    ),
 )
 def openapi(a: Artifacts) -> Outcome:
     result: OpenAPIResult = a[OPENAPI]

@@ -7,6 +7,7 @@ from agent_ready.artifacts.robots import ROBOTS, RobotsTxt
 from agent_ready.checkapi import (
     Artifacts,
     check,
+    clause,
     concern,
     errored,
     failed,
@@ -31,6 +32,14 @@ from agent_ready.models import Outcome
     requires=(ROBOTS,),
     description="Fetches /robots.txt and parses it with protego; the same parse feeds access.ai-rules "
     "and access.content-signals.",
+    clauses=(
+        clause(
+            "RFC 9309 §2.3",
+            "MUST",
+            "robots.txt is served as text and parses",
+            "HTML or bytes that are not text fail",
+        ),
+    ),
 )
 def robots_txt(a: Artifacts) -> Outcome:
     robots: RobotsTxt = a[ROBOTS]

@@ -6,6 +6,7 @@ from agent_ready.artifacts.discovery import SITEMAP, Sitemap
 from agent_ready.checkapi import (
     Artifacts,
     check,
+    clause,
     concern,
     good,
     info,
@@ -30,6 +31,14 @@ from agent_ready.models import Finding, Outcome
     description="Follows robots.txt `Sitemap:` lines, then /sitemap.xml, /sitemap_index.xml, "
     "/sitemap-index.xml and /sitemap.xml.gz; parses the XML safely (defusedxml). Low weight: API "
     "products need it least.",
+    clauses=(
+        clause(
+            "sitemaps.org",
+            "MUST",
+            "the 0.9 namespace, absolute <loc>, at most 50,000 URLs",
+            "violations fail",
+        ),
+    ),
 )
 def sitemap(a: Artifacts) -> Outcome:
     result: Sitemap = a[SITEMAP]

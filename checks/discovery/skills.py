@@ -6,6 +6,7 @@ from agent_ready.artifacts.discovery import AGENT_SKILLS, SKILLS_SCHEMA, AgentSk
 from agent_ready.checkapi import (
     Artifacts,
     check,
+    clause,
     concern,
     failed,
     good,
@@ -31,6 +32,14 @@ SKILL_TYPES = ("skill-md", "archive")
     requires=(AGENT_SKILLS,),
     description="Fetches /.well-known/agent-skills/index.json (the v0.1 /.well-known/skills/index.json "
     "is accepted), validates the entries, and fetches one skill to verify its sha256 digest.",
+    clauses=(
+        clause(
+            "agent-skills discovery 0.2.0",
+            "MUST",
+            "skills[] with name, type, description, url, digest sha256",
+            "a wrong digest fails",
+        ),
+    ),
 )
 def agent_skills(a: Artifacts) -> Outcome:
     result: AgentSkills = a[AGENT_SKILLS]

@@ -9,11 +9,13 @@ from agent_ready.artifacts.http import Response
 from agent_ready.checkapi import (
     Artifacts,
     check,
+    clause,
     concern,
     errored,
     good,
     info,
     not_applicable,
+    not_judged,
     problem,
     verdict,
 )
@@ -55,6 +57,38 @@ def _bearer_params(resp: Response) -> dict[str, str] | None:
     "discovery (or a secured OpenAPI operation) and reads the WWW-Authenticate challenge (RFC "
     "6750 §3.1). Also checks that the unauthenticated call carries no error code, as RFC 6750 "
     "§3.1 asks.",
+    clauses=(
+        clause(
+            "RFC 6750 §3.1",
+            "SHOULD",
+            'an invalid token gets 401 and error="invalid_token"',
+            "401 with invalid_token passes; another code or none warns; 403, 2xx or another status fails",
+        ),
+        clause(
+            "RFC 6750 §3.1",
+            "SHOULD NOT",
+            "no error code when the request carried no credentials",
+            "an error= on the unauthenticated challenge warns",
+        ),
+        clause(
+            "RFC 6750 §3.1",
+            "SHOULD",
+            "insufficient_scope gets 403 with scope=",
+            "judged when a 403 insufficient_scope is seen; 401 or no scope= warns",
+        ),
+        clause(
+            "RFC 9110 §11.6.1",
+            "MUST",
+            "WWW-Authenticate is a list of challenges; quoted strings may hold commas",
+            "read with the one WWW-Authenticate parser (agent_ready.parsers.wwwauth)",
+        ),
+        not_judged(
+            "RFC 6750 §3.1",
+            "SHOULD",
+            "insufficient_scope for a token lacking scope",
+            "needs a valid token of too little scope, which a scan does not have",
+        ),
+    ),
 )
 def bearer_errors(a: Artifacts) -> Any:
     found: ErrorProbe | None = a[ERRORS]

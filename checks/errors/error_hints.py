@@ -17,6 +17,7 @@ from agent_ready.artifacts.errors import (
 from agent_ready.checkapi import (
     Artifacts,
     check,
+    clause,
     not_applicable,
     verdict,
 )
@@ -60,6 +61,27 @@ def _needs_route(s: ErrorSample) -> bool:
     "agent or human, is named. The least "
     "helpful error decides: an agent stuck there is stuck. Rules: docs/hints.md.",
     side_effects="With --active: as errors.machine-readable.",
+    clauses=(
+        clause(
+            "standards E4",
+            "catalogue",
+            "an error names a doc link, an imperative, a named token, a route for an agent without "
+            "credentials, a request id",
+            "pass at 3+, warn at 1-2, fail at 0 (docs/hints.md)",
+        ),
+        clause(
+            "standards E4",
+            "catalogue",
+            "a 401 names a route to credentials",
+            "an authentication error without an agent route cannot pass",
+        ),
+        clause(
+            "issue 9",
+            "catalogue",
+            "a human route (log in, a dashboard, contact sales) is not a route for an agent",
+            "a text whose only route is human cannot pass; the route found is named",
+        ),
+    ),
 )
 def error_hints(a: Artifacts) -> Any:
     found: ErrorProbe | None = a[ERRORS]

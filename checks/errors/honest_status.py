@@ -16,6 +16,7 @@ from agent_ready.artifacts.http import NOT_FOUND, Response
 from agent_ready.checkapi import (
     Artifacts,
     check,
+    clause,
     errored,
     good,
     info,
@@ -56,6 +57,27 @@ from agent_ready.models import Finding
     "2xx with an error inside, HTML on an API path, a redirect to a login page, a soft-404 (2xx "
     "for a path that does not exist) or a 5xx for a client mistake fail.",
     side_effects="With --active: as errors.machine-readable (one malformed POST).",
+    clauses=(
+        clause(
+            "RFC 9110 §15.5.5",
+            "MUST",
+            "a resource that does not exist answers 404",
+            "a 2xx for an unknown API path (soft-404) fails",
+        ),
+        clause(
+            "RFC 8615 §3",
+            "MUST",
+            "an unknown well-known URI answers 404",
+            "a 2xx for /.well-known/<nonsense> fails",
+        ),
+        clause(
+            "RFC 9457 §3.1.3",
+            "MUST",
+            "a problem carries its real status",
+            "problem+json or an error body in a 2xx fails",
+        ),
+        clause("RFC 9110 §15.6", "SHOULD", "5xx is for server errors", "a 5xx for a client mistake fails"),
+    ),
 )
 def honest_status(a: Artifacts) -> Any:
     found: ErrorProbe | None = a[ERRORS]

@@ -19,11 +19,13 @@ from agent_ready.artifacts.errors import (
 from agent_ready.checkapi import (
     Artifacts,
     check,
+    clause,
     concern,
     errored,
     good,
     info,
     not_applicable,
+    not_judged,
     problem,
     verdict,
 )
@@ -207,6 +209,31 @@ def _negotiated(s: ErrorSample, f: Finding, answered: list[ErrorSample]) -> Find
     "and a message warns; HTML, an empty body, plain text or a 200 carrying an error fails.",
     side_effects="With --active: one POST with a truncated JSON body to a documented POST operation, and up "
     "to 30 GETs in 5 s.",
+    clauses=(
+        clause(
+            "RFC 9457 §3",
+            "SHOULD",
+            "HTTP APIs report errors as problem details (application/problem+json)",
+            "problem+json passes; other JSON with a stable code and a message warns; HTML, plain "
+            "text or an empty body fails",
+        ),
+        clause(
+            "RFC 9457 §3.1.3",
+            "MUST",
+            "generators use the same status code in the response as in `status`",
+            "a mismatch fails; problem+json in a 2xx fails",
+        ),
+        clause(
+            "RFC 9457 §3.1.1",
+            "MUST",
+            "`type` is a URI reference",
+            "a non-URI type warns (consumers then read it as about:blank)",
+        ),
+        clause(
+            "RFC 9110 §15.5", "MUST", "client errors use a 4xx status", "an error inside a 2xx body fails"
+        ),
+        not_judged("RFC 9457 §3.1.5", "MAY", "`instance` identifies the occurrence", "optional; not scored"),
+    ),
 )
 def machine_readable(a: Artifacts) -> Any:
     found: ErrorProbe | None = a[ERRORS]

@@ -9,6 +9,7 @@ from agent_ready.artifacts.http import Response
 from agent_ready.checkapi import (
     Artifacts,
     check,
+    clause,
     concern,
     errored,
     good,
@@ -118,6 +119,27 @@ def _reset_from_ratelimit(r: Response) -> str | None:
     "X-RateLimit-*) and Retry-After on any 429/503. With --active, sends at most 30 GETs in 5 s, "
     "stopping at the first 429, and requires Retry-After on it.",
     side_effects="With --active: up to 30 GETs in 5 s to one API URL (stops at the first 429).",
+    clauses=(
+        clause(
+            "RFC 6585 §4",
+            "MAY",
+            "a 429 may include Retry-After",
+            "the catalogue asks for it: a 429/503 that says nothing about when fails; one whose "
+            "RateLimit reset says when warns (the spec permits the alternative)",
+        ),
+        clause(
+            "RFC 9110 §10.2.3",
+            "MUST",
+            "Retry-After is an HTTP-date or delay-seconds",
+            "any other value fails",
+        ),
+        clause(
+            "draft-ietf-httpapi-ratelimit-headers",
+            "MUST",
+            "RateLimit and RateLimit-Policy are Structured Field lists with q / r parameters",
+            "unparseable fields or missing parameters warn; no rate-limit headers warns",
+        ),
+    ),
 )
 def rate_limit(a: Artifacts) -> Any:
     found: ErrorProbe | None = a[ERRORS]

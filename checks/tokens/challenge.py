@@ -6,6 +6,7 @@ from agent_ready.artifacts.oauth import OAUTH_DISCOVERY, OAuthDiscovery, Protect
 from agent_ready.checkapi import (
     Artifacts,
     check,
+    clause,
     concern,
     failed,
     good,
@@ -113,6 +114,17 @@ def _challenge_findings(call: ProtectedCall) -> list[Finding]:
     description="Calls the URL, the secured OpenAPI GET operations, the MCP endpoint of the server card "
     "and /mcp without credentials, and parses every WWW-Authenticate challenge (several per "
     "header and across headers).",
+    clauses=(
+        clause(
+            "RFC 9728 §5.1", "SHOULD", "a 401 carries resource_metadata in WWW-Authenticate", "missing warns"
+        ),
+        clause(
+            "RFC 6750 §3",
+            "MUST",
+            "a 401 for a bearer-protected resource carries a Bearer challenge",
+            "missing fails",
+        ),
+    ),
 )
 def challenge(a: Artifacts) -> Outcome:
     disc: OAuthDiscovery = a[OAUTH_DISCOVERY]

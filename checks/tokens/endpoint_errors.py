@@ -6,6 +6,7 @@ from agent_ready.artifacts.oauth import OAUTH_TOKEN_ERRORS, TokenErrorProbe, jso
 from agent_ready.checkapi import (
     Artifacts,
     check,
+    clause,
     concern,
     errored,
     failed,
@@ -35,6 +36,15 @@ from agent_ready.parsers.wwwauth import parse_headers
     spec_links=(RFC6749_52,),
     requires=(OAUTH_TOKEN_ERRORS,),
     description="Sends grant_type=client_credentials with a made-up client id and secret (creates nothing).",
+    clauses=(
+        clause("RFC 6749 §5.2", "MUST", "a token error is JSON with error", "HTML or 500 fails"),
+        clause(
+            "RFC 6749 §5.2",
+            "MUST",
+            "invalid_client by header auth answers 401 with WWW-Authenticate",
+            "judged on the fake-credential request",
+        ),
+    ),
 )
 def endpoint_errors(a: Artifacts) -> Outcome:
     probe: TokenErrorProbe = a[OAUTH_TOKEN_ERRORS]

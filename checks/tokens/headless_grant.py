@@ -18,6 +18,7 @@ from agent_ready.checkapi import (
     Artifacts,
     Target,
     check,
+    clause,
     concern,
     errored,
     failed,
@@ -187,6 +188,21 @@ def _judge_with_device(findings: list[Finding], device: DeviceFlow, target: Targ
     "flow only warns while another headless route exists.",
     side_effects="registers a public OAuth client for the device grant (deleted again via RFC 7592 where "
     "offered) and starts one device authorization that expires unused; creates no account",
+    clauses=(
+        clause(
+            "standards C4",
+            "catalogue",
+            "one grant usable without a browser",
+            "client_credentials with a way to get credentials, device grant, jwt-bearer / token "
+            "exchange, auth.md or an API-key route passes; authorization_code only warns",
+        ),
+        clause(
+            "RFC 8628 §3.2",
+            "REQUIRED",
+            "device_code, user_code, verification_uri, expires_in",
+            "ACTIVE: missing members warn (fail when it is the only route)",
+        ),
+    ),
 )
 def headless_grant(a: Artifacts) -> Outcome:
     disc: OAuthDiscovery = a[OAUTH_DISCOVERY]

@@ -7,6 +7,7 @@ from agent_ready.artifacts.oauth import OAUTH_DISCOVERY, OAUTH_FLOW, OAuthFlow
 from agent_ready.checkapi import (
     Artifacts,
     check,
+    clause,
     concern,
     failed,
     good,
@@ -85,6 +86,14 @@ def _token_response_findings(resp: Response | None) -> list[Finding]:
     "names its issuer.",
     side_effects="registers an OAuth client (deleted again via RFC 7592 where offered) and obtains one "
     "access token (revoked via RFC 7009 where offered)",
+    clauses=(
+        clause(
+            "standards C (journey)",
+            "catalogue",
+            "obtain a token headlessly and make one authenticated call",
+            "ACTIVE; the credential is sent only to the origin that issued it",
+        ),
+    ),
 )
 def issue(a: Artifacts) -> Outcome:
     flow: OAuthFlow | None = a.get(OAUTH_FLOW)

@@ -8,6 +8,7 @@ from agent_ready.checkapi import (
     Artifacts,
     Target,
     check,
+    clause,
     concern,
     errored,
     failed,
@@ -58,6 +59,27 @@ def _resource_form_findings(res: object, where: str, ev: object, target: Target 
     requires=(OAUTH_DISCOVERY,),
     description="Follows resource_metadata from the 401, else the path-inserted then root well-known URLs "
     "(MCP order), and always the origin's root document.",
+    clauses=(
+        clause(
+            "RFC 9728 §3.3",
+            "MUST",
+            "resource equals the identifier the well-known URL was built from; metadata reached from "
+            "resource_metadata names the URL the client requested",
+            "a mismatch fails (a same-origin path prefix is noted, as MCP SDKs accept it)",
+        ),
+        clause(
+            "RFC 9728 §2",
+            "REQUIRED",
+            "resource; authorization_servers issuer URLs",
+            "missing or non-https issuers fail; loopback http is excused only on a loopback target",
+        ),
+        clause(
+            "bounds",
+            "catalogue",
+            "authorization servers followed",
+            "at most 5; the rest are named as not followed",
+        ),
+    ),
 )
 def resource_metadata(a: Artifacts) -> Outcome:
     disc: OAuthDiscovery = a[OAUTH_DISCOVERY]

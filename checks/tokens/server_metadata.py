@@ -17,6 +17,7 @@ from agent_ready.checkapi import (
     Target,
     broken,
     check,
+    clause,
     concern,
     errored,
     failed,
@@ -289,6 +290,24 @@ def finding_error(server: AuthServer) -> Finding:
     description="Tries, per issuer, RFC 8414 path insertion, OIDC path insertion and OIDC path appending "
     "(issuer without a path: RFC 8414 then OIDC). Discovered URLs that resolve to "
     "cloud-metadata or private addresses are refused by the address policy and reported here.",
+    clauses=(
+        clause(
+            "RFC 8414 §3.3",
+            "MUST",
+            "issuer equals the issuer the metadata was fetched for",
+            "a mismatch fails",
+        ),
+        clause(
+            "RFC 8414 §2", "REQUIRED", "token_endpoint, response_types_supported", "missing fails or warns"
+        ),
+        clause("MCP 2025-11-25", "MUST", "code_challenge_methods_supported includes S256", "missing fails"),
+        clause(
+            "RFC 8414 §2",
+            "MUST",
+            "endpoints use https",
+            "http fails; loopback http is excused only on a loopback target",
+        ),
+    ),
 )
 def server_metadata(a: Artifacts) -> Outcome:
     disc: OAuthDiscovery = a[OAUTH_DISCOVERY]
