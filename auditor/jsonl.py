@@ -7,7 +7,8 @@ A line is one JSON object::
      "exit_code": 0, "gate": {"passed": true, "reasons": []} | null,
      "summary": {...} | null, "report": {...}}   # "report" only with --full
 
-``schema_version`` is the report schema's; ``key`` is the normalised URL
+The contract is ``reports/schema/batch-line.schema.json`` (:func:`validate_line`). ``schema_version`` is
+the report schema's; ``key`` is the normalised URL
 (:func:`agent_ready.targets.normalise`) that ``--resume``, ``merge`` and the dashboard match on;
 ``time`` is when the scan finished.
 A line is written and flushed to disk before the next one starts, so a crash loses at most the line being
@@ -23,6 +24,8 @@ import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
+from importlib.resources import files
 from pathlib import Path
 from typing import IO, Any
 
@@ -169,3 +172,21 @@ def history(lines: Iterable[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
     for line in merge(lines):
         out.setdefault(line_key(line), []).append(line)
     return out
+
+
+@lru_cache(maxsize=1)
+def line_schema() -> dict[str, Any]:
+    """The JSON Schema of a batch line (``reports/schema/batch-line.schema.json``)."""
+    text = files("agent_ready.reports").joinpath("schema/batch-line.schema.json").read_text(encoding="utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    return schema
+
+
+def validate_line(line: dict[str, Any]) -> None:
+    """Raise jsonschema.ValidationError if ``line`` breaks the batch-line contract (a full report inside
+    is checked against the report schema, resolved offline)."""
+    import jsonschema
+
+    from agent_ready.reports.json_report import schema_registry
+
+    jsonschema.Draft202012Validator(line_schema(), registry=schema_registry()).validate(line)

@@ -12,10 +12,12 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from prometheus_client.openmetrics.parser import text_string_to_metric_families
 
+from agent_ready.jsonl import validate_line
 from agent_ready.reference import ReferenceServer, build_app
 from agent_ready.reference.app import ReferenceApp, Reply, Request
 from agent_ready.reports.json_report import validate
@@ -28,8 +30,12 @@ def agent_ready(*args: str, timeout: float = 180) -> subprocess.CompletedProcess
     )
 
 
-def lines_of(path: Path) -> list[dict[str, object]]:
-    return [json.loads(raw) for raw in path.read_text().splitlines() if raw.strip()]
+def lines_of(path: Path) -> list[dict[str, Any]]:
+    """The lines of a batch file, each validated against the batch-line schema."""
+    lines = [json.loads(raw) for raw in path.read_text().splitlines() if raw.strip()]
+    for line in lines:
+        validate_line(line)
+    return lines
 
 
 @pytest.fixture

@@ -68,3 +68,27 @@ def test_load_reads_jsonl_and_single_reports(tmp_path: Path) -> None:
     assert [ln["target"] for ln in loaded.lines] == ["http://c.example/", "http://a.example/"]
     assert loaded.lines[0]["summary"]["top_blocker"]["id"] == "errors.hints"
     assert len(loaded.warnings) == 2
+
+
+def test_every_field_of_the_batch_line_schema_is_described() -> None:
+    from agent_ready.jsonl import line_schema
+    from tests.test_contract import fields
+
+    found = list(fields(line_schema(), ""))
+    assert len(found) > 20
+    assert [p for p, sub in found if not sub.get("description")] == []
+
+
+def test_a_line_breaking_the_contract_is_refused() -> None:
+    import jsonschema
+    import pytest
+
+    from agent_ready.jsonl import validate_line
+
+    good = {**_line("http://a.example/", "2026-12-01T10:00:00+00:00"), "summary": None}
+    validate_line(good)
+    for bad in ({**good, "status": "maybe"}, {k: v for k, v in good.items() if k != "target"}):
+        with pytest.raises(jsonschema.ValidationError):
+            validate_line(bad)
+    with pytest.raises(jsonschema.ValidationError):  # a full report inside is held to the report schema
+        validate_line({**good, "report": {"schema_version": "1.0"}})
