@@ -317,3 +317,19 @@ def test_inline_markdown_is_rendered_and_stays_safe(good_doc: dict[str, Any]) ->
     assert "<code>/llms.txt</code>" in html and "`/llms.txt`" not in html
     assert "&lt;b&gt;x&lt;/b&gt;" in html and "<b>x</b>" not in html  # raw HTML stays text
     assert 'href="javascript' not in html and "[click](javascript:alert(1))" in html  # no links from texts
+
+
+def test_bare_report_shows_each_body_once_and_folds_repeated_findings(bare, run_scan) -> None:
+    import html as html_lib
+
+    doc = to_dict(run_scan(bare.url))
+    page = render_dict(doc)
+    shown = [html_lib.unescape(b) for b in re.findall(r'<pre class="excerpt"[^>]*>(.*?)</pre>', page, re.S)]
+    assert shown and len(shown) == len(set(shown))  # no body printed twice
+    bodies = [e["body_excerpt"] for e in doc["exchanges"] if e.get("body_excerpt")]
+    shared = max(bodies.count(b) for b in bodies)
+    assert shared > 5  # the single-page app's shell answers many paths ...
+    assert page.count('Body: the same as <a href="#body-') >= 5  # ... and is referenced, not repeated
+    assert "5 locations:" in page  # discovery.openapi's five soft-404 findings read as one
+    openapi = page.split('id="discovery.openapi"')[1].split("</details>")[0]
+    assert openapi.count("Fix:</strong>") == 1
