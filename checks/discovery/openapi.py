@@ -139,6 +139,19 @@ def openapi(a: Artifacts) -> Outcome:
                 fix="Serve it as application/json (or application/yaml).",
             )
         )
+    info_obj = desc.data.get("info")
+    lacking = [k for k in ("title", "version") if not isinstance(info_obj, dict) or not info_obj.get(k)]
+    if lacking:
+        # OAS 3.x §4.8.1 / §4.8.2 (and Swagger 2.0): info, info.title and info.version are REQUIRED.
+        findings.append(
+            concern(
+                "openapi-info-missing",
+                f"the description has no info.{' and no info.'.join(lacking)} (REQUIRED by the OpenAPI "
+                "Specification); validators and generators reject it",
+                doc.evidence,
+                fix='Add "info": {"title": "<API name>", "version": "<version>"}.',
+            )
+        )
     server = desc.server_url()
     if server:
         findings.append(good("openapi-servers", f"server {server}"))

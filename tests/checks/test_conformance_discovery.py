@@ -13,12 +13,14 @@ import pytest
 
 from agent_ready.artifacts.discovery import Sitemap
 from agent_ready.artifacts.documents import Doc, DocState
+from agent_ready.artifacts.openapi import OpenAPIResult
 from agent_ready.checks.discovery.a2a import a2a_agent_card
 from agent_ready.checks.discovery.api_catalog import api_catalog
 from agent_ready.checks.discovery.link_headers import link_headers
 from agent_ready.checks.discovery.llms_txt import llms_txt
 from agent_ready.checks.discovery.markdown import markdown_negotiation
 from agent_ready.checks.discovery.mcp import mcp_server_card
+from agent_ready.checks.discovery.openapi import openapi
 from agent_ready.checks.discovery.robots import robots_txt
 from agent_ready.checks.discovery.sitemap import sitemap
 from agent_ready.checks.discovery.skills import agent_skills
@@ -32,10 +34,13 @@ from tests.checks.test_discovery import (
     CATALOG_DATA,
     INDEX,
     SEP1649,
+    SPEC,
     V1_CARD,
     a2a,
     catalog,
     codes,
+    description,
+    doc,
     headers_artifact,
     llms_artifact,
     mcp,
@@ -43,6 +48,7 @@ from tests.checks.test_discovery import (
     negotiation,
     page,
     skills,
+    spec_with,
 )
 
 
@@ -452,3 +458,48 @@ def test_discovery_a2a_agent_card_conformance(
     clause: str, found: Any, expected: str, code: str | None
 ) -> None:
     _expect(judge(a2a_agent_card, a2a_card=found), expected, code)
+
+
+# --- discovery.openapi: OpenAPI Specification 3.x (§4.8), RFC 8631 (service-desc) -------------------------
+
+OPENAPI: list[tuple[str, Any, str, str | None]] = [
+    ("oas_openapi_document[conforming]", OpenAPIResult(description(SPEC)), "pass", "openapi-found"),
+    # OAS §4.8.1 / §4.8.2: info, info.title and info.version are REQUIRED.
+    (
+        "oas_s4_8_2_info_title_version_REQUIRED[violating]",
+        OpenAPIResult(description(spec_with(info={"title": "t"}))),
+        "warn",
+        "openapi-info-missing",
+    ),
+    (
+        "oas_s4_8_1_info_REQUIRED[violating]",
+        OpenAPIResult(description(spec_with(info=None))),
+        "warn",
+        "openapi-info-missing",
+    ),
+    # OAS §4.8.5: a relative server URL resolves against the description's URL (a permitted alternative).
+    (
+        "oas_s4_8_5_relative_server_url[permitted_alternative]",
+        OpenAPIResult(description(spec_with(servers=[{"url": "/v1"}]))),
+        "pass",
+        "openapi-servers",
+    ),
+    # RFC 8631 §4: found by a service-desc link, not by guessing a path (noted, not judged).
+    (
+        "rfc8631_s4_service_desc_link[not_judged]",
+        OpenAPIResult(description(SPEC, source="common-path")),
+        "pass",
+        "openapi-not-linked",
+    ),
+    (
+        "oas_openapi_field_REQUIRED[violating]",
+        OpenAPIResult(None, tried=[doc("/openapi.json", DocState.INVALID, problem="no openapi member")]),
+        "fail",
+        "openapi-invalid",
+    ),
+]
+
+
+@pytest.mark.parametrize(("clause", "found", "expected", "code"), OPENAPI, ids=[r[0] for r in OPENAPI])
+def test_discovery_openapi_conformance(clause: str, found: Any, expected: str, code: str | None) -> None:
+    _expect(judge(openapi, openapi=found), expected, code)

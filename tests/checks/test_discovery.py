@@ -622,6 +622,7 @@ BARE_SCHEMES = {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer
                 description(
                     {
                         "swagger": "2.0",
+                        "info": {"title": "A", "version": "1"},
                         "host": "api.example.com",
                         "paths": {
                             "/a": {
