@@ -1074,7 +1074,7 @@ def test_check_metadata_weights() -> None:
     weights = {c.id: c.meta.weight for c in CHECKS}
     assert weights["discovery.openapi"] > weights["discovery.llms-txt"] > weights["discovery.sitemap"]
     assert weights["discovery.mcp-server-card"] >= 2
-    assert len(weights) == 10 and all(c.meta.category == "discovery" for c in CHECKS)
+    assert all(c.meta.category == "discovery" for c in CHECKS)  # no count: CHECKS is collected
 
 
 CHALLENGE_PAGE = fake_response(
