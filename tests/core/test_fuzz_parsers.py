@@ -16,10 +16,12 @@ from typing import Any
 import httpx
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from protego import Protego
 
 from agent_ready.artifacts.documents import Doc, DocState
 from agent_ready.artifacts.http import Response
 from agent_ready.artifacts.openapi import OpenAPIDescription
+from agent_ready.checks.access.content_signals import parse_signal
 from agent_ready.checks.errors.rate_limit import rate_limit_headers
 from agent_ready.hints import extract, score_body
 from agent_ready.parsers.link_header import parse_link_header
@@ -147,10 +149,23 @@ def test_llms_txt(text: str) -> None:
 
 
 @FUZZ
-@given(ROBOTS)
-def test_robots(text: str) -> None:
+@given(ROBOTS, st.sampled_from(["*", "GPTBot", "ChatGPT-User", "agent-ready", ""]), st.text(max_size=20))
+def test_robots(text: str, agent: str, path: str) -> None:
+    """Our reader of what protego does not expose, and protego itself as the checks call it."""
     agents, signals, unknown = parse_robots(text)
     assert isinstance(agents, list) and isinstance(signals, list) and isinstance(unknown, list)
+    parser = Protego.parse(text)
+    parser.can_fetch("https://api.example.test/" + path, agent)
+    list(parser.sitemaps)
+    for _, value in signals:
+        parse_signal(value, "robots.txt")
+
+
+@FUZZ
+@given(_pieces("search", "ai-input", "ai-train", "=", "yes", "no", ",", " ", ";", '"', "?1", "*"))
+def test_content_signal(value: str) -> None:
+    parsed = parse_signal(value, "header")
+    assert parsed.error is None or isinstance(parsed.error, str)
 
 
 @FUZZ
