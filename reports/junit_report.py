@@ -70,6 +70,7 @@ def render_doc(doc: dict[str, Any], *, warn: str = "pass") -> str:
         ("grade", score["grade"]),
         ("scoring_version", score["scoring_version"]),
         ("tool_version", doc["tool"]["version"]),
+        ("tls_verified", "false" if doc.get("settings", {}).get("insecure") else "true"),
     ):
         ET.SubElement(props, "property", {"name": name, "value": xml_text(str(value))})
     for c in checks:

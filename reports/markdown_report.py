@@ -92,6 +92,8 @@ def render_doc(doc: dict[str, Any]) -> str:
         f"{cov['skipped']} skipped, {cov['not_applicable']} not applicable); "
         f"scoring v{md(score['scoring_version'])}, agent-ready {md(doc['tool']['version'])}.</sub>",
     ]
+    if doc.get("settings", {}).get("insecure"):
+        lines += ["", "> **TLS certificates were not verified** (`--insecure`)."]
     if doc.get("runtime_error"):
         lines += ["", f"> **The scan did not complete:** {md(doc['runtime_error'])}"]
     return "\n".join(lines) + "\n"

@@ -115,6 +115,7 @@ def render_doc(doc: dict[str, Any]) -> str:
             "score": doc["score"]["overall"],
             "grade": doc["score"]["grade"],
             "scoringVersion": doc["score"]["scoring_version"],
+            "tlsVerified": not doc.get("settings", {}).get("insecure", False),
         },
     }
     log = {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}

@@ -148,11 +148,14 @@ def test_config_refuses_a_pasted_secret() -> None:
 def test_insecure_is_named_and_bad_ca_bundle_refused(httpserver: HTTPServer, tmp_path: Path) -> None:
     httpserver.expect_request(re.compile(".*")).respond_with_data("ok", content_type="text/plain")
     url = httpserver.url_for("/")
-    res = CliRunner().invoke(app, ["scan", url, "--no-plugins", "-q", "--insecure", "--only", "discovery"])
+    md = tmp_path / "r.md"
+    args = ["scan", url, "--no-plugins", "-q", "--insecure", "--only", "discovery", "-o", "-", "-o", str(md)]
+    res = CliRunner().invoke(app, args)
     assert res.exit_code == 0, res.stderr
     doc = json.loads(res.stdout)
     assert doc["settings"]["insecure"] is True
     assert any("--insecure" in w for w in doc["run_warnings"])
+    assert "TLS certificates were not verified" in md.read_text()
     junk = tmp_path / "ca.pem"
     junk.write_text("not a certificate")
     for bundle in (junk, tmp_path / "missing.pem"):
