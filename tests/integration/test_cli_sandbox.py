@@ -16,7 +16,7 @@ import pytest
 from typer.testing import CliRunner
 
 from agent_ready.cli import app
-from agent_ready.cliaudit import CliSettings, audit
+from agent_ready.cliaudit import CliSettings, audit, run_command
 from agent_ready.registry import Registry
 from agent_ready.reports.json_report import to_dict, validate
 
@@ -152,3 +152,13 @@ def test_sandbox_without_bwrap_is_a_usage_error(tmp_path: Path, monkeypatch: pyt
 def test_network_without_sandbox_is_a_usage_error() -> None:
     result = CliRunner().invoke(app, ["cli", "--network", "-q", "--", "/bin/true"])
     assert result.exit_code == 2
+
+
+def test_sandbox_has_its_own_pid_namespace() -> None:
+    """Inside, the command sees only the sandbox's processes (bwrap's init and itself), not the host's."""
+    script = "import os; print(os.getpid(), len([p for p in os.listdir('/proc') if p.isdigit()]))"
+    run = run_command([PYTHON, "-c", script], CliSettings(timeout=10, sandbox=True))
+    pid, visible = (int(x) for x in run.stdout.split())
+    assert pid <= 3 and visible <= 3, run.stdout
+    outside = run_command([PYTHON, "-c", script], CliSettings(timeout=10))
+    assert int(outside.stdout.split()[1]) > visible
