@@ -87,15 +87,29 @@ def _path_list(paths: list[AgentPath], limit: int = 6) -> str:
         clause(
             "RFC 9309 §2.2.1",
             "MUST",
-            "the most specific user-agent group applies",
-            "agent user agents disallowed from docs, API or auth paths fail; training crawlers alone "
-            "are fine",
+            "user-agent matching is case-insensitive; an agent's groups are "
+            "combined; a named group overrides *",
+            "agent user agents disallowed from docs, API or auth "
+            "paths fail; training crawlers alone are fine",
+        ),
+        clause(
+            "RFC 9309 §2.2.2-3",
+            "MUST",
+            "the longest matching rule wins; * and $ in paths",
+            "as protego applies them",
         ),
         clause(
             "RFC 9309 §2.3",
             "MUST",
             "robots.txt is UTF-8 text; a byte-order mark is not part of the first line",
             "decoded as parsers do",
+        ),
+        clause("RFC 9309 §2.3.1.3", "MAY", "an unavailable (4xx) robots.txt allows everything", "passes"),
+        clause(
+            "RFC 9309 §2.3.1.4",
+            "MUST",
+            "an unreachable (5xx) robots.txt means complete disallow",
+            "fails; a network failure is error (inconclusive), not a verdict",
         ),
     ),
 )

@@ -89,8 +89,15 @@ def parse_signal(raw: str, where: str) -> ParsedSignal:
             "Content Signals (contentsignals.org)",
             "catalogue",
             "Content-Signal directives in robots.txt or a header",
-            "present passes; absent warns",
+            "present passes; absent fails",
         ),
+        clause(
+            "draft-romm-aipref-contentsignals",
+            "MUST",
+            "keys search, ai-input, ai-train with yes / no",
+            "another value warns; unknown keys are noted (extension points)",
+        ),
+        clause("RFC 9651 §3.2", "MUST", "the value is a structured-field dictionary", "malformed warns"),
     ),
 )
 def content_signals(a: Artifacts) -> Outcome:

@@ -211,10 +211,10 @@ def classify_sample(role: str, resp: Response) -> Finding | None:
     "HUMAN, Akamai, AWS WAF, ...), HTML 403s, and client-rendered shells with no content.",
     clauses=(
         clause(
-            "standards B",
+            "standards B4",
             "catalogue",
             "docs, descriptions and API paths answer a non-browser client without CAPTCHA or JS challenge",
-            "a challenge page fails",
+            "a challenge page or cf-mitigated: challenge fails",
         ),
     ),
 )

@@ -23,6 +23,7 @@ from agent_ready.checkapi import (
     good,
     info,
     not_applicable,
+    not_judged,
     problem,
     verdict,
 )
@@ -116,14 +117,26 @@ def signature_tags(resp: Response) -> list[tuple[str, dict[str, Any]]]:
         clause(
             "draft-meunier-http-message-signatures-directory",
             "MUST",
-            "a JWKS at /.well-known/http-message-signatures-directory",
-            "absent is not applicable; malformed keys fail",
+            "a JWKS with keys at /.well-known/http-message-signatures-directory",
+            "absent is not applicable; not JSON or no keys fails",
         ),
         clause(
-            "RFC 8037 §2",
+            "draft-meunier-http-message-signatures-directory",
             "MUST",
-            "Ed25519 keys are OKP with crv and x, no private part",
-            "a private key or a wrong type fails",
+            "its own media type",
+            "another type warns",
+        ),
+        clause(
+            "RFC 8037 §2, RFC 7517 §4",
+            "MUST",
+            "Ed25519 keys are OKP with crv and a 32-byte x, no private member",
+            "a private key fails; no usable key fails",
+        ),
+        not_judged(
+            "draft-meunier-http-message-signatures-directory",
+            "SHOULD",
+            "the response is signed (Signature-Input tag)",
+            "reported: the scan does not verify signatures",
         ),
     ),
 )

@@ -45,10 +45,20 @@ A2A_REQUIRED = (
     "the card's fields. Not applicable when there is no card.",
     clauses=(
         clause(
-            "A2A agent card",
+            "A2A §5 AgentCard",
             "REQUIRED",
-            "name, description, version, capabilities, skills, url or supportedInterfaces",
-            "not applicable without an agent",
+            "name, description, version, capabilities, skills, defaultInputModes, defaultOutputModes",
+            "missing fails; not applicable without a card",
+        ),
+        clause("A2A §5 AgentSkill", "REQUIRED", "each skill has id, name, description", "missing fails"),
+        clause(
+            "A2A §5 AgentCard",
+            "REQUIRED",
+            "an endpoint: supportedInterfaces[].url (or the pre-1.0 url), an absolute URL",
+            "none fails; a relative one warns",
+        ),
+        clause(
+            "A2A §5", "SHOULD", "served at /.well-known/agent-card.json", "only the legacy agent.json warns"
         ),
     ),
 )

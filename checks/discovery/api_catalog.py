@@ -37,16 +37,25 @@ from agent_ready.models import Finding, Outcome
     "service-desc / service-doc; the service-desc is followed by the openapi probe.",
     clauses=(
         clause(
+            "RFC 9727 §2", "MUST", "/.well-known/api-catalog is a linkset", "absent or not a linkset fails"
+        ),
+        clause(
             "RFC 9727 §2",
-            "MUST",
-            "/.well-known/api-catalog is an application/linkset+json linkset",
-            "absent or not a linkset fails",
+            "SHOULD",
+            "served as application/linkset+json with the RFC 9727 profile",
+            "another type warns; a missing profile is noted",
         ),
         clause(
             "RFC 9264 §4.2",
             "MUST",
-            "linkset entries have an anchor and link target objects with href",
+            "context objects with link target objects that have href",
             "shape problems warn",
+        ),
+        clause(
+            "RFC 9727 §2",
+            "catalogue",
+            "entries link service-desc / service-doc",
+            "only item links warns; no service link fails",
         ),
         clause(
             "bounds",

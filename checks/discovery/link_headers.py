@@ -42,8 +42,16 @@ AGENT_RELS = ("api-catalog", "service-desc", "service-doc", "service-meta", "des
         clause(
             "RFC 8288 §3",
             "MUST",
-            "Link: <target>; rel=...",
-            "agent-useful rels pass; other rels warn; none fails",
+            "Link: <target>; rel=...; quoted parameters may hold commas",
+            "unparseable links warn",
+        ),
+        clause("RFC 8288 §3.3", "MUST", "rel is a space-separated list of relation types", "each is read"),
+        clause(
+            "RFC 8631, RFC 9727 §3",
+            "catalogue",
+            "agent-useful relations (api-catalog, service-desc, "
+            "service-doc, describedby, markdown alternate)",
+            "present passes; other rels warn; no Link header fails",
         ),
     ),
 )

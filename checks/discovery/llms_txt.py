@@ -36,12 +36,24 @@ from agent_ready.models import Finding, Outcome
     "target's catch-all page (single-page-app fallback) counts as a dead link. /llms-full.txt is reported as "
     "information only.",
     clauses=(
-        clause("llmstxt.org", "REQUIRED", "an H1 with the name first", "missing fails; H1 only warns"),
+        clause(
+            "llmstxt.org",
+            "REQUIRED",
+            "an H1 with the project's name, first",
+            "missing or not first warns; no H1 and no link list fails (not an llms.txt)",
+        ),
+        clause("llmstxt.org", "MAY", "a blockquote summary", "noted"),
         clause(
             "llmstxt.org",
             "catalogue",
             "H2 sections of link lists whose links resolve",
-            "dead links warn; at most 5 links sampled",
+            "no link list or dead links warn; at most 5 links sampled",
+        ),
+        clause(
+            "llmstxt.org",
+            "catalogue",
+            "Markdown text, not HTML",
+            "HTML fails; a type other than text/plain or text/markdown warns",
         ),
     ),
 )

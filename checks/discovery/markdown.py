@@ -12,6 +12,7 @@ from agent_ready.checkapi import (
     failed,
     good,
     info,
+    not_judged,
     passed,
     problem,
     warned,
@@ -108,8 +109,21 @@ def _judge_page(page: Negotiation) -> tuple[str, list[Finding]]:
         clause(
             "RFC 9110 §12.5.1",
             "SHOULD",
-            "Accept: text/markdown gets text/markdown; without it, HTML",
-            "HTML for markdown fails; .md variants only warn",
+            "Accept: text/markdown gets text/markdown",
+            "HTML fails; only .md variants or only some pages warn",
+        ),
+        clause("RFC 7763", "MUST", "text/markdown content is Markdown", "HTML labelled text/markdown fails"),
+        clause(
+            "standards A4",
+            "catalogue",
+            "without Accept: text/markdown the page stays HTML",
+            "Markdown by default warns",
+        ),
+        not_judged(
+            "RFC 9110 §12.5.5",
+            "SHOULD",
+            "Vary: Accept on a negotiated response",
+            "noted: a bonus in the standards notes, not a barrier for an agent",
         ),
     ),
 )

@@ -148,10 +148,22 @@ def _endpoint_findings(mcp: McpDiscovery) -> list[Finding]:
         clause(
             "MCP SEP-2127",
             "REQUIRED",
-            "$schema, name, version, description",
-            "a valid card whose endpoint answers passes",
+            "$schema, name, version, description; remotes[] with type and url",
+            "missing fails; a name that is not namespace/name warns",
         ),
-        not_judged("MCP SEP-1649", "catalogue", "the older serverInfo shape", "accepted, not failed"),
+        clause("MCP SEP-2127", "MUST", "remotes[].url is a URI (absolute)", "a relative URL warns"),
+        clause(
+            "RFC 9728 §5.1 (MCP authorization)",
+            "MUST",
+            "the endpoint's 401 names its resource metadata",
+            "a 401 without resource_metadata warns; an endpoint that does not answer fails",
+        ),
+        not_judged(
+            "MCP SEP-1649",
+            "catalogue",
+            "the older serverInfo shape",
+            "accepted (a permitted alternative), noted, not failed",
+        ),
     ),
 )
 def mcp_server_card(a: Artifacts) -> Outcome:

@@ -15,6 +15,7 @@ from agent_ready.checkapi import (
     failed,
     good,
     info,
+    not_judged,
     problem,
     verdict,
 )
@@ -68,9 +69,28 @@ def _declares_problem_json(op_responses: dict[str, Any]) -> bool:
     clauses=(
         clause(
             "OpenAPI 3.x / Swagger 2.0",
-            "MUST",
-            "the description parses with an openapi or swagger version",
-            "unparseable fails",
+            "REQUIRED",
+            "the openapi (or swagger) version member",
+            "unparseable or without it fails",
+        ),
+        clause("OpenAPI 3.x §4.8.1-2", "REQUIRED", "info with title and version", "missing warns"),
+        clause(
+            "OpenAPI 3.x §4.8.5",
+            "MAY",
+            "servers, relative to the description's URL",
+            "a relative server URL is resolved (a permitted alternative); no usable server warns",
+        ),
+        clause(
+            "standards A8",
+            "catalogue",
+            "securitySchemes say how to get a credential; operationId and summary; problem+json errors",
+            "gaps warn",
+        ),
+        not_judged(
+            "RFC 8631 §4",
+            "catalogue",
+            "the description is linked by service-desc",
+            "noted when found only by guessing a path",
         ),
         clause(
             "bounds",

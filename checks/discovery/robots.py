@@ -36,8 +36,22 @@ from agent_ready.models import Outcome
         clause(
             "RFC 9309 §2.3",
             "MUST",
-            "robots.txt is served as text and parses",
-            "HTML or bytes that are not text fail",
+            "robots.txt is UTF-8 text/plain",
+            "HTML or bytes that are not text fail; another media type warns",
+        ),
+        clause(
+            "RFC 9309 §2.2",
+            "MUST",
+            "rules sit in groups that start with user-agent lines",
+            "no group warns when the file is otherwise robots.txt (valid: nothing is disallowed, a "
+            "permitted answer the catalogue's 'User-agent' rule does not mention); no group and foreign "
+            "lines fail",
+        ),
+        clause(
+            "RFC 9309 §2.3.1.3-4",
+            "MUST",
+            "4xx means no rules; 5xx means complete disallow",
+            "either fails here (the catalogue asks for the file); access.ai-rules judges what they allow",
         ),
     ),
 )

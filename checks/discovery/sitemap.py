@@ -35,9 +35,16 @@ from agent_ready.models import Finding, Outcome
         clause(
             "sitemaps.org",
             "MUST",
-            "the 0.9 namespace, absolute <loc>, at most 50,000 URLs",
-            "violations fail",
+            "a <urlset> or <sitemapindex> of well-formed XML",
+            "not well-formed or another root fails",
         ),
+        clause(
+            "sitemaps.org",
+            "MUST",
+            "the 0.9 namespace, absolute <loc> URLs, at most 50,000 per file",
+            "violations warn",
+        ),
+        clause("RFC 9309 §2.2.4", "MAY", "robots.txt names the sitemap", "noted"),
     ),
 )
 def sitemap(a: Artifacts) -> Outcome:

@@ -36,8 +36,26 @@ SKILL_TYPES = ("skill-md", "archive")
         clause(
             "agent-skills discovery 0.2.0",
             "MUST",
-            "skills[] with name, type, description, url, digest sha256",
-            "a wrong digest fails",
+            "skills[] entries with name, type, description, url",
+            "missing members fail",
+        ),
+        clause(
+            "agent-skills discovery 0.2.0",
+            "MUST",
+            "type is skill-md or archive; the 0.2.0 $schema",
+            "another value warns",
+        ),
+        clause(
+            "agent-skills discovery 0.2.0",
+            "MUST",
+            "digest sha256:<hex> matches the served file",
+            "a wrong digest or a dead url fails; a missing digest warns",
+        ),
+        clause(
+            "agent-skills discovery 0.1",
+            "catalogue",
+            "the v0.1 path /.well-known/skills/index.json",
+            "accepted (a permitted alternative), noted",
         ),
     ),
 )

@@ -12,6 +12,7 @@ from agent_ready.checkapi import (
     good,
     info,
     not_applicable,
+    not_judged,
     problem,
     verdict,
 )
@@ -116,13 +117,30 @@ def _challenge_findings(call: ProtectedCall) -> list[Finding]:
     "header and across headers).",
     clauses=(
         clause(
-            "RFC 9728 §5.1", "SHOULD", "a 401 carries resource_metadata in WWW-Authenticate", "missing warns"
+            "RFC 9728 §5.1",
+            "SHOULD",
+            "a 401 carries resource_metadata in its WWW-Authenticate challenge",
+            "missing fails (MCP authorization requires it or the well-known URI)",
         ),
         clause(
-            "RFC 6750 §3",
+            "RFC 9728 §5.1",
             "MUST",
-            "a 401 for a bearer-protected resource carries a Bearer challenge",
-            "missing fails",
+            "resource_metadata is the metadata's URL",
+            "a relative or non-http(s) value fails",
+        ),
+        clause("RFC 6750 §3", "MUST", "a 401 carries WWW-Authenticate", "a 401 without it fails"),
+        clause("RFC 6750 §3", "MUST", "the challenge uses the Bearer scheme", "only other schemes warns"),
+        clause(
+            "RFC 9110 §15.5.2",
+            "MUST",
+            "401 asks for credentials",
+            "a bare 403, a redirect to a login page or an error inside a 200 fails",
+        ),
+        not_judged(
+            "RFC 6750 §3.1",
+            "SHOULD NOT",
+            "no error code when no credentials were sent",
+            "noted here; judged by errors.bearer-errors (one judge per question)",
         ),
     ),
 )

@@ -12,6 +12,7 @@ from agent_ready.checkapi import (
     failed,
     good,
     not_applicable,
+    not_judged,
     problem,
     verdict,
 )
@@ -37,13 +38,22 @@ from agent_ready.parsers.wwwauth import parse_headers
     requires=(OAUTH_TOKEN_ERRORS,),
     description="Sends grant_type=client_credentials with a made-up client id and secret (creates nothing).",
     clauses=(
-        clause("RFC 6749 §5.2", "MUST", "a token error is JSON with error", "HTML or 500 fails"),
+        clause(
+            "RFC 6749 §5.2",
+            "REQUIRED",
+            "a token error is a JSON object with error",
+            "HTML, a 5xx, a body without error, or a 200 to made-up credentials fails",
+        ),
+        clause("RFC 6749 §5.2", "MUST", "error is one of the registered codes", "another code warns"),
         clause(
             "RFC 6749 §5.2",
             "MUST",
-            "invalid_client by header auth answers 401 with WWW-Authenticate",
-            "judged on the fake-credential request",
+            "invalid_client after Authorization-header authentication answers "
+            "401 with a WWW-Authenticate challenge of the scheme used",
+            "400, or 401 without a Basic challenge, warns (the JSON error still serves an agent)",
         ),
+        clause("RFC 6749 §5.2", "MUST", "the error is served as application/json", "another type warns"),
+        not_judged("RFC 6749 §5.2", "MAY", "error_description and error_uri", "optional members"),
     ),
 )
 def endpoint_errors(a: Artifacts) -> Outcome:

@@ -23,6 +23,7 @@ from agent_ready.checkapi import (
     errored,
     failed,
     good,
+    not_judged,
     passed,
     problem,
     warned,
@@ -193,14 +194,32 @@ def _judge_with_device(findings: list[Finding], device: DeviceFlow, target: Targ
             "standards C4",
             "catalogue",
             "one grant usable without a browser",
-            "client_credentials with a way to get credentials, device grant, jwt-bearer / token "
-            "exchange, auth.md or an API-key route passes; authorization_code only warns",
+            "client_credentials with a way to get credentials, device grant, jwt-bearer / token exchange, "
+            "auth.md or an API-key route passes; authorization_code only warns; nothing fails",
         ),
         clause(
             "RFC 8628 §3.2",
             "REQUIRED",
             "device_code, user_code, verification_uri, expires_in",
             "ACTIVE: missing members warn (fail when it is the only route)",
+        ),
+        clause(
+            "RFC 8628 §3.2",
+            "REQUIRED",
+            "verification_uri is a URL a person opens",
+            "a relative or non-https URL is a defect (loopback http excused on a loopback target)",
+        ),
+        clause(
+            "RFC 8628 §3.5",
+            "MUST",
+            "polling an unapproved code answers authorization_pending or slow_down",
+            "another error or HTML is a defect; a token without approval warns",
+        ),
+        not_judged(
+            "RFC 7523 §3",
+            "MUST",
+            "the JWT assertion's claims",
+            "the scan cannot mint a trusted assertion; the grant's presence is judged",
         ),
     ),
 )

@@ -91,8 +91,17 @@ def _token_response_findings(resp: Response | None) -> list[Finding]:
             "standards C (journey)",
             "catalogue",
             "obtain a token headlessly and make one authenticated call",
-            "ACTIVE; the credential is sent only to the origin that issued it",
+            "ACTIVE; the credential is sent only to the origin that issued it; no token or a "
+            "rejected call fails",
         ),
+        clause("RFC 6749 §5.1", "REQUIRED", "an access-token response has token_type", "missing warns"),
+        clause(
+            "RFC 6749 §5.1",
+            "MUST",
+            "a response with a token carries Cache-Control: no-store",
+            "missing warns",
+        ),
+        clause("RFC 6749 §5.1", "MUST", "the token response is application/json", "another type warns"),
     ),
 )
 def issue(a: Artifacts) -> Outcome:

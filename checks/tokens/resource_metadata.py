@@ -14,6 +14,7 @@ from agent_ready.checkapi import (
     failed,
     good,
     info,
+    not_judged,
     problem,
     verdict,
 )
@@ -63,15 +64,43 @@ def _resource_form_findings(res: object, where: str, ev: object, target: Target 
         clause(
             "RFC 9728 §3.3",
             "MUST",
-            "resource equals the identifier the well-known URL was built from; metadata reached from "
-            "resource_metadata names the URL the client requested",
-            "a mismatch fails (a same-origin path prefix is noted, as MCP SDKs accept it)",
+            "resource equals the identifier the well-known URL was built from; "
+            "metadata reached from resource_metadata names the URL the client requested",
+            "a mismatch fails (a same-origin path prefix is noted, as MCP SDKs accept it; a trailing "
+            "slash apart warns)",
         ),
         clause(
             "RFC 9728 §2",
             "REQUIRED",
-            "resource; authorization_servers issuer URLs",
-            "missing or non-https issuers fail; loopback http is excused only on a loopback target",
+            "resource, an https URL with no fragment",
+            "missing, http or with a fragment fails",
+        ),
+        clause(
+            "MCP 2025-11-25",
+            "MUST",
+            "authorization_servers lists at least one issuer (OPTIONAL in RFC 9728 §2)",
+            "missing or empty fails",
+        ),
+        clause(
+            "RFC 8414 §2",
+            "MUST",
+            "each authorization server is an issuer identifier: an absolute https "
+            "URL without query or fragment",
+            "relative, http, query or fragment fails; loopback http is excused only on a loopback target",
+        ),
+        clause("RFC 9728 §3.2", "MUST", "the metadata is served as application/json", "another type warns"),
+        clause(
+            "MCP 2025-11-25",
+            "MUST",
+            "tokens go in the Authorization header",
+            "bearer_methods_supported without header warns",
+        ),
+        not_judged("RFC 9728 §2", "RECOMMENDED", "scopes_supported", "optional; auth-md.metadata reads it"),
+        not_judged(
+            "RFC 9728 §2.2",
+            "MAY",
+            "signed_metadata",
+            "a signature cannot be verified without the issuer's keys the scan does not trust",
         ),
         clause(
             "bounds",

@@ -23,6 +23,7 @@ from agent_ready.checkapi import (
     failed,
     good,
     info,
+    not_judged,
     problem,
     verdict,
 )
@@ -294,18 +295,63 @@ def finding_error(server: AuthServer) -> Finding:
         clause(
             "RFC 8414 §3.3",
             "MUST",
-            "issuer equals the issuer the metadata was fetched for",
-            "a mismatch fails",
+            "issuer is identical to the issuer the metadata was fetched for",
+            "a mismatch fails; a trailing slash apart warns",
         ),
         clause(
-            "RFC 8414 §2", "REQUIRED", "token_endpoint, response_types_supported", "missing fails or warns"
+            "RFC 8414 §2",
+            "REQUIRED",
+            "issuer: an https URL without query or fragment",
+            "a query or fragment fails",
         ),
-        clause("MCP 2025-11-25", "MUST", "code_challenge_methods_supported includes S256", "missing fails"),
+        clause(
+            "RFC 8414 §2",
+            "REQUIRED",
+            "token_endpoint (unless only the implicit grant is supported)",
+            "missing fails",
+        ),
+        clause(
+            "RFC 8414 §2",
+            "REQUIRED",
+            "authorization_endpoint unless no supported grant uses it",
+            "missing with authorization_code or implicit fails; a headless server without it passes (a "
+            "permitted alternative); with grant_types_supported omitted, the default grants need it, so "
+            "it warns",
+        ),
+        clause(
+            "RFC 8414 §2", "REQUIRED", "response_types_supported, even for a headless server", "missing warns"
+        ),
+        clause(
+            "RFC 8414 §2, RFC 6749 §3.1-3.2",
+            "MUST",
+            "endpoint members are absolute URLs without a fragment",
+            "a relative URL or a fragment fails",
+        ),
         clause(
             "RFC 8414 §2",
             "MUST",
             "endpoints use https",
             "http fails; loopback http is excused only on a loopback target",
+        ),
+        clause("RFC 8414 §3.2", "MUST", "the metadata is served as application/json", "another type warns"),
+        clause(
+            "MCP 2025-11-25",
+            "MUST",
+            "code_challenge_methods_supported includes S256 when there is an authorization endpoint",
+            "missing fails",
+        ),
+        clause(
+            "OpenID Connect Discovery 1.0 §3",
+            "REQUIRED",
+            "jwks_uri, subject_types_supported, "
+            "id_token_signing_alg_values_supported in an openid-configuration document",
+            "missing warns",
+        ),
+        not_judged(
+            "RFC 8414 §2.1",
+            "MAY",
+            "signed_metadata",
+            "a signature cannot be verified without keys the scan has reason to trust",
         ),
     ),
 )
