@@ -160,6 +160,7 @@ def batch_cmd(
     them, 1 when any fails one, 3 when no target could be scanned.
     """
     from agent_ready.batch import BatchSettings, GateCheck, Progress, run_batch, run_batch_processes
+    from agent_ready.engine import UsageError, validate_selectors
     from agent_ready.fetch import tls_verify
     from agent_ready.jsonl import JsonlWriter, done_keys, iter_lines
     from agent_ready.targets import TargetListError, normalise, parse_shard
@@ -171,15 +172,6 @@ def batch_cmd(
         chosen = parse_shard(shard) if shard is not None else None
     except (ConfigError, TargetListError) as exc:
         raise _fail(str(exc), EXIT_USAGE) from None
-    urls = _read_list(targets)
-    if chosen is not None:
-        urls = [u for u in urls if chosen.holds(u)]
-    skipped = 0
-    if resume and jsonl is not None:
-        done = done_keys(jsonl)
-        before = len(urls)
-        urls = [u for u in urls if normalise(u) not in done]
-        skipped = before - len(urls)
     settings = _settings(
         cfg,
         only=only,
@@ -200,10 +192,24 @@ def batch_cmd(
     except ValueError as exc:
         raise _fail(str(exc), EXIT_USAGE) from None
     registry = _registry(no_plugins)
+    try:  # a wrong --only/--skip is one usage error now, not an error line for every target
+        validate_selectors(registry, settings)
+    except UsageError as exc:
+        raise _fail(str(exc), EXIT_USAGE) from None
     gate = GateCheck(
         build_gates(cfg, registry, fail_under=fail_under, min_category=min_category, fail_on=fail_on)
     )
     batch = BatchSettings(scan=settings, concurrency=parallel, full=full, gate=gate if gate.active else None)
+    # Every flag is checked before the list is read (stdin may be a pipe that is still being written).
+    urls = _read_list(targets)
+    if chosen is not None:
+        urls = [u for u in urls if chosen.holds(u)]
+    skipped = 0
+    if resume and jsonl is not None:
+        done = done_keys(jsonl)
+        before = len(urls)
+        urls = [u for u in urls if normalise(u) not in done]
+        skipped = before - len(urls)
     try:
         writer = JsonlWriter.append_to(jsonl) if jsonl is not None else JsonlWriter(sys.stdout, sync=False)
     except OSError as exc:
@@ -242,7 +248,8 @@ def batch_cmd(
     if tty:
         sys.stderr.write("\n")
     if openmetrics is not None:
-        lines = ran if jsonl is None else list(iter_lines(jsonl, []))
+        # Full reports are dropped as they are read: the metrics need the summaries only.
+        lines = ran if jsonl is None else [{**ln, "report": None} for ln in iter_lines(jsonl, [])]
         _write_openmetrics(openmetrics, lines)
     scanned = progress.done - progress.errors
     if not quiet:

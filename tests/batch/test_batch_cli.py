@@ -125,6 +125,8 @@ def test_fail_under_gates_each_target_across_worker_processes(
     assert "--fail-under 60" in reasons and "--fail-on fail:errors" in reasons
     bad = agent_ready("batch", "-", "--fail-on", "sometimes")
     assert bad.returncode == 2 and "fail-on" in bad.stderr and "Traceback" not in bad.stderr
+    bad = agent_ready("batch", "-", "--only", "nope.check")
+    assert bad.returncode == 2 and "nope.check" in bad.stderr and not bad.stdout
     assert "1 below the gate" in proc.stderr
     assert all("report" not in ln for ln in lines_of(out))  # compact lines by default
 
