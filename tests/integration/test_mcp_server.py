@@ -92,3 +92,12 @@ def test_the_calling_model_cannot_widen_the_servers_policy(bare, tmp_path: Path)
     assert cli.is_error and "--allow-cli" in cli.content[0].text
     assert bad.is_error and "not a URL" in bad.content[0].text
     assert list(tmp_path.iterdir()) == []  # nothing was scanned
+
+
+def test_without_the_extra_the_command_says_how_to_install_it() -> None:
+    import subprocess
+
+    code = "import sys; sys.modules['mcp'] = None; from agent_ready.cli import main; sys.argv[1:] = ['mcp']; main()"
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert "pip install 'agent-ready[mcp]'" in proc.stderr and len(proc.stderr.splitlines()) == 1
