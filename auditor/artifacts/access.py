@@ -26,7 +26,7 @@ class AgentPaths:
     openapi_used: bool = False
 
 
-@dataclass
+@dataclass(frozen=True)
 class BotAuthDirectory:
     doc: Doc
 
@@ -37,7 +37,7 @@ class Sample:
     response: Response
 
 
-@dataclass
+@dataclass(frozen=True)
 class ChallengeSamples:
     samples: list[Sample] = field(default_factory=list)
 

@@ -22,14 +22,14 @@ DIALECT_KEYS: dict[str, tuple[str, ...]] = {
 }
 
 
-@dataclass
+@dataclass(frozen=True)
 class Section:
     title: str
     level: int
     steps: tuple[str, ...]
 
 
-@dataclass
+@dataclass(frozen=True)
 class EndpointRef:
     """An endpoint the file names: ``POST /agent/auth``, an absolute URL in a code span, a link."""
 
@@ -45,7 +45,7 @@ class EndpointRef:
     identifier: bool = False
 
 
-@dataclass
+@dataclass(frozen=True)
 class EndpointProbe:
     """What a GET of a named endpoint answered.
 

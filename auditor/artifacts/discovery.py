@@ -46,7 +46,7 @@ def is_bot_challenge(resp: Response | None) -> bool:
     return False
 
 
-@dataclass
+@dataclass(frozen=True)
 class LinkSource:
     url: str
     response: Response
@@ -58,7 +58,7 @@ class LinkSource:
         return bool(self.response.header_values("link"))
 
 
-@dataclass
+@dataclass(frozen=True)
 class LinkHeaders:
     sources: list[LinkSource]
 
@@ -72,7 +72,7 @@ class LinkHeaders:
         ]
 
 
-@dataclass
+@dataclass(frozen=True)
 class LinkCheck:
     link: LlmsLink
     doc: Doc
@@ -112,7 +112,7 @@ class Negotiation:
         )
 
 
-@dataclass
+@dataclass(frozen=True)
 class MarkdownNegotiation:
     pages: list[Negotiation]
     docs_source: str  # where the docs URL came from: "llms-txt", "link-service-doc", "default"
@@ -124,7 +124,7 @@ LINKSET_TYPE = "application/linkset+json"
 RFC9727_PROFILE = "https://www.rfc-editor.org/info/rfc9727"
 
 
-@dataclass
+@dataclass(frozen=True)
 class ApiCatalog:
     doc: Doc
     tried: list[Doc] = field(default_factory=list)
@@ -204,7 +204,7 @@ class McpDiscovery:
         return self.endpoint_post
 
 
-@dataclass
+@dataclass(frozen=True)
 class A2ACard:
     doc: Doc | None  # the card found
     tried: list[Doc] = field(default_factory=list)
@@ -217,7 +217,7 @@ class A2ACard:
 SKILLS_SCHEMA = "https://schemas.agentskills.io/discovery/0.2.0/schema.json"
 
 
-@dataclass
+@dataclass(frozen=True)
 class DigestCheck:
     skill: str
     url: str

@@ -40,7 +40,7 @@ KIND_TITLES = {
 }
 
 
-@dataclass
+@dataclass(frozen=True)
 class ErrorSample:
     """One provoked error: what was sent and what came back."""
 
@@ -69,7 +69,7 @@ class ErrorProbe:
         return next(iter(self.by_kind(kind)), None)
 
 
-@dataclass
+@dataclass(frozen=True)
 class BurstResult:
     url: str
     responses: list[Response]
@@ -78,7 +78,7 @@ class BurstResult:
     stopped: str  # "429" | "max-requests" | "time-limit" | "network"
 
 
-@dataclass
+@dataclass(frozen=True)
 class MalformedJsonResult:
     url: str | None
     operation: str | None

@@ -27,7 +27,7 @@ class Challenge:
     token68: str | None = None
 
 
-@dataclass
+@dataclass(frozen=True)
 class ProtectedCall:
     """An unauthenticated call to an endpoint believed to be protected, and what came back."""
 
@@ -54,7 +54,7 @@ class ProtectedCall:
         return self.response.status == 401
 
 
-@dataclass
+@dataclass(frozen=True)
 class ResourceMetadata:
     """RFC 9728 protected-resource metadata as fetched for ``resource`` (the identifier it was built from)."""
 
@@ -210,7 +210,7 @@ def looks_like_auth_error(resp: Response) -> bool:
     )
 
 
-@dataclass
+@dataclass(frozen=True)
 class TokenErrorProbe:
     token_endpoint: str | None
     issuer: str | None = None

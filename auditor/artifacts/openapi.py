@@ -48,7 +48,7 @@ class Operation:
         return value if isinstance(value, dict) else {}
 
 
-@dataclass
+@dataclass(frozen=True)
 class OpenAPIDescription:
     doc: Doc
     data: dict[str, Any]

@@ -9,7 +9,7 @@ from agent_ready.artifacts.http import Response
 from agent_ready.artifacts.key import Key
 
 
-@dataclass
+@dataclass(frozen=True)
 class Signal:
     """One place where a no-account / temporary tier is announced."""
 
@@ -19,7 +19,7 @@ class Signal:
     evidence: tuple[str, ...] = ()
 
 
-@dataclass
+@dataclass(frozen=True)
 class TempOperation:
     method: str
     path: str

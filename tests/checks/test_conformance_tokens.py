@@ -6,6 +6,7 @@ clause is judged by another check (one judge per question), the row pins that th
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -106,8 +107,9 @@ def _prm(data: dict[str, Any], *, content_type: str | None = None) -> ResourceMe
     r = prm(data, requested=None)
     if content_type is not None:
         resp = fake_response(200, json=data, content_type=content_type, url=PRM_URL)
-        r.doc = doc(PRM_URL, data)
-        r.doc.response = resp
+        fetched = doc(PRM_URL, data)
+        fetched.response = resp
+        r = replace(r, doc=fetched)  # artifacts are frozen
     return r
 
 
