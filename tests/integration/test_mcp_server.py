@@ -97,7 +97,10 @@ def test_the_calling_model_cannot_widen_the_servers_policy(bare, tmp_path: Path)
 def test_without_the_extra_the_command_says_how_to_install_it() -> None:
     import subprocess
 
-    code = "import sys; sys.modules['mcp'] = None; from agent_ready.cli import main; sys.argv[1:] = ['mcp']; main()"
+    code = (
+        "import sys; sys.modules['mcp'] = None; "
+        "from agent_ready.cli import main; sys.argv[1:] = ['mcp']; main()"
+    )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 2 and proc.stdout == ""
     assert "pip install 'agent-ready[mcp]'" in proc.stderr and len(proc.stderr.splitlines()) == 1
