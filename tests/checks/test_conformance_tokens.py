@@ -587,3 +587,54 @@ def test_tokens_issue_api_key_route_is_not_an_oauth_token_response_conforming() 
     )
     out = judge(issue, active=True, oauth_discovery=OAuthDiscovery(), oauth_flow=flow)
     assert not {"token-type-missing", "token-response-cacheable"} & codes(out), out
+
+
+# --- RFC 9728 §3.3 impersonation guard and the loopback excuse (h9's fix, pinned here too) ---
+
+REQUESTED = f"{API}/v1/things"
+
+
+@pytest.mark.parametrize(
+    ("resource", "expected", "code"),
+    [
+        (REQUESTED, "pass", "resource-matches"),
+        # a 401 on one API linking to another resource's metadata on the same origin
+        (f"{API}/admin", "fail", "wrong-resource"),
+        # self-describing metadata on a foreign origin
+        ("https://evil.example/v1/things", "fail", "wrong-resource"),
+    ],
+    ids=[
+        "rfc9728_s3_3_MUST_resource_is_requested_url[conforming]",
+        "rfc9728_s3_3_MUST_resource_is_requested_url[violating_other_resource]",
+        "rfc9728_s3_3_MUST_resource_is_requested_url[violating_foreign_origin]",
+    ],
+)
+def test_tokens_resource_metadata_linked_names_the_requested_url(
+    resource: str, expected: str, code: str
+) -> None:
+    data = GOOD_PRM | {"resource": resource}
+    linked = prm(data, resource=REQUESTED, via="resource_metadata", requested=REQUESTED, url=PRM_URL)
+    out = judge(resource_metadata, oauth_discovery=OAuthDiscovery(resource_metadata=[linked]))
+    _expect(out, expected, code)
+
+
+@pytest.mark.parametrize(
+    ("target", "expected", "code"),
+    [
+        ("http://127.0.0.1:9000/", "pass", "loopback-http"),
+        ("https://api.example.com/", "fail", "issuer-not-https"),
+    ],
+    ids=[
+        "rfc8414_s2_issuer_https_loopback_target[conforming]",
+        "rfc8414_s2_issuer_https_loopback_issuer_public_target[violating]",
+    ],
+)
+def test_tokens_loopback_http_is_excused_only_on_a_loopback_target(
+    target: str, expected: str, code: str
+) -> None:
+    data = GOOD_PRM | {"authorization_servers": ["http://127.0.0.1:9000"]}
+    out = judge(resource_metadata, url=target, oauth_discovery=OAuthDiscovery(resource_metadata=[_prm(data)]))
+    _expect(out, expected, code)
+    srv = server(GOOD_AS | {"token_endpoint": "http://127.0.0.1:9000/token"})
+    out = judge(server_metadata, url=target, oauth_discovery=OAuthDiscovery(auth_servers=[srv]))
+    assert out.status == Status(expected), out
