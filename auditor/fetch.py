@@ -514,10 +514,14 @@ def tls_verify(ca_bundle: str | None, insecure: bool) -> ssl.SSLContext | bool:
 
 
 def _policy_transport(
-    policy: AddressPolicy | None, max_connections: int, verify: ssl.SSLContext | bool | None = None
+    policy: AddressPolicy | None,
+    max_connections: int,
+    verify: ssl.SSLContext | bool | None = None,
+    keepalive: int | None = None,
 ) -> httpx.AsyncHTTPTransport:
     pool_limits = httpx.Limits(
-        max_connections=max_connections, max_keepalive_connections=max(1, max_connections // 2)
+        max_connections=max_connections,
+        max_keepalive_connections=max(1, max_connections // 2) if keepalive is None else keepalive,
     )
     transport = httpx.AsyncHTTPTransport(
         verify=_tls_context() if verify is None else verify, limits=pool_limits, trust_env=False
@@ -583,8 +587,10 @@ class SharedTransport(httpx.AsyncBaseTransport):
             self._pools.move_to_end(origin)
             pool.active += 1  # waiting for a slot counts: a pool someone waits on is not idle
             return pool, []
+        # One origin's pool keeps all its connections open: a scan's requests come in bursts.
         pool = self._pools[origin] = _OriginPool(
-            _policy_transport(None, self._per_origin, self._verify), asyncio.Semaphore(self._per_origin)
+            _policy_transport(None, self._per_origin, self._verify, keepalive=self._per_origin),
+            asyncio.Semaphore(self._per_origin),
         )
         pool.active += 1
         # The table grows only here, so only here can it exceed the cap.

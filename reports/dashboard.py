@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -149,12 +150,18 @@ def _row(lines: list[dict[str, Any]], category_ids: list[str]) -> Row:
     return row
 
 
+SAFE_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+
+
 def _categories(latest: Iterable[dict[str, Any]]) -> list[tuple[str, str]]:
+    """Category ids and titles across targets. An id becomes part of an attribute name in the page, so
+    one that is not a plain id (a crafted input file) is left out rather than escaped."""
     titles = {c.id: c.title for c in CATEGORIES}
     seen: dict[str, str] = {}
     for line in latest:
         for cid, cat in ((line.get("summary") or {}).get("categories") or {}).items():
-            seen.setdefault(cid, str(cat.get("title") or titles.get(cid, cid)))
+            if isinstance(cid, str) and SAFE_ID.match(cid) and isinstance(cat, dict):
+                seen.setdefault(cid, str(cat.get("title") or titles.get(cid, cid)))
     order = [c.id for c in CATEGORIES if c.id in seen] + sorted(set(seen) - {c.id for c in CATEGORIES})
     return [(cid, seen[cid]) for cid in order]
 

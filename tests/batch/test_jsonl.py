@@ -92,3 +92,27 @@ def test_a_line_breaking_the_contract_is_refused() -> None:
             validate_line(bad)
     with pytest.raises(jsonschema.ValidationError):  # a full report inside is held to the report schema
         validate_line({**good, "report": {"schema_version": "1.0"}})
+
+
+def test_dashboard_escapes_what_the_input_files_say() -> None:
+    from bs4 import BeautifulSoup
+
+    from agent_ready.reports.dashboard import render_dashboard
+
+    hostile = '<script>alert(1)</script>" onmouseover="x'
+    line = {
+        **_line(f"http://a.example/{hostile}", "2026-12-01T10:00:00+00:00"),
+        "summary": {
+            "overall": 10.0,
+            "grade": "F",
+            "categories": {"tokens": {"title": hostile, "score": 5}, 'x onclick="y"': {"score": 1}},
+            "checks": {"tokens.challenge": "fail"},
+            "top_blocker": {"id": "tokens.challenge", "summary": hostile},
+            "blockers": [hostile],
+        },
+    }
+    html = render_dashboard([line])
+    soup = BeautifulSoup(html, "html.parser")
+    assert len(soup.find_all("script")) == 1  # only the page's own
+    assert not [tag for tag in soup.find_all(True) if any(a.startswith("on") for a in tag.attrs)]
+    assert hostile in soup.get_text()  # shown as text, not markup
