@@ -266,9 +266,10 @@ _AGENT_FLAGS = re.compile(
     re.IGNORECASE,
 )
 _AGENT_PHRASES = re.compile(
-    r"\btemporary (?:account|mode|project|database|deployment|resource|workspace|credentials?|token|key)s?\b|"
+    r"\btemporary (?:account|mode|project|database|deployment|resource|workspace|credentials?|token|key|"
+    r"session|sandbox)s?\b|"
     r"\banonymous(?:ly)?\s+(?:access|account|tier|identity|mode|registration|sign-?up|token|credentials?|"
-    r"key|user)s?\b|\bregister anonymously\b|\bauth\.md\b|"
+    r"key|user|session|sandbox|project)s?\b|\bregister anonymously\b|\bauth\.md\b|"
     r"\bdevice[- ](?:code|flow|authori[sz]ation|grant|login)\b|\bclient[_ ]credentials\b|"
     r"\$\{\{\s*(?:github|secrets)\.[\w.]+\s*\}\}",
     re.IGNORECASE,

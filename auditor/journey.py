@@ -57,6 +57,7 @@ OAUTH_ROUTE: Route = (
         codes=(
             "resource-metadata-linked",
             "no-resource-metadata",
+            "resource-metadata-well-known-only",
             "no-www-authenticate",
             "no-bearer-challenge",
             "inconsistent-challenges",

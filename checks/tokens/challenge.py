@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from agent_ready.artifacts.oauth import OAUTH_DISCOVERY, OAuthDiscovery, ProtectedCall, looks_like_auth_error
+from agent_ready.artifacts.oauth import (
+    OAUTH_DISCOVERY,
+    OAuthDiscovery,
+    ProtectedCall,
+    looks_like_auth_error,
+    resource_match,
+)
 from agent_ready.checkapi import (
     Artifacts,
     check,
@@ -24,7 +30,21 @@ from agent_ready.checks.tokens._common import (
 from agent_ready.models import Finding, Outcome
 
 
-def _challenge_findings(call: ProtectedCall) -> list[Finding]:
+def _well_known_prm(disc: OAuthDiscovery, call: ProtectedCall) -> str | None:
+    """The well-known protected-resource metadata found for this call and naming its resource, if any."""
+    for p in disc.resource_metadata:
+        if p.via == "resource_metadata" or p.data is None or p.requested_url not in (call.url, None):
+            continue
+        if resource_match(p.data.get("resource"), p.resource, p.requested_url) in (
+            "equal",
+            "slash",
+            "prefix",
+        ):
+            return p.doc.url
+    return None
+
+
+def _challenge_findings(call: ProtectedCall, disc: OAuthDiscovery | None = None) -> list[Finding]:
     resp = call.response
     where = f"{call.method} {call.url} ({call.source})"
     # What the agent met, neutral: the journey's first step tells it (agent_ready.journey).
@@ -68,6 +88,18 @@ def _challenge_findings(call: ProtectedCall) -> list[Finding]:
     elif rm:
         out.append(
             good("resource-metadata-linked", f"{where} answered 401 with resource_metadata={rm}", resp)
+        )
+    elif disc is not None and (well_known := _well_known_prm(disc, call)):
+        # MCP authorization: servers MUST offer the header parameter OR the well-known URI; the catalogue
+        # asks for the header, the spec permits the alternative, so this warns instead of failing.
+        out.append(
+            concern(
+                "resource-metadata-well-known-only",
+                f"{where} answered 401 without resource_metadata; the metadata is at the well-known URI "
+                f"{well_known} (a permitted alternative), which agents that only follow the challenge miss",
+                resp,
+                fix='Also add resource_metadata="<that URL>" to the Bearer challenge (RFC 9728 §5.1).',
+            )
         )
     else:
         out.append(
@@ -117,10 +149,11 @@ def _challenge_findings(call: ProtectedCall) -> list[Finding]:
     "header and across headers).",
     clauses=(
         clause(
-            "RFC 9728 §5.1",
-            "SHOULD",
-            "a 401 carries resource_metadata in its WWW-Authenticate challenge",
-            "missing fails (MCP authorization requires it or the well-known URI)",
+            "RFC 9728 §5.1 / MCP 2025-11-25",
+            "MUST",
+            "a server offers resource_metadata in WWW-Authenticate or the well-known URI",
+            "the header passes; the well-known URI alone warns (a permitted alternative the catalogue does "
+            "not name: the spec wins); neither fails",
         ),
         clause(
             "RFC 9728 §5.1",
@@ -151,7 +184,7 @@ def challenge(a: Artifacts) -> Outcome:
         (p for p in disc.protected if p.unauthorized), key=lambda p: not p.resource_metadata_url
     )
     if unauthorized:
-        findings = _challenge_findings(unauthorized[0])
+        findings = _challenge_findings(unauthorized[0], disc)
         for extra in unauthorized[1:]:
             if not extra.resource_metadata_url and unauthorized[0].resource_metadata_url:
                 findings.append(

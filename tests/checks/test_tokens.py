@@ -823,3 +823,22 @@ def test_device_flow_is_ignored_without_active() -> None:
     assert out.status == Status.PASS
     assert not any(c.startswith("device-") and c != "device-grant" for c in codes(out))
     assert judge_device(None, DEVICE_ONLY_AS).status == Status.PASS
+
+
+@pytest.mark.parametrize(
+    ("with_well_known", "status", "code"),
+    [
+        # MCP authorization: the header parameter OR the well-known URI; the alternative warns (issue 9)
+        (True, Status.WARN, "resource-metadata-well-known-only"),
+        (False, Status.FAIL, "no-resource-metadata"),
+    ],
+    ids=["mcp-permitted-alternative-well-known-uri", "neither-header-nor-well-known-violating"],
+)
+def test_challenge_without_resource_metadata_accepts_the_well_known_alternative(
+    with_well_known: bool, status: Status, code: str
+) -> None:
+    data = {"resource": f"{API}/v1/things", "authorization_servers": [API]}
+    prms = [prm(data, resource=f"{API}/v1/things", via="path-inserted")] if with_well_known else []
+    disc = OAuthDiscovery(protected=[call(www='Bearer realm="api"')], resource_metadata=prms)
+    out = judge(challenge, oauth_discovery=disc)
+    assert out.status == status and code in codes(out), out

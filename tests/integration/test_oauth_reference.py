@@ -113,7 +113,6 @@ def test_bare_variant_fails_at_the_first_step(
 
 # flaw -> (active?, the one check that fails, the finding code naming the cause, journey step status)
 FLAWS = {
-    "no-resource-metadata": (True, "tokens.challenge", "no-resource-metadata"),
     "wrong-resource": (True, "tokens.resource-metadata", "wrong-resource"),
     "issuer-mismatch": (True, "tokens.server-metadata", "issuer-mismatch"),
     "no-s256": (True, "tokens.server-metadata", "no-s256"),
@@ -126,6 +125,20 @@ FLAWS = {
 
 # A flaw that breaks a second clause: an http:// issuer violates RFC 8414 §2 in the PRM that lists it.
 ALSO_FAILS = {"metadata-imds": {"tokens.resource-metadata"}}
+
+
+def test_no_resource_metadata_warns_when_the_well_known_uri_serves_it(
+    reference_factory: Callable[..., ReferenceServer], run_scan: Callable[..., ScanReport]
+) -> None:
+    # MCP authorization: the challenge parameter OR the well-known URI; the reference still serves the
+    # latter, a permitted alternative, so tokens.challenge warns and nothing fails (issue 9).
+    server = reference_factory(flaws={"no-resource-metadata"})
+    report = run_scan(server.url + "/", active=True)
+    failing = {k for k, v in family(report).items() if v in (Status.FAIL, Status.ERROR)}
+    assert not failing, failing
+    result = report.result("tokens.challenge")
+    assert result.status == Status.WARN
+    assert "resource-metadata-well-known-only" in {f.code for f in result.findings}
 
 
 @pytest.mark.parametrize("flaw", sorted(FLAWS))
