@@ -265,6 +265,18 @@ async def _drain(runner: ProbeRunner, deadline_at: float, warnings: list[str]) -
         await asyncio.wait(pending, timeout=remaining)
 
 
+async def _cancel(runner: ProbeRunner, fetcher: Fetcher) -> None:
+    """Stop the probes started beside an unreachable target; their unanswered requests say so."""
+    pending = [t for t in runner.tasks.values() if not t.done()]
+    for task in pending:
+        task.cancel()
+    await asyncio.gather(*pending, return_exceptions=True)
+    fetcher.cancel_pending()
+    for ex in fetcher.log.exchanges:
+        if ex.status is None and ex.error is None:
+            ex.error, ex.error_kind = "cancelled: the target is unreachable", "deadline"
+
+
 async def _finalize(state: ScanState, deadline_at: float, warnings: list[str]) -> None:
     """Deferred clean-ups (revocations), in the order they were asked for; a failing one is a warning."""
     loop = asyncio.get_running_loop()
@@ -363,19 +375,23 @@ async def run_scan(
             if resolve_error:
                 runtime_error = f"target unreachable: {resolve_error}"
             elif to_run:
-                runner.start("target")
-                await _drain(runner, deadline_at, warnings)
+                # Every probe starts now, beside the target URL: a request waits only for the answers it
+                # depends on (ctx.need), never for a preflight. An unreachable target cancels the rest.
+                wanted = {n for c in to_run for n in c.meta.requires}
+                if settings.active:
+                    wanted |= {n for c in to_run for n in c.meta.active_requires}
+                preflight = runner.start("target")
+                for name in sorted(wanted):
+                    runner.start(name)
+                await asyncio.wait([preflight], timeout=max(deadline_at - loop.time(), 0))
                 first: Response | ProbeFailure = runner.result("target")
                 if isinstance(first, ProbeFailure):
                     runtime_error = f"target unreachable: {first.reason}"
                 elif first.failed and first.error_kind in ("connect", "dns", "timeout", "protocol", "tls"):
                     runtime_error = f"target unreachable: {first.error}"
+                if runtime_error is not None:
+                    await _cancel(runner, fetcher)
             if runtime_error is None:
-                wanted = {n for c in to_run for n in c.meta.requires}
-                if settings.active:
-                    wanted |= {n for c in to_run for n in c.meta.active_requires}
-                for name in sorted(wanted):
-                    runner.start(name)
                 await _drain(runner, deadline_at, warnings)
                 await _finalize(state, deadline_at, warnings)
         except asyncio.CancelledError:

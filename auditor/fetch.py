@@ -106,6 +106,7 @@ class Fetcher:
         self._start = clock_start if clock_start is not None else time.monotonic()
         self._cache: dict[tuple[str, str, tuple[tuple[str, str], ...]], asyncio.Task[Response]] = {}
         self._origin_slots: dict[str, asyncio.Semaphore] = {}
+        self._unreachable: dict[str, Exchange] = {}  # origin -> the exchange whose connection it refused
 
     def for_probe(self, probe: str) -> ProbeFetcher:
         return ProbeFetcher(self, probe)
@@ -122,7 +123,10 @@ class Fetcher:
         data: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
         cache: bool | None = None,
+        any_accept: bool = False,
     ) -> Response:
+        """One request; a safe one is shared through the scan's cache. ``any_accept``: the caller only asks
+        whether the resource answers, so a cached request for the same URL with any ``Accept`` will do."""
         method = method.upper()
         url = normalize_url(url)
         hdrs = {k.lower(): v for k, v in (headers or {}).items()}
@@ -132,6 +136,16 @@ class Fetcher:
             return await self._fetch(method, url, probe, hdrs, content, json, data, follow_redirects)
         key = (method, url + ("" if follow_redirects else "#no-follow"), tuple(sorted(hdrs.items())))
         task = self._cache.get(key)
+        if task is None and any_accept:
+            rest = tuple(kv for kv in key[2] if kv[0] != "accept")
+            task = next(
+                (
+                    t
+                    for (m, u, h), t in self._cache.items()
+                    if (m, u) == key[:2] and tuple(kv for kv in h if kv[0] != "accept") == rest
+                ),
+                None,
+            )
         if task is None:
             task = asyncio.ensure_future(
                 self._fetch(method, url, probe, hdrs, None, None, None, follow_redirects)
@@ -140,6 +154,21 @@ class Fetcher:
         else:
             self._count_hit(task)
         return await asyncio.shield(task)
+
+    def prefetch(self, url: str, *, probe: str, headers: Mapping[str, str] | None = None) -> None:
+        """Send now a GET that a probe will ask for later, without waiting for it.
+
+        Speculation where the protocol makes the next URL predictable (the origin's well-known metadata
+        beside the call whose challenge would name it): the later request with the same URL and headers
+        shares this one through the cache, so it costs no round trip of its own and is never sent twice.
+        """
+        url = normalize_url(url)
+        hdrs = {k.lower(): v for k, v in (headers or {}).items()}
+        key = ("GET", url, tuple(sorted(hdrs.items())))
+        if key not in self._cache:
+            self._cache[key] = asyncio.ensure_future(
+                self._fetch("GET", url, probe, hdrs, None, None, None, True)
+            )
 
     def cancel_pending(self) -> None:
         """Cancel fetches still in flight (their probes were cancelled at the scan deadline)."""
@@ -270,7 +299,7 @@ class Fetcher:
         if self.origin_headers and origin_of(url) == self.origin:
             headers = {**self.origin_headers, **headers}
         exchange = Exchange(
-            id=self.log.new_id(),
+            id="",  # numbered when sent (or refused), so the log is in the order requests went out
             probe=probe,
             method=method,
             url=self.redactor.url(url),
@@ -278,8 +307,8 @@ class Fetcher:
             started_ms=round((time.monotonic() - self._start) * 1000, 1),
             request_body_excerpt=self._body_excerpt(content, json, data),
         )
-        self.log.add(exchange)
         t0 = time.monotonic()
+        down: Exchange | None = None
         kind: ErrorKind | None = None
         message = ""
         status: int | None = None
@@ -291,12 +320,15 @@ class Fetcher:
                 raise ValueError(f"not an http(s) URL: {url}")
             await self.policy.check(url)
             async with self._slot(url):
-                # Sent now: time queued behind the per-origin bound is not the server's.
-                exchange.started_ms = round((time.monotonic() - self._start) * 1000, 1)
-                t0 = time.monotonic()
-                status, resp_headers, body, truncated = await asyncio.wait_for(
-                    self._send(method, url, headers, content, json, data), self.limits.request_timeout
-                )
+                down = self._unreachable.get(origin_of(url))
+                if down is None:
+                    self._log(exchange)
+                    # Sent now: time queued behind the per-origin bound is not the server's.
+                    exchange.started_ms = round((time.monotonic() - self._start) * 1000, 1)
+                    t0 = time.monotonic()
+                    status, resp_headers, body, truncated = await asyncio.wait_for(
+                        self._send(method, url, headers, content, json, data), self.limits.request_timeout
+                    )
         except BlockedAddress as exc:
             kind, message = ErrorKind.BLOCKED, str(exc)
         except ValueError as exc:
@@ -314,10 +346,18 @@ class Fetcher:
             kind, message = ErrorKind.PROTOCOL, f"{type(exc).__name__}: {exc}"
         except BodyDecodingError as exc:
             kind, message = ErrorKind.PROTOCOL, str(exc)
+        if down is not None:
+            return self._known_down(method, url, down)
+        if not exchange.id:  # refused before it could be sent (invalid URL, blocked address, no such host)
+            self._log(exchange)
         exchange.elapsed_ms = round((time.monotonic() - t0) * 1000, 1)
         if kind is not None:
             exchange.error = self.redactor.text(message)
             exchange.error_kind = kind.value
+            if kind in (ErrorKind.CONNECT, ErrorKind.TLS):
+                # Requests started beside this one (every probe starts at t0) learn it from here rather
+                # than each opening a connection the origin already refused.
+                self._unreachable.setdefault(origin_of(url), exchange)
         else:
             exchange.status = status
             exchange.response_headers = self.redactor.headers(resp_headers.multi_items())
@@ -344,6 +384,27 @@ class Fetcher:
             truncated=truncated,
             error=exchange.error,
             error_kind=kind,
+        )
+
+    def _log(self, exchange: Exchange) -> None:
+        exchange.id = self.log.new_id()
+        self.log.add(exchange)
+
+    def _known_down(self, method: str, url: str, down: Exchange) -> Response:
+        """The answer for an origin that already refused a connection: that failure, shared, not resent."""
+        down.from_cache_hits += 1
+        return Response(
+            method=method,
+            url=url,
+            final_url=url,
+            status=None,
+            headers=httpx.Headers(),
+            body=b"",
+            exchange_id=down.id,
+            exchange_ids=(down.id,),
+            elapsed_ms=0.0,
+            error=down.error,
+            error_kind=ErrorKind(down.error_kind) if down.error_kind else ErrorKind.CONNECT,
         )
 
     async def _send(
@@ -472,14 +533,27 @@ class ProbeFetcher:
     probe: str
 
     async def get(
-        self, url: str, *, headers: Mapping[str, str] | None = None, follow_redirects: bool = True
+        self,
+        url: str,
+        *,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+        any_accept: bool = False,
     ) -> Response:
         return await self.fetcher.request(
-            "GET", url, probe=self.probe, headers=headers, follow_redirects=follow_redirects
+            "GET",
+            url,
+            probe=self.probe,
+            headers=headers,
+            follow_redirects=follow_redirects,
+            any_accept=any_accept,
         )
 
     async def request(self, method: str, url: str, **kwargs: Any) -> Response:
         return await self.fetcher.request(method, url, probe=self.probe, **kwargs)
+
+    def prefetch(self, url: str, *, headers: Mapping[str, str] | None = None) -> None:
+        self.fetcher.prefetch(url, probe=self.probe, headers=headers)
 
     @property
     def redactor(self) -> Redactor:

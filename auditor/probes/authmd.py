@@ -287,7 +287,8 @@ def _endpoint_order(ref: EndpointRef) -> tuple[int, int]:
 async def probe_endpoints(ctx: ProbeContext, urls: list[str]) -> list[EndpointProbe]:
     """GET each URL (safe, cached); the target's soft-404 page counts as a 404."""
     miss = await ctx.maybe("not_found")
-    answers = await asyncio.gather(*(ctx.fetch.get(url) for url in urls))
+    # Existence only: a metadata document another probe already read (as JSON) answers this too.
+    answers = await asyncio.gather(*(ctx.fetch.get(url, any_accept=True) for url in urls))
     return [
         EndpointProbe(url=url, response=_as_404(resp) if resp.ok and same_as_miss(resp, miss) else resp)
         for url, resp in zip(urls, answers, strict=True)

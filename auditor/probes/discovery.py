@@ -185,9 +185,13 @@ async def llms_txt(ctx: ProbeContext) -> LlmsTxt:
         parsed = parse_llms_txt(doc.data, doc.response.final_url if doc.response else url)
         result = LlmsTxt.from_parsed(doc, parsed)
         sample = sample_links(result.links(), ctx.target.origin)
+        # Information only, and often megabytes: the first kilobyte says whether it exists. Independent of
+        # the link checks, so it goes out with them.
+        full = asyncio.ensure_future(
+            fetch_text_doc(ctx, urljoin(ctx.target.origin, "/llms-full.txt"), range_head=True)
+        )
         result.checked = list(await asyncio.gather(*(check_link(ctx, link) for link in sample)))
-        # Information only, and often megabytes: the first kilobyte says whether it exists.
-        result.full = await fetch_text_doc(ctx, urljoin(ctx.target.origin, "/llms-full.txt"), range_head=True)
+        result.full = await full
     return result
 
 
@@ -237,9 +241,10 @@ async def markdown(ctx: ProbeContext) -> MarkdownNegotiation:
     llms: LlmsTxt | None = await ctx.maybe("llms_txt")
     found_links: LinkHeaders | None = await ctx.maybe("links")
     docs_url, source = pick_docs_url(ctx.target.origin, llms, found_links)
-    pages = [await negotiate(ctx, urljoin(ctx.target.origin, "/"), "home", home)]
+    wanted = [negotiate(ctx, urljoin(ctx.target.origin, "/"), "home", home)]
     if docs_url.rstrip("/") != ctx.target.origin.rstrip("/"):
-        pages.append(await negotiate(ctx, docs_url, "docs", None))
+        wanted.append(negotiate(ctx, docs_url, "docs", None))
+    pages = list(await asyncio.gather(*wanted))  # the two pages are independent
     return MarkdownNegotiation(pages=pages, docs_source=source)
 
 

@@ -14,6 +14,7 @@ are in :mod:`agent_ready.probes.signup`. The artifact contract is :mod:`agent_re
 
 from __future__ import annotations
 
+import asyncio
 import base64
 from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 
@@ -121,7 +122,8 @@ def call_target(disc: OAuthDiscovery, issuer: str | None, origin: str) -> Protec
 async def _candidates(ctx: ProbeContext, result: OAuthDiscovery) -> list[tuple[str, str, str]]:
     """(url, source, method) of endpoints to call without credentials, most specific first."""
     out: list[tuple[str, str, str]] = []
-    description = openapi_description(await ctx.maybe("openapi"))
+    described, card = await asyncio.gather(ctx.maybe("openapi"), ctx.maybe("mcp_card"))
+    description = openapi_description(described)
     if description is not None:
         result.openapi_url = description.url
         gets = []
@@ -134,7 +136,6 @@ async def _candidates(ctx: ProbeContext, result: OAuthDiscovery) -> list[tuple[s
             else:
                 result.public_operations += 1
         out.extend((u, "openapi", "GET") for u in gets[:MAX_OPENAPI_CALLS])
-    card = await ctx.maybe("mcp_card")
     endpoint = getattr(card, "endpoint_url", None)
     if isinstance(endpoint, str) and endpoint.startswith(("http://", "https://")):
         source = "mcp-card" if getattr(card, "endpoint_source", "card") == "card" else "mcp-default"
@@ -200,10 +201,15 @@ async def _collect_protected(ctx: ProbeContext, result: OAuthDiscovery) -> list[
             )
         )
     rejected: list[ProtectedCall] = []
+    todo: list[tuple[str, str, str]] = []
     for url, source, method in await _candidates(ctx, result):
-        if any(p.url.rstrip("/") == url.rstrip("/") for p in result.protected):
-            continue
-        call = await _call(ctx, url, source, method)
+        if all(
+            u.rstrip("/") != url.rstrip("/") for u in [p.url for p in result.protected] + [t[0] for t in todo]
+        ):
+            todo.append((url, source, method))
+    # The calls are independent: all go out at once, and are judged in order.
+    calls = await asyncio.gather(*(_call(ctx, url, source, method) for url, source, method in todo))
+    for (url, source, method), call in zip(todo, calls, strict=True):
         why_not = _not_protected(call)
         if why_not is None:
             result.protected.append(call)
@@ -236,6 +242,12 @@ async def _follow_resource_metadata(
 ) -> None:
     """Protected-resource metadata: from each challenge, else the well-known locations for each called URL,
     and always the root document of the target's origin (some services publish one the 401 never names)."""
+    # Every location this walk may read goes out now; the walk below then takes them in order (first found
+    # wins), each a shared answer rather than a round trip of its own.
+    for call in calls:
+        rm = call.resource_metadata_url
+        for url in [urljoin(call.url, rm)] if rm else [u for u, _, _ in well_known_prm_urls(call.url)]:
+            ctx.fetch.prefetch(url, headers=JSON_ACCEPT)
     seen: set[str] = set()
     for call in calls:
         rm = call.resource_metadata_url
@@ -289,9 +301,9 @@ async def _fetch_auth_servers(
             if isinstance(issuer, str) and issuer.startswith(("http://", "https://")):
                 issuers.setdefault(issuer, []).append(prm.doc.url)
     followed, result.unfollowed_servers = bounded(list(issuers), MAX_AUTH_SERVERS)
-    for issuer in followed:
+    servers = await asyncio.gather(*(_fetch_as(ctx, issuer, "prm") for issuer in followed))
+    for server, issuer in zip(servers, followed, strict=True):
         listed_by = issuers[issuer]
-        server = await _fetch_as(ctx, issuer, "prm")
         server.listed_by = listed_by
         result.auth_servers.append(server)
     if not any(a.metadata is not None for a in result.auth_servers) and ctx.target.origin not in issuers:
@@ -304,6 +316,13 @@ async def _fetch_auth_servers(
     "resource metadata, RFC 8414/OIDC authorization-server metadata (MCP order)",
 )
 async def oauth_discovery(ctx: ProbeContext) -> OAuthDiscovery:
+    # Speculation: the target origin's well-known metadata goes out at t0, beside the protected calls. The
+    # root protected-resource document is always read (below), the path-inserted one for the target URL is
+    # where its challenge most often points, and the origin's RFC 8414 document is where most services
+    # publish their server metadata; a 401's resource_metadata then confirms them or names others.
+    for url, _, _ in well_known_prm_urls(ctx.target.url):
+        ctx.fetch.prefetch(url, headers=JSON_ACCEPT)
+    ctx.fetch.prefetch(as_metadata_urls(ctx.target.origin)[0][0], headers=JSON_ACCEPT)
     result = OAuthDiscovery()
     result.rejected = await _collect_protected(ctx, result)
 
