@@ -389,7 +389,12 @@ async def run_scan(
                     runtime_error = f"target unreachable: {first.reason}"
                 elif first.failed and first.error_kind in ("connect", "dns", "timeout", "protocol", "tls"):
                     runtime_error = f"target unreachable: {first.error}"
-                if runtime_error is not None:
+                refused = isinstance(first, Response) and first.error_kind in ("connect", "tls")
+                if runtime_error is not None and refused:
+                    # The fetcher now answers every request to the origin with that refusal at once, so
+                    # the probes end by themselves; cancelling them mid-handshake would leave sockets open.
+                    await _drain(runner, deadline_at, warnings)
+                elif runtime_error is not None:
                     await _cancel(runner, fetcher)
             if runtime_error is None:
                 await _drain(runner, deadline_at, warnings)

@@ -10,7 +10,8 @@ round-trip time, plus the process start-up. For every variant of the reference s
 injected latency (0, 20, 100 ms before each answer) and both modes (passive, ``--active``) this runs
 ``python -m agent_ready scan`` as a fresh process against a fresh service and reports:
 
-- ``wall_s``: median whole-process wall time over ``--runs`` runs (min beside it);
+- ``wall_s``: median whole-process wall time over ``--runs`` runs (min beside it); ``cpu_s``: the median
+  CPU time (user + system) of the scan process, which machine load does not inflate;
 - ``requests``: exchanges in the report; ``in_flight``: most requests on the wire at once;
 - ``chain``: the longest chain the scan followed, i.e. requests each sent only after the previous answered
   (meaningful at 20 and 100 ms; at 0 ms answers come back before the next request is even built);
@@ -30,6 +31,7 @@ import argparse
 import json
 import os
 import platform
+import resource
 import statistics
 import subprocess
 import sys
@@ -103,19 +105,27 @@ def timed(cmd: list[str]) -> tuple[float, subprocess.CompletedProcess[bytes]]:
     return time.perf_counter() - t0, proc
 
 
+def cpu_of_children() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def startup(runs: int) -> dict[str, float]:
-    """Median whole-process time of the commands that do no network work."""
+    """Median whole-process wall (and CPU) time of the commands that do no network work."""
     out = {
         "python": round(statistics.median(timed([sys.executable, "-c", "pass"])[0] for _ in range(runs)), 3)
     }
     for name, args in (("version", ["--version"]), ("help", ["--help"]), ("list_checks", ["list-checks"])):
-        times = []
+        times, cpus = [], []
         for _ in range(runs):
+            cpu0 = cpu_of_children()
             elapsed, proc = timed(_agent_ready(*args))
+            cpus.append(cpu_of_children() - cpu0)
             if proc.returncode != 0:
                 raise SystemExit(f"agent-ready {' '.join(args)} failed: {proc.stderr.decode()[-500:]}")
             times.append(elapsed)
         out[name] = round(statistics.median(times), 3)
+        out[name + "_cpu"] = round(statistics.median(cpus), 3)
     return out
 
 
@@ -128,13 +138,16 @@ def one_scan(variant: str, latency_ms: float, mode: str, workdir: Path) -> dict[
         cmd = _agent_ready("scan", server.url + "/", "-q", "--no-plugins", "-o", str(report_path))
         if mode == "active":
             cmd.append("--active")
+        cpu0 = cpu_of_children()
         elapsed, proc = timed(cmd)
+        cpu = cpu_of_children() - cpu0
     if proc.returncode not in (0, 1):
         raise SystemExit(f"scan failed ({proc.returncode}): {proc.stderr.decode()[-800:]}")
     report = json.loads(report_path.read_text())
     exchanges = report["exchanges"]
     return {
         "wall_s": elapsed,
+        "cpu_s": cpu,
         "requests": len(exchanges),
         "in_flight": most_in_flight(exchanges),
         "chain": longest_chain(exchanges),
@@ -159,6 +172,7 @@ def measure(variant: str, latency_ms: float, mode: str, runs: int, start_s: floa
         "runs": runs,
         "wall_s": round(wall, 3),
         "min_s": round(min(s["wall_s"] for s in samples), 3),
+        "cpu_s": round(statistics.median(s["cpu_s"] for s in samples), 3),
         "requests": int(statistics.median(s["requests"] for s in samples)),
         "in_flight": int(statistics.median(s["in_flight"] for s in samples)),
         "chain": int(statistics.median(s["chain"] for s in samples)),
@@ -208,7 +222,7 @@ def main() -> int:
     start = startup(args.runs)
     print(f"# {platform.platform()}, {os.cpu_count()} cores, Python {platform.python_version()}")
     print(f"# median of {args.runs} whole-process runs; start-up (s): {start}")
-    print("variant latency mode     wall_s  min_s  requests in_flight chain ratio")
+    print("variant latency mode     wall_s  min_s  cpu_s requests in_flight chain ratio")
     rows = []
     for variant in args.variant or VARIANTS:
         for latency in args.latency or LATENCIES_MS:
@@ -217,6 +231,7 @@ def main() -> int:
                 rows.append(row)
                 print(
                     f"{variant:<7} {latency:5g}ms {mode:<8} {row['wall_s']:6.3f} {row['min_s']:6.3f} "
+                    f"{row['cpu_s']:6.3f} "
                     f"{row['requests']:8d} {row['in_flight']:9d} {row['chain']:5d} {row['ratio']:5.2f}"
                 )
                 for name in ("unstable_verdicts", "repeated_safe_requests"):
