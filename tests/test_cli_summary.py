@@ -95,3 +95,26 @@ def test_list_checks_explains_its_columns() -> None:
     assert header.split() == ["ID", "CATEGORY", "KIND", "WEIGHT", "MODE", "TITLE"]
     assert re.search(r"^MODE: .*ACTIVE = runs only with --active", out, re.M)
     assert "+active = passive, with an extra ACTIVE part" in out
+
+
+def test_a_cli_audit_prints_the_same_summary_as_a_scan(tmp_path: Path) -> None:
+    """`agent-ready cli` orders its blockers by the points their fix is worth, each with its fix, through the
+    one summary function `scan` uses (not a copy)."""
+    from agent_ready.cli import audit_cli, scan, summary
+
+    assert audit_cli.summary is summary.summary and scan._summary is summary.summary
+    tool = Path(__file__).parent / "data" / "cli_tools" / "bare_unauthorized.sh"
+    proc = cli("cli", "--timeout", "3", "-o", str(tmp_path / "r.json"), "--", str(tool))
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stderr.splitlines()
+    assert any(ln.startswith(f"{tool}: ") and "grade" in ln for ln in lines), proc.stderr
+    assert "cli:" not in proc.stderr and "Fix first" in proc.stderr
+    listed = [
+        (i, ln) for i, ln in enumerate(lines) if re.match(r"^  \+\d+\.\d +\[(fail|warn)\] errors\.cli-", ln)
+    ]
+    assert listed, proc.stderr
+    gains = [float(ln.split()[0][1:]) for _, ln in listed]
+    assert gains == sorted(gains, reverse=True)
+    assert all(lines[i + 1].lstrip().startswith("fix: ") for i, _ in listed)
+    assert any("errors.cli-hints" in ln for _, ln in listed)
+    assert re.search(r"^coverage: \d+ scored of \d+ checks", proc.stderr, re.M)

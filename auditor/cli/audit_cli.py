@@ -15,8 +15,10 @@ from agent_ready.cli.app import (
 )
 from agent_ready.cli.gating import FailOnOpt, FailUnderOpt, MinCategoryOpt, build_gates, judge
 from agent_ready.cli.outputs import FormatOpt, OutputOpt, plan, write_all
+from agent_ready.cli.summary import summary
 from agent_ready.config import Config
 from agent_ready.engine import UsageError
+from agent_ready.reports import scrub
 
 
 @app.command("cli", context_settings={"ignore_unknown_options": True, "allow_interspersed_args": False})
@@ -84,14 +86,7 @@ def cli_cmd(
         raise _fail(str(exc), EXIT_USAGE) from None
     written = write_all(report, outputs, quiet=quiet)
     if not quiet:
-        score = report.score
-        typer.echo(
-            f"{' '.join(command)}: {'n/a' if score.overall is None else f'{score.overall:.0f}/100'}, "
-            f"grade {score.grade}",
-            err=True,
-        )
-        for r in report.results:
-            typer.echo(f"  [{r.status.value}] {r.id}: {r.summary}", err=True)
+        typer.echo(scrub(summary(report), report.secrets), err=True)
     if written:
         raise typer.Exit(written)
     raise typer.Exit(judge(report, gates, None, quiet))

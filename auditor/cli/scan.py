@@ -28,15 +28,14 @@ from agent_ready.cli.gating import (
     load_baseline,
 )
 from agent_ready.cli.outputs import FormatOpt, JunitWarnOpt, Output, OutputOpt, plan, write_all
+from agent_ready.cli.summary import summary as _summary
 from agent_ready.config import HEADER_NAME, Config, ConfigError
 from agent_ready.config import load as load_config
-from agent_ready.engine import ScanReport, ScanSettings, UsageError, scan
+from agent_ready.engine import ScanSettings, UsageError, scan
 from agent_ready.fetch import FetchLimits
 from agent_ready.gates import Gates
-from agent_ready.models import CheckResult, Level, Status
 from agent_ready.registry import Registry
 from agent_ready.reports import RenderOptions, scrub
-from agent_ready.scoring import grade_meaning
 
 
 def _settings(
@@ -95,72 +94,6 @@ def _headers(items: list[str], cfg: Config) -> dict[str, str]:
             raise _fail(f'--header expects "Name: value" (got a header named {name[:40]!r})', EXIT_USAGE)
         out[name] = value
     return out
-
-
-SUMMARY_BLOCKERS = 10  # the terminal lists this many fixes; the report and `fix-plan` hold them all
-FIX_WIDTH = 100
-
-
-def one_line(text: str, width: int = FIX_WIDTH) -> str:
-    """The first sentence of ``text``, cut at a word to ``width`` characters."""
-    text = " ".join(text.split())
-    end = text.find(". ")
-    if 0 < end < width:
-        return text[: end + 1]
-    return text if len(text) <= width else text[: width - 1].rsplit(" ", 1)[0] + "…"
-
-
-def first_fix(result: CheckResult) -> str:
-    """The fix of the check's first problem finding; its remediation when no finding names one."""
-    for f in result.findings:
-        if f.fix and f.level in (Level.FAIL, Level.WARN):
-            return f.fix
-    return result.remediation
-
-
-def _summary(report: ScanReport) -> str:
-    """What a person reads in the terminal: score and grade, category scores, then the fixes worth the most
-    points, each with its one-line fix. An unreachable target is one line with the reason."""
-    score = report.score
-    target = report.target.url
-    if report.runtime_error:
-        return (
-            f"{target}: no score, {report.runtime_error}; check the URL and that the service is up, "
-            f"then rerun `agent-ready scan {target}`"
-        )
-    overall = "n/a" if score.overall is None else f"{score.overall:.0f}/100"
-    lines = [f"{target}: {overall}, grade {score.grade} ({grade_meaning(score.grade, score.unverified)})"]
-    for cat in score.categories:
-        value = "  n/a" if cat.score is None else f"{cat.score:5.0f}"
-        lines.append(
-            f"  {cat.title:<20} {value}   "
-            + ", ".join(f"{n} {k}" for k, n in cat.counts.items() if n and k not in ("total", "scored"))
-        )
-    impacts = score.impacts
-    blockers = sorted(
-        (r for r in report.results if r.id in impacts),
-        key=lambda r: (-impacts[r.id], r.status != Status.FAIL, -r.weight, r.id),
-    )
-    if blockers:
-        lines.append("Fix first (points the score gains when the check passes):")
-        for r in blockers[:SUMMARY_BLOCKERS]:
-            lines.append(f"  +{impacts[r.id]:<4.1f} [{r.status.value}] {r.id}: {one_line(r.summary, 80)}")
-            lines.append(f"         fix: {one_line(first_fix(r))}")
-        if len(blockers) > SUMMARY_BLOCKERS:
-            lines.append(
-                f"  … and {len(blockers) - SUMMARY_BLOCKERS} more: the report holds every fix, with a prompt "
-                "for a coding agent (`agent-ready fix-plan REPORT.json`)"
-            )
-    errored = [r for r in report.results if r.status == Status.ERROR]
-    if errored:
-        lines.append("Could not be checked:")
-        lines.extend(f"  [error] {r.id}: {one_line(r.reason or r.summary)}" for r in errored)
-    cov = score.coverage
-    lines.append(
-        f"coverage: {cov['scored']} scored of {cov['total']} checks; {cov['error']} error, "
-        f"{cov['skipped']} skipped, {cov['not_applicable']} not applicable (scoring v{score.scoring_version})"
-    )
-    return "\n".join(lines)
 
 
 def _run(
