@@ -18,7 +18,7 @@ class AgentPath:
     source: str  # "default" | "openapi" | "target"
 
 
-@dataclass
+@dataclass(frozen=True)
 class AgentPaths:
     """Paths whose robots.txt verdict matters to an agent, derived from what discovery found."""
 

@@ -95,7 +95,7 @@ class LlmsTxt(ParsedLlmsTxt):
         return cls(doc=doc, **{f.name: getattr(parsed, f.name) for f in fields(ParsedLlmsTxt)})
 
 
-@dataclass
+@dataclass(frozen=True)
 class Negotiation:
     url: str
     role: str  # "home" or "docs"
@@ -230,7 +230,7 @@ class DigestCheck:
         return self.actual is not None and self.actual == self.expected
 
 
-@dataclass
+@dataclass(frozen=True)
 class AgentSkills:
     doc: Doc | None
     tried: list[Doc] = field(default_factory=list)
@@ -241,7 +241,7 @@ class AgentSkills:
         return self.doc is not None and "/.well-known/skills/" in self.doc.url
 
 
-@dataclass
+@dataclass(frozen=True)
 class Sitemap:
     doc: Doc | None
     tried: list[Doc] = field(default_factory=list)

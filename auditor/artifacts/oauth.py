@@ -18,7 +18,7 @@ from agent_ready.artifacts.http import Response, is_loopback_host
 from agent_ready.artifacts.key import Key
 
 
-@dataclass
+@dataclass(frozen=True)
 class Challenge:
     """One parsed WWW-Authenticate challenge (RFC 9110 §11.6.1, RFC 6750 §3)."""
 
@@ -68,7 +68,7 @@ class ResourceMetadata:
         return self.doc.data if self.doc.found and isinstance(self.doc.data, dict) else None
 
 
-@dataclass
+@dataclass(frozen=True)
 class AuthServer:
     """RFC 8414 / OIDC metadata for one issuer, with every URL tried in order."""
 

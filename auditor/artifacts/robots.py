@@ -10,7 +10,7 @@ from agent_ready.artifacts.documents import Doc
 from agent_ready.artifacts.key import Key
 
 
-@dataclass
+@dataclass(frozen=True)
 class RobotsTxt:
     doc: Doc
     parser: Protego | None = None

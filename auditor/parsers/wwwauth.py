@@ -19,6 +19,7 @@ the parser keeps what it can and never raises.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 
 from agent_ready.artifacts.oauth import Challenge
 
@@ -160,7 +161,7 @@ def parse_challenges(value: str) -> list[Challenge]:
         token68 = r.s[start : r.i]
         r.skip_ws()
         if token68 and (r.eof() or r.peek() == ","):
-            challenge.token68 = token68
+            out[-1] = replace(challenge, token68=token68)
         else:
             while not r.eof() and r.peek() != ",":
                 r.i += 1

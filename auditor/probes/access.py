@@ -91,25 +91,24 @@ def openapi_paths(spec: dict[str, Any], spec_url: str, origin: str) -> list[Agen
     AGENT_PATHS, description="Paths an agent needs (docs, descriptions, API, auth), from OpenAPI when found"
 )
 async def agent_paths(ctx: ProbeContext) -> AgentPaths:
-    result = AgentPaths()
+    paths: list[AgentPath] = []
     seen: set[str] = set()
 
     def add(p: AgentPath) -> None:
         if p.path not in seen:
             seen.add(p.path)
-            result.paths.append(p)
+            paths.append(p)
 
     target_path = urlsplit(ctx.target.url).path or "/"
     add(AgentPath(target_path, "target", "target"))
     description = openapi_description(await ctx.maybe("openapi"))
     if description is not None:
-        result.openapi_used = True
         add(AgentPath(urlsplit(description.url).path or "/", "description", "openapi"))
         for p in openapi_paths(description.data, description.url, ctx.target.origin):
             add(p)
     for path, role in DEFAULT_AGENT_PATHS:
         add(AgentPath(path, role, "default"))
-    return result
+    return AgentPaths(paths=paths, openapi_used=description is not None)
 
 
 @probe(

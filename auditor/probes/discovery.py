@@ -51,6 +51,7 @@ import hashlib
 import json
 import re
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -231,7 +232,7 @@ async def negotiate(ctx: ProbeContext, url: str, role: str, plain: Response | No
         plain = await ctx.fetch.get(url)
     result = Negotiation(url=url, role=role, markdown=md, plain=plain)
     if not result.negotiated and not (plain.failed or (plain.status or 0) >= 400):
-        result.md_variant = await fetch_text_doc(ctx, md_variant_url(url))
+        return replace(result, md_variant=await fetch_text_doc(ctx, md_variant_url(url)))
     return result
 
 
@@ -478,10 +479,12 @@ async def agent_skills(ctx: ProbeContext) -> AgentSkills:
         url = urljoin(base, entry["url"])
         resp = await ctx.fetch.get(url)
         actual = hashlib.sha256(resp.body).hexdigest() if resp.ok and not resp.truncated else None
-        result.digest_check = DigestCheck(
-            skill=str(entry.get("name", "")), url=url, expected=expected, response=resp, actual=actual
+        return replace(
+            result,
+            digest_check=DigestCheck(
+                skill=str(entry.get("name", "")), url=url, expected=expected, response=resp, actual=actual
+            ),
         )
-        break
     return result
 
 
@@ -499,7 +502,10 @@ async def sitemap(ctx: ProbeContext) -> Sitemap:
         for p in SITEMAP_PATHS
         if all(u != urljoin(ctx.target.origin, p) for u, _ in candidates)
     ]
-    result = Sitemap(doc=None)
+    tried: list[Doc] = []
+    kind: str | None = None
+    locations = 0
+    problems: list[str] = []
     for url, source in candidates[:6]:
         resp = await ctx.fetch.get(url)
         miss = await ctx.maybe("not_found")
@@ -510,12 +516,13 @@ async def sitemap(ctx: ProbeContext) -> Sitemap:
                 doc.state, doc.problem = DocState.SOFT_404, "HTML where a sitemap was expected"
             else:
                 try:
-                    result.kind, result.locations, result.problems = inspect_sitemap(resp.body)
-                    doc.data = result.kind
+                    kind, locations, problems = inspect_sitemap(resp.body)
+                    doc.data = kind
                 except (ValueError, OSError, EOFError) as exc:
                     doc.state, doc.problem = DocState.INVALID, str(exc)
-        result.tried.append(doc)
+        tried.append(doc)
         if doc.state in (DocState.FOUND, DocState.INVALID):
-            result.doc, result.source = doc, source
-            break
-    return result
+            return Sitemap(
+                doc=doc, tried=tried, source=source, kind=kind, locations=locations, problems=problems
+            )
+    return Sitemap(doc=None, tried=tried, kind=kind, locations=locations, problems=problems)

@@ -18,6 +18,7 @@ import asyncio
 import base64
 from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 
+from agent_ready.artifacts.documents import Doc
 from agent_ready.artifacts.http import Response, origin_of
 from agent_ready.artifacts.oauth import (
     OAUTH_DISCOVERY,
@@ -171,17 +172,20 @@ async def _fetch_prm(
     return ResourceMetadata(resource=resource, doc=doc, via=via, requested_url=requested)
 
 
-async def _fetch_as(ctx: ProbeContext, issuer: str, via: str) -> AuthServer:
-    server = AuthServer(issuer=issuer, doc=None, via=via)
+async def _fetch_as(
+    ctx: ProbeContext, issuer: str, via: str, listed_by: list[str] | None = None
+) -> AuthServer:
+    tried: list[Doc] = []
+    found: Doc | None = None
     for url, _kind in as_metadata_urls(issuer):
         doc = await fetch_doc(ctx, url, parse="json", accept="application/json")
-        server.tried.append(doc)
+        tried.append(doc)
         if doc.found and isinstance(doc.data, dict):
-            server.doc = doc
+            found = doc
             break
         if doc.response is not None and doc.response.error_kind == "blocked-address":
             break  # the host is refused; its other well-known paths would be refused too
-    return server
+    return AuthServer(issuer=issuer, doc=found, tried=tried, via=via, listed_by=list(listed_by or []))
 
 
 async def _collect_protected(ctx: ProbeContext, result: OAuthDiscovery) -> list[ProtectedCall]:
@@ -301,11 +305,8 @@ async def _fetch_auth_servers(
             if isinstance(issuer, str) and issuer.startswith(("http://", "https://")):
                 issuers.setdefault(issuer, []).append(prm.doc.url)
     followed, result.unfollowed_servers = bounded(list(issuers), MAX_AUTH_SERVERS)
-    servers = await asyncio.gather(*(_fetch_as(ctx, issuer, "prm") for issuer in followed))
-    for server, issuer in zip(servers, followed, strict=True):
-        listed_by = issuers[issuer]
-        server.listed_by = listed_by
-        result.auth_servers.append(server)
+    servers = await asyncio.gather(*(_fetch_as(ctx, issuer, "prm", issuers[issuer]) for issuer in followed))
+    result.auth_servers.extend(servers)
     if not any(a.metadata is not None for a in result.auth_servers) and ctx.target.origin not in issuers:
         result.auth_servers.append(await _fetch_as(ctx, ctx.target.origin, "origin"))
 

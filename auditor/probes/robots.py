@@ -15,10 +15,16 @@ from agent_ready.probing import ProbeContext, probe
 @probe(ROBOTS, description="GET /robots.txt and parse it (RFC 9309)")
 async def robots(ctx: ProbeContext) -> RobotsTxt:
     doc = await fetch_doc(ctx, urljoin(ctx.target.origin, "/robots.txt"))
-    result = RobotsTxt(doc=doc)
-    if doc.found:
-        text = doc.data
-        result.parser = Protego.parse(text)
-        result.sitemaps = [urljoin(doc.url, s) for s in result.parser.sitemaps]
-        result.user_agents, result.content_signals, result.unknown_lines = parse_robots(text)
-    return result
+    if not doc.found:
+        return RobotsTxt(doc=doc)
+    text = doc.data
+    parser = Protego.parse(text)
+    user_agents, content_signals, unknown_lines = parse_robots(text)
+    return RobotsTxt(
+        doc=doc,
+        parser=parser,
+        user_agents=user_agents,
+        sitemaps=[urljoin(doc.url, s) for s in parser.sitemaps],
+        content_signals=content_signals,
+        unknown_lines=unknown_lines,
+    )
