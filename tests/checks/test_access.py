@@ -31,11 +31,16 @@ def robots_of(text: str | None, state: DocState = DocState.FOUND, status: int | 
         data=text,
         problem=None if state == DocState.FOUND else f"HTTP {status}",
     )
-    robots = RobotsTxt(doc=doc)
-    if state == DocState.FOUND and text is not None:
-        robots.parser = Protego.parse(text)
-        robots.user_agents, robots.content_signals, robots.unknown_lines = parse_robots(text)
-    return robots
+    if state != DocState.FOUND or text is None:
+        return RobotsTxt(doc=doc)
+    user_agents, content_signals, unknown_lines = parse_robots(text)
+    return RobotsTxt(
+        doc=doc,
+        parser=Protego.parse(text),
+        user_agents=user_agents,
+        content_signals=content_signals,
+        unknown_lines=unknown_lines,
+    )
 
 
 def codes(outcome) -> set[str]:

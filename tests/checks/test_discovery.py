@@ -974,13 +974,12 @@ def skills(
     verify: bool = True,
 ) -> AgentSkills:
     found = json_doc(path, index)
-    result = AgentSkills(doc=found, tried=[found])
-    if verify:
-        resp = fake_response(status, body)
-        actual = hashlib.sha256(body).hexdigest() if status == 200 else None
-        expected = SKILL_HEX
-        result.digest_check = DigestCheck("s", BASE + "/skills/s/SKILL.md", expected, resp, actual)
-    return result
+    if not verify:
+        return AgentSkills(doc=found, tried=[found])
+    resp = fake_response(status, body)
+    actual = hashlib.sha256(body).hexdigest() if status == 200 else None
+    check = DigestCheck("s", BASE + "/skills/s/SKILL.md", SKILL_HEX, resp, actual)
+    return AgentSkills(doc=found, tried=[found], digest_check=check)
 
 
 def skills_missing(state: DocState) -> AgentSkills:
