@@ -53,8 +53,9 @@ from pathlib import Path
 from agent_ready import sandbox
 from agent_ready.checkapi import Target
 from agent_ready.clirun import CLI_RUN, CliRun, CliSettings
-from agent_ready.engine import ScanReport, UsageError, evaluate
+from agent_ready.engine import ScanReport, UsageError, disabled_reason, evaluate, skipped_result
 from agent_ready.journey import project
+from agent_ready.models import CheckResult
 from agent_ready.redact import Redactor
 from agent_ready.registry import Registry, load
 from agent_ready.scoring import summarize
@@ -446,10 +447,14 @@ def audit(
     t0 = time.monotonic()
     run = run_command(command, settings, environ, redactor)
     values = {CLI_RUN.name: run}
-    results = [
-        evaluate(chk, values, active=False, target=None, weight=chk.meta.weight)
-        for chk in registry.ordered("cli")
-    ]
+    results: list[CheckResult] = []
+    for chk in registry.ordered("cli"):
+        weight = settings.weights.get(chk.id, chk.meta.weight)
+        disabled = disabled_reason(chk, settings.disable)
+        if disabled is None:
+            results.append(evaluate(chk, values, active=False, target=None, weight=weight))
+        else:
+            results.append(skipped_result(chk, disabled, weight))
     warnings = list(registry.warnings)
     warnings.append(f"isolation: {run.isolation}")
     warnings.extend(f"the sandbox refused: {line}" for line in run.sandbox_refusals)
@@ -467,7 +472,7 @@ def audit(
         finished_at=datetime.now(UTC).isoformat(timespec="seconds"),
         duration_ms=round((time.monotonic() - t0) * 1000, 1),
         results=results,
-        score=summarize(results, kind="cli"),
+        score=summarize(results, settings.category_weights, kind="cli"),
         exchanges=[],
         journey=project(results, "cli"),
         plugins=[

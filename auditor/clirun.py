@@ -22,6 +22,12 @@ class CliSettings:
     env: dict[str, str] = field(default_factory=dict)  # --env extras
     sandbox: bool = False  # --sandbox: run under bubblewrap (agent_ready.sandbox)
     network: bool = False  # --network: the sandbox keeps the host's network
+    # From the config file, as a scan reads them (agent_ready.config): check weights by id, category weights,
+    # checks or categories disabled with the reason the report shows.
+    weights: dict[str, float] = field(default_factory=dict)
+    category_weights: dict[str, float] = field(default_factory=dict)
+    disable: dict[str, str] = field(default_factory=dict)
+    config_path: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         """The settings as the report records them: the names of --env extras, never their values."""
@@ -33,6 +39,10 @@ class CliSettings:
             "env": sorted(self.env),
             "isolation": "bubblewrap" if self.sandbox else "environment",
             "network": self.network or not self.sandbox,
+            "weights": dict(self.weights),
+            "category_weights": dict(self.category_weights),
+            "disabled": dict(self.disable),
+            "config_file": self.config_path,
         }
 
 

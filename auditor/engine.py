@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import importlib
 import time
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -160,14 +161,19 @@ def _matches(check: Check, selectors: list[str]) -> bool:
     return check.id in selectors or check.meta.category in selectors
 
 
-def validate_selectors(registry: Registry, settings: ScanSettings) -> None:
+def validate_names(registry: Registry, names: Iterable[str]) -> None:
+    """Refuse a check id or category no registered check and no built-in category has."""
     known = set(registry.checks) | {c.meta.category for c in registry.checks.values()} | set(CATEGORY_IDS)
-    for name in [*settings.only, *settings.skip, *settings.weights, *settings.disable]:
+    for name in names:
         if name not in known:
             raise UsageError(
                 f"unknown check id or category: {name!r}{did_you_mean(name, known)}; "
                 "see `agent-ready list-checks`"
             )
+
+
+def validate_selectors(registry: Registry, settings: ScanSettings) -> None:
+    validate_names(registry, [*settings.only, *settings.skip, *settings.weights, *settings.disable])
     # A config file may weigh or disable checks of both kinds; a selector on the command line may not.
     for name in [*settings.only, *settings.skip]:
         chk = registry.checks.get(name)
@@ -178,14 +184,21 @@ def validate_selectors(registry: Registry, settings: ScanSettings) -> None:
             )
 
 
+def disabled_reason(chk: Check, disable: Mapping[str, str]) -> str | None:
+    """Why the config file disabled this check (by its id or its category), or None."""
+    if chk.id in disable or chk.meta.category in disable:
+        return f"disabled in config: {disable.get(chk.id) or disable[chk.meta.category]}"
+    return None
+
+
 def _plan(checks: list[Check], settings: ScanSettings) -> tuple[list[Check], dict[str, str]]:
     """The checks to run, and for the others the reason they are skipped."""
     run: list[Check] = []
     skipped: dict[str, str] = {}
     for chk in checks:
-        if chk.id in settings.disable or chk.meta.category in settings.disable:
-            reason = settings.disable.get(chk.id) or settings.disable[chk.meta.category]
-            skipped[chk.id] = f"disabled in config: {reason}"
+        disabled = disabled_reason(chk, settings.disable)
+        if disabled is not None:
+            skipped[chk.id] = disabled
         elif settings.only and not _matches(chk, settings.only):
             skipped[chk.id] = "deselected (not in --only)"
         elif _matches(chk, settings.skip):
@@ -221,6 +234,11 @@ def _result(
         reason=reason,
         side_effects=(meta.side_effects or "changes state on the target") if meta.active else None,
     )
+
+
+def skipped_result(chk: Check, reason: str, weight: float) -> CheckResult:
+    """A check that did not run (deselected or disabled), with the reason the report shows."""
+    return _result(chk, Outcome(Status.SKIPPED, reason), weight, 0.0, reason=reason)
 
 
 def evaluate(
@@ -414,8 +432,7 @@ async def run_scan(
     for chk in checks:
         weight = settings.weights.get(chk.id, chk.meta.weight)
         if chk.id in skip_reasons:
-            outcome = Outcome(Status.SKIPPED, skip_reasons[chk.id])
-            results.append(_result(chk, outcome, weight, 0.0, reason=skip_reasons[chk.id]))
+            results.append(skipped_result(chk, skip_reasons[chk.id], weight))
         elif runtime_error is not None:
             outcome = Outcome(Status.ERROR, runtime_error)
             results.append(_result(chk, outcome, weight, 0.0, reason=runtime_error))

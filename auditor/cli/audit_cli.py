@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Annotated
 
@@ -11,13 +12,21 @@ from agent_ready import __version__
 from agent_ready.cli.app import (
     EXIT_USAGE,
     _fail,
+    _registry,
     app,
 )
-from agent_ready.cli.gating import FailOnOpt, FailUnderOpt, MinCategoryOpt, build_gates, judge
+from agent_ready.cli.gating import (
+    ConfigOpt,
+    FailOnOpt,
+    FailUnderOpt,
+    MinCategoryOpt,
+    build_gates,
+    judge,
+    read_config,
+)
 from agent_ready.cli.outputs import FormatOpt, OutputOpt, plan, write_all
 from agent_ready.cli.summary import summary
-from agent_ready.config import Config
-from agent_ready.engine import UsageError
+from agent_ready.engine import UsageError, validate_names
 from agent_ready.reports import scrub
 
 
@@ -52,6 +61,7 @@ def cli_cmd(
     network: Annotated[
         bool, typer.Option("--network", help="With --sandbox: let the command use the network.")
     ] = False,
+    config: ConfigOpt = None,
     fail_under: FailUnderOpt = None,
     min_category: MinCategoryOpt = [],  # noqa: B006
     fail_on: FailOnOpt = [],  # noqa: B006
@@ -62,7 +72,19 @@ def cli_cmd(
     from agent_ready.cliaudit import CliSettings, audit
 
     outputs = plan(output, fmt)
-    gates = build_gates(Config(), None, fail_under=fail_under, min_category=min_category, fail_on=fail_on)
+    cfg = read_config(config)
+    reg = _registry(False)
+    try:
+        validate_names(reg, [*cfg.weights, *cfg.disable])
+    except UsageError as exc:
+        raise _fail(f"{cfg.path}: {exc}", EXIT_USAGE) from None
+    # One config file serves scans and cli audits: a minimum for a category no cli check belongs to
+    # (tokens, discovery ...) is the scan's, not a gate this audit fails for want of a score.
+    cli_categories = {c.meta.category for c in reg.ordered("cli")}
+    cfg = dataclasses.replace(
+        cfg, category_minimums={k: v for k, v in cfg.category_minimums.items() if k in cli_categories}
+    )
+    gates = build_gates(cfg, reg, fail_under=fail_under, min_category=min_category, fail_on=fail_on)
     extras: dict[str, str] = {}
     for item in env:
         name, sep, value = item.partition("=")
@@ -80,7 +102,18 @@ def cli_cmd(
     try:
         report = audit(
             list(command),
-            CliSettings(timeout=timeout, cwd=cwd, env=extras, sandbox=sandbox, network=network),
+            CliSettings(
+                timeout=timeout,
+                cwd=cwd,
+                env=extras,
+                sandbox=sandbox,
+                network=network,
+                weights=dict(cfg.weights),
+                category_weights=dict(cfg.category_weights),
+                disable=dict(cfg.disable),
+                config_path=cfg.path,
+            ),
+            registry=reg,
         )
     except UsageError as exc:
         raise _fail(str(exc), EXIT_USAGE) from None

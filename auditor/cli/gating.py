@@ -12,7 +12,8 @@ import typer
 
 from agent_ready.cli.app import EXIT_GATE, EXIT_OK, EXIT_USAGE, _fail
 from agent_ready.cli.outputs import append_step_summary
-from agent_ready.config import Config
+from agent_ready.config import Config, ConfigError
+from agent_ready.config import load as load_config
 from agent_ready.diff import DiffError, ReportDiff, compare, incompatibility, load_report
 from agent_ready.engine import ScanReport
 from agent_ready.gates import FailOn, GateError, Gates, evaluate
@@ -59,6 +60,20 @@ ForceOpt = Annotated[
         "--force", help="Compare with a baseline of another schema major or scoring version anyway."
     ),
 ]
+
+
+ConfigOpt = Annotated[
+    Path | None, typer.Option("--config", help="agent-ready.toml or pyproject.toml to read.")
+]
+
+
+def read_config(path: Path | None) -> Config:
+    """The named config file, or agent-ready.toml / pyproject.toml [tool.agent-ready] found in the current
+    directory; a file that cannot be used is a usage error, refused before anything runs."""
+    try:
+        return load_config(path)
+    except ConfigError as exc:
+        raise _fail(str(exc), EXIT_USAGE) from None
 
 
 def _minimums(items: list[str]) -> dict[str, float]:

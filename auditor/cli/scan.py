@@ -19,6 +19,7 @@ from agent_ready.cli.app import (
 )
 from agent_ready.cli.gating import (
     BaselineOpt,
+    ConfigOpt,
     FailOnOpt,
     FailUnderOpt,
     ForceOpt,
@@ -26,11 +27,11 @@ from agent_ready.cli.gating import (
     build_gates,
     judge,
     load_baseline,
+    read_config,
 )
 from agent_ready.cli.outputs import FormatOpt, JunitWarnOpt, Output, OutputOpt, plan, write_all
 from agent_ready.cli.summary import summary as _summary
 from agent_ready.config import HEADER_NAME, Config, ConfigError
-from agent_ready.config import load as load_config
 from agent_ready.engine import ScanSettings, UsageError, scan
 from agent_ready.fetch import FetchLimits
 from agent_ready.gates import Gates
@@ -171,9 +172,7 @@ def scan_cmd(
     junit_warn: JunitWarnOpt = "pass",
     only: OnlyOpt = [],  # noqa: B006  (typer reads the default; it is never mutated)
     skip: SkipOpt = [],  # noqa: B006
-    config: Annotated[
-        Path | None, typer.Option("--config", help="agent-ready.toml or pyproject.toml to read.")
-    ] = None,
+    config: ConfigOpt = None,
     timeout: Annotated[
         float | None,
         typer.Option("--timeout", min=0.1, help="Per-request read timeout in seconds (default 10)."),
@@ -210,10 +209,7 @@ def scan_cmd(
     """Probe URL, run the checks, score it and write reports (JSON on stdout by default; -o for files in
     any format, all from the one scan), then apply the gates."""
     outputs = plan(output, fmt)
-    try:
-        cfg = load_config(config)
-    except ConfigError as exc:
-        raise _fail(str(exc), EXIT_USAGE) from None
+    cfg = read_config(config)
     reg = _registry(no_plugins)
     gates = build_gates(cfg, reg, fail_under=fail_under, min_category=min_category, fail_on=fail_on)
     old = load_baseline(baseline, force)
