@@ -6,21 +6,25 @@ JWT grant without client authentication), the spec wins (issue 9).
 
 from __future__ import annotations
 
+import copy
 import os
 from typing import Any
 
 import pytest
 
-from agent_ready.artifacts.authmd import AuthMdFile
+from agent_ready.artifacts.authmd import AgentAuth, AuthMdFile, Registration
 from agent_ready.artifacts.documents import Doc
+from agent_ready.artifacts.signup import AccountCreation, SignupRoute, SignupRoutes
 from agent_ready.checks import signup
 from agent_ready.checks.auth_md.file import auth_md_file
+from agent_ready.checks.auth_md.metadata import auth_md_metadata
+from agent_ready.checks.auth_md.registration import auth_md_registration
 from agent_ready.models import Status
 from agent_ready.probes.authmd import parse_auth_md
 from agent_ready.probes.documents import classify_response
 from agent_ready.testing import fake_response, judge
-from tests.checks.test_auth_md import V0_URL, md_file
-from tests.checks.test_signup import disc_with
+from tests.checks.test_auth_md import BRANCH_URL, NEON_URL, V0_URL, md_file, meta_of, prm_from, registration
+from tests.checks.test_signup import codes, disc_with
 from tests.fixtures.realworld import authmd as real
 
 JWT = "urn:ietf:params:oauth:grant-type:jwt-bearer"
@@ -150,3 +154,297 @@ def test_auth_md_file_conformance(clause: str, factory: Any, status: Status) -> 
 def test_auth_md_identifiers_are_not_endpoints(text: str, identifier: bool) -> None:
     parsed = parse_auth_md(f"# auth.md\n\n{text}\n", "https://db.example.com/auth.md")
     assert parsed.endpoints and all(e.identifier is identifier for e in parsed.endpoints), parsed.endpoints
+
+
+def _expect(out: Any, status: Status, code: str | None) -> None:
+    assert out.status == status, [(f.code, f.message) for f in out.findings]
+    if code is not None:
+        assert code in codes(out), codes(out)
+
+
+# --- signup.account-api: standards C9 -----------------------------------------------------------------------
+
+KEYS = SignupRoute(kind="openapi", method="POST", url=f"{ORIGIN}/v1/keys", label="createApiKey", gates=[])
+KEYS_NEED_ACCOUNT = SignupRoute(
+    kind="openapi", method="POST", url=f"{ORIGIN}/v1/keys", label="createApiKey", requires_auth=True
+)
+AUTHMD_ROUTE = SignupRoute(kind="auth.md", method="POST", url=f"{ORIGIN}/agent/identity", label="anonymous")
+
+
+def _made(use: int | None) -> AccountCreation:
+    return AccountCreation(
+        route=KEYS,
+        response=fake_response(201, json={"api_key": "k" * 20}, method="POST"),
+        credential="k" * 20,
+        origin=ORIGIN,
+        use_response=fake_response(use, json={}) if use is not None else None,
+    )
+
+
+ACCOUNT_API: list[tuple[str, SignupRoutes, AccountCreation | None, Status, str | None]] = [
+    (
+        "standards_C9_openapi_key_route[conforming]",
+        SignupRoutes(routes=[KEYS]),
+        None,
+        Status.PASS,
+        "signup-route",
+    ),
+    (
+        "standards_C9_authmd_registration_route[conforming]",
+        SignupRoutes(routes=[AUTHMD_ROUTE]),
+        None,
+        Status.PASS,
+        "signup-route",
+    ),
+    # C9: "Fail if the only route is dashboard sign-up": a key route behind an account is that
+    (
+        "standards_C9_key_route_needs_account[violating]",
+        SignupRoutes(routes=[KEYS_NEED_ACCOUNT], openapi_url=f"{ORIGIN}/openapi.json"),
+        None,
+        Status.FAIL,
+        "no-account-api",
+    ),
+    ("standards_C9_no_route[violating]", SignupRoutes(), None, Status.FAIL, "no-account-api"),
+    # ACTIVE: calling the route must return a credential
+    (
+        "standards_C9_active_returns_working_credential[conforming]",
+        SignupRoutes(routes=[KEYS]),
+        _made(200),
+        Status.PASS,
+        "signup-credential-works",
+    ),
+    (
+        "standards_C9_active_no_credential[violating]",
+        SignupRoutes(routes=[KEYS]),
+        AccountCreation(route=KEYS, response=fake_response(400, json={"title": "terms"}), failure="no key"),
+        Status.FAIL,
+        "signup-call-failed",
+    ),
+    (
+        "standards_C9_active_credential_rejected[violating]",
+        SignupRoutes(routes=[KEYS]),
+        _made(401),
+        Status.WARN,
+        "signup-credential-rejected",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("clause", "routes", "account", "status", "code"), ACCOUNT_API, ids=[r[0] for r in ACCOUNT_API]
+)
+def test_signup_account_api_conformance(
+    clause: str, routes: SignupRoutes, account: AccountCreation | None, status: Status, code: str | None
+) -> None:
+    out = judge(signup.account_api, active=account is not None, signup_routes=routes, signup_account=account)
+    _expect(out, status, code)
+
+
+# --- signup.gate: standards F3 ------------------------------------------------------------------------------
+
+
+def _gated(*gates: str) -> SignupRoutes:
+    return SignupRoutes(
+        routes=[
+            SignupRoute(kind="openapi", method="POST", url=f"{ORIGIN}/signup", label="s", gates=list(gates))
+        ]
+    )
+
+
+GATE: list[tuple[str, SignupRoutes, Status, str | None]] = [
+    ("standards_F3_proof_of_work[conforming]", _gated("proof-of-work"), Status.PASS, "agent-solvable-gate"),
+    ("standards_F3_stated_rate_limit[conforming]", _gated("rate-limit"), Status.PASS, "agent-solvable-gate"),
+    ("standards_F3_terms_by_field[conforming]", _gated("terms-field"), Status.PASS, "agent-solvable-gate"),
+    ("standards_F3_captcha_only[violating]", _gated("captcha"), Status.FAIL, "human-gate"),
+    (
+        "standards_F3_email_verification_only[violating]",
+        _gated("email-verification"),
+        Status.FAIL,
+        "human-gate",
+    ),
+    # a human gate beside an agent-solvable one is not "the only gate": warned, not failed
+    (
+        "standards_F3_captcha_beside_solvable[permitted_alternative]",
+        _gated("captcha", "proof-of-work"),
+        Status.WARN,
+        "human-gate",
+    ),
+    ("standards_F3_no_stated_gate[violating]", _gated(), Status.WARN, "no-stated-gate"),
+    ("standards_F3_no_route[not_applicable]", SignupRoutes(), Status.NOT_APPLICABLE, None),
+]
+
+
+@pytest.mark.parametrize(("clause", "routes", "status", "code"), GATE, ids=[r[0] for r in GATE])
+def test_signup_gate_conformance(clause: str, routes: SignupRoutes, status: Status, code: str | None) -> None:
+    _expect(judge(signup.gate, signup_routes=routes), status, code)
+
+
+# --- auth-md.metadata: auth.md v0 / v1, RFC 9728 §2 ---------------------------------------------------------
+
+NEON = real.NEON_CLAIMABLE_AS_METADATA
+NEON_PRM = {**real.NEON_CLAIMABLE_PRM, "scopes_supported": ["project:read"]}
+BRANCH = real.AGENT_AUTH_REGISTRATION_ENDPOINT_AS_METADATA
+V0 = real.AGENT_AUTH_V0_AS_METADATA
+
+
+def _neon(block: dict[str, Any] | None = None, prm: dict[str, Any] | None = None) -> AgentAuth:
+    meta = copy.deepcopy(NEON)
+    if block is not None:
+        meta["agent_auth"] = block
+    return meta_of(meta, issuer=NEON["issuer"], prm=prm or NEON_PRM)
+
+
+def _without(key: str) -> dict[str, Any]:
+    return {k: v for k, v in NEON["agent_auth"].items() if k != key}
+
+
+def _neon_file() -> AuthMdFile:
+    return md_file(real.AUTH_MD_V1_NEON_CLAIMABLE, NEON_URL)
+
+
+METADATA: list[tuple[str, Any, Any, Status, str | None]] = [
+    ("authmd_v1_identity_endpoint[conforming]", _neon, _neon_file, Status.PASS, "agent-auth-dialect"),
+    (
+        "authmd_v0_register_uri[conforming]",
+        lambda: meta_of(V0, issuer="https://auth.service.example.com/", prm=prm_from(V0)),
+        lambda: md_file(real.AUTH_MD_V0_WORKOS_MAIN, V0_URL),
+        Status.PASS,
+        "agent-auth-old-dialect",
+    ),
+    (
+        "authmd_branch_registration_endpoint[conforming]",
+        lambda: meta_of(
+            BRANCH,
+            issuer=BRANCH["issuer"],
+            prm=prm_from(BRANCH) | {"authorization_servers": [BRANCH["issuer"]]},
+        ),
+        lambda: md_file(real.AUTH_MD_REGISTRATION_ENDPOINT_DIALECT, BRANCH_URL),
+        Status.PASS,
+        "agent-auth-dialect",
+    ),
+    (
+        "authmd_registration_endpoint[violating]",
+        lambda: _neon(_without("identity_endpoint")),
+        _neon_file,
+        Status.FAIL,
+        "agent-auth-no-endpoint",
+    ),
+    (
+        "authmd_identity_types_supported[violating]",
+        lambda: _neon(_without("identity_types_supported")),
+        _neon_file,
+        Status.WARN,
+        "agent-auth-no-identity-types",
+    ),
+    (
+        "authmd_skill[violating]",
+        lambda: _neon(_without("skill")),
+        _neon_file,
+        Status.WARN,
+        "agent-auth-no-skill",
+    ),
+    (
+        "authmd_agent_auth_block[violating]",
+        lambda: meta_of(
+            {"issuer": NEON["issuer"], "token_endpoint": NEON["token_endpoint"]}, issuer=NEON["issuer"]
+        ),
+        lambda: None,
+        Status.FAIL,
+        "agent-auth-absent",
+    ),
+    ("rfc9728_s2_issuer_listed[conforming]", _neon, _neon_file, Status.PASS, "prm-lists-issuer"),
+    (
+        "rfc9728_s2_issuer_listed[violating]",
+        lambda: _neon(prm=NEON_PRM | {"authorization_servers": ["https://other.example"]}),
+        _neon_file,
+        Status.WARN,
+        "prm-issuer-missing",
+    ),
+    # RFC 8414 §2 / RFC 9728 §2 compare issuers as strings: a trailing slash is another issuer
+    (
+        "rfc9728_s2_issuer_exact_string[violating]",
+        lambda: _neon(prm=NEON_PRM | {"authorization_servers": [NEON["issuer"] + "/"]}),
+        _neon_file,
+        Status.WARN,
+        "prm-issuer-slash",
+    ),
+]
+
+
+@pytest.mark.parametrize(("clause", "meta", "file", "status", "code"), METADATA, ids=[r[0] for r in METADATA])
+def test_auth_md_metadata_conformance(
+    clause: str, meta: Any, file: Any, status: Status, code: str | None
+) -> None:
+    _expect(judge(auth_md_metadata, agent_auth=meta(), authmd=file()), status, code)
+
+
+# --- auth-md.registration (ACTIVE): auth.md v1, RFC 7523 §2.1, RFC 7009 §2 ----------------------------------
+
+
+def _v1() -> Registration:
+    return registration(copy.deepcopy(real.AGENT_AUTH_V1_ANONYMOUS_RESPONSE_WORKOS_FORK))
+
+
+def _token_refused() -> Registration:
+    reg = registration(copy.deepcopy(real.AGENT_AUTH_V1_ANONYMOUS_RESPONSE_WORKOS_FORK), token=False)
+    reg.stuck_at, reg.stuck_reason = (
+        "token",
+        "the jwt-bearer exchange gave no access_token (400 'invalid_grant')",
+    )
+    reg.token_response = fake_response(400, json={"error": "invalid_grant"})
+    return reg
+
+
+def _revoked(status: int | None) -> Registration:
+    reg = _v1()
+    reg.revoke_response = fake_response(status, json={}) if status is not None else None
+    return reg
+
+
+REGISTRATION: list[tuple[str, Any, Status, str | None]] = [
+    ("authmd_v1_anonymous_usable_expiring_claimable[conforming]", _v1, Status.PASS, "authmd-token-exchanged"),
+    (
+        "authmd_v1_credential_works[violating]",
+        lambda: registration(
+            copy.deepcopy(real.AGENT_AUTH_V1_ANONYMOUS_RESPONSE_WORKOS_FORK), use_status=401
+        ),
+        Status.FAIL,
+        "authmd-credential-rejected",
+    ),
+    (
+        "authmd_claim_path[violating]",
+        lambda: registration(
+            {"credential": "sk_live_x", "credential_expires": "2026-05-04T13:00:00Z"}, dialect="v0"
+        ),
+        Status.WARN,
+        "authmd-no-claim",
+    ),
+    (
+        "authmd_expiry[violating]",
+        lambda: registration(
+            {"credential": "sk_live_x", "claim_url": "https://a.example/claim/1"}, dialect="v0"
+        ),
+        Status.WARN,
+        "authmd-no-expiry",
+    ),
+    # RFC 7523 §2.1: the exchange sends grant_type and assertion; an error answer fails the step
+    (
+        "rfc7523_s2_1_jwt_bearer_exchange[violating]",
+        _token_refused,
+        Status.FAIL,
+        "authmd-token-exchange-failed",
+    ),
+    # RFC 7009 §2 MAY: revocation is the scan's clean-up, not a requirement on the service
+    ("rfc7009_s2_MAY_revoked[conforming]", lambda: _revoked(200), Status.PASS, None),
+    ("rfc7009_s2_MAY_no_revocation[permitted_alternative]", lambda: _revoked(None), Status.PASS, None),
+]
+
+
+@pytest.mark.parametrize(
+    ("clause", "factory", "status", "code"), REGISTRATION, ids=[r[0] for r in REGISTRATION]
+)
+def test_auth_md_registration_conformance(
+    clause: str, factory: Any, status: Status, code: str | None
+) -> None:
+    out = judge(auth_md_registration, active=True, agent_auth=AgentAuth(), authmd_registration=factory())
+    _expect(out, status, code)
