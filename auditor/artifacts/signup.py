@@ -9,7 +9,7 @@ from agent_ready.artifacts.http import Response
 from agent_ready.artifacts.key import Key
 
 
-@dataclass
+@dataclass(frozen=True)
 class SignupRoute:
     kind: str  # "openapi" | "auth.md"
     method: str
@@ -21,7 +21,7 @@ class SignupRoute:
     schema: dict[str, Any] | None = None  # the JSON request schema, for the ACTIVE call
 
 
-@dataclass
+@dataclass(frozen=True)
 class SignupRoutes:
     routes: list[SignupRoute] = field(default_factory=list)
     text_gates: list[str] = field(default_factory=list)  # gates stated in auth.md prose

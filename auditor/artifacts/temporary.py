@@ -28,7 +28,7 @@ class TempOperation:
     operation: dict[str, Any] = field(default_factory=dict, repr=False)
 
 
-@dataclass
+@dataclass(frozen=True)
 class TemporaryDiscovery:
     signals: list[Signal] = field(default_factory=list)
     operations: list[TempOperation] = field(default_factory=list)

@@ -13,6 +13,7 @@ origin that issued it.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 from urllib.parse import urljoin
 
@@ -122,10 +123,9 @@ def _flatten(value: Any) -> str:
     "and the abuse gates they state",
 )
 async def signup_routes(ctx: ProbeContext) -> SignupRoutes:
-    result = SignupRoutes()
+    routes: list[SignupRoute] = []
     description = openapi_description(await ctx.maybe("openapi"))
     if description is not None:
-        result.openapi_url = description.url
         spec = description.data
         for operation in description.operations(methods=("post",)):
             method, path, op = operation.method, operation.path, operation.operation
@@ -141,7 +141,7 @@ async def signup_routes(ctx: ProbeContext) -> SignupRoutes:
                 + " "
                 + " ".join(k for k in op if k.startswith("x-"))
             )
-            result.routes.append(
+            routes.append(
                 SignupRoute(
                     kind="openapi",
                     method=method,
@@ -159,12 +159,17 @@ async def signup_routes(ctx: ProbeContext) -> SignupRoutes:
         for key in ("identity_endpoint", "registration_endpoint", "register_uri"):
             if isinstance(block.get(key), str):
                 evidence = server.doc.evidence if server and server.doc else ()
-                same = next((r for r in result.routes if r.url.rstrip("/") == block[key].rstrip("/")), None)
+                same = next(
+                    (i for i, r in enumerate(routes) if r.url.rstrip("/") == block[key].rstrip("/")), None
+                )
                 if same is not None:
                     # The auth.md endpoint is also an OpenAPI operation: one route, documented twice.
-                    same.kind, same.label, same.evidence = "auth.md", f"{key}, OpenAPI {same.label}", evidence
+                    route = routes[same]
+                    routes[same] = replace(
+                        route, kind="auth.md", label=f"{key}, OpenAPI {route.label}", evidence=evidence
+                    )
                 else:
-                    result.routes.append(
+                    routes.append(
                         SignupRoute(
                             kind="auth.md", method="POST", url=block[key], label=key, evidence=evidence
                         )
@@ -172,14 +177,17 @@ async def signup_routes(ctx: ProbeContext) -> SignupRoutes:
                 break
     authmd = await ctx.maybe("authmd")
     doc = getattr(authmd, "doc", None)
-    if isinstance(doc, Doc) and doc.found and isinstance(doc.data, str):
-        result.authmd_found = True
-        result.text_gates = gates_in(signup_prose(doc.data))
-        for route in result.routes:
-            if route.kind == "auth.md":
-                route.gates = sorted(set(route.gates) | set(result.text_gates))
-                route.evidence = tuple(route.evidence) + doc.evidence
-    return result
+    openapi_url = description.url if description is not None else None
+    if not (isinstance(doc, Doc) and doc.found and isinstance(doc.data, str)):
+        return SignupRoutes(routes=routes, openapi_url=openapi_url)
+    text_gates = gates_in(signup_prose(doc.data))
+    routes = [
+        replace(r, gates=sorted(set(r.gates) | set(text_gates)), evidence=tuple(r.evidence) + doc.evidence)
+        if r.kind == "auth.md"
+        else r
+        for r in routes
+    ]
+    return SignupRoutes(routes=routes, text_gates=text_gates, openapi_url=openapi_url, authmd_found=True)
 
 
 # --- ACTIVE: the documented API-key / account route ---------------------------------------------------------

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import Set as AbstractSet
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -115,7 +116,10 @@ def _merge_statements(result: TemporaryDiscovery, found: dict[str, list[str]], s
     "llms.txt, the API catalogue and 401 bodies",
 )
 async def temporary_discovery(ctx: ProbeContext) -> TemporaryDiscovery:
-    result = TemporaryDiscovery()
+    result = TemporaryDiscovery()  # its lists and dicts fill below; spec, operations and create are set once
+    spec: dict[str, Any] | None = None
+    operations: list[TempOperation] = []
+    create: TempOperation | None = None
     # Start every source at once; each is read defensively (another family's artifact may change shape).
     names = ("agent_auth", "authmd", "openapi", "llms_txt", "api_catalog", "oauth_discovery")
     sources = dict(zip(names, await asyncio.gather(*(ctx.maybe(n) for n in names)), strict=True))
@@ -148,12 +152,12 @@ async def temporary_discovery(ctx: ProbeContext) -> TemporaryDiscovery:
 
     description = openapi_description(sources["openapi"])
     if description is not None:
-        spec = result.spec = description.data
-        result.operations = temporary_operations(description)
+        spec = description.data
+        operations = temporary_operations(description)
         registration = meta.registration_endpoint if meta is not None else None
         exclude = {urlsplit(registration).path.rstrip("/")} if registration else set()
-        result.create = pick_create(result.operations, exclude)
-        for op in [o for o in result.operations if o.method == "POST"]:
+        create = pick_create(operations, exclude)
+        for op in [o for o in operations if o.method == "POST"]:
             result.signals.append(
                 Signal(
                     "openapi",
@@ -166,7 +170,7 @@ async def temporary_discovery(ctx: ProbeContext) -> TemporaryDiscovery:
         texts = (
             [str(spec.get("info", {}).get("description", ""))] if isinstance(spec.get("info"), dict) else []
         )
-        texts += [str(o.operation.get("description", "")) for o in result.operations]
+        texts += [str(o.operation.get("description", "")) for o in operations]
         _merge_statements(result, statements([t for t in texts if t]), "openapi")
 
     llms = sources["llms_txt"]
@@ -221,7 +225,7 @@ async def temporary_discovery(ctx: ProbeContext) -> TemporaryDiscovery:
                     resp.exchange_ids,
                 )
             )
-    return result
+    return replace(result, spec=spec, operations=operations, create=create)
 
 
 # --- ACTIVE: create, use, expire, claim, isolate ----------------------------------------------------------

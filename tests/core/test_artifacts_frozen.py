@@ -29,10 +29,7 @@ STILL_MUTABLE = frozenset(
         "agent_ready.artifacts.oauth.Registration",
         "agent_ready.artifacts.openapi.OpenAPIResult",
         "agent_ready.artifacts.signup.AccountCreation",
-        "agent_ready.artifacts.signup.SignupRoute",
-        "agent_ready.artifacts.signup.SignupRoutes",
         "agent_ready.artifacts.temporary.Created",
-        "agent_ready.artifacts.temporary.TemporaryDiscovery",
         "agent_ready.artifacts.temporary.TemporaryLifecycle",
     }
 )
