@@ -598,9 +598,9 @@ def extract(body: str | bytes | None, content_type: str | None = None) -> ErrorT
         if parsed is not None and "html" not in media:
             return ErrorText(parsed[0] or "", parsed[1], "xml")
     if "html" in media or re.match(r"<(?:!doctype|html|head|body)", stripped, re.IGNORECASE):
-        from bs4 import BeautifulSoup
+        from agent_ready.parsers.html import parse_html
 
-        soup = BeautifulSoup(stripped, "html.parser")
+        soup = parse_html(stripped)
         for tag in soup(["script", "style"]):
             tag.decompose()
         title = soup.title.get_text(" ", strip=True) if soup.title else ""

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bs4 import BeautifulSoup
-
 from agent_ready.artifacts.access import CHALLENGE_SAMPLES, ChallengeSamples
 from agent_ready.artifacts.http import Response
 from agent_ready.checkapi import (
@@ -20,6 +18,7 @@ from agent_ready.checkapi import (
     verdict,
 )
 from agent_ready.models import Finding, Level, Outcome
+from agent_ready.parsers.html import parse_html
 
 # --- access.no-challenge ----------------------------------------------------------------------------------
 
@@ -88,7 +87,7 @@ class PageReading:
 
 
 def read_page(resp: Response) -> PageReading:
-    soup = BeautifulSoup(resp.text[:300_000], "html.parser")
+    soup = parse_html(resp.text[:300_000])
     title = (soup.title.get_text(" ", strip=True) if soup.title else "")[:120]
     haystack: list[str] = [title.lower()]
     for tag in soup.find_all(["script", "iframe", "form", "div", "input", "meta", "link", "noscript", "a"]):
