@@ -5,8 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from functools import lru_cache
-from importlib.metadata import PackageNotFoundError, metadata
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 import typer.main
@@ -17,8 +16,9 @@ except ImportError:  # pragma: no cover
     from click import exceptions as click_exc  # type: ignore[no-redef]
 
 from agent_ready import __version__
-from agent_ready.registry import Registry
-from agent_ready.registry import load as load_registry
+
+if TYPE_CHECKING:  # checks load when a command needs them, not for --help
+    from agent_ready.registry import Registry
 
 EXIT_OK, EXIT_GATE, EXIT_USAGE, EXIT_UNREACHABLE, EXIT_INTERNAL = 0, 1, 2, 3, 4
 
@@ -92,6 +92,8 @@ def humane_help(command: Any) -> Any:
 @lru_cache(maxsize=1)
 def docs_url() -> str | None:
     """The package's Documentation URL (pyproject [project.urls]); None when it is not installed."""
+    from importlib.metadata import PackageNotFoundError, metadata
+
     try:
         entries = metadata("agent-ready").get_all("Project-URL") or []
     except PackageNotFoundError:
@@ -130,6 +132,8 @@ def _root(
 
 
 def _registry(no_plugins: bool) -> Registry:
+    from agent_ready.registry import load as load_registry
+
     reg = load_registry(no_plugins=no_plugins)
     for warning in reg.warnings:
         typer.echo(f"agent-ready: warning: {warning}", err=True)

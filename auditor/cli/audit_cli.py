@@ -26,8 +26,6 @@ from agent_ready.cli.gating import (
 )
 from agent_ready.cli.outputs import FormatOpt, OutputOpt, plan, write_all
 from agent_ready.cli.summary import summary
-from agent_ready.engine import UsageError, validate_names
-from agent_ready.reports import scrub
 
 
 @app.command("cli", context_settings={"ignore_unknown_options": True, "allow_interspersed_args": False})
@@ -70,6 +68,8 @@ def cli_cmd(
     """Run COMMAND as a background agent would (no TTY, clean HOME, no credentials, browser stubbed, timeout)
     and grade it: did it prompt or hang, open a browser, and does its error text say what to do next?"""
     from agent_ready.cliaudit import CliSettings, audit
+    from agent_ready.engine import UsageError, validate_names
+    from agent_ready.reports import scrub
 
     outputs = plan(output, fmt)
     cfg = read_config(config)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -239,6 +238,8 @@ def batch_cmd(
                 on_progress=show if tty else None,
             )
         else:
+            import asyncio
+
             progress = asyncio.run(
                 run_batch(urls, registry, batch, sink, total=len(urls), on_progress=show if tty else None)
             )

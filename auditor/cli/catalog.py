@@ -8,7 +8,6 @@ from typing import Annotated
 import typer
 
 from agent_ready.cli.app import EXIT_USAGE, _fail, _registry, app
-from agent_ready.registry import did_you_mean
 from agent_ready.scoring import CATEGORIES
 
 LIST_LEGEND = """
@@ -59,6 +58,8 @@ def list_checks_cmd(
 @app.command("explain")
 def explain_cmd(check_id: Annotated[str, typer.Argument(help="A check id from list-checks.")]) -> None:
     """Explain one check: what it asks, how it is judged, how to fix a failure."""
+    from agent_ready.registry import did_you_mean
+
     reg = _registry(False)
     chk = reg.checks.get(check_id)
     if chk is None:

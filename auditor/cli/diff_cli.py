@@ -9,7 +9,6 @@ from typing import Annotated
 import typer
 
 from agent_ready.cli.app import EXIT_GATE, EXIT_OK, EXIT_USAGE, _fail, app
-from agent_ready.diff import DiffError, compare, load_report
 
 
 def _check_format(value: str) -> str:
@@ -43,6 +42,7 @@ def diff_cmd(
 ) -> None:
     """Compare two JSON reports: the score change, every check whose status moved (regressed, improved or
     changed) and the findings that are new or fixed."""
+    from agent_ready.diff import DiffError, compare, load_report
     from agent_ready.reports.diff_report import RENDERERS
 
     try:

@@ -6,7 +6,7 @@ Exit codes keep their meaning: a failed gate is 1, a gate written wrongly is 2 (
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -14,13 +14,13 @@ from agent_ready.cli.app import EXIT_GATE, EXIT_OK, EXIT_USAGE, _fail
 from agent_ready.cli.outputs import append_step_summary
 from agent_ready.config import Config, ConfigError
 from agent_ready.config import load as load_config
-from agent_ready.diff import DiffError, ReportDiff, compare, incompatibility, load_report
-from agent_ready.engine import ScanReport
-from agent_ready.gates import FailOn, GateError, Gates, evaluate
-from agent_ready.registry import Registry
-from agent_ready.reports import scrub
-from agent_ready.reports.json_report import SCHEMA_VERSION, to_dict
 from agent_ready.scoring import CATEGORY_IDS, SCORING_VERSION
+
+if TYPE_CHECKING:  # the engine, reports and diff load only when a command runs (start-up of --help)
+    from agent_ready.diff import ReportDiff
+    from agent_ready.engine import ScanReport
+    from agent_ready.gates import Gates
+    from agent_ready.registry import Registry
 
 FailUnderOpt = Annotated[
     float | None,
@@ -102,6 +102,8 @@ def build_gates(
 ) -> Gates:
     """Flags override the config file: ``--fail-under`` and ``--fail-on`` replace its values, each
     ``--min-category`` replaces that category's minimum."""
+    from agent_ready.gates import FailOn, GateError, Gates
+
     try:
         gates = Gates(
             fail_under=fail_under if fail_under is not None else cfg.fail_under,
@@ -119,6 +121,9 @@ def load_baseline(path: Path | None, force: bool) -> dict[str, Any] | None:
     """Read the baseline before scanning, and refuse one this version cannot compare with."""
     if path is None:
         return None
+    from agent_ready.diff import DiffError, incompatibility, load_report
+    from agent_ready.reports.json_report import SCHEMA_VERSION
+
     try:
         doc = load_report(path)
     except DiffError as exc:
@@ -134,6 +139,11 @@ def load_baseline(path: Path | None, force: bool) -> dict[str, Any] | None:
 
 def judge(report: ScanReport, gates: Gates, baseline: dict[str, Any] | None, quiet: bool) -> int:
     """Apply every gate to the finished scan; print each failed gate and, with a baseline, what moved."""
+    from agent_ready.diff import compare
+    from agent_ready.gates import evaluate
+    from agent_ready.reports import scrub
+    from agent_ready.reports.json_report import to_dict
+
     doc = to_dict(report)
     diff: ReportDiff | None = None
     if baseline is not None:

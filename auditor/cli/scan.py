@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -32,11 +32,12 @@ from agent_ready.cli.gating import (
 from agent_ready.cli.outputs import FormatOpt, JunitWarnOpt, Output, OutputOpt, plan, write_all
 from agent_ready.cli.summary import summary as _summary
 from agent_ready.config import HEADER_NAME, Config, ConfigError
-from agent_ready.engine import ScanSettings, UsageError, scan
-from agent_ready.fetch import FetchLimits
-from agent_ready.gates import Gates
-from agent_ready.registry import Registry
-from agent_ready.reports import RenderOptions, scrub
+
+if TYPE_CHECKING:  # the engine, fetcher and reports load only when a scan runs (start-up of --help)
+    from agent_ready.engine import ScanSettings
+    from agent_ready.gates import Gates
+    from agent_ready.registry import Registry
+    from agent_ready.reports import RenderOptions
 
 
 def _settings(
@@ -55,6 +56,9 @@ def _settings(
     ca_bundle: Path | None = None,
     insecure: bool | None = None,
 ) -> ScanSettings:
+    from agent_ready.engine import ScanSettings
+    from agent_ready.fetch import FetchLimits
+
     base = FetchLimits()
     limits = FetchLimits(
         connect_timeout=min(timeout, base.connect_timeout) if timeout else base.connect_timeout,
@@ -107,6 +111,9 @@ def _run(
     options: RenderOptions | None = None,
     baseline: dict[str, Any] | None = None,
 ) -> int:
+    from agent_ready.engine import UsageError, scan
+    from agent_ready.reports import scrub
+
     if not quiet:
         typer.echo(
             f"agent-ready {__version__}: scanning {url}"
@@ -228,6 +235,8 @@ def scan_cmd(
         ca_bundle=ca_bundle,
         insecure=insecure,
     )
+    from agent_ready.reports import RenderOptions
+
     raise typer.Exit(_run(url, settings, reg, outputs, gates, quiet, RenderOptions(warn=junit_warn), old))
 
 
@@ -242,6 +251,7 @@ def demo_cmd(
     active: Annotated[bool, typer.Option("--active", help=ACTIVE_HELP)] = False,
 ) -> None:
     """Start the bundled reference service on 127.0.0.1, scan it, print the score and write a report."""
+    from agent_ready.gates import Gates
     from agent_ready.reference import VARIANTS, serve
 
     if variant not in VARIANTS:

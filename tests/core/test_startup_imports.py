@@ -1,0 +1,41 @@
+"""``agent-ready --help`` loads only the command line: the engine, the network layer, report validation and
+the parsers load when a command that uses them runs (issue 12: start-up is paid by every invocation)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+HEAVY = ("agent_ready.engine", "agent_ready.fetch", "httpx", "jsonschema", "bs4", "markdown_it", "yaml")
+
+PROBE = """
+import json, sys
+from typer.testing import CliRunner
+from agent_ready.cli import app
+result = CliRunner().invoke(app, {args!r})
+assert result.exit_code == 0, result.output
+print(json.dumps(sorted(m for m in {heavy!r} if m in sys.modules)))
+"""
+
+
+def _loaded(args: list[str]) -> list[str]:
+    code = PROBE.format(args=args, heavy=HEAVY)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    return list(json.loads(out.stdout.strip().splitlines()[-1]))
+
+
+def test_help_imports_neither_the_engine_nor_the_network_layer_nor_the_parsers() -> None:
+    assert _loaded(["--help"]) == []
+
+
+def test_a_command_help_stays_light_too() -> None:
+    assert _loaded(["scan", "--help"]) == []
+
+
+def test_the_probe_sees_a_heavy_module_once_it_is_imported() -> None:
+    # The check above can fail: a command that scans does load the engine.
+    code = "import sys, agent_ready.engine; print('agent_ready.engine' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.stdout.strip() == "True"
