@@ -82,7 +82,7 @@ class LinkCheck:
         return self.doc.found
 
 
-@dataclass(kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class LlmsTxt(ParsedLlmsTxt):
     """The parsed file (empty when it was not found), where it came from and the sampled link checks."""
 

@@ -138,7 +138,7 @@ class OpenAPIDescription:
         return base.rstrip("/") + "/" + path.lstrip("/")
 
 
-@dataclass
+@dataclass(frozen=True)
 class OpenAPIResult:
     description: OpenAPIDescription | None
     tried: list[Doc] = field(default_factory=list)

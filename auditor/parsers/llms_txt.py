@@ -17,7 +17,7 @@ class LlmsLink:
     note: str = ""
 
 
-@dataclass
+@dataclass(frozen=True)
 class ParsedLlmsTxt:
     title: str | None = None  # the H1
     h1_first: bool = False
@@ -34,7 +34,9 @@ class ParsedLlmsTxt:
         ]
 
 
-def result_links(result: ParsedLlmsTxt, children: list[Any], section: str, base_url: str) -> None:
+def result_links(
+    sections: dict[str, list[LlmsLink]], children: list[Any], section: str, base_url: str
+) -> None:
     """Collect ``[name](url): notes`` links of one list item into ``section``."""
     for k, child in enumerate(children):
         if child.type != "link_open":
@@ -46,7 +48,7 @@ def result_links(result: ParsedLlmsTxt, children: list[Any], section: str, base_
         label = "".join(c.content for c in children[k + 1 : end]).strip()
         note = "".join(c.content for c in children[end + 1 :]).strip().lstrip(":").strip()
         if href and not href.startswith(("mailto:", "#")):
-            result.sections.setdefault(section, []).append(
+            sections.setdefault(section, []).append(
                 LlmsLink(title=label, url=urljoin(base_url, href), section=section, note=note)
             )
         break  # the format's link is the first one of the item; later ones belong to its notes
@@ -54,10 +56,12 @@ def result_links(result: ParsedLlmsTxt, children: list[Any], section: str, base_
 
 def parse_llms_txt(text: str, base_url: str) -> ParsedLlmsTxt:
     """Parse llms.txt (llmstxt.org) with markdown-it-py, keeping only what the format defines."""
-    result = ParsedLlmsTxt()
+    title: str | None = None
+    summary: str | None = None
+    sections: dict[str, list[LlmsLink]] = {}
     tokens = MarkdownIt("commonmark").parse(text)
     first = next((t for t in tokens if t.level == 0 and t.nesting >= 0), None)
-    result.h1_first = first is not None and first.type == "heading_open" and first.tag == "h1"
+    h1_first = first is not None and first.type == "heading_open" and first.tag == "h1"
     section = ""
     in_list_item = 0
     i = 0
@@ -65,26 +69,21 @@ def parse_llms_txt(text: str, base_url: str) -> ParsedLlmsTxt:
         tok = tokens[i]
         if tok.type == "heading_open":
             heading = tokens[i + 1].content.strip() if i + 1 < len(tokens) else ""
-            if tok.tag == "h1" and result.title is None:
-                result.title = heading
+            if tok.tag == "h1" and title is None:
+                title = heading
             elif tok.tag == "h2":
                 section = heading
-                result.sections.setdefault(section, [])
+                sections.setdefault(section, [])
             i += 3
             continue
-        if (
-            tok.type == "blockquote_open"
-            and result.title is not None
-            and result.summary is None
-            and not result.sections
-        ):
+        if tok.type == "blockquote_open" and title is not None and summary is None and not sections:
             j = i + 1
             parts = []
             while j < len(tokens) and tokens[j].type != "blockquote_close":
                 if tokens[j].type == "inline":
                     parts.append(tokens[j].content)
                 j += 1
-            result.summary = " ".join(parts).strip()
+            summary = " ".join(parts).strip()
             i = j + 1
             continue
         if tok.type == "list_item_open":
@@ -92,7 +91,12 @@ def parse_llms_txt(text: str, base_url: str) -> ParsedLlmsTxt:
         elif tok.type == "list_item_close":
             in_list_item -= 1
         elif tok.type == "inline" and in_list_item and tok.children:
-            result_links(result, tok.children, section, base_url)
+            result_links(sections, tok.children, section, base_url)
         i += 1
-    result.headings_without_links = [name for name, group in result.sections.items() if not group]
-    return result
+    return ParsedLlmsTxt(
+        title=title,
+        h1_first=h1_first,
+        summary=summary,
+        sections=sections,
+        headings_without_links=[name for name, group in sections.items() if not group],
+    )

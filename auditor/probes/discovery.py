@@ -191,8 +191,8 @@ async def llms_txt(ctx: ProbeContext) -> LlmsTxt:
         full = asyncio.ensure_future(
             fetch_text_doc(ctx, urljoin(ctx.target.origin, "/llms-full.txt"), range_head=True)
         )
-        result.checked = list(await asyncio.gather(*(check_link(ctx, link) for link in sample)))
-        result.full = await full
+        checked = list(await asyncio.gather(*(check_link(ctx, link) for link in sample)))
+        result = replace(result, checked=checked, full=await full)
     return result
 
 
@@ -336,17 +336,15 @@ async def openapi(ctx: ProbeContext) -> OpenAPIResult:
     found_links: LinkHeaders | None = await ctx.maybe("links")
     catalog: ApiCatalog | None = await ctx.maybe("api_catalog")
     llms: LlmsTxt | None = await ctx.maybe("llms_txt")
-    result = OpenAPIResult(description=None)
     candidates = openapi_candidates(ctx.target.origin, found_links, catalog, llms)
     linked, dropped = bounded([c for c in candidates if c[1] != "common-path"], MAX_OPENAPI_LINKS)
-    result.unfollowed = [url for url, _ in dropped]
+    result = OpenAPIResult(description=None, unfollowed=[url for url, _ in dropped])
     for url, source in linked + [c for c in candidates if c[1] == "common-path"]:
         result.sources[url] = source
         doc = await fetch_openapi(ctx, url)
         result.tried.append(doc)
         if doc.found:
-            result.description = OpenAPIDescription(doc=doc, data=doc.data, source=source)
-            break
+            return replace(result, description=OpenAPIDescription(doc=doc, data=doc.data, source=source))
     return result
 
 

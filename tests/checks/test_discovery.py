@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from typing import Any
@@ -350,9 +351,7 @@ def llms_artifact(
     for n, link in enumerate(sample_links(parsed.links(), BASE)):
         state = DocState.ABSENT if n < dead else DocState.FOUND
         parsed.checked.append(LinkCheck(link, doc(link.url.replace(BASE, ""), state)))
-    if full:
-        parsed.full = doc("/llms-full.txt", data="x")
-    return parsed
+    return dataclasses.replace(parsed, full=doc("/llms-full.txt", data="x")) if full else parsed
 
 
 def llms_missing(state: DocState, resp: Response | None = None) -> LlmsTxt:
