@@ -215,6 +215,7 @@ def test_journey_timeline_highlights_the_stuck_step(good_doc: dict[str, Any]) ->
             "reason": None,
             "fix": None,
             "check": "tokens.challenge",
+            "findings": ["no-resource-metadata", "<b>odd</b>"],
         },
         {
             "title": "Register a client",
@@ -234,6 +235,13 @@ def test_journey_timeline_highlights_the_stuck_step(good_doc: dict[str, Any]) ->
     assert "registration answered 500" in timeline and "Return 201 with a client_id" in timeline
     assert timeline.index("Call the API") < timeline.index("Register a client")
     assert '<a class="xref" href="#ex-e1">e1</a>' in timeline
+    # each step cites its check and the codes of the findings it reports, as small monospace tags
+    cards = timeline[timeline.index('class="timeline"') :]
+    first = cards[cards.index("Call the API") : cards.index("Register a client")]
+    assert '<a class="xref" href="#tokens.challenge">tokens.challenge</a>' in first
+    assert '<code class="code step-code">no-resource-metadata</code>' in first
+    assert '<code class="code step-code">&lt;b&gt;odd&lt;/b&gt;</code>' in first
+    assert "step-code" not in cards[cards.index("Register a client") :]  # it cites no check
 
 
 def test_runtime_error_and_warnings_are_shown(run_scan) -> None:
