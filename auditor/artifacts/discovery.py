@@ -181,7 +181,7 @@ def card_endpoints(card: Any, base_url: str) -> list[str]:
     return out
 
 
-@dataclass
+@dataclass(frozen=True)
 class McpDiscovery:
     card: Doc | None  # the document the card was found in, or None
     card_data: dict[str, Any] = field(default_factory=dict)  # the (first) card in that document

@@ -390,45 +390,55 @@ def pick_card(data: Any) -> tuple[dict[str, Any] | None, int]:
     return None, 0
 
 
-async def probe_endpoint(ctx: ProbeContext, url: str, result: McpDiscovery) -> None:
-    result.endpoint_get = await ctx.fetch.get(url)
+async def probe_endpoint(ctx: ProbeContext, url: str) -> tuple[Response, Response | None]:
+    """GET the MCP endpoint, then POST an initialize when the GET did not answer as one."""
+    get = await ctx.fetch.get(url)
     if (
-        not endpoint_answers(result.endpoint_get)
-        and not result.endpoint_get.failed
-        and result.endpoint_get.status not in (404, 410)
-        and not same_as_miss(result.endpoint_get, await ctx.maybe("not_found"))
+        not endpoint_answers(get)
+        and not get.failed
+        and get.status not in (404, 410)
+        and not same_as_miss(get, await ctx.maybe("not_found"))
     ):
         # Streamable HTTP servers may answer only POST; an initialize without credentials changes nothing.
-        result.endpoint_post = await post_initialize(ctx, url)
+        return get, await post_initialize(ctx, url)
+    return get, None
 
 
 @probe(
     MCP_CARD, description="Find the MCP server card at the known paths and see whether its endpoint answers"
 )
 async def mcp_card(ctx: ProbeContext) -> McpDiscovery:
-    result = McpDiscovery(card=None)
     default_endpoint = urljoin(ctx.target.origin, MCP_DEFAULT_ENDPOINT)
     # SEP-2127 reserves <endpoint>/server-card; the only endpoint known without a card is the default.
     paths: list[tuple[str, str | None]] = [(urljoin(ctx.target.origin, p), None) for p in MCP_CARD_PATHS]
     paths.append((default_endpoint + "/server-card", MCP_CARD_TYPE))
+    tried: list[Doc] = []
     for url, accept in paths:
         doc = await fetch_json_doc(ctx, url, accept=accept)
-        result.tried.append(doc)
+        tried.append(doc)
         card, count = pick_card(doc.data) if doc.found else (None, 0)
         if card is not None:
-            result.card, result.card_data, result.cards_listed = doc, card, count
+            found = McpDiscovery(
+                card=doc, card_data=card, cards_listed=count, tried=tried, shape=card_shape(card)
+            )
+            base = doc.response.final_url if doc.response else doc.url
+            endpoints = card_endpoints(card, base)
+            if endpoints:
+                get, post = await probe_endpoint(ctx, endpoints[0])
+                return replace(
+                    found,
+                    endpoint_url=endpoints[0],
+                    endpoint_source="card",
+                    endpoint_get=get,
+                    endpoint_post=post,
+                )
             break
-    if result.card is not None:
-        result.shape = card_shape(result.card_data)
-        base = result.card.response.final_url if result.card.response else result.card.url
-        endpoints = card_endpoints(result.card_data, base)
-        if endpoints:
-            result.endpoint_url, result.endpoint_source = endpoints[0], "card"
-            await probe_endpoint(ctx, endpoints[0], result)
-            return result
-    await probe_endpoint(ctx, default_endpoint, result)
+    else:
+        found = McpDiscovery(card=None, tried=tried)
+    get, post = await probe_endpoint(ctx, default_endpoint)
+    result = replace(found, endpoint_get=get, endpoint_post=post)
     if result.endpoint_answers:
-        result.endpoint_url, result.endpoint_source = default_endpoint, "default-path"
+        return replace(result, endpoint_url=default_endpoint, endpoint_source="default-path")
     return result
 
 
