@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 
-from agent_ready import hints
 from agent_ready.checkapi import Artifacts, check, collect, failed, not_applicable, passed, warned
 from agent_ready.clirun import CLI_RUN, CliRun
 from agent_ready.models import Finding, Level, Outcome
@@ -230,6 +229,8 @@ def error_hints(a: Artifacts) -> Outcome:
         text = text.replace(run.prompt, "")  # the prompt asked a question; it is not advice
     if run.exit_code == 0 and not run.stderr.strip() and not run.timed_out and not run.waited_for_input:
         return not_applicable("the command succeeded without printing an error; no error text to grade")
+    from agent_ready import hints  # its ~30 large patterns compile when errors are judged, not at list-checks
+
     scored = hints.score_text(text[-4000:])
     graded, cap = hints.grade(scored, needs_route=hints.looks_like_auth_failure(scored.text))
     capped = cap is not None

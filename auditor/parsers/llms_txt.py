@@ -6,8 +6,6 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin
 
-from markdown_it import MarkdownIt
-
 
 @dataclass(frozen=True)
 class LlmsLink:
@@ -56,6 +54,8 @@ def result_links(
 
 def parse_llms_txt(text: str, base_url: str) -> ParsedLlmsTxt:
     """Parse llms.txt (llmstxt.org) with markdown-it-py, keeping only what the format defines."""
+    from markdown_it import MarkdownIt  # loaded by the scan that reads an llms.txt, not by list-checks
+
     title: str | None = None
     summary: str | None = None
     sections: dict[str, list[LlmsLink]] = {}

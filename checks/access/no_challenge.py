@@ -18,7 +18,6 @@ from agent_ready.checkapi import (
     verdict,
 )
 from agent_ready.models import Finding, Level, Outcome
-from agent_ready.parsers.html import parse_html
 
 # --- access.no-challenge ----------------------------------------------------------------------------------
 
@@ -87,6 +86,8 @@ class PageReading:
 
 
 def read_page(resp: Response) -> PageReading:
+    from agent_ready.parsers.html import parse_html  # bs4 loads when a page is read, not with the check
+
     soup = parse_html(resp.text[:300_000])
     title = (soup.title.get_text(" ", strip=True) if soup.title else "")[:120]
     haystack: list[str] = [title.lower()]

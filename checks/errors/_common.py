@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from agent_ready import hints
 from agent_ready.artifacts.errors import (
     ERRORS,
     ERRORS_BURST,
@@ -126,6 +125,8 @@ def code_and_message(data: Any) -> tuple[str | None, str | None]:
         scopes.insert(0, data["error"])
     if isinstance(data.get("errors"), list) and data["errors"] and isinstance(data["errors"][0], dict):
         scopes.append(data["errors"][0])
+    from agent_ready import hints  # its ~30 large patterns compile when errors are judged, not at list-checks
+
     code = message = None
     for scope in scopes:
         for key in ("code", "error_code", "errorCode", "error", "type", "reason", "id"):

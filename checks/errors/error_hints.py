@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from agent_ready import hints
 from agent_ready.artifacts.errors import (
     BAD_TOKEN,
     ERRORS,
@@ -84,6 +83,8 @@ def _needs_route(s: ErrorSample) -> bool:
     ),
 )
 def error_hints(a: Artifacts) -> Any:
+    from agent_ready import hints  # its ~30 large patterns compile when errors are judged, not at list-checks
+
     found: ErrorProbe | None = a[ERRORS]
     items = [
         s

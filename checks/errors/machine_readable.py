@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from agent_ready import hints
 from agent_ready.artifacts.errors import (
     ACCEPT_JSON,
     ERRORS,
@@ -153,6 +152,8 @@ def _judge_machine_readable(s: ErrorSample) -> Finding:
             fix="Return application/problem+json with type, title, status and detail.",
         )
     if "xml" in r.media_type or r.text.lstrip().startswith("<"):
+        from agent_ready import hints  # its large patterns compile when errors are judged
+
         err = hints.extract(r.body, r.media_type)
         names = {k.lower() for k, _ in err.fields}
         if "code" in names and "message" in names:

@@ -7,7 +7,16 @@ import json
 import subprocess
 import sys
 
-HEAVY = ("agent_ready.engine", "agent_ready.fetch", "httpx", "jsonschema", "bs4", "markdown_it", "yaml")
+HEAVY = (
+    "agent_ready.engine",
+    "agent_ready.fetch",
+    "agent_ready.hints",
+    "httpx",
+    "jsonschema",
+    "bs4",
+    "markdown_it",
+    "yaml",
+)
 
 PROBE = """
 import json, sys
@@ -32,6 +41,11 @@ def test_help_imports_neither_the_engine_nor_the_network_layer_nor_the_parsers()
 
 def test_a_command_help_stays_light_too() -> None:
     assert _loaded(["scan", "--help"]) == []
+
+
+def test_list_checks_reads_metadata_without_parsers_or_hint_patterns() -> None:
+    # Loading every check module must not load what only judging needs (bs4, markdown-it, the hint patterns).
+    assert _loaded(["list-checks"]) == []
 
 
 def test_the_probe_sees_a_heavy_module_once_it_is_imported() -> None:
