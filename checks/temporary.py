@@ -174,6 +174,12 @@ def discoverable(a: Artifacts) -> Outcome:
             "the report says which",
         ),
         not_judged(
+            "standards F2",
+            "catalogue",
+            "the creation answer states its limits",
+            "no field or header standard for limits exists; stated limits are reported as information",
+        ),
+        not_judged(
             "RFC 3339",
             "MUST",
             "the expiry is an absolute instant",

@@ -41,6 +41,7 @@ GAP_PHRASES = {
     "agent-auth-no-skill": "it has no skill URL",
     "agent-auth-skill-dead": "its skill URL does not answer",
     "agent-auth-dead-endpoints": "endpoints it names answer 404",
+    "agent-auth-relative-url": "it names relative URLs",
     "agent-auth-no-jwt-bearer": "the jwt-bearer grant is not advertised",
     "agent-auth-no-token-endpoint": "there is no token endpoint",
     "agent-auth-file-missing": "/auth.md itself is not readable",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from agent_ready.artifacts.authmd import AGENT_AUTH, AUTHMD, DIALECT_KEYS, AgentAuth, AuthMdFile
 from agent_ready.artifacts.documents import DocState
@@ -33,6 +34,21 @@ def _issuer_listed(issuer: str, servers: list[str]) -> str:
     if issuer.rstrip("/") in {s.rstrip("/") for s in servers}:
         return "slash"
     return "no"
+
+
+def _not_absolute(block: dict[str, object]) -> dict[str, str]:
+    """The block's URL members (skill, *_endpoint, *_uri) that are not absolute http(s) URLs.
+
+    Metadata is not a hypertext document: RFC 8414 §2 gives its endpoints as URLs and defines no base to
+    resolve a relative reference against, so an agent cannot call "/agent/identity" as it stands.
+    """
+    return {
+        k: v
+        for k, v in block.items()
+        if (k == "skill" or k.endswith(("_endpoint", "_uri")))
+        and isinstance(v, str)
+        and not (urlsplit(v).scheme in ("http", "https") and urlsplit(v).netloc)
+    }
 
 
 def file_vs_block(f: AuthMdFile | None, meta: AgentAuth) -> list[Finding]:
@@ -112,10 +128,36 @@ def file_vs_block(f: AuthMdFile | None, meta: AgentAuth) -> list[Finding]:
             "any published dialect; missing members warn or fail",
         ),
         clause(
+            "auth.md v0 / v1",
+            "catalogue",
+            "skill and the block's endpoints are absolute URLs, and the skill answers",
+            "a relative URL, a skill not answering 200 or an endpoint answering 404 warns (RFC 8414 §2 "
+            "defines no base to resolve a relative reference against)",
+        ),
+        clause(
+            "auth.md v1",
+            "catalogue",
+            "the metadata offers the jwt-bearer grant and a token_endpoint to exchange the assertion at",
+            "either missing warns",
+        ),
+        clause(
             "RFC 9728 §2",
             "catalogue",
             "the AS issuer appears in the protected-resource metadata",
-            "inconsistent links warn",
+            "inconsistent links warn; issuers are compared as exact strings",
+        ),
+        clause(
+            "RFC 9728 §2",
+            "RECOMMENDED",
+            "scopes_supported in the protected-resource metadata",
+            "absent warns",
+        ),
+        clause(
+            "RFC 9728 §2",
+            "MAY",
+            'bearer_methods_supported (the catalogue asks for ∋ "header")',
+            "present without header warns; absent is informational, since RFC 9728 lets it be omitted "
+            "(the spec wins over the catalogue's D2)",
         ),
     ),
 )
@@ -233,6 +275,17 @@ def auth_md_metadata(a: Artifacts) -> Outcome:
                 "identity_types_supported is missing or empty",
                 ev,
                 fix='List the identity types (e.g. ["anonymous"]) in identity_types_supported.',
+            )
+        )
+    relative = _not_absolute(meta.block or {})
+    if relative:
+        findings.append(
+            concern(
+                "agent-auth-relative-url",
+                "agent_auth names URLs an agent cannot call as they stand: "
+                + ", ".join(f"{k} = {v!r}" for k, v in relative.items()),
+                ev,
+                fix="Give skill and every endpoint in agent_auth as an absolute https URL.",
             )
         )
     skill = (meta.block or {}).get("skill")

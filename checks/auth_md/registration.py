@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from agent_ready.artifacts.authmd import AGENT_AUTH, AUTHMD_REGISTRATION, Registration, parse_instant
+from agent_ready.artifacts.authmd import (
+    AGENT_AUTH,
+    AUTHMD_REGISTRATION,
+    AgentAuth,
+    Registration,
+    parse_instant,
+)
 from agent_ready.checkapi import (
     Artifacts,
     broken,
@@ -108,8 +114,12 @@ def auth_md_registration(a: Artifacts) -> Outcome:
         "post_claim_scopes": reg.post_claim_scopes,
         "human_flows": reg.human_flows,
     }
+    meta: AgentAuth | None = a.get(AGENT_AUTH)
     if reg.stuck_at == "metadata":
-        if reg.endpoint is not None and "anonymous" in (reg.stuck_reason or ""):
+        # Judged from the block, not from the wording of the probe's reason: a service listing identity
+        # types without "anonymous" offers no flow this check can run.
+        types = meta.identity_types if meta is not None else []
+        if reg.endpoint is not None and types and "anonymous" not in types:
             return not_applicable(
                 f"The service offers no anonymous registration ({reg.stuck_reason}); the other "
                 "flows need a human or an upstream identity provider.",

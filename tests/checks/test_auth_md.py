@@ -540,7 +540,8 @@ def test_registration_without_anonymous_is_not_applicable_and_reports_human_flow
         stuck_reason="anonymous registration is not offered (identity_types_supported: service_auth)",
         human_flows=["service_auth returns a user_code a human enters at a verification page"],
     )
-    out = judge(auth_md_registration, active=True, agent_auth=AgentAuth(), authmd_registration=reg)
+    block = {"identity_endpoint": "https://a/agent/identity", "identity_types_supported": ["service_auth"]}
+    out = judge(auth_md_registration, active=True, agent_auth=AgentAuth(block=block), authmd_registration=reg)
     assert out.status == Status.NOT_APPLICABLE
     assert "authmd-human-flow" in codes(out)
 

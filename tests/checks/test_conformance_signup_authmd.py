@@ -352,7 +352,76 @@ METADATA: list[tuple[str, Any, Any, Status, str | None]] = [
         Status.FAIL,
         "agent-auth-absent",
     ),
+    # a relative endpoint has no base to resolve against in metadata: it passed before issue 9
+    (
+        "authmd_absolute_endpoint_urls[violating]",
+        lambda: _neon(NEON["agent_auth"] | {"claim_endpoint": "/v1/agent/identity/claim"}),
+        _neon_file,
+        Status.WARN,
+        "agent-auth-relative-url",
+    ),
+    (
+        "authmd_absolute_skill_url[violating]",
+        lambda: _neon(NEON["agent_auth"] | {"skill": "auth.md"}),
+        _neon_file,
+        Status.WARN,
+        "agent-auth-relative-url",
+    ),
+    (
+        "authmd_skill_answers[violating]",
+        lambda: meta_of(NEON, issuer=NEON["issuer"], prm=NEON_PRM, skill_status=404),
+        _neon_file,
+        Status.WARN,
+        "agent-auth-skill-dead",
+    ),
+    (
+        "authmd_endpoints_exist[violating]",
+        lambda: meta_of(NEON, issuer=NEON["issuer"], prm=NEON_PRM, dead=("/v1/agent/identity",)),
+        _neon_file,
+        Status.WARN,
+        "agent-auth-dead-endpoints",
+    ),
+    (
+        "authmd_v1_jwt_bearer_grant[violating]",
+        lambda: meta_of(
+            NEON | {"grant_types_supported": ["authorization_code"]}, issuer=NEON["issuer"], prm=NEON_PRM
+        ),
+        _neon_file,
+        Status.WARN,
+        "agent-auth-no-jwt-bearer",
+    ),
+    (
+        "authmd_v1_token_endpoint[violating]",
+        lambda: meta_of(
+            {k: v for k, v in NEON.items() if k != "token_endpoint"}, issuer=NEON["issuer"], prm=NEON_PRM
+        ),
+        _neon_file,
+        Status.WARN,
+        "agent-auth-no-token-endpoint",
+    ),
     ("rfc9728_s2_issuer_listed[conforming]", _neon, _neon_file, Status.PASS, "prm-lists-issuer"),
+    (
+        "rfc9728_s2_RECOMMENDED_scopes_supported[violating]",
+        lambda: _neon(prm=real.NEON_CLAIMABLE_PRM),
+        _neon_file,
+        Status.WARN,
+        "prm-no-scopes",
+    ),
+    (
+        "rfc9728_s2_MAY_bearer_methods_header[violating]",
+        lambda: _neon(prm=NEON_PRM | {"bearer_methods_supported": ["body"]}),
+        _neon_file,
+        Status.WARN,
+        "prm-no-header-bearer",
+    ),
+    # RFC 9728 §2 lets bearer_methods_supported be omitted; the catalogue's D2 asks for it: the spec wins
+    (
+        "rfc9728_s2_MAY_bearer_methods_omitted[permitted_alternative]",
+        lambda: _neon(prm={k: v for k, v in NEON_PRM.items() if k != "bearer_methods_supported"}),
+        _neon_file,
+        Status.PASS,
+        "prm-bearer-default",
+    ),
     (
         "rfc9728_s2_issuer_listed[violating]",
         lambda: _neon(prm=NEON_PRM | {"authorization_servers": ["https://other.example"]}),
@@ -401,6 +470,9 @@ def _revoked(status: int | None) -> Registration:
     return reg
 
 
+# the identity types a row's service lists (anonymous unless named here)
+SERVICE_TYPES = {"authmd_v1_no_anonymous_type[not_applicable]": ["service_auth"]}
+
 REGISTRATION: list[tuple[str, Any, Status, str | None]] = [
     ("authmd_v1_anonymous_usable_expiring_claimable[conforming]", _v1, Status.PASS, "authmd-token-exchanged"),
     (
@@ -435,6 +507,31 @@ REGISTRATION: list[tuple[str, Any, Status, str | None]] = [
         "authmd-token-exchange-failed",
     ),
     # RFC 7009 §2 MAY: revocation is the scan's clean-up, not a requirement on the service
+    # no anonymous identity type: nothing this check can run (judged from the block, not a reason string)
+    (
+        "authmd_v1_no_anonymous_type[not_applicable]",
+        lambda: Registration(
+            dialect="v1",
+            endpoint=f"{ORIGIN}/agent/identity",
+            stuck_at="metadata",
+            stuck_reason="anonymous registration is not offered (identity_types_supported: service_auth)",
+        ),
+        Status.NOT_APPLICABLE,
+        None,
+    ),
+    # a probe reason that merely contains the word (an endpoint URL on another origin) is no such case
+    (
+        "authmd_v1_endpoint_elsewhere_named_anonymous[violating]",
+        lambda: Registration(
+            dialect="v1",
+            endpoint="https://other.example/anonymous/identity",
+            stuck_at="metadata",
+            stuck_reason="the registration endpoint https://other.example/anonymous/identity is on another "
+            "origin than the target and its authorization server; not registering there",
+        ),
+        Status.FAIL,
+        "authmd-no-registration",
+    ),
     ("rfc7009_s2_MAY_revoked[conforming]", lambda: _revoked(200), Status.PASS, None),
     ("rfc7009_s2_MAY_no_revocation[permitted_alternative]", lambda: _revoked(None), Status.PASS, None),
 ]
@@ -446,5 +543,7 @@ REGISTRATION: list[tuple[str, Any, Status, str | None]] = [
 def test_auth_md_registration_conformance(
     clause: str, factory: Any, status: Status, code: str | None
 ) -> None:
-    out = judge(auth_md_registration, active=True, agent_auth=AgentAuth(), authmd_registration=factory())
-    _expect(out, status, code)
+    reg = factory()
+    types = SERVICE_TYPES.get(clause, ["anonymous"])
+    meta = AgentAuth(block={"identity_endpoint": reg.endpoint, "identity_types_supported": types})
+    _expect(judge(auth_md_registration, active=True, agent_auth=meta, authmd_registration=reg), status, code)
