@@ -62,7 +62,7 @@ class EndpointProbe:
         return self.response.status not in (404, 410)
 
 
-@dataclass
+@dataclass(frozen=True)
 class AuthMdFile:
     doc: Doc
     upper: Response | None = None  # GET /AUTH.md, information only

@@ -23,6 +23,7 @@ import asyncio
 import contextlib
 import json
 import re
+from dataclasses import replace
 from datetime import datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -121,7 +122,10 @@ def _clean_url(raw: str) -> str:
 
 def parse_auth_md(text: str, base_url: str) -> AuthMdFile:
     """Structure of an auth.md file from markdown-it tokens. ``doc`` is filled in by the caller."""
+    # Its lists and dicts fill below; the heading counts and what is read off the whole text are set once.
     result = AuthMdFile(doc=Doc(url=base_url, state=DocState.FOUND, response=None, data=text))
+    h1: str | None = None
+    h1_count = 0
     md = MarkdownIt("commonmark").enable("table")
     tokens = md.parse(text)
     section: Section | None = None
@@ -176,9 +180,9 @@ def parse_auth_md(text: str, base_url: str) -> AuthMdFile:
             title = _inline_text(tok).strip()
             words.append(title)
             if heading_level == 1:
-                result.h1_count += 1
-                if result.h1 is None:
-                    result.h1 = title
+                h1_count += 1
+                if h1 is None:
+                    h1 = title
                 continue
             low = title.lower()
             own = {s for s in STEPS if _STEP_PATTERNS[s].search(low)}
@@ -232,12 +236,18 @@ def parse_auth_md(text: str, base_url: str) -> AuthMdFile:
                 for m in _URL.finditer(child.content):
                     add_ref(m.group(0), None, "text", (lead + child.content[: m.start()])[-60:])
             lead = (lead + (child.content or ""))[-60:]
-    result.scopes = list(
-        dict.fromkeys(s for s in scopes if re.fullmatch(r"[\w.:/*-]+", s) and re.search(r"[a-z]", s, re.I))
+    return replace(
+        result,
+        h1=h1,
+        h1_count=h1_count,
+        scopes=list(
+            dict.fromkeys(
+                s for s in scopes if re.fullmatch(r"[\w.:/*-]+", s) and re.search(r"[a-z]", s, re.I)
+            )
+        ),
+        field_names=list(dict.fromkeys(fields)),
+        mentions_anonymous=bool(re.search(r"\banonymous\b", " ".join(words), re.I)),
     )
-    result.field_names = list(dict.fromkeys(fields))
-    result.mentions_anonymous = bool(re.search(r"\banonymous\b", " ".join(words), re.I))
-    return result
 
 
 _SURVIVES = re.compile(
@@ -297,8 +307,6 @@ async def probe_endpoints(ctx: ProbeContext, urls: list[str]) -> list[EndpointPr
 
 def _as_404(resp: Response) -> Response:
     """A copy of a soft-404 answer marked as the miss it is, so `exists` reads False."""
-    from dataclasses import replace
-
     return replace(resp, status=404)
 
 
@@ -309,8 +317,7 @@ async def authmd(ctx: ProbeContext) -> AuthMdFile:
     upper = await ctx.fetch.get(urljoin(ctx.target.origin, "/AUTH.md"))
     if not doc.found:
         return AuthMdFile(doc=doc, upper=upper)
-    parsed = parse_auth_md(doc.data, url)
-    parsed.doc, parsed.upper = doc, upper
+    parsed = replace(parse_auth_md(doc.data, url), doc=doc, upper=upper)
     origin = origin_of(url)
     disc = await ctx.maybe("oauth_discovery")
     known_ids = {s.issuer.rstrip("/") for s in getattr(disc, "auth_servers", [])}
@@ -333,8 +340,7 @@ async def authmd(ctx: ProbeContext) -> AuthMdFile:
             wanted.append(ref.url)
         else:
             parsed.skipped_endpoints.append(ref.url)
-    parsed.endpoint_probes = await probe_endpoints(ctx, wanted)
-    return parsed
+    return replace(parsed, endpoint_probes=await probe_endpoints(ctx, wanted))
 
 
 # --- the agent_auth block ------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ lib/discovery/discovery.ts @ 073a78dc, https://neon.com/auth.md); stub = moa-tip
 from __future__ import annotations
 
 import copy
+import dataclasses
 from urllib.parse import urlsplit
 
 import pytest
@@ -41,13 +42,15 @@ def md_file(
     """An authmd artifact as the probe builds it: the file parsed, its same-origin endpoints answered."""
     resp = fake_response(200, text, content_type=content_type, url=url)
     f = parse_auth_md(text, url)
-    f.doc = Doc(url=url, state=DocState.FOUND, response=resp, data=text)
     origin = urlsplit(url).netloc
     urls = [e.url for e in f.endpoints if not e.templated and urlsplit(e.url).netloc == origin][:6]
-    f.endpoint_probes = [
-        EndpointProbe(u, fake_response(404 if urlsplit(u).path in dead else 405, url=u)) for u in urls
-    ]
-    return f
+    return dataclasses.replace(
+        f,
+        doc=Doc(url=url, state=DocState.FOUND, response=resp, data=text),
+        endpoint_probes=[
+            EndpointProbe(u, fake_response(404 if urlsplit(u).path in dead else 405, url=u)) for u in urls
+        ],
+    )
 
 
 def missing_file(resp, url: str = V0_URL) -> AuthMdFile:

@@ -16,7 +16,6 @@ import agent_ready.artifacts
 STILL_MUTABLE = frozenset(
     {
         "agent_ready.artifacts.authmd.AgentAuth",
-        "agent_ready.artifacts.authmd.AuthMdFile",
         "agent_ready.artifacts.authmd.Registration",
         "agent_ready.artifacts.documents.Doc",
         "agent_ready.artifacts.errors.ErrorProbe",
