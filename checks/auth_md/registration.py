@@ -79,6 +79,13 @@ def _error_shape(resp: Response) -> tuple[bool, str]:
             "ACTIVE: a usable credential with an expiry and a claim path passes",
         ),
         clause(
+            "auth.md v0 / v1",
+            "catalogue",
+            'a malformed registration ({"type":"bogus"}) gets a 4xx JSON error with a stable code and a '
+            "message",
+            "anything else (HTML, 5xx, 2xx, JSON without code or message) warns",
+        ),
+        clause(
             "RFC 7523 §2.1",
             "MUST",
             "the jwt-bearer grant sends grant_type and assertion",

@@ -499,6 +499,38 @@ REGISTRATION: list[tuple[str, Any, Status, str | None]] = [
         Status.WARN,
         "authmd-no-expiry",
     ),
+    (
+        "authmd_malformed_registration_error[conforming]",
+        _v1,
+        Status.PASS,
+        "authmd-malformed-error",
+    ),
+    (
+        "authmd_malformed_registration_error_html_5xx[violating]",
+        lambda: registration(
+            copy.deepcopy(real.AGENT_AUTH_V1_ANONYMOUS_RESPONSE_WORKOS_FORK),
+            malformed=(500, "<html>oops</html>"),
+        ),
+        Status.WARN,
+        "authmd-malformed-error",
+    ),
+    (
+        "authmd_malformed_registration_error_accepted_2xx[violating]",
+        lambda: registration(
+            copy.deepcopy(real.AGENT_AUTH_V1_ANONYMOUS_RESPONSE_WORKOS_FORK),
+            malformed=(200, {"error": "invalid_request", "message": "bad type"}),
+        ),
+        Status.WARN,
+        "authmd-malformed-error",
+    ),
+    (
+        "authmd_malformed_registration_error_no_message[violating]",
+        lambda: registration(
+            copy.deepcopy(real.AGENT_AUTH_V1_ANONYMOUS_RESPONSE_WORKOS_FORK), malformed=(400, {"error": "x"})
+        ),
+        Status.WARN,
+        "authmd-malformed-error",
+    ),
     # RFC 7523 §2.1: the exchange sends grant_type and assertion; an error answer fails the step
     (
         "rfc7523_s2_1_jwt_bearer_exchange[violating]",
