@@ -579,3 +579,54 @@ def test_auth_md_registration_conformance(
     types = SERVICE_TYPES.get(clause, ["anonymous"])
     meta = AgentAuth(block={"identity_endpoint": reg.endpoint, "identity_types_supported": types})
     _expect(judge(auth_md_registration, active=True, agent_auth=meta, authmd_registration=reg), status, code)
+
+
+def _clause_key(ref: str) -> str:
+    """The test-id prefix a clause reference maps to: "RFC 7523 §2.1" -> "rfc7523_s2_1", "standards F3" ->
+    "standards_f3", "auth.md v0 / v1" -> "authmd"."""
+    if ref.startswith("auth.md"):
+        return "authmd"
+    key = ref.lower().replace("rfc ", "rfc").replace(" §", "_s").replace(".", "_").replace(" ", "_")
+    return key
+
+
+def test_every_judged_clause_of_these_checks_has_rows() -> None:
+    from tests.checks import test_conformance_temporary as temporary_rows
+
+    tables = {
+        temporary_rows.discoverable.meta.id: temporary_rows.DISCOVERABLE,
+        temporary_rows.lifecycle.meta.id: temporary_rows.LIFECYCLE,
+        temporary_rows.claim.meta.id: temporary_rows.CLAIM_ROWS,
+        signup.account_api.meta.id: ACCOUNT_API,
+        signup.gate.meta.id: GATE,
+        auth_md_metadata.meta.id: METADATA,
+        auth_md_registration.meta.id: REGISTRATION,
+    }
+    checks = {
+        c.meta.id: c
+        for c in (
+            temporary_rows.discoverable,
+            temporary_rows.lifecycle,
+            temporary_rows.claim,
+            signup.account_api,
+            signup.gate,
+            auth_md_metadata,
+            auth_md_registration,
+        )
+    }
+    missing = []
+    for check_id, rows in tables.items():
+        ids = [str(r[0]).lower() for r in rows]
+        for c in checks[check_id].meta.clauses:
+            key = _clause_key(c.ref)
+            if c.judged and not any(i.startswith(key) for i in ids):
+                missing.append((check_id, c.ref))
+            # a judged clause needs a row on each side: conforming (or a permitted alternative) and violating;
+            # a MAY cannot be violated
+            if (
+                c.judged
+                and c.level != "MAY"
+                and not any(i.startswith(key) and "[violating]" in i for i in ids)
+            ):
+                missing.append((check_id, c.ref, "no violating row"))
+    assert not missing, missing
