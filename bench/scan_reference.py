@@ -70,6 +70,11 @@ def _delay(ms: float) -> Callable[[ReferenceApp, Request, Callable[[Request], Re
     return middleware
 
 
+def _sent_credentials(exchange: dict[str, Any]) -> bool:
+    headers = {k.lower() for k in exchange.get("request_headers") or {}}
+    return bool(headers & {"authorization", "cookie", "x-api-key"})
+
+
 def longest_chain(exchanges: list[dict[str, Any]]) -> int:
     """The longest sequence of requests each of which was sent only after the previous one was answered."""
     spans = sorted((e["started_ms"], e["started_ms"] + (e["elapsed_ms"] or 0)) for e in exchanges)
@@ -152,7 +157,11 @@ def one_scan(variant: str, latency_ms: float, mode: str, workdir: Path) -> dict[
         "in_flight": most_in_flight(exchanges),
         "chain": longest_chain(exchanges),
         "verdicts": {c["id"]: c["status"] for c in report["checks"]},
-        "urls": sorted(f"{e['method']} {e['url']}" for e in exchanges),
+        # A request with credentials (the malformed-token probe) is another request, not a repeat.
+        "urls": sorted(
+            f"{e['method']} {e['url']}" + (" (with credentials)" if _sent_credentials(e) else "")
+            for e in exchanges
+        ),
     }
 
 

@@ -168,9 +168,11 @@ def sample_links(candidates: list[LlmsLink], base_url: str, limit: int = 5) -> l
 
 
 async def check_link(ctx: ProbeContext, link: LlmsLink) -> LinkCheck:
-    resp = await ctx.fetch.get(link.url.split("#")[0])
+    # Any page is fine here (docs are often HTML); only the catch-all page or an error is a dead link. So an
+    # answer another probe already has for the URL (the api-catalog as linkset+json) is reused whatever its
+    # Accept instead of fetching the resource again.
+    resp = await ctx.fetch.get(link.url.split("#")[0], any_accept=True)
     miss = await ctx.maybe("not_found")
-    # Any page is fine here (docs are often HTML); only the catch-all page or an error is a dead link.
     state, problem = classify_response(resp, miss, html_ok=True)
     if state == DocState.FOUND and is_bot_challenge(resp):
         state, problem = DocState.ERROR_STATUS, "a bot-challenge page"

@@ -36,6 +36,19 @@ def test_scan_of_reference_fetches_each_resource_once(
     assert len(report.exchanges) == len(server.log)
 
 
+def test_a_link_check_reuses_an_answer_another_probe_has_whatever_its_accept(
+    reference_factory: Callable[..., ReferenceServer], run_scan: Callable[..., ScanReport]
+) -> None:
+    # llms.txt links to the api-catalog, which its probe fetched as linkset+json: the link check only asks
+    # whether the URL answers, so it does not fetch it again with another Accept (issue 12).
+    server = reference_factory()
+    run_scan(server.url + "/")
+    catalog = [
+        h.get("accept") for m, path, h in server.log if path.split("?")[0] == "/.well-known/api-catalog"
+    ]
+    assert catalog == ["application/linkset+json"]
+
+
 def test_good_reference_passes_every_passive_check(
     reference: ReferenceServer, run_scan: Callable[..., ScanReport]
 ) -> None:
