@@ -160,7 +160,7 @@ class Registration:
     endpoint: str | None = None
     attempted: bool = False
     stuck_at: str | None = (
-        None  # the step that stopped the flow: "metadata" | "register" | "token" | "use" ...
+        None  # the step that stopped the flow: "metadata" | "off-target" | "register" | "token" | "use" ...
     )
     stuck_reason: str | None = None
     human_flows: list[str] = field(default_factory=list)  # reported, never run

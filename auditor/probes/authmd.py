@@ -549,8 +549,9 @@ async def authmd_registration(ctx: ProbeContext) -> Registration:
         )
     allowed = {ctx.target.origin, origin_of(meta.issuer or ctx.target.origin)}
     if origin_of(reg.endpoint) not in allowed:
+        # The scan's own bound, not the service's fault: auth-md.registration reports it as not exercised.
         return stuck(
-            "metadata",
+            "off-target",
             f"the registration endpoint {reg.endpoint} is on another origin than the target "
             "and its authorization server; not registering there",
         )

@@ -122,6 +122,14 @@ def auth_md_registration(a: Artifacts) -> Outcome:
         "human_flows": reg.human_flows,
     }
     meta: AgentAuth | None = a.get(AGENT_AUTH)
+    if reg.stuck_at == "off-target":
+        # The scanner sends nothing off the target and its authorization server; a grade must not assert
+        # what was not exercised.
+        return skipped(
+            f"Not exercised: {reg.stuck_reason}. Rerun against that origin to judge the registration.",
+            *human,
+            details=details,
+        )
     if reg.stuck_at == "metadata":
         # Judged from the block, not from the wording of the probe's reason: a service listing identity
         # types without "anonymous" offers no flow this check can run.

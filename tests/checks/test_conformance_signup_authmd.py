@@ -551,15 +551,25 @@ REGISTRATION: list[tuple[str, Any, Status, str | None]] = [
         Status.NOT_APPLICABLE,
         None,
     ),
-    # a probe reason that merely contains the word (an endpoint URL on another origin) is no such case
+    # an endpoint the scan does not call (another origin) is not exercised, neither failed nor "no anonymous"
     (
-        "authmd_v1_endpoint_elsewhere_named_anonymous[violating]",
+        "authmd_v1_endpoint_off_target[not_exercised]",
         lambda: Registration(
             dialect="v1",
             endpoint="https://other.example/anonymous/identity",
-            stuck_at="metadata",
+            stuck_at="off-target",
             stuck_reason="the registration endpoint https://other.example/anonymous/identity is on another "
             "origin than the target and its authorization server; not registering there",
+        ),
+        Status.SKIPPED,
+        None,
+    ),
+    (
+        "authmd_v1_registration_endpoint_named[violating]",
+        lambda: Registration(
+            dialect="unknown",
+            stuck_at="metadata",
+            stuck_reason="the agent_auth block names no registration endpoint",
         ),
         Status.FAIL,
         "authmd-no-registration",

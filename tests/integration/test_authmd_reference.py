@@ -118,6 +118,8 @@ def test_metadata_naming_a_metadata_address_is_blocked_never_connected(httpserve
     assert to_imds and all(e.error_kind == "blocked-address" and e.status is None for e in to_imds)
     meta = report.result("auth-md.metadata")
     assert meta.details["dialect"] == "v1" and "agent-auth-skill-dead" in codes(meta)
-    # registration on another origin than the target and its issuer is refused before any request
+    # registration on another origin than the target and its issuer is refused before any request, and
+    # reported as not exercised: the scan's bound, not a verdict on the service
     reg = report.result("auth-md.registration")
-    assert reg.status == Status.FAIL and reg.details["attempted"] is False
+    assert reg.status == Status.SKIPPED and reg.details["attempted"] is False
+    assert "Not exercised" in reg.summary
