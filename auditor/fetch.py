@@ -16,7 +16,7 @@ import time
 import zlib
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -234,11 +234,13 @@ class Fetcher:
             if resp.status == 303 or (resp.status in (301, 302) and method == "POST"):
                 method, content, json, data = "GET", None, None, None
             current = nxt
-        resp.url = url
-        resp.exchange_ids = tuple(ids)
-        resp.redirects = tuple(hops)
-        resp.elapsed_ms = (time.monotonic() - started) * 1000
-        return resp
+        return replace(
+            resp,
+            url=url,
+            exchange_ids=tuple(ids),
+            redirects=tuple(hops),
+            elapsed_ms=(time.monotonic() - started) * 1000,
+        )
 
     def _failure(
         self,

@@ -58,7 +58,7 @@ class ErrorKind(StrEnum):
 _BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
 
 
-@dataclass
+@dataclass(frozen=True)
 class Response:
     """What a request produced, with or without an HTTP answer."""
 

@@ -344,8 +344,9 @@ def llms_artifact(
     truncated: bool = False,
     full: bool = False,
 ) -> LlmsTxt:
-    resp = fake_response(200, text, content_type=content_type, url=BASE + "/llms.txt")
-    resp.truncated = truncated
+    resp = dataclasses.replace(
+        fake_response(200, text, content_type=content_type, url=BASE + "/llms.txt"), truncated=truncated
+    )
     found = Doc(url=BASE + "/llms.txt", state=DocState.FOUND, response=resp, data=text)
     parsed = LlmsTxt.from_parsed(found, parse_llms_txt(text, BASE + "/llms.txt"))
     for n, link in enumerate(sample_links(parsed.links(), BASE)):

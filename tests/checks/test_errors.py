@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Callable
 from typing import Any
@@ -165,8 +166,10 @@ def test_machine_readable_html_unless_json_is_asked_warns() -> None:
 
 
 def test_machine_readable_login_redirect_fails() -> None:
-    resp = fake_response(200, "<html><form>login</form></html>", content_type="text/html")
-    resp.redirects = ((302, "https://api.example.com/login?next=/v1/things"),)
+    resp = dataclasses.replace(
+        fake_response(200, "<html><form>login</form></html>", content_type="text/html"),
+        redirects=((302, "https://api.example.com/login?next=/v1/things"),),
+    )
     out = judge(machine_readable, errors=found(sample(NO_CREDENTIALS, resp)))
     assert out.status == Status.FAIL and out.findings[0].code == "redirect-to-login"
 
@@ -454,8 +457,10 @@ def test_honest_status_well_known_soft_404() -> None:
 
 
 def test_honest_status_login_redirect() -> None:
-    resp = fake_response(200, "<html>Sign in</html>", content_type="text/html")
-    resp.redirects = ((302, "https://id.example.com/signin"),)
+    resp = dataclasses.replace(
+        fake_response(200, "<html>Sign in</html>", content_type="text/html"),
+        redirects=((302, "https://id.example.com/signin"),),
+    )
     out = judge(honest_status, errors=found(sample(NO_CREDENTIALS, resp)), not_found=MISS_404)
     assert out.status == Status.FAIL and "login-redirect" in [f.code for f in out.findings]
 
