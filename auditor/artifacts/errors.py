@@ -52,7 +52,7 @@ class ErrorSample:
     expects_error: bool = True  # a 2xx here is a soft error (the request was wrong by construction)
 
 
-@dataclass
+@dataclass(frozen=True)
 class ErrorProbe:
     api_base: str | None
     api_base_source: str | None  # "openapi" | "resource-metadata" | "protected-endpoint" | "target"

@@ -111,21 +111,24 @@ async def errors(ctx: ProbeContext) -> ErrorProbe:
     oauth = await ctx.maybe("oauth_discovery")
     description = openapi_description(await ctx.maybe("openapi"))
     spec_base = description.api_base() if description is not None else None
-    result = ErrorProbe(api_base=None, api_base_source=None, protected_url=None, protected_source=None)
+    api_base: str | None = None
+    api_base_source: str | None = None
+    protected_url: str | None = None
+    protected_source: str | None = None
 
     # 1. The API base: the protected resource's identifier (RFC 9728) is the most specific; the OpenAPI
     #    servers URL often is just the origin.
     for resource in _resource_identifiers(oauth):
         if _same_origin(resource, origin) and urlsplit(resource).path.strip("/"):
-            result.api_base, result.api_base_source = resource.rstrip("/"), "resource-metadata"
+            api_base, api_base_source = resource.rstrip("/"), "resource-metadata"
             break
     if (
-        result.api_base is None
+        api_base is None
         and spec_base
         and _same_origin(spec_base, origin)
         and urlsplit(spec_base).path.strip("/")
     ):
-        result.api_base, result.api_base_source = spec_base, "openapi"
+        api_base, api_base_source = spec_base, "openapi"
 
     # 2. No credentials on a protected endpoint (reuse what the OAuth discovery already fetched).
     no_creds: Response | None = None
@@ -133,19 +136,19 @@ async def errors(ctx: ProbeContext) -> ErrorProbe:
     for call in _protected_calls(oauth):
         resp: Response = call.response
         if _same_origin(call.url, origin) and not resp.failed and resp.status in (401, 403):
-            result.protected_url, result.protected_source = (
+            protected_url, protected_source = (
                 call.url,
                 f"oauth_discovery:{getattr(call, 'source', '?')}",
             )
             no_creds, method = resp, resp.method or "GET"
             if method == "GET":
                 break
-    if no_creds is None and description is not None and result.api_base:
+    if no_creds is None and description is not None and api_base:
         for op in description.operations(methods=("get",)):
             if "{" not in op.path and op.requires_auth:
-                url = result.api_base + op.path
+                url = api_base + op.path
                 no_creds = await ctx.fetch.get(url)
-                result.protected_url, result.protected_source = url, "openapi"
+                protected_url, protected_source = url, "openapi"
                 break
     if (
         no_creds is None
@@ -153,19 +156,21 @@ async def errors(ctx: ProbeContext) -> ErrorProbe:
         and not target_resp.failed
         and target_resp.status in (401, 403)
     ):
-        no_creds, result.protected_url, result.protected_source = target_resp, ctx.target.url, "target"
-    if (
-        result.api_base is None
-        and result.protected_url is not None
-        and "mcp" not in (result.protected_source or "")
-    ):
-        result.api_base, result.api_base_source = _parent(result.protected_url), "protected-endpoint"
-    if result.api_base is None and spec_base and _same_origin(spec_base, origin):
-        result.api_base, result.api_base_source = spec_base, "openapi"
-    if result.api_base is None and _looks_like_api_target(target_resp, ctx.target.url):
-        result.api_base, result.api_base_source = ctx.target.url.rstrip("/"), "target"
+        no_creds, protected_url, protected_source = target_resp, ctx.target.url, "target"
+    if api_base is None and protected_url is not None and "mcp" not in (protected_source or ""):
+        api_base, api_base_source = _parent(protected_url), "protected-endpoint"
+    if api_base is None and spec_base and _same_origin(spec_base, origin):
+        api_base, api_base_source = spec_base, "openapi"
+    if api_base is None and _looks_like_api_target(target_resp, ctx.target.url):
+        api_base, api_base_source = ctx.target.url.rstrip("/"), "target"
 
-    protected = result.protected_url
+    result = ErrorProbe(
+        api_base=api_base,
+        api_base_source=api_base_source,
+        protected_url=protected_url,
+        protected_source=protected_source,
+    )
+    protected = protected_url
     path = _path_of(protected) if protected else ""
     if no_creds is not None and protected is not None:
         result.samples.append(ErrorSample(NO_CREDENTIALS, f"{method} {path} without credentials", no_creds))
