@@ -9,12 +9,15 @@ from typing import Annotated, Any
 import typer
 
 from agent_ready.cli.app import EXIT_GATE, EXIT_OK, EXIT_UNREACHABLE, EXIT_USAGE, _fail, _registry, app
-from agent_ready.cli.gating import FailOnOpt, FailUnderOpt, MinCategoryOpt, build_gates
+from agent_ready.cli.gating import ConfigOpt, FailOnOpt, FailUnderOpt, MinCategoryOpt, build_gates
 from agent_ready.cli.scan import (
     ActiveOpt,
+    AllowPrivateOpt,
     CaBundleOpt,
     HeaderOpt,
     InsecureOpt,
+    MaxBodyOpt,
+    MaxRedirectsOpt,
     OnlyOpt,
     SkipOpt,
     _headers,
@@ -112,9 +115,7 @@ def batch_cmd(
     ] = None,
     only: OnlyOpt = [],  # noqa: B006
     skip: SkipOpt = [],  # noqa: B006
-    config: Annotated[
-        Path | None, typer.Option("--config", help="agent-ready.toml or pyproject.toml to read.")
-    ] = None,
+    config: ConfigOpt = None,
     timeout: Annotated[
         float | None,
         typer.Option("--timeout", min=0.1, help="Per-request read timeout in seconds (default 10)."),
@@ -123,23 +124,15 @@ def batch_cmd(
         float | None,
         typer.Option("--deadline", min=1, help="Deadline of each target's scan in seconds (default 120)."),
     ] = None,
-    max_body: Annotated[
-        int | None, typer.Option("--max-body", min=1024, help="Largest body read, in bytes (default 2 MiB).")
-    ] = None,
-    max_redirects: Annotated[int | None, typer.Option("--max-redirects", min=0, help="Default 5.")] = None,
+    max_body: MaxBodyOpt = None,
+    max_redirects: MaxRedirectsOpt = None,
     concurrency: Annotated[
         int | None,
         typer.Option(
-            "--concurrency", min=1, help="Concurrent requests per origin, across the batch (default 4)."
+            "--concurrency", min=1, help="Concurrent requests per origin, across the batch (default 6)."
         ),
     ] = None,
-    allow_private: Annotated[
-        bool | None,
-        typer.Option(
-            "--allow-private/--no-allow-private",
-            help="Fetch discovered URLs that resolve to private, loopback, link-local or metadata addresses.",
-        ),
-    ] = None,
+    allow_private: AllowPrivateOpt = None,
     active: ActiveOpt = None,
     header: HeaderOpt = [],  # noqa: B006
     ca_bundle: CaBundleOpt = None,

@@ -150,6 +150,23 @@ OnlyOpt = Annotated[
 SkipOpt = Annotated[list[str], typer.Option("--skip", help="Skip this check id or category (repeatable).")]
 ActiveOpt = Annotated[bool | None, typer.Option("--active/--passive", help=ACTIVE_HELP)]
 
+MaxBodyOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--max-body", min=1024, metavar="BYTES", help="Largest body read, in bytes (default 2 MiB)."
+    ),
+]
+MaxRedirectsOpt = Annotated[
+    int | None, typer.Option("--max-redirects", min=0, metavar="N", help="Default 5.")
+]
+AllowPrivateOpt = Annotated[
+    bool | None,
+    typer.Option(
+        "--allow-private/--no-allow-private",
+        help="Fetch discovered URLs that resolve to private, loopback, link-local or metadata addresses.",
+    ),
+]
+
 
 HeaderOpt = Annotated[
     list[str],
@@ -187,20 +204,12 @@ def scan_cmd(
     deadline: Annotated[
         float | None, typer.Option("--deadline", min=1, help="Whole-scan deadline in seconds (default 120).")
     ] = None,
-    max_body: Annotated[
-        int | None, typer.Option("--max-body", min=1024, help="Largest body read, in bytes (default 2 MiB).")
-    ] = None,
-    max_redirects: Annotated[int | None, typer.Option("--max-redirects", min=0, help="Default 5.")] = None,
+    max_body: MaxBodyOpt = None,
+    max_redirects: MaxRedirectsOpt = None,
     concurrency: Annotated[
         int | None, typer.Option("--concurrency", min=1, help="Concurrent requests per origin (default 6).")
     ] = None,
-    allow_private: Annotated[
-        bool | None,
-        typer.Option(
-            "--allow-private/--no-allow-private",
-            help="Fetch discovered URLs that resolve to private, loopback, link-local or metadata addresses.",
-        ),
-    ] = None,
+    allow_private: AllowPrivateOpt = None,
     active: ActiveOpt = None,
     header: HeaderOpt = [],  # noqa: B006
     ca_bundle: CaBundleOpt = None,
