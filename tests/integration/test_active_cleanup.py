@@ -101,7 +101,17 @@ def test_cleanup_runs_after_ctrl_c(held: tuple[ReferenceServer, HoldRemovals], t
     out = tmp_path / "report.json"
     env = {**os.environ, "AGENT_READY_NO_PLUGINS": "1"}
     cmd = [sys.executable, "-m", "agent_ready", "scan", server.url, "--active", "-q", "-o", str(out)]
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    # A job started in the background by a non-interactive shell (as CI may start this suite) inherits
+    # SIGINT ignored, and Python then installs no KeyboardInterrupt handler: give the scan the default
+    # disposition a user's terminal would.
+    proc = subprocess.Popen(
+        cmd,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
     try:
         end = time.monotonic() + 60
         while time.monotonic() < end and not (hold.held and any(server.app.live_resources().values())):
