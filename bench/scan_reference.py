@@ -4,6 +4,7 @@
     python bench/scan_reference.py --save   # ... and makes it the committed figures, bench/figures.json
     python bench/scan_reference.py --check  # exit 1 if a ratio regressed >25% against bench/figures.json
     python bench/scan_reference.py --variant good --latency 100 --mode passive --runs 3  # one cell
+    python bench/scan_reference.py ... --concurrency 64  # a per-origin bound that does not queue requests
 
 A scan is network-bound: its floor is the longest chain of requests that depend on each other, times the
 round-trip time, plus the process start-up. For every variant of the reference service (good, bare), every
@@ -134,7 +135,9 @@ def startup(runs: int) -> dict[str, float]:
     return out
 
 
-def one_scan(variant: str, latency_ms: float, mode: str, workdir: Path) -> dict[str, Any]:
+def one_scan(
+    variant: str, latency_ms: float, mode: str, workdir: Path, concurrency: int | None = None
+) -> dict[str, Any]:
     app = build_app(variant)
     if latency_ms:
         app.middleware.insert(0, _delay(latency_ms))
@@ -143,6 +146,8 @@ def one_scan(variant: str, latency_ms: float, mode: str, workdir: Path) -> dict[
         cmd = _agent_ready("scan", server.url + "/", "-q", "--no-plugins", "-o", str(report_path))
         if mode == "active":
             cmd.append("--active")
+        if concurrency:
+            cmd += ["--concurrency", str(concurrency)]
         cpu0 = cpu_of_children()
         elapsed, proc = timed(cmd)
         cpu = cpu_of_children() - cpu0
@@ -165,9 +170,11 @@ def one_scan(variant: str, latency_ms: float, mode: str, workdir: Path) -> dict[
     }
 
 
-def measure(variant: str, latency_ms: float, mode: str, runs: int, start_s: float) -> dict[str, Any]:
+def measure(
+    variant: str, latency_ms: float, mode: str, runs: int, start_s: float, concurrency: int | None = None
+) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
-        samples = [one_scan(variant, latency_ms, mode, Path(tmp)) for _ in range(runs)]
+        samples = [one_scan(variant, latency_ms, mode, Path(tmp), concurrency) for _ in range(runs)]
     verdicts = samples[0]["verdicts"]
     unstable = sorted({k for s in samples[1:] for k, v in s["verdicts"].items() if verdicts.get(k) != v})
     urls = samples[0]["urls"]
@@ -221,6 +228,9 @@ def main() -> int:
     parser.add_argument("--variant", choices=VARIANTS, action="append")
     parser.add_argument("--latency", type=float, action="append", help="ms injected before each answer")
     parser.add_argument("--mode", choices=MODES, action="append")
+    parser.add_argument(
+        "--concurrency", type=int, help="passed to `scan --concurrency` (the per-origin bound)"
+    )
     parser.add_argument("--out", type=Path, default=LAST_RUN, help="where to write this run's JSON")
     parser.add_argument("--save", action="store_true", help=f"also write {FIGURES.relative_to(ROOT)}")
     parser.add_argument("--check", action="store_true", help="fail on a >25%% ratio regression")
@@ -236,7 +246,7 @@ def main() -> int:
     for variant in args.variant or VARIANTS:
         for latency in args.latency or LATENCIES_MS:
             for mode in args.mode or MODES:
-                row = measure(variant, latency, mode, args.runs, start["version"])
+                row = measure(variant, latency, mode, args.runs, start["version"], args.concurrency)
                 rows.append(row)
                 print(
                     f"{variant:<7} {latency:5g}ms {mode:<8} {row['wall_s']:6.3f} {row['min_s']:6.3f} "
