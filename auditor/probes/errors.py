@@ -284,8 +284,8 @@ async def errors_malformed_json(ctx: ProbeContext) -> MalformedJsonResult:
 @probe(
     ERRORS_BURST,
     active=True,
-    description=f"ACTIVE: up to {BURST_MAX_REQUESTS} GETs within {BURST_MAX_SECONDS:g}s in concurrent waves of "
-    f"{BURST_WAVE}, no wave after the first 429",
+    description=f"ACTIVE: up to {BURST_MAX_REQUESTS} GETs within {BURST_MAX_SECONDS:g}s in concurrent "
+    f"waves of {BURST_WAVE}, no wave after the first 429",
 )
 async def errors_burst(ctx: ProbeContext) -> BurstResult:
     found: ErrorProbe | None = await ctx.maybe("errors")
