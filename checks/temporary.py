@@ -9,6 +9,7 @@ from agent_ready.artifacts.authmd import AUTHMD_REGISTRATION, Registration
 from agent_ready.artifacts.temporary import (
     TEMPORARY_DISCOVERY,
     TEMPORARY_LIFECYCLE,
+    Created,
     TemporaryDiscovery,
     TemporaryLifecycle,
 )
@@ -143,6 +144,212 @@ def discoverable(a: Artifacts) -> Outcome:
     )
 
 
+def _no_route(life: TemporaryLifecycle, reg: Registration | None) -> Outcome:
+    """No temporary-resource route: the auth.md anonymous registration may still be the temporary tier."""
+    if reg is not None and reg.credential and (reg.claim_url_present or reg.claim_token_present):
+        return verdict(
+            [
+                info(
+                    "temp-via-auth-md",
+                    "no temporary-resource route; the auth.md anonymous registration is the temporary tier",
+                ),
+                concern(
+                    "temp-isolation-untested",
+                    "isolation between two temporary principals not tested",
+                    fix="Document a temporary-resource route the scanner can exercise.",
+                ),
+            ],
+            pass_summary="",
+            warn_summary="The only no-account tier is the auth.md anonymous "
+            "registration; it issues a credential and a claim path.",
+            fail_summary="",
+            details={"route": None, "via": "auth.md"},
+        )
+    return failed(
+        f"An agent cannot create a temporary resource: {life.stuck_reason}.",
+        problem(
+            "temp-no-route",
+            life.stuck_reason or "",
+            fix="Offer a documented no-account route that creates a temporary resource.",
+        ),
+        details={"route": None},
+    )
+
+
+def _not_created(life: TemporaryLifecycle, details: dict[str, Any]) -> Outcome | None:
+    """The creation was not attempted, got no answer or was refused; None when it created something."""
+    first = life.first
+    if first is None:
+        return errored(f"The creation was not attempted: {life.stuck_reason}", details=details)
+    if first.response.failed:
+        return errored(
+            f"The creation request got no answer: {first.response.error}",
+            broken("temp-create-unreachable", first.response.error or "", first.response),
+            details=details,
+        )
+    if not first.ok:
+        return failed(
+            f"An agent cannot create a temporary resource: {life.stuck_reason}"
+            + (f" (sent the credential from {life.credential_source})." if life.credential_source else "."),
+            problem(
+                "temp-create-failed",
+                life.stuck_reason or "",
+                first.response,
+                fix="Let the documented route create a resource without an account.",
+            ),
+            details=details,
+        )
+    return None
+
+
+def _created_details(life: TemporaryLifecycle, first: Created) -> dict[str, Any]:
+    return {
+        "lifetime_s": first.lifetime_s,
+        "expires_at": first.expires_at,
+        "expires_field": first.expires_field,
+        "relative_expiry_field": first.relative_field,
+        "claim_url_present": first.claim_url is not None,
+        "claim_field": first.claim_field,
+        "claim_expires_at": first.claim_expires_at,
+        "credential_field": first.credential_field,
+        "limits_stated": first.limits is not None,
+        "usable": life.usable,
+        "isolated": life.isolated,
+    }
+
+
+def _usable_findings(life: TemporaryLifecycle, first: Created) -> Finding:
+    """Clause: the resource works at once with its own credential."""
+    if life.usable:
+        return good(
+            "temp-usable",
+            f"its credential read it back at once ({life.use_response.status if life.use_response else '?'})",
+            life.use_response,
+        )
+    if life.usable is False:
+        return problem(
+            "temp-unusable",
+            f"reading it back with its own credential answered "
+            f"{life.use_response.describe() if life.use_response else '?'}",
+            life.use_response,
+            fix="Make the credential valid as soon as the resource is created.",
+        )
+    return concern(
+        "temp-use-untested",
+        "no resource URL or credential to read it back with",
+        first.response,
+        fix="Return the resource URL (or id) and its credential.",
+    )
+
+
+def _expiry_findings(first: Created) -> Finding:
+    """Clause: the creation response states an absolute expiry."""
+    if first.expires_at:
+        return good(
+            "temp-absolute-expiry",
+            f"states an absolute expiry in `{first.expires_field}` (lifetime {_minutes(first.lifetime_s)})",
+            first.response,
+        )
+    if first.relative_ttl_s is not None:
+        return concern(
+            "temp-relative-expiry",
+            f"states only a relative lifetime (`{first.relative_field}` = "
+            f"{first.relative_ttl_s:.0f} s); an agent must remember when it created it",
+            first.response,
+            fix="Return an absolute ISO 8601 expires_at.",
+        )
+    return problem(
+        "temp-no-expiry",
+        "states no expiry",
+        first.response,
+        fix="Return an absolute ISO 8601 expires_at.",
+    )
+
+
+def _claim_url_findings(life: TemporaryLifecycle, first: Created) -> list[Finding | None]:
+    """Clause: a claim URL a human can open, over https or on the same origin, not yet claimed."""
+    if first.claim_url is None:
+        return [
+            problem(
+                "temp-no-claim",
+                "gives no claim URL a human could use to keep it",
+                first.response,
+                fix="Return claim.url (and claim.expires_at).",
+            )
+        ]
+    findings: list[Finding | None] = [
+        good(
+            "temp-claim-url",
+            f"gives a claim URL (`{first.claim_field}`)"
+            + (f" valid until {first.claim_expires_at}" if first.claim_expires_at else ""),
+            first.response,
+        )
+    ]
+    cr = life.claim_response
+    if not (life.claim_same_origin or life.claim_https):
+        findings.append(
+            concern(
+                "temp-claim-insecure",
+                "the claim URL is plain http on another origin",
+                first.response,
+                fix="Serve claim URLs over https.",
+            )
+        )
+    elif cr is not None and (cr.failed or not cr.ok):
+        findings.append(
+            concern(
+                "temp-claim-dead",
+                f"the claim URL answered {cr.describe()}",
+                cr,
+                fix="Make the claim URL open a page for the human.",
+            )
+        )
+    elif life.claim_already_claimed:
+        findings.append(
+            concern("temp-claim-already-claimed", "the claim page says it is already claimed", cr)
+        )
+    elif cr is not None:
+        findings.append(
+            good("temp-claim-answers", f"the claim URL answers {cr.status} (not claimed by the scan)", cr)
+        )
+    return findings
+
+
+def _isolation_findings(life: TemporaryLifecycle) -> Finding:
+    """Clause: a second temporary credential cannot read the first resource."""
+    cross = life.cross_response.status if life.cross_response else "?"
+    if life.isolated is True:
+        return good(
+            "temp-isolated",
+            f"a second temporary credential cannot read the first resource ({cross})",
+            life.cross_response,
+        )
+    if life.isolated is False:
+        return problem(
+            "temp-leaky",
+            f"a second temporary credential READ the first one's resource ({cross})",
+            life.cross_response,
+            fix="Scope each temporary credential to the resource it was issued with.",
+        )
+    return concern(
+        "temp-isolation-untested",
+        "isolation between two temporary resources not tested"
+        + (f": {life.notes[-1]}" if life.notes else ""),
+        life.second.response if life.second else None,
+    )
+
+
+def _notes(life: TemporaryLifecycle, first: Created) -> list[Finding | None]:
+    """What the scan saw besides the verdict: stated limits, the clean-up, the terms it accepted."""
+    findings: list[Finding | None] = []
+    if first.limits is not None:
+        findings.append(info("temp-limits", f"states limits: {str(first.limits)[:160]}", first.response))
+    for resp in life.cleanup:
+        findings.append(info("temp-cleanup", f"deleted with {resp.method} → {resp.describe()}", resp))
+    findings.extend(info("temp-terms", note) for note in life.notes if "terms" in note)
+    return findings
+
+
 @check(
     id="temporary.lifecycle",
     title="A temporary resource works at once, states an absolute expiry and a claim URL, and is isolated",
@@ -193,223 +400,28 @@ def lifecycle(a: Artifacts) -> Outcome:
     if life is None or not a.active:
         return skipped("ACTIVE check; rerun with --active to create a temporary resource.")
     if life.stuck_at == "route":
-        if reg is not None and reg.credential and (reg.claim_url_present or reg.claim_token_present):
-            return verdict(
-                [
-                    info(
-                        "temp-via-auth-md",
-                        "no temporary-resource route; the auth.md anonymous registration "
-                        "is the temporary tier",
-                    ),
-                    concern(
-                        "temp-isolation-untested",
-                        "isolation between two temporary principals not tested",
-                        fix="Document a temporary-resource route the scanner can exercise.",
-                    ),
-                ],
-                pass_summary="",
-                warn_summary="The only no-account tier is the auth.md anonymous "
-                "registration; it issues a credential and a claim path.",
-                fail_summary="",
-                details={"route": None, "via": "auth.md"},
-            )
-        return failed(
-            f"An agent cannot create a temporary resource: {life.stuck_reason}.",
-            problem(
-                "temp-no-route",
-                life.stuck_reason or "",
-                fix="Offer a documented no-account route that creates a temporary resource.",
-            ),
-            details={"route": None},
-        )
-    first = life.first
+        return _no_route(life, reg)
     details: dict[str, Any] = {
         "route": life.route,
         "terms_field": life.terms_field,
         "credential_source": life.credential_source,
     }
-    if first is None:
-        return errored(f"The creation was not attempted: {life.stuck_reason}", details=details)
-    if first.response.failed:
-        return errored(
-            f"The creation request got no answer: {first.response.error}",
-            broken("temp-create-unreachable", first.response.error or "", first.response),
-            details=details,
-        )
-    if not first.ok:
-        return failed(
-            f"An agent cannot create a temporary resource: {life.stuck_reason}"
-            + (f" (sent the credential from {life.credential_source})." if life.credential_source else "."),
-            problem(
-                "temp-create-failed",
-                life.stuck_reason or "",
-                first.response,
-                fix="Let the documented route create a resource without an account.",
-            ),
-            details=details,
-        )
+    stopped = _not_created(life, details)
+    if stopped is not None or life.first is None:
+        return stopped or errored(f"The creation was not attempted: {life.stuck_reason}", details=details)
+    first = life.first
     made_with = (
         f", created with the credential from {life.credential_source}" if life.credential_source else ""
     )
     findings: list[Finding | None] = [
-        good("temp-created", f"{life.route} answered {first.response.status}{made_with}", first.response)
+        good("temp-created", f"{life.route} answered {first.response.status}{made_with}", first.response),
+        _usable_findings(life, first),
+        _expiry_findings(first),
+        *_claim_url_findings(life, first),
+        _isolation_findings(life),
+        *_notes(life, first),
     ]
-    details.update(
-        {
-            "lifetime_s": first.lifetime_s,
-            "expires_at": first.expires_at,
-            "expires_field": first.expires_field,
-            "relative_expiry_field": first.relative_field,
-            "claim_url_present": first.claim_url is not None,
-            "claim_field": first.claim_field,
-            "claim_expires_at": first.claim_expires_at,
-            "credential_field": first.credential_field,
-            "limits_stated": first.limits is not None,
-            "usable": life.usable,
-            "isolated": life.isolated,
-        }
-    )
-    # Works at once
-    if life.usable:
-        findings.append(
-            good(
-                "temp-usable",
-                "its credential read it back at once "
-                f"({life.use_response.status if life.use_response else '?'})",
-                life.use_response,
-            )
-        )
-    elif life.usable is False:
-        findings.append(
-            problem(
-                "temp-unusable",
-                f"reading it back with its own credential answered "
-                f"{life.use_response.describe() if life.use_response else '?'}",
-                life.use_response,
-                fix="Make the credential valid as soon as the resource is created.",
-            )
-        )
-    else:
-        findings.append(
-            concern(
-                "temp-use-untested",
-                "no resource URL or credential to read it back with",
-                first.response,
-                fix="Return the resource URL (or id) and its credential.",
-            )
-        )
-    # Expiry
-    if first.expires_at:
-        findings.append(
-            good(
-                "temp-absolute-expiry",
-                f"states an absolute expiry in `{first.expires_field}` "
-                f"(lifetime {_minutes(first.lifetime_s)})",
-                first.response,
-            )
-        )
-    elif first.relative_ttl_s is not None:
-        findings.append(
-            concern(
-                "temp-relative-expiry",
-                f"states only a relative lifetime (`{first.relative_field}` = "
-                f"{first.relative_ttl_s:.0f} s); an agent must remember when it created it",
-                first.response,
-                fix="Return an absolute ISO 8601 expires_at.",
-            )
-        )
-    else:
-        findings.append(
-            problem(
-                "temp-no-expiry",
-                "states no expiry",
-                first.response,
-                fix="Return an absolute ISO 8601 expires_at.",
-            )
-        )
-    # Claim URL
-    if first.claim_url is None:
-        findings.append(
-            problem(
-                "temp-no-claim",
-                "gives no claim URL a human could use to keep it",
-                first.response,
-                fix="Return claim.url (and claim.expires_at).",
-            )
-        )
-    else:
-        findings.append(
-            good(
-                "temp-claim-url",
-                f"gives a claim URL (`{first.claim_field}`)"
-                + (f" valid until {first.claim_expires_at}" if first.claim_expires_at else ""),
-                first.response,
-            )
-        )
-        cr = life.claim_response
-        if not (life.claim_same_origin or life.claim_https):
-            findings.append(
-                concern(
-                    "temp-claim-insecure",
-                    "the claim URL is plain http on another origin",
-                    first.response,
-                    fix="Serve claim URLs over https.",
-                )
-            )
-        elif cr is not None and (cr.failed or not cr.ok):
-            findings.append(
-                concern(
-                    "temp-claim-dead",
-                    f"the claim URL answered {cr.describe()}",
-                    cr,
-                    fix="Make the claim URL open a page for the human.",
-                )
-            )
-        elif life.claim_already_claimed:
-            findings.append(
-                concern("temp-claim-already-claimed", "the claim page says it is already claimed", cr)
-            )
-        elif cr is not None:
-            findings.append(
-                good("temp-claim-answers", f"the claim URL answers {cr.status} (not claimed by the scan)", cr)
-            )
-    # Isolation
-    iso = life.isolated
-    if iso is True:
-        findings.append(
-            good(
-                "temp-isolated",
-                f"a second temporary credential cannot read the first resource "
-                f"({life.cross_response.status if life.cross_response else '?'})",
-                life.cross_response,
-            )
-        )
-    elif iso is False:
-        findings.append(
-            problem(
-                "temp-leaky",
-                f"a second temporary credential READ the first one's resource "
-                f"({life.cross_response.status if life.cross_response else '?'})",
-                life.cross_response,
-                fix="Scope each temporary credential to the resource it was issued with.",
-            )
-        )
-    else:
-        findings.append(
-            concern(
-                "temp-isolation-untested",
-                "isolation between two temporary resources not tested"
-                + (f": {life.notes[-1]}" if life.notes else ""),
-                life.second.response if life.second else None,
-            )
-        )
-    if first.limits is not None:
-        findings.append(info("temp-limits", f"states limits: {str(first.limits)[:160]}", first.response))
-    for resp in life.cleanup:
-        findings.append(info("temp-cleanup", f"deleted with {resp.method} → {resp.describe()}", resp))
-    for note in life.notes:
-        if "terms" in note:
-            findings.append(info("temp-terms", note))
+    details.update(_created_details(life, first))
     claim = ", comes with a claim link for a human" if first.claim_url else ""
     return verdict(
         findings,

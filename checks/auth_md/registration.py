@@ -50,6 +50,188 @@ def _error_shape(resp: Response) -> tuple[bool, str]:
     return False, f"HTTP {resp.status} JSON without a stable code and a message"
 
 
+def _registration_details(reg: Registration) -> dict[str, Any]:
+    return {
+        "dialect": reg.dialect,
+        "endpoint": reg.endpoint,
+        "attempted": reg.attempted,
+        "stuck_at": reg.stuck_at,
+        "credential_kind": reg.credential_kind,
+        "usable": reg.usable,
+        "credential_expires_at": reg.credential_expires_at,
+        "credential_expires_in": reg.credential_expires_in,
+        "assertion_expires": reg.assertion_expires,
+        "claim_url_present": reg.claim_url_present,
+        "claim_token_present": reg.claim_token_present,
+        "claim_expires_at": reg.claim_expires_at,
+        "pre_claim_scopes": reg.pre_claim_scopes,
+        "post_claim_scopes": reg.post_claim_scopes,
+        "human_flows": reg.human_flows,
+    }
+
+
+def _stuck_before_registering(
+    reg: Registration, meta: AgentAuth | None, human: list[Finding], details: dict[str, Any]
+) -> Outcome | None:
+    """The registration was not exercised, has no anonymous flow, or its endpoint failed or refused."""
+    if reg.stuck_at == "off-target":
+        # The scanner sends nothing off the target and its authorization server; a grade must not assert
+        # what was not exercised.
+        return skipped(
+            f"Not exercised: {reg.stuck_reason}. Rerun against that origin to judge the registration.",
+            *human,
+            details=details,
+        )
+    if reg.stuck_at == "metadata":
+        # Judged from the block, not from the wording of the probe's reason: a service listing identity
+        # types without "anonymous" offers no flow this check can run.
+        types = meta.identity_types if meta is not None else []
+        if reg.endpoint is not None and types and "anonymous" not in types:
+            return not_applicable(
+                f"The service offers no anonymous registration ({reg.stuck_reason}); the other "
+                "flows need a human or an upstream identity provider.",
+                *human,
+                details=details,
+            )
+        return failed(
+            f"An agent cannot register: {reg.stuck_reason}.",
+            problem(
+                "authmd-no-registration",
+                reg.stuck_reason or "",
+                fix="Publish agent_auth with a registration endpoint.",
+            ),
+            *human,
+            details=details,
+        )
+    if reg.register_response is not None and reg.register_response.failed:
+        return errored(
+            f"The registration endpoint did not answer: {reg.register_response.error}",
+            broken("authmd-register-unreachable", reg.stuck_reason or "", reg.register_response),
+            details=details,
+        )
+    if reg.stuck_at == "register":
+        return failed(
+            f"Anonymous registration failed: {reg.stuck_reason}.",
+            problem(
+                "authmd-register-failed",
+                reg.stuck_reason or "",
+                reg.register_response,
+                fix='Accept {"type":"anonymous"} at the registration endpoint.',
+            ),
+            *human,
+            details=details,
+        )
+    return None
+
+
+def _token_exchange_failed(
+    reg: Registration, registered: Finding, human: list[Finding], details: dict[str, Any]
+) -> Outcome:
+    tok = reg.token_response
+    if tok is not None and tok.failed:
+        return errored(f"The token endpoint did not answer: {tok.error}", registered, details=details)
+    return failed(
+        f"An agent registers but gets stuck exchanging the identity assertion: {reg.stuck_reason}.",
+        registered,
+        problem(
+            "authmd-token-exchange-failed",
+            reg.stuck_reason or "",
+            tok,
+            fix="Accept grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer with the "
+            "assertion the identity endpoint issued.",
+        ),
+        *human,
+        details=details,
+    )
+
+
+def _credential_use_finding(reg: Registration) -> Finding:
+    """Clause: the credential the registration issued works on the API."""
+    if reg.usable is True:
+        return good(
+            "authmd-credential-works",
+            f"GET {url_path(reg.use_url or '')} with it answered "
+            f"{reg.use_response.status if reg.use_response else '?'}",
+            reg.use_response,
+        )
+    if reg.usable is False:
+        return problem(
+            "authmd-credential-rejected",
+            f"GET {url_path(reg.use_url or '')} with the new credential "
+            f"answered {reg.use_response.describe() if reg.use_response else '?'}",
+            reg.use_response,
+            fix="Accept the credential the registration issued on the API.",
+        )
+    why = (
+        reg.use_response.describe()
+        if reg.use_response is not None
+        else "no same-origin protected endpoint was known to try it on"
+    )
+    return concern(
+        "authmd-credential-untested",
+        f"could not confirm the credential works ({why})",
+        reg.use_response,
+        fix="Name a protected GET endpoint in auth.md's Use step.",
+    )
+
+
+def _expiry_finding(reg: Registration) -> Finding:
+    """Clause: the registration states an absolute expiry."""
+    absolute = reg.absolute_expiry
+    if absolute and parse_instant(absolute):
+        return good(
+            "authmd-absolute-expiry", f"states an absolute expiry ({absolute})", reg.register_response
+        )
+    if reg.credential_expires_in is not None:
+        return concern(
+            "authmd-relative-expiry",
+            f"only a relative lifetime (expires_in {reg.credential_expires_in} s)",
+            reg.token_response,
+            fix="Return an absolute ISO 8601 expires_at for the registration.",
+        )
+    return concern(
+        "authmd-no-expiry",
+        "the registration states no expiry",
+        reg.register_response,
+        fix="Return an absolute ISO 8601 expiry for the credential or assertion.",
+    )
+
+
+def _claim_finding(reg: Registration) -> Finding:
+    """Clause: a claim URL or token lets a human take ownership later."""
+    if reg.claim_url_present or reg.claim_token_present:
+        return good(
+            "authmd-claim-path",
+            "a claim "
+            + ("URL" if reg.claim_url_present else "token")
+            + " lets a human take ownership later"
+            + (f" (until {reg.claim_expires_at})" if reg.claim_expires_at else ""),
+            reg.register_response,
+        )
+    return concern(
+        "authmd-no-claim",
+        "the registration gives no claim URL or token",
+        reg.register_response,
+        fix="Return claim{url, token, expires_at} so a human can take ownership.",
+    )
+
+
+def _malformed_finding(reg: Registration) -> Finding | None:
+    """Clause: a malformed registration gets a JSON error naming what is wrong."""
+    bad = reg.malformed_response
+    if bad is None:
+        return None
+    ok, why = _error_shape(bad)
+    if ok:
+        return good("authmd-malformed-error", f"a malformed registration got {why}", bad)
+    return concern(
+        "authmd-malformed-error",
+        f'a malformed registration ({{"type":"bogus"}}) got {why}',
+        bad,
+        fix='Answer 400 with JSON {"error": code, "message": ...}.',
+    )
+
+
 @check(
     id="auth-md.registration",
     title="An agent registers anonymously and gets a usable credential, an expiry and a claim path",
@@ -104,97 +286,19 @@ def auth_md_registration(a: Artifacts) -> Outcome:
     if reg is None or not a.active:
         return skipped("ACTIVE check; rerun with --active to register anonymously.")
     human = [info("authmd-human-flow", f"not run (needs a human): {h}") for h in reg.human_flows]
-    details: dict[str, Any] = {
-        "dialect": reg.dialect,
-        "endpoint": reg.endpoint,
-        "attempted": reg.attempted,
-        "stuck_at": reg.stuck_at,
-        "credential_kind": reg.credential_kind,
-        "usable": reg.usable,
-        "credential_expires_at": reg.credential_expires_at,
-        "credential_expires_in": reg.credential_expires_in,
-        "assertion_expires": reg.assertion_expires,
-        "claim_url_present": reg.claim_url_present,
-        "claim_token_present": reg.claim_token_present,
-        "claim_expires_at": reg.claim_expires_at,
-        "pre_claim_scopes": reg.pre_claim_scopes,
-        "post_claim_scopes": reg.post_claim_scopes,
-        "human_flows": reg.human_flows,
-    }
-    meta: AgentAuth | None = a.get(AGENT_AUTH)
-    if reg.stuck_at == "off-target":
-        # The scanner sends nothing off the target and its authorization server; a grade must not assert
-        # what was not exercised.
-        return skipped(
-            f"Not exercised: {reg.stuck_reason}. Rerun against that origin to judge the registration.",
-            *human,
-            details=details,
-        )
-    if reg.stuck_at == "metadata":
-        # Judged from the block, not from the wording of the probe's reason: a service listing identity
-        # types without "anonymous" offers no flow this check can run.
-        types = meta.identity_types if meta is not None else []
-        if reg.endpoint is not None and types and "anonymous" not in types:
-            return not_applicable(
-                f"The service offers no anonymous registration ({reg.stuck_reason}); the other "
-                "flows need a human or an upstream identity provider.",
-                *human,
-                details=details,
-            )
-        return failed(
-            f"An agent cannot register: {reg.stuck_reason}.",
-            problem(
-                "authmd-no-registration",
-                reg.stuck_reason or "",
-                fix="Publish agent_auth with a registration endpoint.",
-            ),
-            *human,
-            details=details,
-        )
-    findings: list[Finding | None] = []
-    if reg.register_response is not None and reg.register_response.failed:
-        return errored(
-            f"The registration endpoint did not answer: {reg.register_response.error}",
-            broken("authmd-register-unreachable", reg.stuck_reason or "", reg.register_response),
-            details=details,
-        )
-    if reg.stuck_at == "register":
-        return failed(
-            f"Anonymous registration failed: {reg.stuck_reason}.",
-            problem(
-                "authmd-register-failed",
-                reg.stuck_reason or "",
-                reg.register_response,
-                fix='Accept {"type":"anonymous"} at the registration endpoint.',
-            ),
-            *human,
-            details=details,
-        )
-    findings.append(
-        good(
-            "authmd-registered",
-            f'POST {url_path(reg.endpoint or "")} {{"type":"anonymous"}} '
-            f"answered {reg.register_response.status if reg.register_response else '?'}",
-            reg.register_response,
-        )
+    details = _registration_details(reg)
+    stuck = _stuck_before_registering(reg, a.get(AGENT_AUTH), human, details)
+    if stuck is not None:
+        return stuck
+    registered = good(
+        "authmd-registered",
+        f'POST {url_path(reg.endpoint or "")} {{"type":"anonymous"}} '
+        f"answered {reg.register_response.status if reg.register_response else '?'}",
+        reg.register_response,
     )
     if reg.stuck_at == "token":
-        tok = reg.token_response
-        if tok is not None and tok.failed:
-            return errored(f"The token endpoint did not answer: {tok.error}", *findings, details=details)
-        return failed(
-            f"An agent registers but gets stuck exchanging the identity assertion: {reg.stuck_reason}.",
-            *findings,
-            problem(
-                "authmd-token-exchange-failed",
-                reg.stuck_reason or "",
-                tok,
-                fix="Accept grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer with the "
-                "assertion the identity endpoint issued.",
-            ),
-            *human,
-            details=details,
-        )
+        return _token_exchange_failed(reg, registered, human, details)
+    findings: list[Finding | None] = [registered]
     if reg.token_response is not None:
         findings.append(
             good(
@@ -203,97 +307,13 @@ def auth_md_registration(a: Artifacts) -> Outcome:
                 reg.token_response,
             )
         )
-    usable = reg.usable
-    if usable is True:
-        findings.append(
-            good(
-                "authmd-credential-works",
-                f"GET {url_path(reg.use_url or '')} with it answered "
-                f"{reg.use_response.status if reg.use_response else '?'}",
-                reg.use_response,
-            )
-        )
-    elif usable is False:
-        findings.append(
-            problem(
-                "authmd-credential-rejected",
-                f"GET {url_path(reg.use_url or '')} with the new credential "
-                f"answered {reg.use_response.describe() if reg.use_response else '?'}",
-                reg.use_response,
-                fix="Accept the credential the registration issued on the API.",
-            )
-        )
-    else:
-        why = (
-            reg.use_response.describe()
-            if reg.use_response is not None
-            else "no same-origin protected endpoint was known to try it on"
-        )
-        findings.append(
-            concern(
-                "authmd-credential-untested",
-                f"could not confirm the credential works ({why})",
-                reg.use_response,
-                fix="Name a protected GET endpoint in auth.md's Use step.",
-            )
-        )
-    absolute = reg.absolute_expiry
-    if absolute and parse_instant(absolute):
-        findings.append(
-            good("authmd-absolute-expiry", f"states an absolute expiry ({absolute})", reg.register_response)
-        )
-    elif reg.credential_expires_in is not None:
-        findings.append(
-            concern(
-                "authmd-relative-expiry",
-                f"only a relative lifetime (expires_in {reg.credential_expires_in} s)",
-                reg.token_response,
-                fix="Return an absolute ISO 8601 expires_at for the registration.",
-            )
-        )
-    else:
-        findings.append(
-            concern(
-                "authmd-no-expiry",
-                "the registration states no expiry",
-                reg.register_response,
-                fix="Return an absolute ISO 8601 expiry for the credential or assertion.",
-            )
-        )
-    if reg.claim_url_present or reg.claim_token_present:
-        findings.append(
-            good(
-                "authmd-claim-path",
-                "a claim "
-                + ("URL" if reg.claim_url_present else "token")
-                + " lets a human take ownership later"
-                + (f" (until {reg.claim_expires_at})" if reg.claim_expires_at else ""),
-                reg.register_response,
-            )
-        )
-    else:
-        findings.append(
-            concern(
-                "authmd-no-claim",
-                "the registration gives no claim URL or token",
-                reg.register_response,
-                fix="Return claim{url, token, expires_at} so a human can take ownership.",
-            )
-        )
-    bad = reg.malformed_response
-    if bad is not None:
-        ok, why = _error_shape(bad)
-        findings.append(
-            good("authmd-malformed-error", f"a malformed registration got {why}", bad)
-            if ok
-            else concern(
-                "authmd-malformed-error",
-                f'a malformed registration ({{"type":"bogus"}}) got {why}',
-                bad,
-                fix='Answer 400 with JSON {"error": code, "message": ...}.',
-            )
-        )
-    findings.extend(human)
+    findings += [
+        _credential_use_finding(reg),
+        _expiry_finding(reg),
+        _claim_finding(reg),
+        _malformed_finding(reg),
+        *human,
+    ]
     lifetime = ""
     if reg.lifetime_s is not None:
         details["lifetime_s"] = reg.lifetime_s

@@ -37,9 +37,8 @@ from agent_ready.checks.tokens._common import (
 from agent_ready.models import Finding, Level, Outcome
 
 
-def server_findings(server: AuthServer, target: Target | None = None) -> list[Finding]:
-    meta = server.metadata
-    out: list[Finding] = []
+def _unusable_server(server: AuthServer) -> list[Finding] | None:
+    """The server points at a refused address, or has no metadata (unreachable or absent)."""
     if server.blocked is not None:
         d = server.blocked
         return [
@@ -53,7 +52,7 @@ def server_findings(server: AuthServer, target: Target | None = None) -> list[Fi
                 fix="List only public https issuer URLs in authorization_servers.",
             )
         ]
-    if meta is None:
+    if server.metadata is None:
         if server.tried and all(d.state == DocState.UNREACHABLE for d in server.tried):
             return [finding_error(server)]
         tried = "; ".join(d.describe() for d in server.tried)
@@ -66,17 +65,12 @@ def server_findings(server: AuthServer, target: Target | None = None) -> list[Fi
                 "an issuer with a path).",
             )
         ]
-    ev = server.doc.evidence if server.doc else ()
-    where = server.doc.url if server.doc else server.issuer
-    if len(server.tried) > 1:
-        out.append(
-            info(
-                "found-after-fallback",
-                f"found at {where} after {len(server.tried) - 1} other location(s)",
-                ev,
-            )
-        )
-    issuer = meta.get("issuer")
+    return None
+
+
+def _issuer_findings(server: AuthServer, issuer: object, where: str, ev: object) -> list[Finding]:
+    """RFC 8414 §3.3: the metadata's issuer is exactly the one it was fetched for; §2: an https URL."""
+    out: list[Finding] = []
     if issuer == server.issuer:
         out.append(good("issuer-matches", f"issuer {issuer} matches", ev))
     elif isinstance(issuer, str) and issuer.rstrip("/") == server.issuer.rstrip("/"):
@@ -109,10 +103,12 @@ def server_findings(server: AuthServer, target: Target | None = None) -> list[Fi
                 fix="Use an https issuer URL without query or fragment.",
             )
         )
-    out.extend(_endpoint_form_findings(meta, where, ev))
-    media = json_media_finding("as-metadata", server.doc) if server.doc else None
-    if media is not None:
-        out.append(media)
+    return out
+
+
+def _grant_findings(meta: dict[str, object], where: str, ev: object) -> list[Finding]:
+    """RFC 8414 §2: the default grants, and the token endpoint the grants need."""
+    out: list[Finding] = []
     grants, defaulted = grants_of(meta)
     if defaulted:
         out.append(
@@ -124,9 +120,7 @@ def server_findings(server: AuthServer, target: Target | None = None) -> list[Fi
                 ev,
             )
         )
-    token_endpoint = meta.get("token_endpoint")
-    only_implicit = set(grants) <= {"implicit"}
-    if not isinstance(token_endpoint, str) and not only_implicit:
+    if not isinstance(meta.get("token_endpoint"), str) and not set(grants) <= {"implicit"}:
         out.append(
             problem(
                 "no-token-endpoint",
@@ -135,46 +129,18 @@ def server_findings(server: AuthServer, target: Target | None = None) -> list[Fi
                 fix="Add token_endpoint.",
             )
         )
+    return out
+
+
+def _authorization_endpoint_findings(meta: dict[str, object], where: str, ev: object) -> list[Finding]:
+    """An authorization endpoint where the grants need one, and PKCE S256 where there is one."""
+    grants, defaulted = grants_of(meta)
     needs_authz = bool({"authorization_code", "implicit"} & set(grants))
-    if not isinstance(meta.get("authorization_endpoint"), str):
-        if needs_authz and not defaulted:
-            out.append(
-                problem(
-                    "no-authorization-endpoint",
-                    f"{where} supports "
-                    f"{', '.join(sorted({'authorization_code', 'implicit'} & set(grants)))} but has no "
-                    "authorization_endpoint",
-                    ev,
-                    fix="Add authorization_endpoint.",
-                )
-            )
-        elif needs_authz:
-            # The member was omitted, so RFC 8414 §2's default grants apply, and they use the authorization
-            # endpoint; most such servers are headless and merely forgot to list their grants.
-            out.append(
-                concern(
-                    "no-authorization-endpoint-default-grants",
-                    f"{where} omits grant_types_supported, so RFC 8414 §2's default (authorization_code, "
-                    "implicit) applies, and those grants REQUIRE an authorization_endpoint, which is absent",
-                    ev,
-                    fix="List the grants the server supports in grant_types_supported (e.g. "
-                    '["client_credentials"]), or add authorization_endpoint.',
-                )
-            )
-        else:
-            out.append(
-                info(
-                    "no-authorization-endpoint-needed",
-                    f"no authorization_endpoint, and none of the grants ({', '.join(grants) or 'none'}) "
-                    "needs one: valid for a headless authorization server",
-                    ev,
-                )
-            )
-    else:
+    if isinstance(meta.get("authorization_endpoint"), str):
         methods = meta.get("code_challenge_methods_supported")
         if not isinstance(methods, list) or "S256" not in methods:
             shown = methods if isinstance(methods, list) else "absent"
-            out.append(
+            return [
                 problem(
                     "no-s256",
                     f"{where} offers an authorization endpoint but code_challenge_methods_supported is "
@@ -182,9 +148,47 @@ def server_findings(server: AuthServer, target: Target | None = None) -> list[Fi
                     ev,
                     fix='Add "code_challenge_methods_supported": ["S256"] (and support it).',
                 )
+            ]
+        return [info("pkce-plain", "PKCE plain is offered besides S256", ev)] if "plain" in methods else []
+    if needs_authz and not defaulted:
+        return [
+            problem(
+                "no-authorization-endpoint",
+                f"{where} supports "
+                f"{', '.join(sorted({'authorization_code', 'implicit'} & set(grants)))} but has no "
+                "authorization_endpoint",
+                ev,
+                fix="Add authorization_endpoint.",
             )
-        elif "plain" in methods:
-            out.append(info("pkce-plain", "PKCE plain is offered besides S256", ev))
+        ]
+    if needs_authz:
+        # The member was omitted, so RFC 8414 §2's default grants apply, and they use the authorization
+        # endpoint; most such servers are headless and merely forgot to list their grants.
+        return [
+            concern(
+                "no-authorization-endpoint-default-grants",
+                f"{where} omits grant_types_supported, so RFC 8414 §2's default (authorization_code, "
+                "implicit) applies, and those grants REQUIRE an authorization_endpoint, which is absent",
+                ev,
+                fix="List the grants the server supports in grant_types_supported (e.g. "
+                '["client_credentials"]), or add authorization_endpoint.',
+            )
+        ]
+    return [
+        info(
+            "no-authorization-endpoint-needed",
+            f"no authorization_endpoint, and none of the grants ({', '.join(grants) or 'none'}) "
+            "needs one: valid for a headless authorization server",
+            ev,
+        )
+    ]
+
+
+def _required_member_findings(
+    server: AuthServer, meta: dict[str, object], where: str, ev: object
+) -> list[Finding]:
+    """response_types_supported (RFC 8414 §2), and OpenID Connect Discovery's own REQUIRED members."""
+    out: list[Finding] = []
     if not isinstance(meta.get("response_types_supported"), list):
         # REQUIRED by RFC 8414 §2 whatever the grants; a headless server states the empty list.
         out.append(
@@ -209,18 +213,20 @@ def server_findings(server: AuthServer, target: Target | None = None) -> list[Fi
                     fix=f"Add {', '.join(absent)}, or serve it as RFC 8414 metadata.",
                 )
             )
+    return out
+
+
+def _scheme_findings(meta: dict[str, object], target: Target | None, ev: object) -> list[Finding]:
+    """Every endpoint over https; plain http only on a loopback host of a loopback target."""
     loopback, bad = endpoint_scheme_problems(meta)
     bad += [(k, v) for k, v in loopback if not loopback_excused(target, v)]
     loopback = [(k, v) for k, v in loopback if loopback_excused(target, v)]
-    for key, value in bad:
-        out.append(
-            problem(
-                "endpoint-not-https",
-                f"{key} {value} is not https",
-                ev,
-                fix="Serve every endpoint over https.",
-            )
+    out = [
+        problem(
+            "endpoint-not-https", f"{key} {value} is not https", ev, fix="Serve every endpoint over https."
         )
+        for key, value in bad
+    ]
     if loopback:
         out.append(
             info(
@@ -230,6 +236,34 @@ def server_findings(server: AuthServer, target: Target | None = None) -> list[Fi
                 ev,
             )
         )
+    return out
+
+
+def server_findings(server: AuthServer, target: Target | None = None) -> list[Finding]:
+    unusable = _unusable_server(server)
+    meta = server.metadata
+    if unusable is not None or meta is None:
+        return unusable or []
+    out: list[Finding] = []
+    ev = server.doc.evidence if server.doc else ()
+    where = server.doc.url if server.doc else server.issuer
+    if len(server.tried) > 1:
+        out.append(
+            info(
+                "found-after-fallback",
+                f"found at {where} after {len(server.tried) - 1} other location(s)",
+                ev,
+            )
+        )
+    out.extend(_issuer_findings(server, meta.get("issuer"), where, ev))
+    out.extend(_endpoint_form_findings(meta, where, ev))
+    media = json_media_finding("as-metadata", server.doc) if server.doc else None
+    if media is not None:
+        out.append(media)
+    out.extend(_grant_findings(meta, where, ev))
+    out.extend(_authorization_endpoint_findings(meta, where, ev))
+    out.extend(_required_member_findings(server, meta, where, ev))
+    out.extend(_scheme_findings(meta, target, ev))
     return out
 
 
