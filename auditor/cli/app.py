@@ -79,10 +79,11 @@ def humane_help(command: Any) -> Any:
             name = METAVARS.get(param.name, param.name.upper())
             param.metavar = f"{name}..." if param.nargs == -1 else name
             if param.param_type_name == "argument":
-                # typer 0.2x prints a required argument as `{URL}` and adds its Python type (`URL <str>`);
-                # the usage line shows it bare and its help row needs no type.
+                # typer 0.2x prints a required argument as `{URL}` (and 0.29 adds its Python type,
+                # `URL <str>`); the usage line shows it bare (click's own hook, so every typer release
+                # honours it) and its help row needs no type.
                 usage = param.metavar if param.required else f"[{param.metavar}]"
-                param._usage_display_name = lambda usage=usage: usage
+                param.get_usage_pieces = lambda ctx, usage=usage: [usage]
                 param.display_type_rich = lambda ctx: None
     for sub in getattr(command, "commands", {}).values():
         humane_help(sub)
@@ -142,6 +143,10 @@ def _registry(no_plugins: bool) -> Registry:
 
 def main() -> None:
     """Console entry point: usage errors are one line and exit 2; anything unexpected is one line, exit 4."""
+    # httpx imports its optional command-line client (`httpx._main`: click, rich, pygments; ~40 ms) whenever
+    # rich is installed, and typer installs rich. agent-ready never runs httpx's CLI; an empty entry makes
+    # httpx take its documented "CLI extra not installed" branch for this process alone.
+    sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
     try:
         # Without standalone mode click returns the exit code of typer.Exit instead of raising it.
         command = humane_help(typer.main.get_command(app))

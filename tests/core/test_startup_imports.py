@@ -53,3 +53,21 @@ def test_the_probe_sees_a_heavy_module_once_it_is_imported() -> None:
     code = "import sys, agent_ready.engine; print('agent_ready.engine' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.stdout.strip() == "True"
+
+
+def test_the_console_entry_point_skips_httpx_own_command_line_client() -> None:
+    # httpx loads its CLI (click, rich, pygments) on import when rich is installed; main() keeps it out.
+    code = (
+        "import sys\n"
+        "from agent_ready.cli import main\n"
+        "sys.argv = ['agent-ready', 'explain', 'no-such-check']\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "import httpx\n"
+        "heavy = ('httpx._main', 'rich.console', 'pygments', 'pydantic')\n"
+        "print(sorted(m for m in heavy if sys.modules.get(m)))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.stdout.strip().splitlines()[-1] == "[]", out.stderr
