@@ -269,6 +269,8 @@ def endpoint_answers(resp: Response | None) -> bool:
 LINKS: Key[LinkHeaders] = Key("links")
 API_LINKS: Key[LinkSource | None] = Key("api_links")
 LLMS_TXT: Key[LlmsTxt] = Key("llms_txt")
+# The parsed llms.txt without its link checks: what other probes read in it (no check needs it by itself).
+LLMS_TXT_DOCUMENT: Key[LlmsTxt] = Key("llms_txt_document")
 MARKDOWN: Key[MarkdownNegotiation] = Key("markdown")
 API_CATALOG: Key[ApiCatalog] = Key("api_catalog")
 MCP_CARD: Key[McpDiscovery] = Key("mcp_card")

@@ -19,7 +19,7 @@ class DocState(StrEnum):
     ERROR_STATUS = "error-status"  # 401/403/5xx and other non-success answers
 
 
-@dataclass
+@dataclass(frozen=True)
 class Doc:
     url: str
     state: DocState

@@ -50,8 +50,9 @@ import asyncio
 import hashlib
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Awaitable, Iterable
 from dataclasses import replace
+from functools import partial
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -65,6 +66,7 @@ from agent_ready.artifacts.discovery import (
     LINKS,
     LINKSET_TYPE,
     LLMS_TXT,
+    LLMS_TXT_DOCUMENT,
     MARKDOWN,
     MCP_CARD,
     MCP_CARD_TYPE,
@@ -95,7 +97,7 @@ from agent_ready.parsers.link_header import parse_link_header
 from agent_ready.parsers.linkset import parse_linkset
 from agent_ready.parsers.llms_txt import LlmsLink, parse_llms_txt
 from agent_ready.parsers.sitemap import inspect_sitemap
-from agent_ready.probes.documents import classify_response, fetch_json_doc, fetch_text_doc, same_as_miss
+from agent_ready.probes.documents import classify_response, fetch_json_doc, fetch_text_doc, same_as_miss, walk
 from agent_ready.probing import ProbeContext, probe
 
 # --- content sniffing ---------------------------------------------------------------------------------
@@ -110,13 +112,8 @@ def same_origin(url: str, other: str) -> bool:
 
 async def first_json_doc(ctx: ProbeContext, paths: Iterable[str]) -> tuple[Doc | None, list[Doc]]:
     """GET well-known JSON paths of the origin in order until one is found: (that doc or None, all tried)."""
-    tried: list[Doc] = []
-    for path in paths:
-        doc = await fetch_json_doc(ctx, urljoin(ctx.target.origin, path))
-        tried.append(doc)
-        if doc.found:
-            return doc, tried
-    return None, tried
+    tried = await walk([partial(fetch_json_doc, ctx, urljoin(ctx.target.origin, path)) for path in paths])
+    return (tried[-1] if tried and tried[-1].found else None), tried
 
 
 # --- RFC 8288 Link headers ------------------------------------------------------------------------------
@@ -179,23 +176,29 @@ async def check_link(ctx: ProbeContext, link: LlmsLink) -> LinkCheck:
     return LinkCheck(link=link, doc=Doc(url=link.url, state=state, response=resp, problem=problem))
 
 
-@probe(LLMS_TXT, description="GET /llms.txt, parse it (llmstxt.org) and check a sample of its links resolve")
-async def llms_txt(ctx: ProbeContext) -> LlmsTxt:
+@probe(LLMS_TXT_DOCUMENT, description="GET /llms.txt and parse it (llmstxt.org), without checking its links")
+async def llms_txt_document(ctx: ProbeContext) -> LlmsTxt:
+    """What other probes read in llms.txt (the links it names): they need not wait for the link checks."""
     url = urljoin(ctx.target.origin, "/llms.txt")
     doc = await fetch_text_doc(ctx, url)
-    result = LlmsTxt(doc=doc)
-    if doc.found:
-        parsed = parse_llms_txt(doc.data, doc.response.final_url if doc.response else url)
-        result = LlmsTxt.from_parsed(doc, parsed)
-        sample = sample_links(result.links(), ctx.target.origin)
-        # Information only, and often megabytes: the first kilobyte says whether it exists. Independent of
-        # the link checks, so it goes out with them.
-        full = asyncio.ensure_future(
-            fetch_text_doc(ctx, urljoin(ctx.target.origin, "/llms-full.txt"), range_head=True)
-        )
-        checked = list(await asyncio.gather(*(check_link(ctx, link) for link in sample)))
-        result = replace(result, checked=checked, full=await full)
-    return result
+    if not doc.found:
+        return LlmsTxt(doc=doc)
+    return LlmsTxt.from_parsed(doc, parse_llms_txt(doc.data, doc.response.final_url if doc.response else url))
+
+
+@probe(LLMS_TXT, description="GET /llms.txt, parse it (llmstxt.org) and check a sample of its links resolve")
+async def llms_txt(ctx: ProbeContext) -> LlmsTxt:
+    result = await ctx.need(LLMS_TXT_DOCUMENT)
+    if not result.doc.found:
+        return result
+    sample = sample_links(result.links(), ctx.target.origin)
+    # Information only, and often megabytes: the first kilobyte says whether it exists. Independent of
+    # the link checks, so it goes out with them.
+    full = asyncio.ensure_future(
+        fetch_text_doc(ctx, urljoin(ctx.target.origin, "/llms-full.txt"), range_head=True)
+    )
+    checked = list(await asyncio.gather(*(check_link(ctx, link) for link in sample)))
+    return replace(result, checked=checked, full=await full)
 
 
 # --- Markdown content negotiation -----------------------------------------------------------------------
@@ -228,26 +231,26 @@ def pick_docs_url(origin: str, llms: LlmsTxt | None, found_links: LinkHeaders | 
     return urljoin(origin, "/docs/"), "default"
 
 
-async def negotiate(ctx: ProbeContext, url: str, role: str, plain: Response | None) -> Negotiation:
-    md = await ctx.fetch.get(url, headers={"Accept": MARKDOWN_ACCEPT})
-    if plain is None:
-        plain = await ctx.fetch.get(url)
-    result = Negotiation(url=url, role=role, markdown=md, plain=plain)
-    if not result.negotiated and not (plain.failed or (plain.status or 0) >= 400):
+async def negotiate(ctx: ProbeContext, url: str, role: str, plain: Awaitable[Response]) -> Negotiation:
+    """The page with ``Accept: text/markdown`` beside its ``plain`` answer (both at once), then the ``.md``
+    variant only when the negotiation failed on a page that exists."""
+    md, page = await asyncio.gather(ctx.fetch.get(url, headers={"Accept": MARKDOWN_ACCEPT}), plain)
+    result = Negotiation(url=url, role=role, markdown=md, plain=page)
+    if not result.negotiated and not (page.failed or (page.status or 0) >= 400):
         return replace(result, md_variant=await fetch_text_doc(ctx, md_variant_url(url)))
     return result
 
 
 @probe(MARKDOWN, description="GET / and a docs page with Accept: text/markdown (Markdown for agents)")
 async def markdown(ctx: ProbeContext) -> MarkdownNegotiation:
-    home: Response = await ctx.need("home")
-    llms: LlmsTxt | None = await ctx.maybe("llms_txt")
-    found_links: LinkHeaders | None = await ctx.maybe("links")
+    # The home page needs nothing found elsewhere: it is negotiated at once, while the docs page waits for
+    # the documents that may name it.
+    home = asyncio.ensure_future(negotiate(ctx, urljoin(ctx.target.origin, "/"), "home", ctx.need("home")))
+    llms, found_links = await asyncio.gather(ctx.maybe(LLMS_TXT_DOCUMENT), ctx.maybe("links"))
     docs_url, source = pick_docs_url(ctx.target.origin, llms, found_links)
-    wanted = [negotiate(ctx, urljoin(ctx.target.origin, "/"), "home", home)]
+    pages = [await home]
     if docs_url.rstrip("/") != ctx.target.origin.rstrip("/"):
-        wanted.append(negotiate(ctx, docs_url, "docs", None))
-    pages = list(await asyncio.gather(*wanted))  # the two pages are independent
+        pages.append(await negotiate(ctx, docs_url, "docs", ctx.fetch.get(docs_url)))
     return MarkdownNegotiation(pages=pages, docs_source=source)
 
 
@@ -257,21 +260,21 @@ async def markdown(ctx: ProbeContext) -> MarkdownNegotiation:
 @probe(API_CATALOG, description="GET /.well-known/api-catalog (RFC 9727) as application/linkset+json")
 async def api_catalog(ctx: ProbeContext) -> ApiCatalog:
     urls = [urljoin(ctx.target.origin, "/.well-known/api-catalog")]
+    # The well-known location is read first whatever the Link headers name: it needs not wait for them.
+    ctx.fetch.prefetch(urls[0], headers={"Accept": LINKSET_TYPE})
     found_links: LinkHeaders | None = await ctx.maybe("links")
     for lk in found_links.find("api-catalog") if found_links else []:
         if lk.href not in urls:
             urls.append(lk.href)
     linked, unfollowed = bounded(urls[1:], MAX_API_CATALOG_LINKS)
     urls = urls[:1] + linked
-    tried: list[Doc] = []
-    for url in urls:
-        doc = await fetch_json_doc(ctx, url, accept=LINKSET_TYPE)
-        tried.append(doc)
-        if doc.found:
-            entries, problems = parse_linkset(doc.data, doc.response.final_url if doc.response else url)
-            return ApiCatalog(
-                doc=doc, tried=tried, entries=entries, shape_problems=problems, unfollowed=unfollowed
-            )
+    tried = await walk([partial(fetch_json_doc, ctx, url, accept=LINKSET_TYPE) for url in urls])
+    doc = tried[-1]
+    if doc.found:
+        entries, problems = parse_linkset(doc.data, doc.response.final_url if doc.response else doc.url)
+        return ApiCatalog(
+            doc=doc, tried=tried, entries=entries, shape_problems=problems, unfollowed=unfollowed
+        )
     return ApiCatalog(doc=tried[0], tried=tried, unfollowed=unfollowed)
 
 
@@ -312,22 +315,21 @@ async def fetch_openapi(ctx: ProbeContext, url: str) -> Doc:
         return doc
     text = doc.data
     try:
-        doc.data = json.loads(text)
+        data = json.loads(text)
     except ValueError:
         try:
-            doc.data = yaml.safe_load(text)
+            data = yaml.safe_load(text)
         except yaml.YAMLError as exc:
-            doc.state, doc.data = DocState.INVALID, None
-            doc.problem = "neither JSON nor YAML" + (
+            problem = "neither JSON nor YAML" + (
                 " (body truncated at the size limit)"
                 if doc.response and doc.response.truncated
                 else f": {str(exc).splitlines()[0]}"
             )
-            return doc
-    if not is_openapi(doc.data):
-        doc.state = DocState.INVALID
-        doc.problem = 'parses, but has no `openapi: 3.x` or `swagger: "2.0"` member'
-    return doc
+            return replace(doc, state=DocState.INVALID, data=None, problem=problem)
+    if not is_openapi(data):
+        problem = 'parses, but has no `openapi: 3.x` or `swagger: "2.0"` member'
+        return replace(doc, state=DocState.INVALID, data=data, problem=problem)
+    return replace(doc, data=data)
 
 
 @probe(
@@ -335,19 +337,26 @@ async def fetch_openapi(ctx: ProbeContext, url: str) -> Doc:
     description="Find the OpenAPI description: Link headers, api-catalog, llms.txt, then common paths",
 )
 async def openapi(ctx: ProbeContext) -> OpenAPIResult:
-    found_links: LinkHeaders | None = await ctx.maybe("links")
-    catalog: ApiCatalog | None = await ctx.maybe("api_catalog")
-    llms: LlmsTxt | None = await ctx.maybe("llms_txt")
+    # Speculation: the most common location goes out at t0, while the documents that may name another one
+    # (Link headers, the api-catalog, llms.txt) are read; they only add candidates ahead of it.
+    ctx.fetch.prefetch(urljoin(ctx.target.origin, OPENAPI_PATHS[0]))
+    found_links, catalog, llms = await asyncio.gather(
+        ctx.maybe("links"), ctx.maybe("api_catalog"), ctx.maybe(LLMS_TXT_DOCUMENT)
+    )
     candidates = openapi_candidates(ctx.target.origin, found_links, catalog, llms)
     linked, dropped = bounded([c for c in candidates if c[1] != "common-path"], MAX_OPENAPI_LINKS)
-    result = OpenAPIResult(description=None, unfollowed=[url for url, _ in dropped])
-    for url, source in linked + [c for c in candidates if c[1] == "common-path"]:
-        result.sources[url] = source
-        doc = await fetch_openapi(ctx, url)
-        result.tried.append(doc)
-        if doc.found:
-            return replace(result, description=OpenAPIDescription(doc=doc, data=doc.data, source=source))
-    return result
+    ordered = linked + [c for c in candidates if c[1] == "common-path"]
+    tried = await walk([partial(fetch_openapi, ctx, url) for url, _ in ordered])
+    sources = dict(ordered[: len(tried)])
+    found = tried[-1] if tried and tried[-1].found else None
+    return OpenAPIResult(
+        description=None
+        if found is None
+        else OpenAPIDescription(doc=found, data=found.data, source=sources[found.url]),
+        tried=tried,
+        sources=sources,
+        unfollowed=[url for url, _ in dropped],
+    )
 
 
 # --- MCP server card ------------------------------------------------------------------------------------
@@ -414,27 +423,24 @@ async def mcp_card(ctx: ProbeContext) -> McpDiscovery:
     # SEP-2127 reserves <endpoint>/server-card; the only endpoint known without a card is the default.
     paths: list[tuple[str, str | None]] = [(urljoin(ctx.target.origin, p), None) for p in MCP_CARD_PATHS]
     paths.append((default_endpoint + "/server-card", MCP_CARD_TYPE))
-    tried: list[Doc] = []
-    for url, accept in paths:
-        doc = await fetch_json_doc(ctx, url, accept=accept)
-        tried.append(doc)
-        card, count = pick_card(doc.data) if doc.found else (None, 0)
-        if card is not None:
-            found = McpDiscovery(
-                card=doc, card_data=card, cards_listed=count, tried=tried, shape=card_shape(card)
+    # Speculation: the default endpoint is probed unless a card names another one, so its GET goes out now.
+    ctx.fetch.prefetch(default_endpoint)
+    tried = await walk(
+        [partial(fetch_json_doc, ctx, url, accept=accept) for url, accept in paths],
+        hit=lambda doc: doc.found and pick_card(doc.data)[0] is not None,
+    )
+    doc = tried[-1]
+    card, count = pick_card(doc.data) if doc.found else (None, 0)
+    if card is not None:
+        found = McpDiscovery(
+            card=doc, card_data=card, cards_listed=count, tried=tried, shape=card_shape(card)
+        )
+        endpoints = card_endpoints(card, doc.response.final_url if doc.response else doc.url)
+        if endpoints:
+            get, post = await probe_endpoint(ctx, endpoints[0])
+            return replace(
+                found, endpoint_url=endpoints[0], endpoint_source="card", endpoint_get=get, endpoint_post=post
             )
-            base = doc.response.final_url if doc.response else doc.url
-            endpoints = card_endpoints(card, base)
-            if endpoints:
-                get, post = await probe_endpoint(ctx, endpoints[0])
-                return replace(
-                    found,
-                    endpoint_url=endpoints[0],
-                    endpoint_source="card",
-                    endpoint_get=get,
-                    endpoint_post=post,
-                )
-            break
     else:
         found = McpDiscovery(card=None, tried=tried)
     get, post = await probe_endpoint(ctx, default_endpoint)
@@ -505,6 +511,8 @@ SITEMAP_PATHS = ("/sitemap.xml", "/sitemap_index.xml", "/sitemap-index.xml", "/s
 
 @probe(SITEMAP, description="Find the sitemap (robots.txt Sitemap:, then common paths) and parse it")
 async def sitemap(ctx: ProbeContext) -> Sitemap:
+    # Speculation: /sitemap.xml is where robots.txt most often points, and the first common path otherwise.
+    ctx.fetch.prefetch(urljoin(ctx.target.origin, SITEMAP_PATHS[0]))
     robots = await ctx.maybe("robots")
     candidates = [(u, "robots") for u in (robots.sitemaps if robots is not None else [])]
     candidates += [
@@ -512,27 +520,34 @@ async def sitemap(ctx: ProbeContext) -> Sitemap:
         for p in SITEMAP_PATHS
         if all(u != urljoin(ctx.target.origin, p) for u, _ in candidates)
     ]
-    tried: list[Doc] = []
-    kind: str | None = None
-    locations = 0
-    problems: list[str] = []
-    for url, source in candidates[:6]:
-        resp = await ctx.fetch.get(url)
-        miss = await ctx.maybe("not_found")
+    inspected: dict[str, tuple[str, int, list[str]]] = {}  # url -> what inspect_sitemap found there
+
+    async def fetch(url: str) -> Doc:
+        resp, miss = await asyncio.gather(ctx.fetch.get(url), ctx.maybe("not_found"))
         state, problem = classify_response(resp, miss, html_ok=True)
-        doc = Doc(url=url, state=state, response=resp, problem=problem)
-        if state == DocState.FOUND:
-            if body_is_html(resp):
-                doc.state, doc.problem = DocState.SOFT_404, "HTML where a sitemap was expected"
-            else:
-                try:
-                    kind, locations, problems = inspect_sitemap(resp.body)
-                    doc.data = kind
-                except (ValueError, OSError, EOFError) as exc:
-                    doc.state, doc.problem = DocState.INVALID, str(exc)
-        tried.append(doc)
-        if doc.state in (DocState.FOUND, DocState.INVALID):
-            return Sitemap(
-                doc=doc, tried=tried, source=source, kind=kind, locations=locations, problems=problems
-            )
-    return Sitemap(doc=None, tried=tried, kind=kind, locations=locations, problems=problems)
+        if state == DocState.FOUND and body_is_html(resp):
+            state, problem = DocState.SOFT_404, "HTML where a sitemap was expected"
+        elif state == DocState.FOUND:
+            try:
+                inspected[url] = inspect_sitemap(resp.body)
+            except (ValueError, OSError, EOFError) as exc:
+                state, problem = DocState.INVALID, str(exc)
+        data = inspected[url][0] if url in inspected else None
+        return Doc(url=url, state=state, response=resp, data=data, problem=problem)
+
+    shown = candidates[:6]
+    tried = await walk(
+        [partial(fetch, url) for url, _ in shown], hit=lambda d: d.state in (DocState.FOUND, DocState.INVALID)
+    )
+    doc = tried[-1]
+    if doc.state not in (DocState.FOUND, DocState.INVALID):
+        return Sitemap(doc=None, tried=tried)
+    kind, locations, problems = inspected.get(doc.url, (None, 0, []))
+    return Sitemap(
+        doc=doc,
+        tried=tried,
+        source=shown[len(tried) - 1][1],
+        kind=kind,
+        locations=locations,
+        problems=problems,
+    )

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
 
 from agent_ready.artifacts.documents import (
     Doc,
@@ -70,50 +73,50 @@ def classify_response(
     return DocState.FOUND, None
 
 
-async def _get(ctx: ProbeContext, url: str, headers: dict[str, str] | None, *, html_ok: bool) -> Doc:
+async def _get(
+    ctx: ProbeContext, url: str, headers: dict[str, str] | None, *, html_ok: bool
+) -> tuple[Response, DocState, str | None]:
     """GET ``url`` and classify the answer; the caller parses a FOUND body."""
-    resp = await ctx.fetch.get(url, headers=headers or None)
-    miss = await ctx.maybe("not_found")
+    # The soft-404 baseline is fetched beside the document, never after it.
+    resp, miss = await asyncio.gather(ctx.fetch.get(url, headers=headers or None), ctx.maybe("not_found"))
     state, problem = classify_response(resp, miss, html_ok=html_ok, text=True)
-    return Doc(url=url, state=state, response=resp, problem=problem)
+    return resp, state, problem
 
 
 async def fetch_doc(
     ctx: ProbeContext, url: str, *, parse: str = "text", accept: str | None = None, html_ok: bool = False
 ) -> Doc:
     """GET ``url`` strictly: any HTML, declared or sniffed, is a soft-404. ``parse`` is "text" or "json"."""
-    doc = await _get(ctx, url, {"Accept": accept} if accept else None, html_ok=html_ok)
-    if doc.state != DocState.FOUND or doc.response is None:
-        return doc
-    if parse == "json":
+    resp, state, problem = await _get(ctx, url, {"Accept": accept} if accept else None, html_ok=html_ok)
+    data: Any = None
+    if state == DocState.FOUND and parse == "json":
         try:
-            doc.data = json.loads(doc.response.text)
+            data = json.loads(resp.text)
         except ValueError as exc:
-            doc.state, doc.problem = DocState.INVALID, f"not JSON: {exc}"
-    else:
-        doc.data = doc.response.text
-    return doc
+            state, problem = DocState.INVALID, f"not JSON: {exc}"
+    elif state == DocState.FOUND:
+        data = resp.text
+    return Doc(url=url, state=state, response=resp, data=data, problem=problem)
 
 
 async def fetch_json_doc(ctx: ProbeContext, url: str, *, accept: str | None = None) -> Doc:
     """GET a JSON document. A JSON body served as text/html still counts as found (the check flags the type);
     HTML, the target's catch-all page and unparseable bodies do not."""
-    doc = await _get(ctx, url, {"Accept": accept} if accept else None, html_ok=True)
-    resp = doc.response
-    if doc.state != DocState.FOUND or resp is None:
-        return doc
-    try:
-        doc.data = json.loads(resp.text)
-    except ValueError as exc:
-        if body_is_html(resp) or resp.looks_like_html:
-            doc.state, doc.problem = (
-                DocState.SOFT_404,
-                f"HTML ({resp.media_type or 'sniffed'}) where JSON was expected",
-            )
-        else:
-            detail = "body truncated at the size limit" if resp.truncated else str(exc)
-            doc.state, doc.problem = DocState.INVALID, f"not JSON: {detail}"
-    return doc
+    resp, state, problem = await _get(ctx, url, {"Accept": accept} if accept else None, html_ok=True)
+    data: Any = None
+    if state == DocState.FOUND:
+        try:
+            data = json.loads(resp.text)
+        except ValueError as exc:
+            if body_is_html(resp) or resp.looks_like_html:
+                state, problem = (
+                    DocState.SOFT_404,
+                    f"HTML ({resp.media_type or 'sniffed'}) where JSON was expected",
+                )
+            else:
+                detail = "body truncated at the size limit" if resp.truncated else str(exc)
+                state, problem = DocState.INVALID, f"not JSON: {detail}"
+    return Doc(url=url, state=state, response=resp, data=data, problem=problem)
 
 
 async def fetch_text_doc(
@@ -124,14 +127,37 @@ async def fetch_text_doc(
     headers = {"Accept": accept} if accept else {}
     if range_head:
         headers["Range"] = "bytes=0-1023"
-    doc = await _get(ctx, url, headers, html_ok=True)
-    resp = doc.response
-    if doc.state == DocState.FOUND and resp is not None:
-        if body_is_html(resp):
-            doc.state, doc.problem = (
-                DocState.SOFT_404,
-                f"HTML ({resp.media_type or 'sniffed'}) where a text document was expected",
-            )
-        else:
-            doc.data = resp.text
-    return doc
+    resp, state, problem = await _get(ctx, url, headers, html_ok=True)
+    data: Any = None
+    if state == DocState.FOUND and body_is_html(resp):
+        state = DocState.SOFT_404
+        problem = f"HTML ({resp.media_type or 'sniffed'}) where a text document was expected"
+    elif state == DocState.FOUND:
+        data = resp.text
+    return Doc(url=url, state=state, response=resp, data=data, problem=problem)
+
+
+async def walk(
+    fetches: Sequence[Callable[[], Awaitable[Doc]]],
+    *,
+    hit: Callable[[Doc], bool] = lambda doc: doc.found,
+    stop: Callable[[Doc], bool] = lambda doc: False,
+) -> list[Doc]:
+    """Candidates tried in order until one is a ``hit`` (or one says ``stop``): the docs tried, in order.
+
+    A walk costs at most two round trips, not one per candidate: the first candidate (the likeliest) goes out
+    alone, and only when it misses do all the others go out at once; they are then read in order as before.
+    A candidate after the one that hits may thus have been fetched for nothing; only those up to the hit are
+    returned (and judged).
+    """
+    if not fetches:
+        return []
+    first = await fetches[0]()
+    if hit(first) or stop(first) or len(fetches) == 1:
+        return [first]
+    tried = [first]
+    for doc in await asyncio.gather(*(fetch() for fetch in fetches[1:])):
+        tried.append(doc)
+        if hit(doc) or stop(doc):
+            break
+    return tried

@@ -7,6 +7,7 @@ says ``permitted_alternative``.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -60,8 +61,8 @@ def _expect(out: Any, expected: str, code: str | None) -> None:
 
 def _typed_robots(text: str, content_type: str) -> Any:
     robots = robots_of(text)
-    robots.doc.response = fake_response(200, text, content_type=content_type, url=robots.doc.url)
-    return robots
+    typed = fake_response(200, text, content_type=content_type, url=robots.doc.url)
+    return replace(robots, doc=replace(robots.doc, response=typed))
 
 
 # --- discovery.robots-txt: RFC 9309 -----------------------------------------------------------------------

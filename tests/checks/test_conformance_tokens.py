@@ -107,9 +107,7 @@ def _prm(data: dict[str, Any], *, content_type: str | None = None) -> ResourceMe
     r = prm(data, requested=None)
     if content_type is not None:
         resp = fake_response(200, json=data, content_type=content_type, url=PRM_URL)
-        fetched = doc(PRM_URL, data)
-        fetched.response = resp
-        r = replace(r, doc=fetched)  # artifacts are frozen
+        r = replace(r, doc=replace(doc(PRM_URL, data), response=resp))  # artifacts are frozen
     return r
 
 
@@ -217,8 +215,8 @@ def _oidc(meta: dict[str, Any]) -> AuthServer:
 def _typed(meta: dict[str, Any], content_type: str) -> AuthServer:
     srv = server(meta)
     assert srv.doc is not None
-    srv.doc.response = fake_response(200, json=meta, content_type=content_type, url=srv.doc.url)
-    return srv
+    typed = fake_response(200, json=meta, content_type=content_type, url=srv.doc.url)
+    return replace(srv, doc=replace(srv.doc, response=typed))
 
 
 HEADLESS_AS = {
