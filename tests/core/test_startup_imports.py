@@ -71,3 +71,16 @@ def test_the_console_entry_point_skips_httpx_own_command_line_client() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.stdout.strip().splitlines()[-1] == "[]", out.stderr
+
+
+def test_parsing_html_defers_css_selectors_until_one_is_used() -> None:
+    # soupsieve compiles its selector grammar at import; bs4 imports it for select(), which no check uses.
+    code = (
+        "import sys\n"
+        "from agent_ready.parsers.html import parse_html\n"
+        "soup = parse_html('<p class=a>x</p><p>y</p>')\n"
+        "before = 'soupsieve.css_parser' in sys.modules\n"
+        "print(before, [p.get_text() for p in soup.select('p.a')], 'soupsieve.css_parser' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.stdout.split() == ["False", "['x']", "True"], out.stderr
