@@ -27,56 +27,9 @@ if TYPE_CHECKING:
 from agent_ready.checks.auth_md._common import SPEC_AUTH_MD, SPEC_AUTHKIT, STEP_WORDS, gaps, url_path
 
 
-@check(
-    id="auth-md.file",
-    title="/auth.md is a Markdown sign-up recipe that names real endpoints",
-    failure_title="/auth.md is missing, HTML or incomplete",
-    category="auth-md",
-    weight=2,
-    remediation="Serve /auth.md as Markdown (text/markdown) with an H1 containing `auth.md` and one section "
-    "per step: Discover, Register, Claim, Use the credential, Errors, Revocation. Name the real endpoints "
-    "(`POST /agent/identity`, the token endpoint, the protected-resource metadata) and list the scopes.",
-    spec_links=(SPEC_AUTH_MD, SPEC_AUTHKIT),
-    requires=(AUTHMD,),
-    description="GETs /auth.md, tells Markdown from an HTML soft-404, parses it with markdown-it-py (H1, "
-    "step headings, scopes, named endpoints) and GETs up to six same-origin endpoints it names "
-    "(404 = not there).",
-    clauses=(
-        clause(
-            "auth.md (workos/auth.md)",
-            "catalogue",
-            "/auth.md is Markdown whose H1 names auth.md",
-            "HTML, a soft-404 or bytes that are not text fail; an H1 without auth.md warns",
-        ),
-        clause(
-            "auth.md (workos/auth.md)",
-            "catalogue",
-            "covers discover, register, claim, use, errors, revoke",
-            "missing steps warn",
-        ),
-        clause(
-            "auth.md (workos/auth.md)",
-            "catalogue",
-            "the endpoints it names exist",
-            "a named endpoint answering 404 warns (at most 6 checked, same origin only)",
-        ),
-        not_judged(
-            "RFC 8414 §2",
-            "MUST",
-            "an issuer is an identifier",
-            "issuer and resource identifiers named in the file are not requested: only their "
-            "metadata must resolve (tokens.server-metadata)",
-        ),
-    ),
-)
-def auth_md_file(a: Artifacts) -> Outcome:
-    f: AuthMdFile = a[AUTHMD]
+def _unreadable(f: AuthMdFile, upper: Finding | None) -> Outcome | None:
+    """/auth.md did not answer, is absent, is the site's HTML fallback or is empty; None when readable."""
     doc = f.doc
-    upper = None
-    if f.upper is not None and f.upper.ok and not f.upper.looks_like_html:
-        upper = info(
-            "authmd-upper-case", "/AUTH.md is also served (the file is looked up as /auth.md)", f.upper
-        )
     if doc.state == DocState.UNREACHABLE:
         return errored(
             f"/auth.md could not be fetched: {doc.problem}",
@@ -115,7 +68,13 @@ def auth_md_file(a: Artifacts) -> Outcome:
             ),
             details={"found": False},
         )
-    findings: list[Finding | None] = [upper]
+    return None
+
+
+def _heading_findings(f: AuthMdFile) -> list[Finding | None]:
+    """The media type, an H1 naming auth.md, and a section per step of the recipe."""
+    doc = f.doc
+    findings: list[Finding | None] = []
     media = doc.response.media_type if doc.response else ""
     if media not in ("text/markdown", "text/x-markdown", "text/plain"):
         findings.append(
@@ -145,12 +104,11 @@ def auth_md_file(a: Artifacts) -> Outcome:
         )
     else:
         findings.append(good("authmd-h1", f"H1 {f.h1!r}", doc.evidence))
-    missing = f.missing_steps
-    if missing:
+    if f.missing_steps:
         findings.append(
             concern(
                 "authmd-missing-steps",
-                f"no section for: {', '.join(STEP_WORDS[s] for s in missing)} "
+                f"no section for: {', '.join(STEP_WORDS[s] for s in f.missing_steps)} "
                 f"(sections: {', '.join(s.title for s in f.sections[:12]) or 'none'})",
                 doc.evidence,
                 fix="Add a heading per step: Discover, Register, Claim, Use the "
@@ -161,19 +119,25 @@ def auth_md_file(a: Artifacts) -> Outcome:
         findings.append(
             good("authmd-steps", "covers discover, register, claim, use, errors and revocation", doc.evidence)
         )
+    return findings
+
+
+def _scope_finding(f: AuthMdFile) -> Finding:
     if f.scopes:
-        findings.append(good("authmd-scopes", f"lists scopes: {', '.join(f.scopes[:8])}", doc.evidence))
-    else:
-        findings.append(
-            concern(
-                "authmd-no-scopes",
-                "the file lists no scopes",
-                doc.evidence,
-                fix="List the scopes a registration gets before and after a claim.",
-            )
-        )
-    concrete = [e for e in f.endpoints if not e.templated]
-    if not concrete:
+        return good("authmd-scopes", f"lists scopes: {', '.join(f.scopes[:8])}", f.doc.evidence)
+    return concern(
+        "authmd-no-scopes",
+        "the file lists no scopes",
+        f.doc.evidence,
+        fix="List the scopes a registration gets before and after a claim.",
+    )
+
+
+def _endpoint_findings(f: AuthMdFile) -> list[Finding | None]:
+    """The file names endpoints, one in its register step, and the ones it names answer."""
+    doc = f.doc
+    findings: list[Finding | None] = []
+    if not [e for e in f.endpoints if not e.templated]:
         findings.append(
             concern(
                 "authmd-no-endpoints",
@@ -220,13 +184,71 @@ def auth_md_file(a: Artifacts) -> Outcome:
                 [p.response for p in f.endpoint_probes if p.exists is None],
             )
         )
+    return findings
+
+
+@check(
+    id="auth-md.file",
+    title="/auth.md is a Markdown sign-up recipe that names real endpoints",
+    failure_title="/auth.md is missing, HTML or incomplete",
+    category="auth-md",
+    weight=2,
+    remediation="Serve /auth.md as Markdown (text/markdown) with an H1 containing `auth.md` and one section "
+    "per step: Discover, Register, Claim, Use the credential, Errors, Revocation. Name the real endpoints "
+    "(`POST /agent/identity`, the token endpoint, the protected-resource metadata) and list the scopes.",
+    spec_links=(SPEC_AUTH_MD, SPEC_AUTHKIT),
+    requires=(AUTHMD,),
+    description="GETs /auth.md, tells Markdown from an HTML soft-404, parses it with markdown-it-py (H1, "
+    "step headings, scopes, named endpoints) and GETs up to six same-origin endpoints it names "
+    "(404 = not there).",
+    clauses=(
+        clause(
+            "auth.md (workos/auth.md)",
+            "catalogue",
+            "/auth.md is Markdown whose H1 names auth.md",
+            "HTML, a soft-404 or bytes that are not text fail; an H1 without auth.md warns",
+        ),
+        clause(
+            "auth.md (workos/auth.md)",
+            "catalogue",
+            "covers discover, register, claim, use, errors, revoke",
+            "missing steps warn",
+        ),
+        clause(
+            "auth.md (workos/auth.md)",
+            "catalogue",
+            "the endpoints it names exist",
+            "a named endpoint answering 404 warns (at most 6 checked, same origin only)",
+        ),
+        not_judged(
+            "RFC 8414 §2",
+            "MUST",
+            "an issuer is an identifier",
+            "issuer and resource identifiers named in the file are not requested: only their "
+            "metadata must resolve (tokens.server-metadata)",
+        ),
+    ),
+)
+def auth_md_file(a: Artifacts) -> Outcome:
+    f: AuthMdFile = a[AUTHMD]
+    upper = None
+    if f.upper is not None and f.upper.ok and not f.upper.looks_like_html:
+        upper = info(
+            "authmd-upper-case", "/AUTH.md is also served (the file is looked up as /auth.md)", f.upper
+        )
+    unreadable = _unreadable(f, upper)
+    if unreadable is not None:
+        return unreadable
+    findings = [upper, *_heading_findings(f), _scope_finding(f), *_endpoint_findings(f)]
+    missing = f.missing_steps
+    live = [p for p in f.endpoint_probes if p.exists]
     details = {
         "found": True,
         "h1": f.h1,
         "steps_covered": [s for s in STEPS if s in f.steps],
         "steps_missing": missing,
         "scopes": f.scopes,
-        "endpoints_named": len(concrete),
+        "endpoints_named": len([e for e in f.endpoints if not e.templated]),
         "endpoints_checked": [
             {"url": p.url, "exists": p.exists, "status": p.response.status} for p in f.endpoint_probes
         ],

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from agent_ready.artifacts.documents import body_is_html
-from agent_ready.artifacts.openapi import OPENAPI, OpenAPIResult
+from agent_ready.artifacts.openapi import OPENAPI, OpenAPIDescription, OpenAPIResult, Operation
 from agent_ready.bounds import MAX_OPENAPI_LINKS, not_followed
 from agent_ready.checkapi import (
     Artifacts,
@@ -48,6 +48,170 @@ def _declares_problem_json(op_responses: dict[str, Any]) -> bool:
         if "$ref" in response and "problem" in str(response["$ref"]).lower():
             return True
     return False
+
+
+def _not_found(result: OpenAPIResult) -> Outcome:
+    """No description parsed: an invalid one fails, none at all is the family's "missing" outcome."""
+    invalid = result.invalid()
+    if invalid:
+        return failed(
+            "a description was found but does not parse as OpenAPI",
+            *(
+                problem(
+                    "openapi-invalid",
+                    f"{d.url}: {d.problem}",
+                    d.evidence,
+                    fix="Serve a valid OpenAPI 3.x document.",
+                )
+                for d in invalid
+            ),
+        )
+    return missing_outcome(
+        "OpenAPI description",
+        "openapi",
+        result.tried,
+        "Publish an OpenAPI 3.x description and link it with rel=service-desc.",
+    )
+
+
+def _document_findings(result: OpenAPIResult, desc: OpenAPIDescription) -> list[Finding | None]:
+    """How it was found and served, and the REQUIRED info members."""
+    doc = desc.doc
+    findings: list[Finding | None] = [
+        good("openapi-found", f"OpenAPI {desc.version} at {doc.url} (via {desc.source})", doc.evidence)
+    ]
+    if result.unfollowed:
+        findings.append(
+            info(
+                "openapi-links-bounded",
+                not_followed("linked descriptions", MAX_OPENAPI_LINKS, result.unfollowed),
+            )
+        )
+    if desc.source == "common-path":
+        findings.append(
+            info(
+                "openapi-not-linked",
+                "found only by guessing a common path; no Link header, api-catalog or llms.txt points at it",
+            )
+        )
+    if desc.is_swagger2:
+        findings.append(
+            info("openapi-swagger2", "Swagger 2.0; OpenAPI 3.x describes auth flows and content types better")
+        )
+    if (
+        doc.response is not None
+        and body_is_html(doc.response) is False
+        and doc.response.media_type == "text/html"
+    ):
+        findings.append(
+            concern(
+                "openapi-content-type",
+                "served as text/html",
+                doc.evidence,
+                fix="Serve it as application/json (or application/yaml).",
+            )
+        )
+    info_obj = desc.data.get("info")
+    lacking = [k for k in ("title", "version") if not isinstance(info_obj, dict) or not info_obj.get(k)]
+    if lacking:
+        # OAS 3.x §4.8.1 / §4.8.2 (and Swagger 2.0): info, info.title and info.version are REQUIRED.
+        findings.append(
+            concern(
+                "openapi-info-missing",
+                f"the description has no info.{' and no info.'.join(lacking)} (REQUIRED by the OpenAPI "
+                "Specification); validators and generators reject it",
+                doc.evidence,
+                fix='Add "info": {"title": "<API name>", "version": "<version>"}.',
+            )
+        )
+    return findings
+
+
+def _server_finding(desc: OpenAPIDescription, server: str | None) -> Finding:
+    if server:
+        return good("openapi-servers", f"server {server}")
+    return concern(
+        "openapi-no-servers",
+        "no usable `servers` entry: an agent must guess the base URL",
+        desc.doc.evidence,
+        fix='Add "servers": [{"url": "https://api.example.com/v1"}].',
+    )
+
+
+def _security_finding(desc: OpenAPIDescription, ops: list[Operation]) -> Finding:
+    """The security schemes say how an agent obtains a credential."""
+    schemes = desc.security_schemes()
+    explained = [
+        name for name, s in schemes.items() if isinstance(s, dict) and _scheme_explains_credential(s)
+    ]
+    if explained:
+        return good(
+            "openapi-security-explained",
+            f"security scheme(s) saying how to get a credential: {', '.join(explained)}",
+        )
+    if schemes or any(o.requires_auth for o in ops):
+        return concern(
+            "openapi-security-unexplained",
+            "securitySchemes do not say how to obtain a "
+            "credential (no oauth2 tokenUrl, no openIdConnectUrl, no description)",
+            desc.doc.evidence,
+            fix="Describe the oauth2 flows with tokenUrl, or explain in the "
+            "scheme's description how an agent gets a key.",
+        )
+    return info("openapi-no-security", "no securitySchemes and no secured operation")
+
+
+def _operation_findings(desc: OpenAPIDescription, ops: list[Operation]) -> list[Finding | None]:
+    """Operations exist, each has an operationId and a summary, and errors are declared as problem+json."""
+    ev = desc.doc.evidence
+    if not ops:
+        return [
+            concern(
+                "openapi-no-operations",
+                "the description lists no operations",
+                ev,
+                fix="Describe the API's operations under `paths`.",
+            )
+        ]
+    findings: list[Finding | None] = []
+    unnamed = [f"{o.method} {o.path}" for o in ops if not o.operation_id]
+    undescribed = [f"{o.method} {o.path}" for o in ops if not o.summary]
+    if unnamed or undescribed:
+        findings.append(
+            concern(
+                "openapi-operations-undocumented",
+                f"{len(unnamed)} of {len(ops)} operation(s) lack an operationId, "
+                f"{len(undescribed)} a summary (e.g. {(unnamed or undescribed)[0]})",
+                ev,
+                fix="Give every operation an operationId and a summary.",
+            )
+        )
+    else:
+        findings.append(
+            good(
+                "openapi-operations-documented",
+                f"all {len(ops)} operation(s) have an operationId and a summary",
+            )
+        )
+    with_errors = [o for o in ops if _declares_problem_json(o.responses())]
+    if with_errors:
+        findings.append(
+            good(
+                "openapi-problem-json",
+                f"{len(with_errors)} of {len(ops)} operation(s) declare "
+                "application/problem+json error responses",
+            )
+        )
+    else:
+        findings.append(
+            concern(
+                "openapi-no-problem-json",
+                "no operation declares application/problem+json error responses",
+                ev,
+                fix="Declare 4xx responses with application/problem+json (RFC 9457) content.",
+            )
+        )
+    return findings
 
 
 @check(
@@ -104,166 +268,22 @@ def openapi(a: Artifacts) -> Outcome:
     result: OpenAPIResult = a[OPENAPI]
     desc = result.description
     if desc is None:
-        invalid = result.invalid()
-        if invalid:
-            return failed(
-                "a description was found but does not parse as OpenAPI",
-                *(
-                    problem(
-                        "openapi-invalid",
-                        f"{d.url}: {d.problem}",
-                        d.evidence,
-                        fix="Serve a valid OpenAPI 3.x document.",
-                    )
-                    for d in invalid
-                ),
-            )
-        return missing_outcome(
-            "OpenAPI description",
-            "openapi",
-            result.tried,
-            "Publish an OpenAPI 3.x description and link it with rel=service-desc.",
-        )
-    doc = desc.doc
-    findings: list[Finding | None] = [
-        good("openapi-found", f"OpenAPI {desc.version} at {doc.url} (via {desc.source})", doc.evidence)
-    ]
-    if result.unfollowed:
-        findings.append(
-            info(
-                "openapi-links-bounded",
-                not_followed("linked descriptions", MAX_OPENAPI_LINKS, result.unfollowed),
-            )
-        )
-    if desc.source == "common-path":
-        findings.append(
-            info(
-                "openapi-not-linked",
-                "found only by guessing a common path; no Link header, api-catalog or llms.txt points at it",
-            )
-        )
-    if desc.is_swagger2:
-        findings.append(
-            info("openapi-swagger2", "Swagger 2.0; OpenAPI 3.x describes auth flows and content types better")
-        )
-    if (
-        doc.response is not None
-        and body_is_html(doc.response) is False
-        and doc.response.media_type == "text/html"
-    ):
-        findings.append(
-            concern(
-                "openapi-content-type",
-                "served as text/html",
-                doc.evidence,
-                fix="Serve it as application/json (or application/yaml).",
-            )
-        )
-    info_obj = desc.data.get("info")
-    lacking = [k for k in ("title", "version") if not isinstance(info_obj, dict) or not info_obj.get(k)]
-    if lacking:
-        # OAS 3.x §4.8.1 / §4.8.2 (and Swagger 2.0): info, info.title and info.version are REQUIRED.
-        findings.append(
-            concern(
-                "openapi-info-missing",
-                f"the description has no info.{' and no info.'.join(lacking)} (REQUIRED by the OpenAPI "
-                "Specification); validators and generators reject it",
-                doc.evidence,
-                fix='Add "info": {"title": "<API name>", "version": "<version>"}.',
-            )
-        )
-    server = desc.server_url()
-    if server:
-        findings.append(good("openapi-servers", f"server {server}"))
-    else:
-        findings.append(
-            concern(
-                "openapi-no-servers",
-                "no usable `servers` entry: an agent must guess the base URL",
-                doc.evidence,
-                fix='Add "servers": [{"url": "https://api.example.com/v1"}].',
-            )
-        )
+        return _not_found(result)
     ops = list(desc.operations())
-    schemes = desc.security_schemes()
-    secured = [o for o in ops if o.requires_auth]
-    explained = [
-        name for name, s in schemes.items() if isinstance(s, dict) and _scheme_explains_credential(s)
+    server = desc.server_url()
+    findings = [
+        *_document_findings(result, desc),
+        _server_finding(desc, server),
+        _security_finding(desc, ops),
+        *_operation_findings(desc, ops),
     ]
-    if explained:
-        findings.append(
-            good(
-                "openapi-security-explained",
-                f"security scheme(s) saying how to get a credential: {', '.join(explained)}",
-            )
-        )
-    elif schemes or secured:
-        findings.append(
-            concern(
-                "openapi-security-unexplained",
-                "securitySchemes do not say how to obtain a "
-                "credential (no oauth2 tokenUrl, no openIdConnectUrl, no description)",
-                doc.evidence,
-                fix="Describe the oauth2 flows with tokenUrl, or explain in the "
-                "scheme's description how an agent gets a key.",
-            )
-        )
-    else:
-        findings.append(info("openapi-no-security", "no securitySchemes and no secured operation"))
-    if not ops:
-        findings.append(
-            concern(
-                "openapi-no-operations",
-                "the description lists no operations",
-                doc.evidence,
-                fix="Describe the API's operations under `paths`.",
-            )
-        )
-    else:
-        unnamed = [f"{o.method} {o.path}" for o in ops if not o.operation_id]
-        undescribed = [f"{o.method} {o.path}" for o in ops if not o.summary]
-        if unnamed or undescribed:
-            findings.append(
-                concern(
-                    "openapi-operations-undocumented",
-                    f"{len(unnamed)} of {len(ops)} operation(s) lack an operationId, "
-                    f"{len(undescribed)} a summary (e.g. {(unnamed or undescribed)[0]})",
-                    doc.evidence,
-                    fix="Give every operation an operationId and a summary.",
-                )
-            )
-        else:
-            findings.append(
-                good(
-                    "openapi-operations-documented",
-                    f"all {len(ops)} operation(s) have an operationId and a summary",
-                )
-            )
-        with_errors = [o for o in ops if _declares_problem_json(o.responses())]
-        if with_errors:
-            findings.append(
-                good(
-                    "openapi-problem-json",
-                    f"{len(with_errors)} of {len(ops)} operation(s) declare "
-                    "application/problem+json error responses",
-                )
-            )
-        else:
-            findings.append(
-                concern(
-                    "openapi-no-problem-json",
-                    "no operation declares application/problem+json error responses",
-                    doc.evidence,
-                    fix="Declare 4xx responses with application/problem+json (RFC 9457) content.",
-                )
-            )
     return verdict(
         findings,
         pass_summary=f"OpenAPI {desc.version} with {len(ops)} operation(s)",
         warn_summary=f"OpenAPI {desc.version} found, with gaps",
         fail_summary="the OpenAPI description is not usable",
         details={
-            "url": doc.url,
+            "url": desc.doc.url,
             "source": desc.source,
             "version": desc.version,
             "operations": len(ops),
