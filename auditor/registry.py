@@ -77,11 +77,16 @@ def _add(
     reg.plugins.append(Plugin(plugin_name, dist, version, builtin, tuple(accepted)))
 
 
-def _dist_of(ep: EntryPoint) -> tuple[str, str]:
+def _dist_of(ep: EntryPoint, seen: dict[int, tuple[str, str]]) -> tuple[str, str]:
     dist = getattr(ep, "dist", None)
     if dist is None:
         return "unknown", "unknown"
-    return dist.metadata["Name"] or "unknown", dist.version or "unknown"
+    # Each read of ``dist.metadata`` (and ``dist.version``) parses the METADATA file again; the entry
+    # points of one distribution share its object, so it is parsed once per distribution.
+    if id(dist) not in seen:
+        meta = dist.metadata
+        seen[id(dist)] = (meta["Name"] or "unknown", meta["Version"] or "unknown")
+    return seen[id(dist)]
 
 
 def load(no_plugins: bool | None = None) -> Registry:
@@ -89,8 +94,10 @@ def load(no_plugins: bool | None = None) -> Registry:
         no_plugins = os.environ.get("AGENT_READY_NO_PLUGINS", "") not in ("", "0")
     reg = Registry()
     builtin_seen = False
-    for ep in sorted(entry_points(group=GROUP), key=lambda e: e.name):
-        dist, version = _dist_of(ep)
+    seen: dict[int, tuple[str, str]] = {}
+    eps = sorted(entry_points(group=GROUP), key=lambda e: e.name)  # holds the distributions `seen` keys
+    for ep in eps:
+        dist, version = _dist_of(ep, seen)
         builtin = dist.lower().replace("_", "-") == DIST
         if not builtin and no_plugins:
             continue

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import os
 import sys
 from functools import lru_cache
@@ -141,6 +142,25 @@ def _registry(no_plugins: bool) -> Registry:
     return reg
 
 
+def app_for(args: list[str]) -> typer.Typer:
+    """``app``, or a copy that holds only the command ``args`` names. typer inspects the signature of every
+    command it builds (~2 ms each) and a run uses one; help, a bare ``agent-ready`` and a mistyped command
+    get them all (they list them or suggest one)."""
+    name = next((a for a in args if not a.startswith("-")), None)
+    chosen = [
+        info
+        for info in app.registered_commands
+        if name is not None
+        and info.callback is not None
+        and (info.name or typer.main.get_command_name(info.callback.__name__)) == name
+    ]
+    if not chosen or app.registered_groups:
+        return app
+    only = copy.copy(app)
+    only.registered_commands = chosen
+    return only
+
+
 def main() -> None:
     """Console entry point: usage errors are one line and exit 2; anything unexpected is one line, exit 4."""
     # httpx imports its optional command-line client (`httpx._main`: click, rich, pygments; ~40 ms) whenever
@@ -149,7 +169,7 @@ def main() -> None:
     sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
     try:
         # Without standalone mode click returns the exit code of typer.Exit instead of raising it.
-        command = humane_help(typer.main.get_command(app))
+        command = humane_help(typer.main.get_command(app_for(sys.argv[1:])))
         code = command.main(prog_name="agent-ready", standalone_mode=False)
         sys.exit(code if isinstance(code, int) else 0)
     except typer.Exit as exc:

@@ -84,3 +84,21 @@ def test_parsing_html_defers_css_selectors_until_one_is_used() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.stdout.split() == ["False", "['x']", "True"], out.stderr
+
+
+def test_a_run_builds_only_the_command_it_names() -> None:
+    import typer.main
+
+    from agent_ready.cli import app
+    from agent_ready.cli.app import app_for
+
+    def built(args: list[str]) -> list[str]:
+        return sorted(typer.main.get_command(app_for(args)).commands)  # type: ignore[attr-defined]
+
+    assert built(["scan", "https://api.example.com", "-q"]) == ["scan"]
+    assert built(["list-checks"]) == ["list-checks"]
+    everything = sorted(typer.main.get_command(app).commands)  # type: ignore[attr-defined]
+    assert len(everything) > 5
+    # Help lists every command; a typo is answered with the known ones; a bare call prints the help.
+    for args in (["--help"], ["-h"], [], ["scna", "https://x"], ["--version"]):
+        assert built(args) == everything, args
