@@ -8,6 +8,7 @@ from protego import Protego
 from agent_ready.artifacts.access import AgentPath, AgentPaths, BotAuthDirectory, ChallengeSamples, Sample
 from agent_ready.artifacts.documents import Doc, DocState
 from agent_ready.artifacts.robots import RobotsTxt
+from agent_ready.checks.access import CHECKS as ACCESS_CHECKS
 from agent_ready.checks.access.ai_rules import ai_rules
 from agent_ready.checks.access.content_signals import content_signals, parse_signal
 from agent_ready.checks.access.no_challenge import no_challenge
@@ -485,12 +486,7 @@ ACCESS = ["access"]
 def test_good_reference_passes_every_access_check(reference, run_scan) -> None:
     report = run_scan(reference.url, only=ACCESS)
     statuses = {r.id: r.status for r in report.results if r.category == "access"}
-    assert statuses == {
-        "access.ai-rules": Status.PASS,
-        "access.content-signals": Status.PASS,
-        "access.web-bot-auth": Status.PASS,
-        "access.no-challenge": Status.PASS,
-    }
+    assert statuses == {c.id: Status.PASS for c in ACCESS_CHECKS}
     assert "directory-signed" in codes(report.result("access.web-bot-auth"))
     assert "training-crawlers-blocked" in codes(report.result("access.ai-rules"))
 
