@@ -91,6 +91,7 @@ class ScanSettings:
             "max_body_bytes": self.limits.max_body_bytes,
             "max_redirects": self.limits.max_redirects,
             "per_origin_concurrency": self.limits.per_origin_concurrency,
+            "per_origin_streams": self.limits.per_origin_streams,
             "weights": dict(self.weights),
             "category_weights": dict(self.category_weights),
             "disabled": dict(self.disable),

@@ -102,6 +102,7 @@ class Exchange:
     error: str | None = None
     error_kind: str | None = None
     from_cache_hits: int = 0
+    http_version: str | None = None  # "HTTP/1.1" or "HTTP/2" as negotiated; None when never sent
 
 
 @dataclass(frozen=True)

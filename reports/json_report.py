@@ -23,8 +23,8 @@ if TYPE_CHECKING:
     from agent_ready.engine import ScanReport
 
 # 1.1: journey steps cite finding codes (`findings`); 1.2: failing/warning checks carry `score_impact` and
-# `fix_prompt`; score.verified, score.unverified (journey coverage).
-SCHEMA_VERSION = "1.3"
+# `fix_prompt`; score.verified, score.unverified (journey coverage); 1.4: exchanges carry `http_version`.
+SCHEMA_VERSION = "1.4"
 SCHEMA_ID = "https://agent-ready.dev/schema/report-1.json"
 MEDIA_TYPE = "application/json"
 

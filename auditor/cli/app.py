@@ -53,6 +53,7 @@ METAVARS = {
     "max_body": "BYTES",
     "max_redirects": "N",
     "concurrency": "N",
+    "h2_streams": "N",
     "parallel": "N",
     "workers": "N",
     "fail_under": "SCORE",

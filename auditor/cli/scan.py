@@ -53,6 +53,7 @@ def _settings(
     max_redirects: int | None,
     concurrency: int | None,
     headers: dict[str, str] | None = None,
+    h2_streams: int | None = None,
     ca_bundle: Path | None = None,
     insecure: bool | None = None,
 ) -> ScanSettings:
@@ -67,6 +68,7 @@ def _settings(
         max_body_bytes=max_body or base.max_body_bytes,
         max_redirects=base.max_redirects if max_redirects is None else max_redirects,
         per_origin_concurrency=concurrency or base.per_origin_concurrency,
+        per_origin_streams=h2_streams or base.per_origin_streams,
     )
     return ScanSettings(
         active=active if active is not None else bool(cfg.active),
@@ -207,7 +209,16 @@ def scan_cmd(
     max_body: MaxBodyOpt = None,
     max_redirects: MaxRedirectsOpt = None,
     concurrency: Annotated[
-        int | None, typer.Option("--concurrency", min=1, help="Concurrent requests per origin (default 6).")
+        int | None,
+        typer.Option(
+            "--concurrency", min=1, help="Concurrent requests (HTTP/1.1: connections) per origin (default 6)."
+        ),
+    ] = None,
+    h2_streams: Annotated[
+        int | None,
+        typer.Option(
+            "--h2-streams", min=1, help="Concurrent requests per origin once it speaks HTTP/2 (default 32)."
+        ),
     ] = None,
     allow_private: AllowPrivateOpt = None,
     active: ActiveOpt = None,
@@ -241,6 +252,7 @@ def scan_cmd(
         max_redirects=max_redirects,
         concurrency=concurrency,
         headers=_headers(header, cfg),
+        h2_streams=h2_streams,
         ca_bundle=ca_bundle,
         insecure=insecure,
     )

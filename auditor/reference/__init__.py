@@ -26,7 +26,7 @@ def build_app(
         return app
     # Every feature module of this package with an install(app) adds its routes.
     for mod in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
-        if mod.name in ("app", "bare"):
+        if mod.name in ("app", "bare", "tls"):
             continue
         module = importlib.import_module(f"{__name__}.{mod.name}")
         install = getattr(module, "install", None)

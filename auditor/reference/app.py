@@ -15,8 +15,11 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit
+
+if TYPE_CHECKING:
+    from agent_ready.reference.tls import TlsServer
 
 
 @dataclass
@@ -268,10 +271,31 @@ class _Server(ThreadingHTTPServer):
 
 
 class ReferenceServer:
-    """Run an app on 127.0.0.1 in a background thread: ``with ReferenceServer(app) as srv: srv.url``."""
+    """Run an app on 127.0.0.1 in a background thread: ``with ReferenceServer(app) as srv: srv.url``.
 
-    def __init__(self, app: ReferenceApp, host: str = "127.0.0.1", port: int = 0):
+    ``tls=True`` serves it over HTTPS instead, offering HTTP/2 and HTTP/1.1 by ALPN (``alpn`` narrows
+    what the server accepts), with a certificate from a throw-away CA whose PEM file is ``ca_bundle``
+    (``agent_ready.reference.tls``; needs the ``test`` extra).
+    """
+
+    def __init__(
+        self,
+        app: ReferenceApp,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        tls: bool = False,
+        alpn: Iterable[str] = ("h2", "http/1.1"),
+    ):
         self.app = app
+        self.ca_bundle: str | None = None
+        if tls:
+            from agent_ready.reference.tls import TlsServer
+
+            self._tls: TlsServer | None = TlsServer(app, host, port, alpn)
+            self.port, self.url, self.ca_bundle = self._tls.port, self._tls.url, self._tls.ca_bundle
+            return
+        self._tls = None
         self._server = _Server((host, port), app)
         self.port = self._server.server_address[1]
         self.url = f"http://{host}:{self.port}"
@@ -282,13 +306,19 @@ class ReferenceServer:
 
     @property
     def log(self) -> list[tuple[str, str, dict[str, str]]]:
-        return self._server.log
+        return self._tls.log if self._tls is not None else self._server.log
 
     def start(self) -> ReferenceServer:
-        self._thread.start()
+        if self._tls is not None:
+            self._tls.start()
+        else:
+            self._thread.start()
         return self
 
     def stop(self) -> None:
+        if self._tls is not None:
+            self._tls.stop()
+            return
         self._server.shutdown()
         self._server.server_close()
 

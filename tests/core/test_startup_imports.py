@@ -12,6 +12,7 @@ HEAVY = (
     "agent_ready.fetch",
     "agent_ready.hints",
     "httpx",
+    "h2",  # httpcore imports it with itself once installed (the http2 extra)
     "jsonschema",
     "bs4",
     "markdown_it",

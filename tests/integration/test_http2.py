@@ -1,0 +1,223 @@
+"""HTTP/2 where the target offers it: one multiplexed connection, a stream bound, HTTP/1.1 fallback that keeps
+the connection bound, and the same verdicts either way (issue 12)."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Callable, Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import pytest
+
+from agent_ready.engine import ScanReport
+from agent_ready.fetch import Fetcher, FetchLimits, new_client, tls_verify
+from agent_ready.models import Exchange
+from agent_ready.netpolicy import AddressClass, AddressPolicy
+from agent_ready.redact import Redactor
+from agent_ready.reference import ReferenceApp, ReferenceServer, build_app
+from agent_ready.reference.app import Reply, Request, text
+
+
+class Gate:
+    """Holds every request until ``want`` are inside at once, then lets all through; if that never happens
+    within ``patience`` seconds it stops holding. ``peak`` is then the most the client had in flight: a
+    client bounded below ``want`` never gets there, one that is not bounded always does."""
+
+    def __init__(self, want: int, patience: float) -> None:
+        self.want = want
+        self.patience = patience
+        self.inside = 0
+        self.peak = 0
+        self.open = False
+        self._cond = threading.Condition()
+
+    def __call__(self, app: ReferenceApp, req: Request, call_next: Callable[[Request], Reply]) -> Reply:
+        with self._cond:
+            self.inside += 1
+            self.peak = max(self.peak, self.inside)
+            if self.inside >= self.want:
+                self.open = True
+                self._cond.notify_all()
+            self._cond.wait_for(lambda: self.open, timeout=self.patience)
+            self.open = True
+        try:
+            return call_next(req)
+        finally:
+            with self._cond:
+                self.inside -= 1
+
+
+def _app(gate: Gate | None = None) -> ReferenceApp:
+    app = ReferenceApp()
+    app.add("GET", "/r/{n}", lambda app, req: text(f"resource {req.params['n']}"))
+    if gate is not None:
+        app.middleware.insert(0, gate)
+    return app
+
+
+def _fetch_all(url: str, n: int, limits: FetchLimits, ca_bundle: str | None = None) -> list[Exchange]:
+    """``n`` different resources asked for at once, as the probes of a scan do at t0."""
+
+    async def main() -> list[Exchange]:
+        policy = AddressPolicy("127.0.0.1", False, AddressClass.LOOPBACK)
+        async with new_client(limits, policy, verify=tls_verify(ca_bundle, False)) as client:
+            fetcher = Fetcher(client, policy, Redactor(), limits)
+            answers = await asyncio.gather(
+                *(fetcher.request("GET", f"{url}/r/{i}", probe="p") for i in range(n))
+            )
+            assert [a.status for a in answers] == [200] * n, [a.error for a in answers]
+            return fetcher.log.exchanges
+
+    return asyncio.run(main())
+
+
+def most_in_flight(exchanges: list[Exchange]) -> int:
+    events = sorted(
+        [(e.started_ms, 1) for e in exchanges] + [(e.started_ms + e.elapsed_ms, -1) for e in exchanges]
+    )
+    peak = current = 0
+    for _, delta in events:
+        current += delta
+        peak = max(peak, current)
+    return peak
+
+
+class _CountingServer(ThreadingHTTPServer):
+    """A plain HTTP/1.1 keep-alive server that counts the connections open at once."""
+
+    daemon_threads = True
+
+    def __init__(self, gate: Gate) -> None:
+        super().__init__(("127.0.0.1", 0), _Handler)
+        self.gate = gate
+        self.open = 0
+        self.peak = 0
+        self._lock = threading.Lock()
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        with self._lock:
+            self.open += 1
+            self.peak = max(self.peak, self.open)
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            with self._lock:
+                self.open -= 1
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server: _CountingServer
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+    def do_GET(self) -> None:
+        self.server.gate(ReferenceApp(), None, lambda _: Reply())  # type: ignore[arg-type]
+        self.send_response(200)
+        self.send_header("Content-Length", "2")
+        self.end_headers()
+        self.wfile.write(b"ok")
+
+
+@pytest.fixture
+def counting_server() -> Iterator[Callable[[Gate], _CountingServer]]:
+    started: list[_CountingServer] = []
+
+    def make(gate: Gate) -> _CountingServer:
+        server = _CountingServer(gate)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        started.append(server)
+        return server
+
+    yield make
+    for server in started:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.mark.parametrize("bound", [3, 6])
+def test_over_http11_connections_to_an_origin_never_exceed_the_bound(
+    counting_server: Callable[[Gate], _CountingServer], bound: int
+) -> None:
+    server = counting_server(Gate(want=bound + 1, patience=0.5))
+    url = f"http://127.0.0.1:{server.server_address[1]}"
+    exchanges = _fetch_all(url, 20, FetchLimits(per_origin_concurrency=bound))
+    # An http:// origin never gets HTTP/2 (no h2c), so the bound holds connections, kept alive or not.
+    assert {e.http_version for e in exchanges} == {"HTTP/1.1"}
+    assert server.peak <= bound
+    assert server.gate.peak == bound  # the gate held them: the bound was reached, never passed
+
+
+def test_over_h2_one_connection_carries_up_to_the_stream_bound() -> None:
+    gate = Gate(want=10, patience=5)
+    with ReferenceServer(_app(gate), tls=True) as server:
+        exchanges = _fetch_all(server.url, 30, FetchLimits(per_origin_streams=10), server.ca_bundle)
+        connections = set(server._tls.clients) if server._tls else set()
+    assert {e.http_version for e in exchanges} == {"HTTP/2"}
+    assert len(connections) == 1
+    assert gate.peak == 10
+
+
+def test_a_server_that_answers_the_h2_offer_with_http11_gets_at_most_the_connection_bound() -> None:
+    gate = Gate(want=7, patience=0.5)
+    with ReferenceServer(_app(gate), tls=True, alpn=("http/1.1",)) as server:
+        exchanges = _fetch_all(server.url, 20, FetchLimits(), server.ca_bundle)
+        connections = set(server._tls.clients) if server._tls else set()
+    assert {e.http_version for e in exchanges} == {"HTTP/1.1"}
+    assert 1 < len(connections) <= 6
+    assert gate.peak <= 6
+
+
+def test_an_origin_that_turns_back_to_http11_is_bounded_by_connections_again() -> None:
+    # Servers behind one name may differ; the bound follows what the latest connection negotiated.
+    async def available(slots: asyncio.Semaphore) -> int:
+        n = 0
+        while not slots.locked():
+            await slots.acquire()
+            n += 1
+        for _ in range(n):
+            slots.release()
+        return n
+
+    async def main() -> list[int]:
+        limits = FetchLimits(per_origin_concurrency=6, per_origin_streams=32)
+        policy = AddressPolicy("127.0.0.1", False, AddressClass.LOOPBACK)
+        async with new_client(limits, policy) as client:
+            fetcher = Fetcher(client, policy, Redactor(), limits)
+            bound = fetcher._slot("https://127.0.0.1:1/")
+            seen = [await available(bound.slots)]
+            fetcher._negotiated(bound, True)
+            seen.append(await available(bound.slots))
+            fetcher._negotiated(bound, False)
+            for _ in range(3):
+                await asyncio.sleep(0)
+            seen.append(await available(bound.slots))
+            return seen
+
+    assert asyncio.run(main()) == [6, 32, 6]
+
+
+@pytest.mark.parametrize("active", [False, True])
+def test_a_scan_over_h2_finds_what_it_finds_over_http11_on_one_connection(
+    run_scan: Callable[..., ScanReport], active: bool
+) -> None:
+    with ReferenceServer(build_app("good")) as plain:
+        over_h1 = run_scan(plain.url + "/", active=active)
+    gate = Gate(want=7, patience=5)
+    app = build_app("good")
+    app.middleware.insert(0, gate)
+    with ReferenceServer(app, tls=True) as secure:
+        over_h2 = run_scan(secure.url + "/", active=active, ca_bundle=secure.ca_bundle)
+        connections = set(secure._tls.clients) if secure._tls else set()
+    assert {e.http_version for e in over_h1.exchanges} == {"HTTP/1.1"}
+    assert {e.http_version for e in over_h2.exchanges} == {"HTTP/2"}
+    assert {r.id: r.status for r in over_h2.results} == {r.id: r.status for r in over_h1.results}
+    assert len(over_h2.exchanges) == len(over_h1.exchanges)
+    # More than the HTTP/1.1 bound in flight at once, all on one connection, and the report's timings
+    # (started when on the wire) show it too.
+    assert len(connections) == 1
+    assert gate.peak > 6
+    assert most_in_flight(over_h2.exchanges) > 6
