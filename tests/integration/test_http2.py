@@ -215,7 +215,8 @@ def test_a_scan_over_h2_finds_what_it_finds_over_http11_on_one_connection(
     assert {e.http_version for e in over_h1.exchanges} == {"HTTP/1.1"}
     assert {e.http_version for e in over_h2.exchanges} == {"HTTP/2"}
     assert {r.id: r.status for r in over_h2.results} == {r.id: r.status for r in over_h1.results}
-    assert len(over_h2.exchanges) == len(over_h1.exchanges)
+    if not active:  # an active scan's rate-limit burst stops at the first 429, wherever it comes
+        assert len(over_h2.exchanges) == len(over_h1.exchanges)
     # More than the HTTP/1.1 bound in flight at once, all on one connection, and the report's timings
     # (started when on the wire) show it too.
     assert len(connections) == 1
