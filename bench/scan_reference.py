@@ -5,11 +5,14 @@
     python bench/scan_reference.py --check  # exit 1 if a ratio regressed >25% against bench/figures.json
     python bench/scan_reference.py --variant good --latency 100 --mode passive --runs 3  # one cell
     python bench/scan_reference.py ... --concurrency 64  # a per-origin bound that does not queue requests
+    python bench/scan_reference.py ... --proto h2  # only over TLS with HTTP/2 (default: h1 and h2)
 
 A scan is network-bound: its floor is the longest chain of requests that depend on each other, times the
 round-trip time, plus the process start-up. For every variant of the reference service (good, bare), every
-injected latency (0, 20, 100 ms before each answer) and both modes (passive, ``--active``) this runs
-``python -m agent_ready scan`` as a fresh process against a fresh service and reports:
+injected latency (0, 20, 100 ms before each answer), both modes (passive, ``--active``) and both protocols
+(``h1``: plain HTTP/1.1; ``h2``: HTTPS offering HTTP/2 by ALPN, the scan given the service's throw-away CA
+with ``--ca-bundle``) this runs ``python -m agent_ready scan`` as a fresh process against a fresh service
+and reports:
 
 - ``wall_s``: median whole-process wall time over ``--runs`` runs (min beside it); ``cpu_s``: the median
   CPU time (user + system) of the scan process, which machine load does not inflate;
@@ -54,6 +57,7 @@ LAST_RUN = ROOT / "bench" / "last-run.json"
 VARIANTS = ("good", "bare")
 LATENCIES_MS = (0, 20, 100)
 MODES = ("passive", "active")
+PROTOS = ("h1", "h2")
 # The dependent chain the protocol needs. Passive: the target URL with the well-known metadata locations
 # speculated beside it (t0), then what the answers name (the server metadata or OpenAPI a document links
 # to), then what those name (JWKS, a documented operation). Active adds client registration, token, the
@@ -136,14 +140,21 @@ def startup(runs: int) -> dict[str, float]:
 
 
 def one_scan(
-    variant: str, latency_ms: float, mode: str, workdir: Path, concurrency: int | None = None
+    variant: str,
+    latency_ms: float,
+    mode: str,
+    workdir: Path,
+    concurrency: int | None = None,
+    proto: str = "h1",
 ) -> dict[str, Any]:
     app = build_app(variant)
     if latency_ms:
         app.middleware.insert(0, _delay(latency_ms))
     report_path = workdir / "report.json"
-    with ReferenceServer(app) as server:
+    with ReferenceServer(app, tls=proto == "h2") as server:
         cmd = _agent_ready("scan", server.url + "/", "-q", "--no-plugins", "-o", str(report_path))
+        if server.ca_bundle:
+            cmd += ["--ca-bundle", server.ca_bundle]
         if mode == "active":
             cmd.append("--active")
         if concurrency:
@@ -171,10 +182,16 @@ def one_scan(
 
 
 def measure(
-    variant: str, latency_ms: float, mode: str, runs: int, start_s: float, concurrency: int | None = None
+    variant: str,
+    latency_ms: float,
+    mode: str,
+    runs: int,
+    start_s: float,
+    concurrency: int | None = None,
+    proto: str = "h1",
 ) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
-        samples = [one_scan(variant, latency_ms, mode, Path(tmp), concurrency) for _ in range(runs)]
+        samples = [one_scan(variant, latency_ms, mode, Path(tmp), concurrency, proto) for _ in range(runs)]
     verdicts = samples[0]["verdicts"]
     unstable = sorted({k for s in samples[1:] for k, v in s["verdicts"].items() if verdicts.get(k) != v})
     urls = samples[0]["urls"]
@@ -185,6 +202,7 @@ def measure(
         "variant": variant,
         "latency_ms": latency_ms,
         "mode": mode,
+        "proto": proto,
         "runs": runs,
         "wall_s": round(wall, 3),
         "min_s": round(min(s["wall_s"] for s in samples), 3),
@@ -200,8 +218,9 @@ def measure(
     }
 
 
-def _key(row: dict[str, Any]) -> tuple[str, float, str]:
-    return (row["variant"], float(row["latency_ms"]), row["mode"])
+def _key(row: dict[str, Any]) -> tuple[str, float, str, str]:
+    # Rows from before the h2 dimension were all plain HTTP/1.1.
+    return (row["variant"], float(row["latency_ms"]), row["mode"], row.get("proto", "h1"))
 
 
 def check(rows: list[dict[str, Any]], baseline_path: Path) -> list[str]:
@@ -213,12 +232,14 @@ def check(rows: list[dict[str, Any]], baseline_path: Path) -> list[str]:
             continue
         if row["ratio"] > old["ratio"] * REGRESSION:
             problems.append(
-                f"{row['variant']} {row['latency_ms']:g} ms {row['mode']}: ratio {row['ratio']} "
-                f"vs committed {old['ratio']} (> {REGRESSION:g}x)"
+                f"{row['variant']} {row['latency_ms']:g} ms {row['mode']} {row['proto']}: "
+                f"ratio {row['ratio']} vs committed {old['ratio']} (> {REGRESSION:g}x)"
             )
         if row["verdicts"] != old["verdicts"]:
             changed = sorted(k for k in row["verdicts"] if row["verdicts"][k] != old["verdicts"].get(k))
-            problems.append(f"{row['variant']} {row['mode']}: verdicts changed: {', '.join(changed)}")
+            problems.append(
+                f"{row['variant']} {row['mode']} {row['proto']}: verdicts changed: {', '.join(changed)}"
+            )
     return problems
 
 
@@ -228,6 +249,7 @@ def main() -> int:
     parser.add_argument("--variant", choices=VARIANTS, action="append")
     parser.add_argument("--latency", type=float, action="append", help="ms injected before each answer")
     parser.add_argument("--mode", choices=MODES, action="append")
+    parser.add_argument("--proto", choices=PROTOS, action="append", help="h1: HTTP/1.1; h2: TLS + HTTP/2")
     parser.add_argument(
         "--concurrency", type=int, help="passed to `scan --concurrency` (the per-origin bound)"
     )
@@ -241,21 +263,24 @@ def main() -> int:
     start = startup(args.runs)
     print(f"# {platform.platform()}, {os.cpu_count()} cores, Python {platform.python_version()}")
     print(f"# median of {args.runs} whole-process runs; start-up (s): {start}")
-    print("variant latency mode     wall_s  min_s  cpu_s requests in_flight chain ratio")
+    print("variant latency mode     proto wall_s  min_s  cpu_s requests in_flight chain ratio")
     rows = []
     for variant in args.variant or VARIANTS:
         for latency in args.latency or LATENCIES_MS:
             for mode in args.mode or MODES:
-                row = measure(variant, latency, mode, args.runs, start["version"], args.concurrency)
-                rows.append(row)
-                print(
-                    f"{variant:<7} {latency:5g}ms {mode:<8} {row['wall_s']:6.3f} {row['min_s']:6.3f} "
-                    f"{row['cpu_s']:6.3f} "
-                    f"{row['requests']:8d} {row['in_flight']:9d} {row['chain']:5d} {row['ratio']:5.2f}"
-                )
-                for name in ("unstable_verdicts", "repeated_safe_requests"):
-                    if row[name]:
-                        print(f"#   {name}: {', '.join(row[name])}")
+                for proto in args.proto or PROTOS:
+                    row = measure(
+                        variant, latency, mode, args.runs, start["version"], args.concurrency, proto
+                    )
+                    rows.append(row)
+                    print(
+                        f"{variant:<7} {latency:5g}ms {mode:<8} {proto:<5} {row['wall_s']:6.3f} "
+                        f"{row['min_s']:6.3f} {row['cpu_s']:6.3f} "
+                        f"{row['requests']:8d} {row['in_flight']:9d} {row['chain']:5d} {row['ratio']:5.2f}"
+                    )
+                    for name in ("unstable_verdicts", "repeated_safe_requests"):
+                        if row[name]:
+                            print(f"#   {name}: {', '.join(row[name])}")
     result = {
         "date": datetime.now(UTC).date().isoformat(),
         "machine": f"{platform.platform()}, {os.cpu_count()} cores, Python {platform.python_version()}",
