@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-
-from protego import Protego
+from typing import TYPE_CHECKING
 
 from agent_ready.artifacts.documents import Doc
 from agent_ready.artifacts.key import Key
+
+if TYPE_CHECKING:  # the probe builds the parser; list-checks loads this module without protego
+    from protego import Protego
 
 
 @dataclass(frozen=True)

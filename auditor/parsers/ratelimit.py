@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import re
 from email.utils import parsedate_to_datetime
+from typing import TYPE_CHECKING
 
-import http_sfv
+if TYPE_CHECKING:
+    import http_sfv
 
 
 def parse_retry_after(value: str) -> float | None:
@@ -25,6 +27,8 @@ def parse_retry_after(value: str) -> float | None:
 
 def parse_sf_list(value: str) -> http_sfv.List | None:
     """An RFC 9651 List (the syntax of RateLimit and RateLimit-Policy); None when it does not parse."""
+    import http_sfv  # loaded when a header is parsed, not with the checks that import this module
+
     lst = http_sfv.List()
     try:
         lst.parse(value.encode("ascii"))

@@ -26,11 +26,8 @@ import re
 from dataclasses import replace
 from datetime import datetime
 from email.utils import parsedate_to_datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
-
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
 
 from agent_ready.artifacts.authmd import (
     AGENT_AUTH,
@@ -51,6 +48,9 @@ from agent_ready.artifacts.http import Response, origin_of
 from agent_ready.cleanup import Undo
 from agent_ready.probes.documents import fetch_doc, same_as_miss
 from agent_ready.probing import ProbeContext, probe
+
+if TYPE_CHECKING:
+    from markdown_it.token import Token
 
 AUTH_MD_PATH = "/auth.md"
 AS_METADATA_PATH = "/.well-known/oauth-authorization-server"
@@ -126,6 +126,8 @@ def parse_auth_md(text: str, base_url: str) -> AuthMdFile:
     result = AuthMdFile(doc=Doc(url=base_url, state=DocState.FOUND, response=None, data=text))
     h1: str | None = None
     h1_count = 0
+    from markdown_it import MarkdownIt  # ~15 ms of start-up, paid only by a target that serves an auth.md
+
     md = MarkdownIt("commonmark").enable("table")
     tokens = md.parse(text)
     section: Section | None = None

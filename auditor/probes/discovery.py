@@ -56,8 +56,6 @@ from functools import partial
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-import yaml
-
 from agent_ready.artifacts.discovery import (
     A2A_CARD,
     AGENT_SKILLS,
@@ -317,6 +315,8 @@ async def fetch_openapi(ctx: ProbeContext, url: str) -> Doc:
     try:
         data = json.loads(text)
     except ValueError:
+        import yaml  # ~10 ms of start-up, paid only when a description is not JSON
+
         try:
             data = yaml.safe_load(text)
         except yaml.YAMLError as exc:

@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import http_sfv
-
 from agent_ready.artifacts.documents import DocState
 from agent_ready.artifacts.http import HOME, Response
 from agent_ready.artifacts.robots import ROBOTS, RobotsTxt
@@ -48,6 +46,8 @@ class ParsedSignal:
 def parse_signal(raw: str, where: str) -> ParsedSignal:
     """Parse `search=yes, ai-input=yes, ai-train=no`, an RFC 9651 dictionary of tokens."""
     parsed = ParsedSignal(where=where, raw=raw, values={}, unknown_keys=[], bad_values=[])
+    import http_sfv  # loaded when a header is read, not when the check is listed
+
     try:
         dictionary = http_sfv.Dictionary()
         dictionary.parse(raw.encode("ascii"))

@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
 import json
 from typing import Any
-
-import http_sfv
 
 from agent_ready.artifacts.access import BOT_AUTH_DIRECTORY, BOT_AUTH_MEDIA_TYPE, BotAuthDirectory
 from agent_ready.artifacts.documents import DocState
@@ -76,12 +73,16 @@ def jwk_thumbprint(key: dict[str, Any]) -> str | None:
     )
     if required is None or any(not isinstance(key.get(m), str) for m in required):
         return None
+    import hashlib  # loaded when a key is judged, not when the check is listed
+
     canonical = json.dumps({m: key[m] for m in required}, separators=(",", ":"), sort_keys=True)
     return base64.urlsafe_b64encode(hashlib.sha256(canonical.encode()).digest()).rstrip(b"=").decode()
 
 
 def signature_tags(resp: Response) -> list[tuple[str, dict[str, Any]]]:
     """(label, parameters) of each signature declared in `Signature-Input` (RFC 9421)."""
+    import http_sfv  # loaded when a signature is read, not when the check is listed
+
     out: list[tuple[str, dict[str, Any]]] = []
     for raw in resp.header_values("signature-input"):
         try:

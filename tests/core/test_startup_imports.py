@@ -17,6 +17,8 @@ HEAVY = (
     "bs4",
     "markdown_it",
     "yaml",
+    "http_sfv",
+    "protego",
 )
 
 PROBE = """
@@ -103,3 +105,14 @@ def test_a_run_builds_only_the_command_it_names() -> None:
     # Help lists every command; a typo is answered with the known ones; a bare call prints the help.
     for args in (["--help"], ["-h"], [], ["scna", "https://x"], ["--version"]):
         assert built(args) == everything, args
+
+
+def test_loading_the_probes_leaves_the_document_parsers_to_the_documents() -> None:
+    # YAML, Markdown and HTML parsers load when a target serves such a body, not with the probe modules.
+    code = (
+        "import sys, agent_ready.engine as e\n"
+        "e.load_builtin_probes()\n"
+        "print(sorted(m for m in ('yaml', 'markdown_it', 'bs4', 'http_sfv') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.stdout.strip() == "[]", out.stderr
