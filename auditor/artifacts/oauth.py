@@ -94,7 +94,7 @@ class AuthServer:
         return doc.data if doc is not None and doc.found and isinstance(doc.data, dict) else None
 
 
-@dataclass
+@dataclass(frozen=True)
 class OAuthDiscovery:
     protected: list[ProtectedCall] = field(default_factory=list)
     # Calls that were made but showed no protected endpoint (404, HTML, 500): evidence for a dead end.

@@ -7,6 +7,7 @@ response another probe already fetched (home, target, robots.txt, llms.txt, Open
 
 from __future__ import annotations
 
+import asyncio
 import re
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -151,15 +152,25 @@ def _api_url(description: OpenAPIDescription | None, origin: str) -> str:
 )
 async def challenge_samples(ctx: ProbeContext) -> ChallengeSamples:
     origin = ctx.target.origin
-    home = await ctx.maybe("home")
-    description = openapi_description(await ctx.maybe("openapi"))
-    robots = await ctx.maybe("robots")
-    # Same URL and headers as the discovery family's llms.txt fetch, so this is a cache hit, not a request.
-    llms = await fetch_doc(ctx, urljoin(origin, "/llms.txt"))
-    docs = _docs_from_markdown_probe(await ctx.maybe("markdown")) or await ctx.fetch.get(
-        _docs_url(home, origin)
+
+    async def api_path() -> tuple[OpenAPIDescription | None, Response]:
+        description = openapi_description(await ctx.maybe("openapi"))
+        return description, await ctx.fetch.get(_api_url(description, origin))
+
+    async def docs_page() -> Response:
+        return _docs_from_markdown_probe(await ctx.maybe("markdown")) or await ctx.fetch.get(
+            _docs_url(await ctx.maybe("home"), origin)
+        )
+
+    # Each sample waits only for the probe that names its URL. The llms.txt fetch has the same URL and
+    # headers as the discovery family's, so it is a cache hit, not a request.
+    (description, api), docs, home, robots, llms = await asyncio.gather(
+        api_path(),
+        docs_page(),
+        ctx.maybe("home"),
+        ctx.maybe("robots"),
+        fetch_doc(ctx, urljoin(origin, "/llms.txt")),
     )
-    api = await ctx.fetch.get(_api_url(description, origin))
     found = [
         ("target", await ctx.maybe("target")),
         ("home", home),

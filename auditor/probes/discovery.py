@@ -192,11 +192,11 @@ async def llms_txt(ctx: ProbeContext) -> LlmsTxt:
     sample = sample_links(result.links(), ctx.target.origin)
     # Information only, and often megabytes: the first kilobyte says whether it exists. Independent of
     # the link checks, so it goes out with them.
-    full = asyncio.ensure_future(
-        fetch_text_doc(ctx, urljoin(ctx.target.origin, "/llms-full.txt"), range_head=True)
+    full, checked = await asyncio.gather(
+        fetch_text_doc(ctx, urljoin(ctx.target.origin, "/llms-full.txt"), range_head=True),
+        asyncio.gather(*(check_link(ctx, link) for link in sample)),
     )
-    checked = list(await asyncio.gather(*(check_link(ctx, link) for link in sample)))
-    return replace(result, checked=checked, full=await full)
+    return replace(result, checked=list(checked), full=full)
 
 
 # --- Markdown content negotiation -----------------------------------------------------------------------
@@ -241,15 +241,19 @@ async def negotiate(ctx: ProbeContext, url: str, role: str, plain: Awaitable[Res
 
 @probe(MARKDOWN, description="GET / and a docs page with Accept: text/markdown (Markdown for agents)")
 async def markdown(ctx: ProbeContext) -> MarkdownNegotiation:
+    async def docs_page() -> tuple[Negotiation | None, str]:
+        llms, found_links = await asyncio.gather(ctx.maybe(LLMS_TXT_DOCUMENT), ctx.maybe("links"))
+        docs_url, source = pick_docs_url(ctx.target.origin, llms, found_links)
+        if docs_url.rstrip("/") == ctx.target.origin.rstrip("/"):
+            return None, source
+        return await negotiate(ctx, docs_url, "docs", ctx.fetch.get(docs_url)), source
+
     # The home page needs nothing found elsewhere: it is negotiated at once, while the docs page waits for
     # the documents that may name it.
-    home = asyncio.ensure_future(negotiate(ctx, urljoin(ctx.target.origin, "/"), "home", ctx.need("home")))
-    llms, found_links = await asyncio.gather(ctx.maybe(LLMS_TXT_DOCUMENT), ctx.maybe("links"))
-    docs_url, source = pick_docs_url(ctx.target.origin, llms, found_links)
-    pages = [await home]
-    if docs_url.rstrip("/") != ctx.target.origin.rstrip("/"):
-        pages.append(await negotiate(ctx, docs_url, "docs", ctx.fetch.get(docs_url)))
-    return MarkdownNegotiation(pages=pages, docs_source=source)
+    home, (docs, source) = await asyncio.gather(
+        negotiate(ctx, urljoin(ctx.target.origin, "/"), "home", ctx.need("home")), docs_page()
+    )
+    return MarkdownNegotiation(pages=[home] if docs is None else [home, docs], docs_source=source)
 
 
 # --- RFC 9727 api-catalog ------------------------------------------------------------------------------

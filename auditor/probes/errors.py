@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -104,136 +105,180 @@ def _path_of(url: str) -> str:
     return parts.path or "/"
 
 
+@dataclass(frozen=True)
+class _Where:
+    """Where the probe provokes errors: the API base and a protected endpoint with its answer without
+    credentials (settled before any error is provoked, since every sample is sent relative to them)."""
+
+    api_base: str | None = None
+    api_base_source: str | None = None
+    protected_url: str | None = None
+    protected_source: str | None = None
+    no_creds: Response | None = None
+    method: str = "GET"
+
+
+def _api_base_from_metadata(oauth: Any, origin: str, spec_base: str | None) -> tuple[str | None, str | None]:
+    """The protected resource's identifier (RFC 9728) is the most specific API base; the OpenAPI servers URL
+    often is just the origin, so it counts here only with a path."""
+    for resource in _resource_identifiers(oauth):
+        if _same_origin(resource, origin) and urlsplit(resource).path.strip("/"):
+            return resource.rstrip("/"), "resource-metadata"
+    if spec_base and _same_origin(spec_base, origin) and urlsplit(spec_base).path.strip("/"):
+        return spec_base, "openapi"
+    return None, None
+
+
+def _reused_protected_call(oauth: Any, origin: str) -> tuple[str, str, Response] | None:
+    """(url, source, answer) of a call the OAuth discovery already made that answered 401/403 on the
+    target's origin, a GET preferred (reused: no request of its own)."""
+    found: tuple[str, str, Response] | None = None
+    for call in _protected_calls(oauth):
+        resp: Response = call.response
+        if _same_origin(call.url, origin) and not resp.failed and resp.status in (401, 403):
+            found = (call.url, f"oauth_discovery:{getattr(call, 'source', '?')}", resp)
+            if (resp.method or "GET") == "GET":
+                break
+    return found
+
+
+async def _where(ctx: ProbeContext) -> _Where:
+    origin = ctx.target.origin
+    target_resp, oauth, described = await asyncio.gather(
+        ctx.maybe("target"), ctx.maybe("oauth_discovery"), ctx.maybe("openapi")
+    )
+    description = openapi_description(described)
+    spec_base = description.api_base() if description is not None else None
+    api_base, api_base_source = _api_base_from_metadata(oauth, origin, spec_base)
+    where = _Where(api_base=api_base, api_base_source=api_base_source)
+    reused = _reused_protected_call(oauth, origin)
+    if reused is not None:
+        url, source, resp = reused
+        where = replace(
+            where, protected_url=url, protected_source=source, no_creds=resp, method=resp.method or "GET"
+        )
+    elif description is not None and api_base:
+        op = next(
+            (o for o in description.operations(methods=("get",)) if "{" not in o.path and o.requires_auth),
+            None,
+        )
+        if op is not None:
+            url = api_base + op.path
+            where = replace(
+                where, protected_url=url, protected_source="openapi", no_creds=await ctx.fetch.get(url)
+            )
+    if (
+        where.no_creds is None
+        and target_resp is not None
+        and not target_resp.failed
+        and target_resp.status in (401, 403)
+    ):
+        where = replace(where, protected_url=ctx.target.url, protected_source="target", no_creds=target_resp)
+    api_base, api_base_source = _fallback_api_base(ctx, where, target_resp, spec_base)
+    return replace(where, api_base=api_base, api_base_source=api_base_source)
+
+
+def _fallback_api_base(
+    ctx: ProbeContext, where: _Where, target_resp: Response | None, spec_base: str | None
+) -> tuple[str | None, str | None]:
+    """The API base when the metadata named none: the protected endpoint's parent, the OpenAPI servers URL,
+    or the target itself when it looks like an API."""
+    if where.api_base is not None:
+        return where.api_base, where.api_base_source
+    if where.protected_url is not None and "mcp" not in (where.protected_source or ""):
+        return _parent(where.protected_url), "protected-endpoint"
+    if spec_base and _same_origin(spec_base, ctx.target.origin):
+        return spec_base, "openapi"
+    if _looks_like_api_target(target_resp, ctx.target.url):
+        return ctx.target.url.rstrip("/"), "target"
+    return None, None
+
+
+async def _credential_samples(ctx: ProbeContext, where: _Where) -> list[ErrorSample]:
+    """No credentials (the answer already at hand), a malformed bearer token, and Accept: application/json,
+    all on the protected endpoint."""
+    protected, method, no_creds = where.protected_url, where.method, where.no_creds
+    if no_creds is None or protected is None:
+        return []
+    path = _path_of(protected)
+    headers = {"Authorization": f"Bearer {MALFORMED_TOKEN}"}
+    if method == "GET":
+        bad, accept = await asyncio.gather(
+            ctx.fetch.get(protected, headers=headers),
+            ctx.fetch.get(protected, headers={"Accept": "application/json"}),
+        )
+    else:  # e.g. an MCP endpoint protected on POST: an empty JSON object, rejected before it is read
+        accept = None
+        bad = await ctx.fetch.request(
+            method, protected, headers={**headers, "Content-Type": "application/json"}, content=b"{}"
+        )
+    samples = [
+        ErrorSample(NO_CREDENTIALS, f"{method} {path} without credentials", no_creds),
+        ErrorSample(BAD_TOKEN, f"{method} {path} with a malformed bearer token", bad, sent_credentials=True),
+    ]
+    if accept is not None:
+        samples.append(ErrorSample(ACCEPT_JSON, f"GET {path} with Accept: application/json", accept))
+    return samples
+
+
+def _unknown_url(ctx: ProbeContext, where: _Where) -> str:
+    """A path that cannot exist under the API base. Without a known API, under the origin: how the service
+    answers an agent that asks for JSON is still observable, but HTML there is not judged as "HTML on an API
+    path"."""
+    return f"{where.api_base or ctx.target.origin}/{MISSING_API_SEGMENT}"
+
+
+def _wrong_method_url(ctx: ProbeContext, where: _Where) -> str:
+    """Where PUT goes (see the module docstring for why PUT): the enforced protected endpoint, else the API
+    base root, else the unknown path itself (which nothing can serve)."""
+    if where.no_creds is not None and where.no_creds.status in (401, 403) and where.protected_url is not None:
+        return where.protected_url
+    if where.api_base is not None:
+        return where.api_base + "/"
+    return _unknown_url(ctx, where)
+
+
 @probe(
     ERRORS,
     description="Provoke errors without side effects: no credentials, a malformed token, an unknown "
     "API path, a wrong method, Accept: application/json",
 )
 async def errors(ctx: ProbeContext) -> ErrorProbe:
-    origin = ctx.target.origin
-    target_resp = await ctx.maybe("target")
-    oauth = await ctx.maybe("oauth_discovery")
-    description = openapi_description(await ctx.maybe("openapi"))
-    spec_base = description.api_base() if description is not None else None
-    api_base: str | None = None
-    api_base_source: str | None = None
-    protected_url: str | None = None
-    protected_source: str | None = None
-
-    # 1. The API base: the protected resource's identifier (RFC 9728) is the most specific; the OpenAPI
-    #    servers URL often is just the origin.
-    for resource in _resource_identifiers(oauth):
-        if _same_origin(resource, origin) and urlsplit(resource).path.strip("/"):
-            api_base, api_base_source = resource.rstrip("/"), "resource-metadata"
-            break
-    if (
-        api_base is None
-        and spec_base
-        and _same_origin(spec_base, origin)
-        and urlsplit(spec_base).path.strip("/")
-    ):
-        api_base, api_base_source = spec_base, "openapi"
-
-    # 2. No credentials on a protected endpoint (reuse what the OAuth discovery already fetched).
-    no_creds: Response | None = None
-    method = "GET"
-    for call in _protected_calls(oauth):
-        resp: Response = call.response
-        if _same_origin(call.url, origin) and not resp.failed and resp.status in (401, 403):
-            protected_url, protected_source = (
-                call.url,
-                f"oauth_discovery:{getattr(call, 'source', '?')}",
-            )
-            no_creds, method = resp, resp.method or "GET"
-            if method == "GET":
-                break
-    if no_creds is None and description is not None and api_base:
-        for op in description.operations(methods=("get",)):
-            if "{" not in op.path and op.requires_auth:
-                url = api_base + op.path
-                no_creds = await ctx.fetch.get(url)
-                protected_url, protected_source = url, "openapi"
-                break
-    if (
-        no_creds is None
-        and target_resp is not None
-        and not target_resp.failed
-        and target_resp.status in (401, 403)
-    ):
-        no_creds, protected_url, protected_source = target_resp, ctx.target.url, "target"
-    if api_base is None and protected_url is not None and "mcp" not in (protected_source or ""):
-        api_base, api_base_source = _parent(protected_url), "protected-endpoint"
-    if api_base is None and spec_base and _same_origin(spec_base, origin):
-        api_base, api_base_source = spec_base, "openapi"
-    if api_base is None and _looks_like_api_target(target_resp, ctx.target.url):
-        api_base, api_base_source = ctx.target.url.rstrip("/"), "target"
-
-    result = ErrorProbe(
-        api_base=api_base,
-        api_base_source=api_base_source,
-        protected_url=protected_url,
-        protected_source=protected_source,
+    where = await _where(ctx)
+    on_api = where.api_base is not None
+    unknown, wrong_url = _unknown_url(ctx, where), _wrong_method_url(ctx, where)
+    # Every sample depends only on where it is sent, settled above: all go out at once.
+    credential, miss, wrong = await asyncio.gather(
+        _credential_samples(ctx, where),
+        ctx.fetch.get(unknown, headers={"Accept": "application/json"}),
+        ctx.fetch.request("PUT", wrong_url, headers={"Accept": "application/json"}, content=b""),
     )
-    protected = protected_url
-    path = _path_of(protected) if protected else ""
-    if no_creds is not None and protected is not None:
-        result.samples.append(ErrorSample(NO_CREDENTIALS, f"{method} {path} without credentials", no_creds))
-
-        # 3. A malformed bearer token, same endpoint and method.
-        headers = {"Authorization": f"Bearer {MALFORMED_TOKEN}"}
-        if method == "GET":
-            bad = await ctx.fetch.get(protected, headers=headers)
-        else:  # e.g. an MCP endpoint protected on POST: an empty JSON object, rejected before it is read
-            bad = await ctx.fetch.request(
-                method, protected, headers={**headers, "Content-Type": "application/json"}, content=b"{}"
-            )
-        result.samples.append(
-            ErrorSample(
-                BAD_TOKEN, f"{method} {path} with a malformed bearer token", bad, sent_credentials=True
-            )
-        )
-
-        # 4. Accept: application/json on the protected API path.
-        if method == "GET":
-            accept = await ctx.fetch.get(protected, headers={"Accept": "application/json"})
-            result.samples.append(
-                ErrorSample(ACCEPT_JSON, f"GET {path} with Accept: application/json", accept)
-            )
-
-    # 5. An unknown path under the API base. Without a known API, under the origin: how the service answers an
-    #    agent that asks for JSON is still observable, but HTML there is not judged as "HTML on an API path".
-    on_api = result.api_base is not None
-    unknown = f"{result.api_base or ctx.target.origin}/{MISSING_API_SEGMENT}"
-    miss = await ctx.fetch.get(unknown, headers={"Accept": "application/json"})
-    result.samples.append(
+    samples = [
+        *credential,
         ErrorSample(
             UNKNOWN_PATH, f"GET {_path_of(unknown)} (a path that cannot exist)", miss, api_path=on_api
-        )
-    )
-
-    # 6. A wrong method (see the module docstring for why PUT, and where): the enforced protected endpoint,
-    #    else the API base root, else the unknown path itself (which nothing can serve).
-    if no_creds is not None and no_creds.status in (401, 403) and protected is not None:
-        wrong_url = protected
-    elif result.api_base is not None:
-        wrong_url = result.api_base + "/"
-    else:
-        wrong_url = unknown
-    wrong = await ctx.fetch.request("PUT", wrong_url, headers={"Accept": "application/json"}, content=b"")
-    result.samples.append(
+        ),
         ErrorSample(
             WRONG_METHOD,
             f"PUT {_path_of(wrong_url)} (empty body, no credentials)",
             wrong,
-            api_path=on_api or wrong_url == protected,
-        )
-    )
+            api_path=on_api or wrong_url == where.protected_url,
+        ),
+    ]
+    notes = []
     if not on_api:
-        result.notes.append(
+        notes.append(
             "no API found (no OpenAPI description, no protected endpoint, the target is not an API); "
             "errors were provoked under the origin"
         )
-    return result
+    return ErrorProbe(
+        api_base=where.api_base,
+        api_base_source=where.api_base_source,
+        protected_url=where.protected_url,
+        protected_source=where.protected_source,
+        samples=samples,
+        notes=notes,
+    )
 
 
 async def _post_operation(ctx: ProbeContext) -> tuple[str | None, str | None, str | None]:

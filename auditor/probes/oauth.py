@@ -16,6 +16,9 @@ from __future__ import annotations
 
 import asyncio
 import base64
+from collections.abc import Sequence
+from dataclasses import dataclass, field, fields, replace
+from functools import partial
 from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 
 from agent_ready.artifacts.documents import Doc
@@ -37,13 +40,14 @@ from agent_ready.artifacts.openapi import RESOURCE_METHODS, openapi_description
 from agent_ready.bounds import MAX_AUTH_SERVERS, bounded
 from agent_ready.parsers.wwwauth import parse_headers
 from agent_ready.probes.discovery import post_initialize
-from agent_ready.probes.documents import fetch_doc
+from agent_ready.probes.documents import fetch_doc, walk
 from agent_ready.probing import ProbeContext, probe
 
 PRM_WELL_KNOWN = "/.well-known/oauth-protected-resource"
 AS_WELL_KNOWN = "/.well-known/oauth-authorization-server"
 OIDC_WELL_KNOWN = "/.well-known/openid-configuration"
 MAX_OPENAPI_CALLS = 2
+MAX_SPECULATED_PRMS = 3  # protected-resource metadata an api-catalog names, fetched before a 401 does
 JSON_ACCEPT = {"Accept": "application/json"}
 
 
@@ -117,10 +121,43 @@ def call_target(disc: OAuthDiscovery, issuer: str | None, origin: str) -> Protec
     return None
 
 
+# --- the probe's accumulator ------------------------------------------------------------------------------
+
+
+@dataclass
+class _Draft:
+    """What ``oauth_discovery`` learns step by step; the frozen OAuthDiscovery is made from it once."""
+
+    protected: list[ProtectedCall] = field(default_factory=list)
+    rejected: list[ProtectedCall] = field(default_factory=list)
+    resource_metadata: list[ResourceMetadata] = field(default_factory=list)
+    auth_servers: list[AuthServer] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    openapi_url: str | None = None
+    secured_operations: int = 0
+    public_operations: int = 0
+    mcp_endpoint: str | None = None
+    unfollowed_servers: list[str] = field(default_factory=list)
+
+    def build(self, *, stuck: bool) -> OAuthDiscovery:
+        values = {f.name: getattr(self, f.name) for f in fields(self)}
+        return OAuthDiscovery(**values, stuck="discovery" if stuck else None)
+
+
 # --- finding protected endpoints -----------------------------------------------------------------------
 
 
-async def _candidates(ctx: ProbeContext, result: OAuthDiscovery) -> list[tuple[str, str, str]]:
+async def _speculate_catalog_metadata(ctx: ProbeContext) -> None:
+    """Speculation: an RFC 9727 api-catalog names each API's metadata (``service-meta``); the protected-
+    resource metadata among those is where that API's 401 will point, so it goes out beside the calls rather
+    than after them. The challenge then confirms it (a shared answer) or names another."""
+    catalog = await ctx.maybe("api_catalog")
+    named = [t.href for t in catalog.targets("service-meta")] if catalog is not None else []
+    for url in [u for u in named if resource_for_metadata_url(u) is not None][:MAX_SPECULATED_PRMS]:
+        ctx.fetch.prefetch(url, headers=JSON_ACCEPT)
+
+
+async def _candidates(ctx: ProbeContext, result: _Draft) -> list[tuple[str, str, str]]:
     """(url, source, method) of endpoints to call without credentials, most specific first."""
     out: list[tuple[str, str, str]] = []
     described, card = await asyncio.gather(ctx.maybe("openapi"), ctx.maybe("mcp_card"))
@@ -153,13 +190,29 @@ async def _call(ctx: ProbeContext, url: str, source: str, method: str) -> Protec
         resp = await post_initialize(ctx, url)
     else:
         resp = await ctx.fetch.get(url, headers=JSON_ACCEPT)
-    return ProtectedCall(
+    call = ProtectedCall(
         url=url,
         source=source,
         response=resp,
         method=method,
         challenges=parse_headers(resp.header_values("www-authenticate")),
     )
+    if call.unauthorized:
+        # The metadata this challenge leads to goes out now, not once every other call has answered.
+        for prm_url in _prm_locations(call):
+            ctx.fetch.prefetch(prm_url, headers=JSON_ACCEPT)
+    return call
+
+
+def _prm_locations(call: ProtectedCall) -> list[str]:
+    """Where the walk reads this call's protected-resource metadata: the challenge's ``resource_metadata``,
+    else the well-known locations for the URL called."""
+    rm = call.resource_metadata_url
+    return [urljoin(call.url, rm)] if rm else [u for u, _, _ in well_known_prm_urls(call.url)]
+
+
+# Calls sent before the candidates are known (url, method) -> the call, sent with the source it would have.
+_Early = dict[tuple[str, str], "asyncio.Task[ProtectedCall]"]
 
 
 # --- oauth_discovery: its steps, then the probe ---------------------------------------------------------
@@ -172,23 +225,21 @@ async def _fetch_prm(
     return ResourceMetadata(resource=resource, doc=doc, via=via, requested_url=requested)
 
 
-async def _fetch_as(
-    ctx: ProbeContext, issuer: str, via: str, listed_by: list[str] | None = None
-) -> AuthServer:
-    tried: list[Doc] = []
-    found: Doc | None = None
-    for url, _kind in as_metadata_urls(issuer):
-        doc = await fetch_doc(ctx, url, parse="json", accept="application/json")
-        tried.append(doc)
-        if doc.found and isinstance(doc.data, dict):
-            found = doc
-            break
-        if doc.response is not None and doc.response.error_kind == "blocked-address":
-            break  # the host is refused; its other well-known paths would be refused too
-    return AuthServer(issuer=issuer, doc=found, tried=tried, via=via, listed_by=list(listed_by or []))
+async def _fetch_as(ctx: ProbeContext, issuer: str, via: str, listed_by: Sequence[str] = ()) -> AuthServer:
+    tried: list[Doc] = await walk(
+        [
+            partial(fetch_doc, ctx, url, parse="json", accept="application/json")
+            for url, _ in as_metadata_urls(issuer)
+        ],
+        hit=lambda doc: doc.found and isinstance(doc.data, dict),
+        # The host is refused: its other well-known paths would be refused too.
+        stop=lambda doc: doc.response is not None and doc.response.error_kind == "blocked-address",
+    )
+    found = tried[-1] if tried[-1].found and isinstance(tried[-1].data, dict) else None
+    return AuthServer(issuer=issuer, doc=found, tried=tried, via=via, listed_by=list(listed_by))
 
 
-async def _collect_protected(ctx: ProbeContext, result: OAuthDiscovery) -> list[ProtectedCall]:
+async def _collect_protected(ctx: ProbeContext, result: _Draft, early: _Early) -> list[ProtectedCall]:
     """Fill ``result.protected`` with the calls that look protected: the target when it answered like one,
     then each candidate called without credentials. Returns the candidate calls that were not (their
     reasons are in ``result.notes``)."""
@@ -211,8 +262,9 @@ async def _collect_protected(ctx: ProbeContext, result: OAuthDiscovery) -> list[
             u.rstrip("/") != url.rstrip("/") for u in [p.url for p in result.protected] + [t[0] for t in todo]
         ):
             todo.append((url, source, method))
-    # The calls are independent: all go out at once, and are judged in order.
-    calls = await asyncio.gather(*(_call(ctx, url, source, method) for url, source, method in todo))
+    # The calls are independent: all go out at once (some went out before the candidates were known), and
+    # are judged in order.
+    calls = await asyncio.gather(*(_sent(ctx, early, url, source, method) for url, source, method in todo))
     for (url, source, method), call in zip(todo, calls, strict=True):
         why_not = _not_protected(call)
         if why_not is None:
@@ -221,6 +273,13 @@ async def _collect_protected(ctx: ProbeContext, result: OAuthDiscovery) -> list[
             result.notes.append(f"{method} {url} ({source}){why_not}")
             rejected.append(call)
     return rejected
+
+
+async def _sent(ctx: ProbeContext, early: _Early, url: str, source: str, method: str) -> ProtectedCall:
+    task = early.pop((url, method), None)
+    if task is None:
+        return await _call(ctx, url, source, method)
+    return replace(await task, source=source)
 
 
 def _not_protected(call: ProtectedCall) -> str | None:
@@ -241,16 +300,13 @@ def _stuck_at_challenge(first: ProtectedCall | None) -> bool:
     return first is None or not first.unauthorized
 
 
-async def _follow_resource_metadata(
-    ctx: ProbeContext, result: OAuthDiscovery, calls: list[ProtectedCall]
-) -> None:
+async def _follow_resource_metadata(ctx: ProbeContext, result: _Draft, calls: list[ProtectedCall]) -> None:
     """Protected-resource metadata: from each challenge, else the well-known locations for each called URL,
     and always the root document of the target's origin (some services publish one the 401 never names)."""
     # Every location this walk may read goes out now; the walk below then takes them in order (first found
     # wins), each a shared answer rather than a round trip of its own.
     for call in calls:
-        rm = call.resource_metadata_url
-        for url in [urljoin(call.url, rm)] if rm else [u for u, _, _ in well_known_prm_urls(call.url)]:
+        for url in _prm_locations(call):
             ctx.fetch.prefetch(url, headers=JSON_ACCEPT)
     seen: set[str] = set()
     for call in calls:
@@ -294,7 +350,7 @@ def _stuck_at_prm(chosen: ResourceMetadata | None) -> bool:
 
 
 async def _fetch_auth_servers(
-    ctx: ProbeContext, result: OAuthDiscovery, usable: list[ResourceMetadata]
+    ctx: ProbeContext, result: _Draft, usable: list[ResourceMetadata], origin_walk: asyncio.Task[AuthServer]
 ) -> None:
     """Authorization-server metadata for every issuer any PRM lists, in listing order; without a usable
     one, the target's own origin (many services publish RFC 8414 metadata there anyway)."""
@@ -308,7 +364,7 @@ async def _fetch_auth_servers(
     servers = await asyncio.gather(*(_fetch_as(ctx, issuer, "prm", issuers[issuer]) for issuer in followed))
     result.auth_servers.extend(servers)
     if not any(a.metadata is not None for a in result.auth_servers) and ctx.target.origin not in issuers:
-        result.auth_servers.append(await _fetch_as(ctx, ctx.target.origin, "origin"))
+        result.auth_servers.append(await origin_walk)
 
 
 @probe(
@@ -319,13 +375,32 @@ async def _fetch_auth_servers(
 async def oauth_discovery(ctx: ProbeContext) -> OAuthDiscovery:
     # Speculation: the target origin's well-known metadata goes out at t0, beside the protected calls. The
     # root protected-resource document is always read (below), the path-inserted one for the target URL is
-    # where its challenge most often points, and the origin's RFC 8414 document is where most services
-    # publish their server metadata; a 401's resource_metadata then confirms them or names others.
+    # where its challenge most often points, and the origin is where most services publish their server
+    # metadata (and where the walk reads it when no PRM names a server); a 401's resource_metadata then
+    # confirms them or names others. The default MCP endpoint is always called (unless it is the target, or
+    # a card or the OpenAPI description names it otherwise), so its call needs not wait for them either.
     for url, _, _ in well_known_prm_urls(ctx.target.url):
         ctx.fetch.prefetch(url, headers=JSON_ACCEPT)
-    ctx.fetch.prefetch(as_metadata_urls(ctx.target.origin)[0][0], headers=JSON_ACCEPT)
-    result = OAuthDiscovery()
-    result.rejected = await _collect_protected(ctx, result)
+    origin_walk = asyncio.ensure_future(_fetch_as(ctx, ctx.target.origin, "origin"))
+    default_mcp = urljoin(ctx.target.origin, "/mcp")
+    early: _Early = {}
+    if ctx.target.url.rstrip("/") != default_mcp:
+        early[(default_mcp, "POST")] = asyncio.ensure_future(_call(ctx, default_mcp, "mcp-default", "POST"))
+    speculative = [*early.values(), origin_walk, asyncio.ensure_future(_speculate_catalog_metadata(ctx))]
+    try:
+        result = await _walk(ctx, early, origin_walk)
+    except BaseException:  # cancelled at the scan deadline (or a bug): nothing of this probe goes on
+        for task in speculative:
+            task.cancel()
+        raise
+    # A speculative call no candidate used, or the origin walk no fallback needed, still ends here.
+    await asyncio.gather(*speculative, return_exceptions=True)
+    return result
+
+
+async def _walk(ctx: ProbeContext, early: _Early, origin_walk: asyncio.Task[AuthServer]) -> OAuthDiscovery:
+    result = _Draft()
+    result.rejected = await _collect_protected(ctx, result, early)
 
     # An agent follows the most helpful challenge it met: one that names its metadata first.
     unauthorized = sorted(
@@ -341,13 +416,11 @@ async def oauth_discovery(ctx: ProbeContext) -> OAuthDiscovery:
     )
     stuck = stuck or _stuck_at_prm(chosen)
 
-    await _fetch_auth_servers(ctx, result, usable)
-    stuck = stuck or _stuck_at_as(result, chosen)
-    result.stuck = "discovery" if stuck else None
-    return result
+    await _fetch_auth_servers(ctx, result, usable, origin_walk)
+    return result.build(stuck=stuck or _stuck_at_as(result, chosen))
 
 
-def _stuck_at_as(result: OAuthDiscovery, chosen: ResourceMetadata | None) -> bool:
+def _stuck_at_as(result: _Draft, chosen: ResourceMetadata | None) -> bool:
     """An agent stops when no listed issuer has metadata whose issuer is that issuer (RFC 8414 §3.3)."""
     listed = (chosen.data or {}).get("authorization_servers") if chosen else None
     servers = [a for a in result.auth_servers if not listed or a.issuer in listed] or result.auth_servers

@@ -18,7 +18,6 @@ STILL_MUTABLE = frozenset(
         "agent_ready.artifacts.authmd.AgentAuth",
         "agent_ready.artifacts.authmd.Registration",
         "agent_ready.artifacts.oauth.DeviceFlow",
-        "agent_ready.artifacts.oauth.OAuthDiscovery",
         "agent_ready.artifacts.oauth.OAuthFlow",
         "agent_ready.artifacts.oauth.Registration",
         "agent_ready.artifacts.signup.AccountCreation",
