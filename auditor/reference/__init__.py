@@ -36,9 +36,13 @@ def build_app(
 
 
 def serve(
-    variant: str = "good", flaws: Iterable[str] = (), port: int = 0, clock: Callable[[], float] = time.time
+    variant: str = "good",
+    flaws: Iterable[str] = (),
+    port: int = 0,
+    clock: Callable[[], float] = time.time,
+    tls: bool = False,
 ) -> ReferenceServer:
-    return ReferenceServer(build_app(variant, flaws, clock), port=port).start()
+    return ReferenceServer(build_app(variant, flaws, clock), port=port, tls=tls).start()
 
 
 __all__ = ["VARIANTS", "ReferenceApp", "ReferenceServer", "build_app", "serve"]
