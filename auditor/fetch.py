@@ -51,10 +51,10 @@ class FetchLimits:
     per_origin_concurrency: int = 6
     # Over HTTP/2 one connection carries every request as a stream, and browsers send as many at once as
     # the server allows (its SETTINGS_MAX_CONCURRENT_STREAMS, 100 on most servers; RFC 9113 §6.5.2 asks
-    # servers for at least 100). A scan sends ~35 requests passive and ~75 active, with at most about 30
-    # independent at any moment: 32 lets every one of them go at once while staying a third of what a
-    # browser would open, and the server's own setting still caps it (httpcore honours it). Configurable
-    # (--h2-streams); it applies to an origin once its connection has negotiated h2.
+    # servers for at least 100). A scan sends ~35 requests passive and ~80 active, at most 16 of them in
+    # flight at once over HTTP/2 (bench/scan_reference.py --proto h2): 32 never paces a scan, yet stays a
+    # third of what a browser would open, and the server's own setting still caps it (httpcore honours
+    # it). Configurable (--h2-streams); it applies to an origin once its connection has negotiated h2.
     per_origin_streams: int = 32
 
 
