@@ -144,18 +144,20 @@ def _registry(no_plugins: bool) -> Registry:
 
 
 def app_for(args: list[str]) -> typer.Typer:
-    """``app``, or a copy that holds only the command ``args`` names. typer inspects the signature of every
-    command it builds (~2 ms each) and a run uses one; help, a bare ``agent-ready`` and a mistyped command
-    get them all (they list them or suggest one)."""
+    """``app``, or a copy that holds only the commands ``args`` needs. typer inspects the signature of every
+    command it builds (~2 ms each) and a run uses one: the one it names, or none for a root option alone
+    (``--version``). Help, a bare ``agent-ready`` and a mistyped command get them all (they list them or
+    suggest one)."""
+    if app.registered_groups or not args or any(a in ("-h", "--help") for a in args):
+        return app
     name = next((a for a in args if not a.startswith("-")), None)
     chosen = [
         info
         for info in app.registered_commands
-        if name is not None
-        and info.callback is not None
+        if info.callback is not None
         and (info.name or typer.main.get_command_name(info.callback.__name__)) == name
     ]
-    if not chosen or app.registered_groups:
+    if name is not None and not chosen:
         return app
     only = copy.copy(app)
     only.registered_commands = chosen

@@ -100,10 +100,11 @@ def test_a_run_builds_only_the_command_it_names() -> None:
 
     assert built(["scan", "https://api.example.com", "-q"]) == ["scan"]
     assert built(["list-checks"]) == ["list-checks"]
+    assert built(["--version"]) == []  # a root option alone needs no command
     everything = sorted(typer.main.get_command(app).commands)  # type: ignore[attr-defined]
     assert len(everything) > 5
     # Help lists every command; a typo is answered with the known ones; a bare call prints the help.
-    for args in (["--help"], ["-h"], [], ["scna", "https://x"], ["--version"]):
+    for args in (["--help"], ["-h"], [], ["scna", "https://x"], ["scan", "--help"], ["--version", "-h"]):
         assert built(args) == everything, args
 
 
