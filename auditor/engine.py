@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib
+import ssl
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -333,6 +334,123 @@ async def _classify_target(target: Target) -> tuple[Target, list[IPAddress], str
     return Target(target.url, target.origin, target.host, target.is_loopback, str(cls)), addresses, None
 
 
+def _verify(settings: ScanSettings, warnings: list[str]) -> ssl.SSLContext | bool:
+    """The TLS verification setting (a context or a bool); a bad CA bundle is a usage error."""
+    try:
+        verify = tls_verify(settings.ca_bundle, settings.insecure)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    if settings.insecure:
+        warnings.append(
+            "TLS certificates were not verified (--insecure): a man in the middle could have answered"
+        )
+    return verify
+
+
+def _policy(target: Target, addresses: list[IPAddress], settings: ScanSettings) -> AddressPolicy:
+    policy = AddressPolicy(
+        target_host=target.host,
+        allow_private=settings.allow_private,
+        target_class=AddressClass(target.address_class) if target.address_class else None,
+    )
+    if addresses:  # the scan connects to the target at the addresses it was classified by, resolving once
+        policy.remember(target.host, _port(target.url), addresses)
+    return policy
+
+
+@dataclass
+class _Collected:
+    """What the probe phase left for the judges."""
+
+    values: dict[str, Any]
+    runtime_error: str | None
+    interrupted: bool
+
+
+async def _start(
+    runner: ProbeRunner, to_run: list[Check], settings: ScanSettings, deadline_at: float
+) -> str | None:
+    """Start every probe the checks need beside the target URL; the runtime error when the target is
+    unreachable (its probes then end or are cancelled), else None with the probes running."""
+    loop = asyncio.get_running_loop()
+    # Every probe starts now, beside the target URL: a request waits only for the answers it depends on
+    # (ctx.need), never for a preflight. An unreachable target cancels the rest.
+    wanted = {n for c in to_run for n in c.meta.requires}
+    if settings.active:
+        wanted |= {n for c in to_run for n in c.meta.active_requires}
+    preflight = runner.start("target")
+    for name in sorted(wanted):
+        runner.start(name)
+    await asyncio.wait([preflight], timeout=max(deadline_at - loop.time(), 0))
+    first: Response | ProbeFailure = runner.result("target")
+    if isinstance(first, ProbeFailure):
+        return f"target unreachable: {first.reason}"
+    if first.failed and first.error_kind in ("connect", "dns", "timeout", "protocol", "tls"):
+        return f"target unreachable: {first.error}"
+    return None
+
+
+async def _collect(
+    state: ScanState,
+    to_run: list[Check],
+    settings: ScanSettings,
+    resolve_error: str | None,
+    warnings: list[str],
+) -> _Collected:
+    """Run the probes under the scan deadline, then the deferred and final clean-ups (also after Ctrl-C)."""
+    runner = ProbeRunner(state)
+    fetcher = state.fetcher
+    deadline_at = asyncio.get_running_loop().time() + settings.deadline
+    runtime_error = f"target unreachable: {resolve_error}" if resolve_error else None
+    interrupted = False
+    try:
+        if runtime_error is None and to_run:
+            runtime_error = await _start(runner, to_run, settings, deadline_at)
+            first = runner.result("target")
+            refused = isinstance(first, Response) and first.error_kind in ("connect", "tls")
+            if runtime_error is not None and refused:
+                # The fetcher now answers every request to the origin with that refusal at once, so the
+                # probes end by themselves; cancelling them mid-handshake would leave sockets open.
+                await _drain(runner, deadline_at, warnings)
+            elif runtime_error is not None:
+                await _cancel(runner, fetcher)
+        if runtime_error is None:
+            await _drain(runner, deadline_at, warnings)
+            await _finalize(state, deadline_at, warnings)
+    except asyncio.CancelledError:
+        # Ctrl-C: asyncio.run cancels this task on the first SIGINT (a second one aborts outright). Stop the
+        # probes, then still clean up what they created, and return the partial report.
+        interrupted = True
+        await _interrupt(runner, state, settings.cleanup_budget, warnings)
+    values = {name: runner.result(name) for name in runner.tasks}
+    # The final step, even past the scan deadline or after Ctrl-C, under its own budget.
+    warnings.extend(await state.ledger.clean_up(fetcher, settings.cleanup_budget))
+    fetcher.cancel_pending()
+    warnings.extend(state.notes)
+    return _Collected(values, runtime_error, interrupted)
+
+
+def _judge(
+    checks: list[Check],
+    skip_reasons: dict[str, str],
+    collected: _Collected,
+    settings: ScanSettings,
+    target: Target,
+) -> list[CheckResult]:
+    results: list[CheckResult] = []
+    for chk in checks:
+        weight = settings.weights.get(chk.id, chk.meta.weight)
+        if chk.id in skip_reasons:
+            results.append(skipped_result(chk, skip_reasons[chk.id], weight))
+        elif collected.runtime_error is not None:
+            outcome = Outcome(Status.ERROR, collected.runtime_error)
+            results.append(_result(chk, outcome, weight, 0.0, reason=collected.runtime_error))
+        else:
+            values = collected.values
+            results.append(evaluate(chk, values, active=settings.active, target=target, weight=weight))
+    return results
+
+
 async def run_scan(
     url: str, registry: Registry, settings: ScanSettings, *, transport: httpx.AsyncBaseTransport | None = None
 ) -> ScanReport:
@@ -346,29 +464,12 @@ async def run_scan(
     warnings = list(registry.warnings)
     checks = registry.ordered("web")
     to_run, skip_reasons = _plan(checks, settings)
-
-    try:
-        verify = tls_verify(settings.ca_bundle, settings.insecure)
-    except ValueError as exc:
-        raise UsageError(str(exc)) from None
-    if settings.insecure:
-        warnings.append(
-            "TLS certificates were not verified (--insecure): a man in the middle could have answered"
-        )
+    verify = _verify(settings, warnings)
     target, addresses, resolve_error = await _classify_target(target)
     redactor = Redactor()
     for name, value in settings.headers.items():
         redactor.add_header_secret(name, value)
-    policy = AddressPolicy(
-        target_host=target.host,
-        allow_private=settings.allow_private,
-        target_class=AddressClass(target.address_class) if target.address_class else None,
-    )
-    if addresses:  # the scan connects to the target at the addresses it was classified by, resolving once
-        policy.remember(target.host, _port(target.url), addresses)
-    runtime_error: str | None = None
-    values: dict[str, Any] = {}
-    interrupted = False
+    policy = _policy(target, addresses, settings)
     CURRENT_POLICY.set(policy)  # this task's context only: read by a shared pool when it connects
     async with new_client(settings.limits, policy, transport, verify) as client:
         fetcher = Fetcher(
@@ -387,69 +488,18 @@ async def run_scan(
             allow_private=settings.allow_private,
             clock_start=t0,
         )
-        runner = ProbeRunner(state)
-        loop = asyncio.get_running_loop()
-        deadline_at = loop.time() + settings.deadline
-        try:
-            if resolve_error:
-                runtime_error = f"target unreachable: {resolve_error}"
-            elif to_run:
-                # Every probe starts now, beside the target URL: a request waits only for the answers it
-                # depends on (ctx.need), never for a preflight. An unreachable target cancels the rest.
-                wanted = {n for c in to_run for n in c.meta.requires}
-                if settings.active:
-                    wanted |= {n for c in to_run for n in c.meta.active_requires}
-                preflight = runner.start("target")
-                for name in sorted(wanted):
-                    runner.start(name)
-                await asyncio.wait([preflight], timeout=max(deadline_at - loop.time(), 0))
-                first: Response | ProbeFailure = runner.result("target")
-                if isinstance(first, ProbeFailure):
-                    runtime_error = f"target unreachable: {first.reason}"
-                elif first.failed and first.error_kind in ("connect", "dns", "timeout", "protocol", "tls"):
-                    runtime_error = f"target unreachable: {first.error}"
-                refused = isinstance(first, Response) and first.error_kind in ("connect", "tls")
-                if runtime_error is not None and refused:
-                    # The fetcher now answers every request to the origin with that refusal at once, so
-                    # the probes end by themselves; cancelling them mid-handshake would leave sockets open.
-                    await _drain(runner, deadline_at, warnings)
-                elif runtime_error is not None:
-                    await _cancel(runner, fetcher)
-            if runtime_error is None:
-                await _drain(runner, deadline_at, warnings)
-                await _finalize(state, deadline_at, warnings)
-        except asyncio.CancelledError:
-            # Ctrl-C: asyncio.run cancels this task on the first SIGINT (a second one aborts outright).
-            # Stop the probes, then still clean up what they created, and return the partial report.
-            interrupted = True
-            await _interrupt(runner, state, settings.cleanup_budget, warnings)
-        values = {name: runner.result(name) for name in runner.tasks}
-        # The final step, even past the scan deadline or after Ctrl-C, under its own budget.
-        warnings.extend(await state.ledger.clean_up(fetcher, settings.cleanup_budget))
-        fetcher.cancel_pending()
-        warnings.extend(state.notes)
+        collected = await _collect(state, to_run, settings, resolve_error, warnings)
 
-    results: list[CheckResult] = []
-    for chk in checks:
-        weight = settings.weights.get(chk.id, chk.meta.weight)
-        if chk.id in skip_reasons:
-            results.append(skipped_result(chk, skip_reasons[chk.id], weight))
-        elif runtime_error is not None:
-            outcome = Outcome(Status.ERROR, runtime_error)
-            results.append(_result(chk, outcome, weight, 0.0, reason=runtime_error))
-        else:
-            results.append(evaluate(chk, values, active=settings.active, target=target, weight=weight))
-
+    results = _judge(checks, skip_reasons, collected, settings, target)
     exchanges = fetcher.log.exchanges
     for ex in exchanges:
         if ex.status is None and ex.error is None:
             ex.error, ex.error_kind = "cancelled at the scan deadline", "deadline"
-    finished = datetime.now(UTC)
     return ScanReport(
         target=target,
         settings=settings,
         started_at=started.isoformat(timespec="seconds"),
-        finished_at=finished.isoformat(timespec="seconds"),
+        finished_at=datetime.now(UTC).isoformat(timespec="seconds"),
         duration_ms=round((time.monotonic() - t0) * 1000, 1),
         results=results,
         score=summarize(results, settings.category_weights, active=settings.active),
@@ -457,10 +507,10 @@ async def run_scan(
         journey=project(results, "web", active=settings.active, exchanges=exchanges),
         plugins=registry.plugins,
         run_warnings=warnings,
-        runtime_error=runtime_error,
+        runtime_error=collected.runtime_error,
         secrets=redactor.secrets,
         created=[e.as_dict() for e in state.ledger.entries],
-        interrupted=interrupted,
+        interrupted=collected.interrupted,
     )
 
 

@@ -38,7 +38,6 @@ STILL_LONG = frozenset(
         "agent_ready.cli.audit_cli.cli_cmd",
         "agent_ready.cliaudit._execute",
         "agent_ready.docsgen.scoring_md",
-        "agent_ready.engine.run_scan",
         "agent_ready.fetch.Fetcher._one",
         "agent_ready.mcp_server.build_server",
         "agent_ready.probes.authmd.authmd_registration",
