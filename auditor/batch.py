@@ -146,6 +146,7 @@ async def run_batch(
     pending = iter(urls)
     transport = SharedTransport(
         per_origin=settings.scan.limits.per_origin_concurrency,
+        per_origin_streams=settings.scan.limits.per_origin_streams,
         verify=tls_verify(settings.scan.ca_bundle, settings.scan.insecure),
     )
     # Each scan gets its own settings object: nothing mutable is shared between targets.

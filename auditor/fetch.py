@@ -677,6 +677,7 @@ class _OriginPool:
     transport: httpx.AsyncHTTPTransport
     slot: asyncio.Semaphore
     active: int = 0
+    multiplexed: bool = False
 
 
 class _ReleasingStream(httpx.AsyncByteStream):
@@ -705,16 +706,22 @@ class SharedTransport(httpx.AsyncBaseTransport):
 
     Each connection is opened under the address policy of the scan that asks for it
     (:data:`~agent_ready.netpolicy.CURRENT_POLICY`), and the per-origin limit holds across the batch: at
-    most ``per_origin`` requests are in flight to one origin whichever scans send them. Pools of origins
+    most ``per_origin`` requests are in flight to one origin whichever scans send them, or
+    ``per_origin_streams`` once the origin's connection has negotiated HTTP/2. Pools of origins
     with nothing in flight are closed, least recently used first, beyond ``keep_idle`` (one big pool would
     make httpcore scan every idle connection of every origin on each request, and hold a socket per
     origin ever seen). A client closing does not close the pool; :meth:`close` does, after the batch.
     """
 
     def __init__(
-        self, per_origin: int, keep_idle: int = 64, verify: ssl.SSLContext | bool | None = None
+        self,
+        per_origin: int,
+        keep_idle: int = 64,
+        verify: ssl.SSLContext | bool | None = None,
+        per_origin_streams: int | None = None,
     ) -> None:
         self._per_origin = per_origin
+        self._streams = FetchLimits.per_origin_streams if per_origin_streams is None else per_origin_streams
         self._verify = verify
         self._keep_idle = keep_idle
         self._pools: OrderedDict[str, _OriginPool] = OrderedDict()
@@ -752,6 +759,19 @@ class SharedTransport(httpx.AsyncBaseTransport):
             pool.active -= 1
             pool.slot.release()
 
+        inner = request.extensions.get("trace")
+
+        async def trace(event: str, info: Any) -> None:
+            # The origin multiplexes: its bound becomes the stream limit, as in Fetcher._negotiated
+            # (kept once widened: a batch's pools are short-lived).
+            if event.startswith("http2.") and not pool.multiplexed:
+                pool.multiplexed = True
+                for _ in range(max(0, self._streams - self._per_origin)):
+                    pool.slot.release()
+            if inner is not None:
+                await inner(event, info)
+
+        request.extensions = {**request.extensions, "trace": trace}
         try:
             response = await pool.transport.handle_async_request(request)
         except BaseException:

@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 
 from agent_ready.engine import ScanReport
-from agent_ready.fetch import Fetcher, FetchLimits, new_client, tls_verify
+from agent_ready.fetch import Fetcher, FetchLimits, SharedTransport, new_client, tls_verify
 from agent_ready.models import Exchange
-from agent_ready.netpolicy import AddressClass, AddressPolicy
+from agent_ready.netpolicy import CURRENT_POLICY, AddressClass, AddressPolicy
 from agent_ready.redact import Redactor
 from agent_ready.reference import ReferenceApp, ReferenceServer, build_app
 from agent_ready.reference.app import Reply, Request, text
@@ -57,18 +57,32 @@ def _app(gate: Gate | None = None) -> ReferenceApp:
     return app
 
 
-def _fetch_all(url: str, n: int, limits: FetchLimits, ca_bundle: str | None = None) -> list[Exchange]:
-    """``n`` different resources asked for at once, as the probes of a scan do at t0."""
+def _fetch_all(
+    url: str, n: int, limits: FetchLimits, ca_bundle: str | None = None, shared: bool = False
+) -> list[Exchange]:
+    """``n`` different resources asked for at once, as the probes of a scan do at t0; ``shared``: through
+    a batch's pool."""
 
     async def main() -> list[Exchange]:
         policy = AddressPolicy("127.0.0.1", False, AddressClass.LOOPBACK)
-        async with new_client(limits, policy, verify=tls_verify(ca_bundle, False)) as client:
+        verify = tls_verify(ca_bundle, False)
+        CURRENT_POLICY.set(policy)  # what a batch's shared pool connects under (this task only)
+        transport = (
+            SharedTransport(
+                limits.per_origin_concurrency, verify=verify, per_origin_streams=limits.per_origin_streams
+            )
+            if shared
+            else None
+        )
+        async with new_client(limits, policy, transport, verify) as client:
             fetcher = Fetcher(client, policy, Redactor(), limits)
             answers = await asyncio.gather(
                 *(fetcher.request("GET", f"{url}/r/{i}", probe="p") for i in range(n))
             )
             assert [a.status for a in answers] == [200] * n, [a.error for a in answers]
-            return fetcher.log.exchanges
+        if transport is not None:
+            await transport.close()
+        return fetcher.log.exchanges
 
     return asyncio.run(main())
 
@@ -115,7 +129,7 @@ class _Handler(BaseHTTPRequestHandler):
         pass
 
     def do_GET(self) -> None:
-        self.server.gate(ReferenceApp(), None, lambda _: Reply())  # type: ignore[arg-type]
+        self.server.gate(ReferenceApp(), Request("GET", self.path, {}, {}, b"", ""), lambda _: Reply())
         self.send_response(200)
         self.send_header("Content-Length", "2")
         self.end_headers()
@@ -151,10 +165,11 @@ def test_over_http11_connections_to_an_origin_never_exceed_the_bound(
     assert server.gate.peak == bound  # the gate held them: the bound was reached, never passed
 
 
-def test_over_h2_one_connection_carries_up_to_the_stream_bound() -> None:
+@pytest.mark.parametrize("shared", [False, True], ids=["scan", "batch"])
+def test_over_h2_one_connection_carries_up_to_the_stream_bound(shared: bool) -> None:
     gate = Gate(want=10, patience=5)
     with ReferenceServer(_app(gate), tls=True) as server:
-        exchanges = _fetch_all(server.url, 30, FetchLimits(per_origin_streams=10), server.ca_bundle)
+        exchanges = _fetch_all(server.url, 30, FetchLimits(per_origin_streams=10), server.ca_bundle, shared)
         connections = set(server._tls.clients) if server._tls else set()
     assert {e.http_version for e in exchanges} == {"HTTP/2"}
     assert len(connections) == 1
