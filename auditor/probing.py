@@ -94,6 +94,8 @@ class ProbeRunner:
         self.state = state
         self.registry = registry if registry is not None else PROBES
         self.tasks: dict[str, asyncio.Task[Any]] = {}
+        # Artifacts a deferred clean-up replaced with a copy holding what it saw (see ProbeContext.defer).
+        self.amended: dict[str, Any] = {}
 
     def start(self, name: str) -> asyncio.Task[Any]:
         if name not in self.tasks:
@@ -122,7 +124,7 @@ class ProbeRunner:
             return ProbeFailure(name, "not run")
         if task.cancelled() or not task.done():
             return ProbeFailure(name, "scan deadline exceeded before this probe finished")
-        return task.result()
+        return self.amended.get(name, task.result())
 
 
 class ProbeContext:
@@ -195,13 +197,38 @@ class ProbeContext:
     def warn(self, message: str) -> None:
         self.state.notes.append(message)
 
-    def defer(self, cleanup: Callable[[], Awaitable[None]]) -> None:
-        """Run ``cleanup`` once every probe has finished, before the checks judge.
+    def defer(
+        self, cleanup: Callable[[], Awaitable[Any]], *, after: tuple[Key[Any] | str, ...] | None = None
+    ) -> None:
+        """Run ``cleanup`` once the probes that may still use what it removes have finished.
 
         The journey's credential is used by later steps (a temporary resource is created with it), so the
-        probe that obtained it revokes it only at the end of the scan.
+        probe that obtained it revokes it only once they are done: ``after`` names them (one this scan does
+        not run is not waited for: the engine starts every probe it runs before any of them runs); None
+        waits for every probe. A clean-up that returns a value replaces this probe's artifact in what the
+        checks read: the artifact is frozen, so it returns a copy with what the clean-up saw.
         """
-        self.state.finalizers.append(cleanup)
+        runner, name = self._runner, self.name
+
+        async def run() -> None:
+            amended = await cleanup()
+            if amended is not None:
+                runner.amended[name] = amended
+
+        if after is None:
+            self.state.finalizers.append(run)
+            return
+        users = [t for t in (runner.tasks.get(key_name(k)) for k in after) if t is not None]
+
+        async def when_unused() -> None:
+            if users:
+                await asyncio.wait(users)  # cancelled ones count as finished
+            await run()
+
+        # Started now, beside the probes still running; the engine's final step awaits it (and cancels it at
+        # the deadline, when the clean-up ledger takes over).
+        task = asyncio.ensure_future(when_unused())
+        self.state.finalizers.append(lambda: task)
 
     def elapsed_ms(self) -> float:
         return (time.monotonic() - self.state.clock_start) * 1000

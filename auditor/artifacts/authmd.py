@@ -95,7 +95,7 @@ class AuthMdFile:
         return [e for e in self.endpoints if step in e.steps]
 
 
-@dataclass
+@dataclass(frozen=True)
 class AgentAuth:
     """The ``agent_auth`` block and the documents around it."""
 
@@ -152,7 +152,7 @@ class AgentAuth:
         }
 
 
-@dataclass
+@dataclass(frozen=True)
 class Registration:
     """What anonymous registration produced. Secrets are registered with the redactor and never serialised."""
 

@@ -34,7 +34,7 @@ class SignupRoutes:
         return [r for r in self.routes if not r.requires_auth]
 
 
-@dataclass
+@dataclass(frozen=True)
 class AccountCreation:
     route: SignupRoute | None = None
     response: Response | None = None

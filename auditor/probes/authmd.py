@@ -45,6 +45,7 @@ from agent_ready.artifacts.authmd import (
 )
 from agent_ready.artifacts.documents import Doc, DocState
 from agent_ready.artifacts.http import Response, origin_of
+from agent_ready.artifacts.temporary import TEMPORARY_LIFECYCLE
 from agent_ready.cleanup import Undo
 from agent_ready.probes.documents import fetch_doc, same_as_miss
 from agent_ready.probing import ProbeContext, probe
@@ -362,65 +363,78 @@ def _metadata_candidates(disc: Any) -> list[tuple[str, Doc, dict[str, Any]]]:
     return out
 
 
+def _choose_metadata(disc: Any, draft: dict[str, Any]) -> None:
+    """The first server metadata found, or the first with an agent_auth block, as oauth_discovery read it."""
+    for issuer, doc, meta in _metadata_candidates(disc):
+        draft["tried"].append(doc)
+        if draft.get("metadata") is None or ("agent_auth" in meta and draft.get("block") is None):
+            draft |= {"as_doc": doc, "issuer": issuer, "metadata": meta, "source": "oauth_discovery"}
+            if isinstance(meta.get("agent_auth"), dict):
+                draft["block"] = meta["agent_auth"]
+
+
+def _take_fallback(ctx: ProbeContext, doc: Doc, draft: dict[str, Any]) -> None:
+    """The root RFC 8414 document read because oauth_discovery found no agent_auth block."""
+    draft["tried"].append(doc)
+    found = doc.data if doc.found and isinstance(doc.data, dict) else None
+    if found is not None and (draft.get("metadata") is None or isinstance(found.get("agent_auth"), dict)):
+        draft |= {"as_doc": doc, "metadata": found, "source": "fallback"}
+        draft["issuer"] = found.get("issuer") if isinstance(found.get("issuer"), str) else ctx.target.origin
+        if isinstance(found.get("agent_auth"), dict):
+            draft["block"] = found["agent_auth"]
+    elif draft.get("as_doc") is None:
+        draft["as_doc"] = doc
+
+
+async def _no_fetch() -> None:
+    return None
+
+
 @probe(
     AGENT_AUTH,
     description="read the agent_auth block of the authorization-server metadata and GET its skill",
 )
 async def agent_auth(ctx: ProbeContext) -> AgentAuth:
-    result = AgentAuth()
     disc = await ctx.maybe("oauth_discovery")
-    for issuer, doc, meta in _metadata_candidates(disc):
-        result.tried.append(doc)
-        if result.metadata is None or ("agent_auth" in meta and result.block is None):
-            result.as_doc, result.issuer, result.metadata, result.source = (
-                doc,
-                issuer,
-                meta,
-                "oauth_discovery",
-            )
-            if isinstance(meta.get("agent_auth"), dict):
-                result.block = meta["agent_auth"]
-    if result.block is None:
-        # The OAuth discovery probe is missing or found no block: read the root RFC 8414 document
-        # (same URL and headers as that probe, so the fetch cache answers if it already did).
-        url = urljoin(ctx.target.origin, AS_METADATA_PATH)
-        if not any(d.url == url for d in result.tried):
-            doc = await fetch_doc(ctx, url, parse="json")
-            result.tried.append(doc)
-            found = doc.data if doc.found and isinstance(doc.data, dict) else None
-            if found is not None and (result.metadata is None or isinstance(found.get("agent_auth"), dict)):
-                result.as_doc, result.metadata, result.source = doc, found, "fallback"
-                result.issuer = (
-                    found.get("issuer") if isinstance(found.get("issuer"), str) else ctx.target.origin
-                )
-                if isinstance(found.get("agent_auth"), dict):
-                    result.block = found["agent_auth"]
-            elif result.as_doc is None:
-                result.as_doc = doc
-    # The protected-resource metadata to cross-check: one that names this issuer, else the first found.
+    draft: dict[str, Any] = {"tried": []}  # the accumulator; the frozen AgentAuth is made from it once
+    _choose_metadata(disc, draft)
+    # The protected-resource metadata to cross-check: one that names the chosen issuer, else the first found.
     found_prms = [
         (rm.data, rm.doc)
         for rm in getattr(disc, "resource_metadata", None) or []
         if isinstance(getattr(rm, "data", None), dict)
     ]
-    chosen_issuer = (result.metadata or {}).get("issuer") or result.issuer
+    # What oauth_discovery did not give is read from the origin: the root RFC 8414 document (same URL and
+    # headers as that probe, so the fetch cache answers if it already did) and the root RFC 9728 one. Both at
+    # once: neither depends on the other.
+    as_url = urljoin(ctx.target.origin, AS_METADATA_PATH)
+    want_as = draft.get("block") is None and not any(d.url == as_url for d in draft["tried"])
+    as_doc, prm_doc = await asyncio.gather(
+        fetch_doc(ctx, as_url, parse="json") if want_as else _no_fetch(),
+        fetch_doc(ctx, urljoin(ctx.target.origin, PRM_PATH), parse="json") if not found_prms else _no_fetch(),
+    )
+    if as_doc is not None:
+        _take_fallback(ctx, as_doc, draft)
+    chosen_issuer = (draft.get("metadata") or {}).get("issuer") or draft.get("issuer")
     naming = [p for p in found_prms if chosen_issuer in (p[0].get("authorization_servers") or [])]
     if naming or found_prms:
-        result.prm, result.prm_doc = (naming or found_prms)[0]
-    if result.prm is None:
-        doc = await fetch_doc(ctx, urljoin(ctx.target.origin, PRM_PATH), parse="json")
-        result.prm_doc = doc
-        if doc.found and isinstance(doc.data, dict):
-            result.prm = doc.data
-    if result.block is None:
-        return result
-    result.dialects = detect_dialects(result.block)
-    skill = result.block.get("skill")
-    if isinstance(skill, str) and skill.startswith(("http://", "https://")):
-        result.skill_response = await ctx.fetch.get(skill)
-    urls = list(dict.fromkeys(result.block_urls().values()))[:MAX_ENDPOINT_CHECKS]
-    result.endpoint_probes = await probe_endpoints(ctx, urls)
-    return result
+        draft["prm"], draft["prm_doc"] = (naming or found_prms)[0]
+    elif prm_doc is not None:
+        draft["prm_doc"] = prm_doc
+        if prm_doc.found and isinstance(prm_doc.data, dict):
+            draft["prm"] = prm_doc.data
+    block = draft.get("block")
+    if block is None:
+        return AgentAuth(**draft)
+    draft["dialects"] = detect_dialects(block)
+    skill = block.get("skill")
+    has_skill = isinstance(skill, str) and skill.startswith(("http://", "https://"))
+    urls = list(dict.fromkeys(AgentAuth(block=block).block_urls().values()))[:MAX_ENDPOINT_CHECKS]
+    # The skill and the endpoints the block names: independent GETs, sent together.
+    draft["skill_response"], draft["endpoint_probes"] = await asyncio.gather(
+        ctx.fetch.get(skill) if has_skill else _no_fetch(), probe_endpoints(ctx, urls)
+    )
+    return AgentAuth(**draft)
 
 
 # --- ACTIVE: anonymous registration ---------------------------------------------------------------------
@@ -465,14 +479,16 @@ def lifetime_of(expiry: str | None, body: dict[str, Any], resp: Response) -> flo
     return round((end - start).total_seconds(), 1) if start is not None else None
 
 
-def read_registration(reg: Registration, body: dict[str, Any]) -> dict[str, Any]:
-    """Fill ``reg`` from a registration answer in any dialect; returns the secrets found, by name."""
+def read_registration(body: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """What a registration answer in any dialect says: (the :class:`Registration` fields it fills, the
+    secrets found, by name)."""
+    got: dict[str, Any] = {"notes": []}
     secrets: dict[str, Any] = {}
     assertion = _dig(body, "identity_assertion", "identity.assertion", "assertion")
     if isinstance(assertion, str):
-        reg.assertion_present = True
+        got["assertion_present"] = True
         secrets["assertion"] = assertion
-    reg.assertion_expires = _dig(
+    got["assertion_expires"] = _dig(
         body,
         "assertion_expires",
         "identity_assertion_expires",
@@ -482,26 +498,26 @@ def read_registration(reg: Registration, body: dict[str, Any]) -> dict[str, Any]
     credential = _dig(body, "credential", "api_key", "access_token")
     if isinstance(credential, str):
         secrets["credential"] = credential
-        reg.credential = credential
-        reg.credential_kind = _dig(body, "credential_type") or "credential"
+        got["credential"] = credential
+        got["credential_kind"] = _dig(body, "credential_type") or "credential"
         expires = _dig(body, "credential_expires", "credential_expires_at", "expires_at")
-        reg.credential_expires_at = expires if isinstance(expires, str) else None
+        got["credential_expires_at"] = expires if isinstance(expires, str) else None
         if expires is None and "credential_expires" in body:
-            reg.notes.append("credential_expires is null: the credential does not expire by itself")
+            got["notes"].append("credential_expires is null: the credential does not expire by itself")
     claim_url = _dig(body, "claim.url", "claim.start_url", "claim_url", "claimUrl")
     claim_token = _dig(body, "claim.token", "claim_token", "claimToken")
-    reg.claim_url_present = isinstance(claim_url, str)
-    reg.claim_token_present = isinstance(claim_token, str)
+    got["claim_url_present"] = isinstance(claim_url, str)
+    got["claim_token_present"] = isinstance(claim_token, str)
     for name, value in (("claim_url", claim_url), ("claim_token", claim_token)):
         if isinstance(value, str):
             secrets[name] = value
     expires = _dig(body, "claim.expires_at", "claim.expiresAt", "claim_token_expires", "claim_expires_at")
-    reg.claim_expires_at = expires if isinstance(expires, str) else None
+    got["claim_expires_at"] = expires if isinstance(expires, str) else None
     pre = _dig(body, "scopes.pre_claim", "pre_claim_scopes", "scopes")
     post = _dig(body, "scopes.post_claim", "post_claim_scopes")
-    reg.pre_claim_scopes = [s for s in pre if isinstance(s, str)] if isinstance(pre, list) else []
-    reg.post_claim_scopes = [s for s in post if isinstance(s, str)] if isinstance(post, list) else []
-    return secrets
+    got["pre_claim_scopes"] = [s for s in pre if isinstance(s, str)] if isinstance(pre, list) else []
+    got["post_claim_scopes"] = [s for s in post if isinstance(s, str)] if isinstance(post, list) else []
+    return got, secrets
 
 
 def use_candidates(disc: Any, file: AuthMdFile | None, origin: str) -> list[str]:
@@ -520,6 +536,96 @@ def use_candidates(disc: Any, file: AuthMdFile | None, origin: str) -> list[str]
     return [u for u in dict.fromkeys(out) if origin_of(u) == origin]
 
 
+def _refusal(meta: AgentAuth, target_origin: str, endpoint: str | None) -> tuple[str, str] | None:
+    """(step, reason) when the metadata gives no anonymous registration the scan may attempt."""
+    if meta.block is None:
+        return "metadata", "no agent_auth block in the authorization-server metadata"
+    if endpoint is None:
+        return "metadata", "the agent_auth block names no registration endpoint"
+    if meta.identity_types and "anonymous" not in meta.identity_types:
+        return (
+            "metadata",
+            "anonymous registration is not offered (identity_types_supported: "
+            f"{', '.join(meta.identity_types)})",
+        )
+    if origin_of(endpoint) not in {target_origin, origin_of(meta.issuer or target_origin)}:
+        # The scan's own bound, not the service's fault: auth-md.registration reports it as not exercised.
+        return (
+            "off-target",
+            f"the registration endpoint {endpoint} is on another origin than the target and its "
+            "authorization server; not registering there",
+        )
+    return None
+
+
+def _record_registration(ctx: ProbeContext, answer: dict[str, Any], resp: Response) -> None:
+    ident = _dig(answer, "registration_id", "id", "agent_id", "client_id")
+    ctx.created(
+        "registration",
+        str(ident) if isinstance(ident, str | int) else "an auth.md registration",
+        resp,
+        why_not="auth.md documents no way to delete a registration; its access token is revoked",
+    )
+    claim_url = _dig(answer, "claim.url", "claim.start_url", "claim_url", "claimUrl")
+    if isinstance(claim_url, str):
+        ctx.redactor.add_secret(claim_url.rsplit("/", 1)[-1])
+
+
+async def _exchange_assertion(
+    ctx: ProbeContext, meta: AgentAuth, assertion: str, issuer_origin: str, draft: dict[str, Any]
+) -> str | None:
+    """The jwt-bearer exchange of the identity assertion (v1), into ``draft``; why it failed, or None."""
+    token_endpoint = meta.token_endpoint
+    if token_endpoint is None:
+        return "got an identity assertion but the metadata names no token_endpoint to exchange it"
+    if origin_of(token_endpoint) != issuer_origin:
+        return (
+            f"the token endpoint {token_endpoint} is on another origin than the identity endpoint; the "
+            "assertion is not sent there"
+        )
+    form = {"grant_type": JWT_BEARER, "assertion": assertion}
+    resource = (meta.prm or {}).get("resource")
+    if isinstance(resource, str):
+        form["resource"] = resource
+    tok = await ctx.fetch.request("POST", token_endpoint, data=form, headers={"Accept": "application/json"})
+    draft["token_response"] = tok
+    data = tok.json if isinstance(tok.json, dict) else {}
+    access = data.get("access_token")
+    if not isinstance(access, str):
+        error = f" error={data.get('error')!r}" if data.get("error") else ""
+        reason = tok.error if tok.failed else f"{tok.describe()}{error}"
+        return f"the jwt-bearer exchange at {token_endpoint} gave no access_token ({reason})"
+    ctx.redactor.add_secret(access)
+    draft["credential"], draft["credential_kind"] = access, "access_token"
+    if isinstance(data.get("expires_in"), int | float):
+        draft["credential_expires_in"] = int(data["expires_in"])
+    return None
+
+
+def _defer_revocation(ctx: ProbeContext, meta: AgentAuth, reg: Registration) -> None:
+    """Revoke the access token once the journey's later steps are done with it (RFC 7009)."""
+    revocation = (meta.metadata or {}).get("revocation_endpoint")
+    if not (
+        reg.credential_kind == "access_token"
+        and isinstance(reg.credential, str)
+        and isinstance(revocation, str)
+        and origin_of(revocation) == reg.credential_origin
+    ):
+        return
+    form = {"token": reg.credential, "token_type_hint": "access_token"}
+    entry = ctx.created(
+        "token", "auth.md registration's access token", undo=Undo("POST", revocation, data=form)
+    )
+
+    async def revoke() -> Registration:
+        resp = await ctx.fetch.request("POST", revocation, data=form)
+        ctx.removed(entry, resp)
+        return replace(reg, revoke_response=resp)
+
+    # temporary_lifecycle is the later step that may send this credential (probes/temporary.py).
+    ctx.defer(revoke, after=(TEMPORARY_LIFECYCLE,))
+
+
 @probe(
     AUTHMD_REGISTRATION,
     active=True,
@@ -528,134 +634,75 @@ def use_candidates(disc: Any, file: AuthMdFile | None, origin: str) -> list[str]
 )
 async def authmd_registration(ctx: ProbeContext) -> Registration:
     meta: AgentAuth = await ctx.need("agent_auth")
-    file: AuthMdFile | None = await ctx.maybe("authmd")
-    disc = await ctx.maybe("oauth_discovery")
-    reg = Registration(
-        dialect=meta.dialect, endpoint=meta.registration_endpoint, claim_endpoint=meta.claim_endpoint
-    )
-    reg.human_flows = [HUMAN_FLOWS[t] for t in meta.identity_types if t in HUMAN_FLOWS]
-
-    def stuck(step: str, reason: str) -> Registration:
-        reg.stuck_at, reg.stuck_reason = step, reason
-        return reg
-
-    if meta.block is None:
-        return stuck("metadata", "no agent_auth block in the authorization-server metadata")
-    if reg.endpoint is None:
-        return stuck("metadata", "the agent_auth block names no registration endpoint")
-    if meta.identity_types and "anonymous" not in meta.identity_types:
-        return stuck(
-            "metadata",
-            "anonymous registration is not offered (identity_types_supported: "
-            f"{', '.join(meta.identity_types)})",
-        )
-    allowed = {ctx.target.origin, origin_of(meta.issuer or ctx.target.origin)}
-    if origin_of(reg.endpoint) not in allowed:
-        # The scan's own bound, not the service's fault: auth-md.registration reports it as not exercised.
-        return stuck(
-            "off-target",
-            f"the registration endpoint {reg.endpoint} is on another origin than the target "
-            "and its authorization server; not registering there",
-        )
+    endpoint = meta.registration_endpoint
+    # The accumulator the steps fill; the frozen Registration is made from it once.
+    draft: dict[str, Any] = {
+        "dialect": meta.dialect,
+        "endpoint": endpoint,
+        "claim_endpoint": meta.claim_endpoint,
+        "human_flows": [HUMAN_FLOWS[t] for t in meta.identity_types if t in HUMAN_FLOWS],
+    }
+    refusal = _refusal(meta, ctx.target.origin, endpoint)
+    if refusal is not None or endpoint is None:
+        step, reason = refusal or ("metadata", "no registration endpoint")
+        return Registration(**draft, stuck_at=step, stuck_reason=reason)
     body: dict[str, Any] = {"type": "anonymous"}
-    if reg.dialect == "v0":
+    if meta.dialect == "v0":
         body["requested_credential_type"] = "api_key"
-    reg.attempted = True
-    resp = await ctx.fetch.request("POST", reg.endpoint, json=body, headers={"Accept": "application/json"})
-    reg.register_response = resp
-    answer = resp.json if isinstance(resp.json, dict) else None
-    if answer is not None and resp.ok:
-        for value in read_registration(reg, answer).values():
-            ctx.redactor.add_secret(value)
-        ident = _dig(answer, "registration_id", "id", "agent_id", "client_id")
-        ctx.created(
-            "registration",
-            str(ident) if isinstance(ident, str | int) else "an auth.md registration",
-            resp,
-            why_not="auth.md documents no way to delete a registration; its access token is revoked",
-        )
-        claim_url = _dig(answer, "claim.url", "claim.start_url", "claim_url", "claimUrl")
-        if isinstance(claim_url, str):
-            ctx.redactor.add_secret(claim_url.rsplit("/", 1)[-1])
-    # One malformed registration: the error an agent gets when it sends the wrong type.
-    reg.malformed_response = await ctx.fetch.request(
-        "POST", reg.endpoint, json={"type": "bogus"}, headers={"Accept": "application/json"}
+    accept = {"Accept": "application/json"}
+    # The registration and one malformed one (the error an agent gets when it sends the wrong type) are
+    # independent: sent together.
+    resp, draft["malformed_response"] = await asyncio.gather(
+        ctx.fetch.request("POST", endpoint, json=body, headers=accept),
+        ctx.fetch.request("POST", endpoint, json={"type": "bogus"}, headers=accept),
     )
-    if answer is not None and resp.ok:
-        reg.lifetime_s = lifetime_of(reg.absolute_expiry, answer, resp)
-    if resp.failed:
-        return stuck("register", f"the registration endpoint did not answer: {resp.error}")
-    if not resp.ok or answer is None:
-        return stuck(
-            "register", f"the registration endpoint answered {resp.describe()}, not a JSON registration"
-        )
-    issuer_origin = origin_of(reg.endpoint)
-    assertion = _dig(answer, "identity_assertion", "identity.assertion", "assertion")
-    if reg.credential is None and isinstance(assertion, str):
-        token_endpoint = meta.token_endpoint
-        if token_endpoint is None:
-            return stuck(
-                "token", "got an identity assertion but the metadata names no token_endpoint to exchange it"
-            )
-        if origin_of(token_endpoint) != issuer_origin:
-            return stuck(
-                "token",
-                f"the token endpoint {token_endpoint} is on another origin than the identity "
-                "endpoint; the assertion is not sent there",
-            )
-        form = {"grant_type": JWT_BEARER, "assertion": assertion}
-        resource = (meta.prm or {}).get("resource")
-        if isinstance(resource, str):
-            form["resource"] = resource
-        tok = await ctx.fetch.request(
-            "POST", token_endpoint, data=form, headers={"Accept": "application/json"}
-        )
-        reg.token_response = tok
-        data = tok.json if isinstance(tok.json, dict) else {}
-        access = data.get("access_token")
-        if isinstance(access, str):
-            ctx.redactor.add_secret(access)
-            reg.credential, reg.credential_kind = access, "access_token"
-            if isinstance(data.get("expires_in"), int | float):
-                reg.credential_expires_in = int(data["expires_in"])
-        else:
-            reason = (
-                tok.error
-                if tok.failed
-                else f"{tok.describe()}" + (f" error={data.get('error')!r}" if data.get("error") else "")
-            )
-            return stuck(
-                "token", f"the jwt-bearer exchange at {token_endpoint} gave no access_token ({reason})"
-            )
-    if reg.credential is None:
-        return stuck(
-            "register", "the registration answer holds neither a credential nor an identity assertion"
-        )
-    reg.credential_origin = issuer_origin
+    draft |= {"attempted": True, "register_response": resp}
+    stuck = await _register_and_exchange(ctx, meta, resp, draft)
+    if stuck is not None:
+        return Registration(**draft, stuck_at=stuck[0], stuck_reason=stuck[1])
+    draft["credential_origin"] = issuer_origin = origin_of(endpoint)
+    file, disc = await ctx.maybe("authmd"), await ctx.maybe("oauth_discovery")
     candidates = use_candidates(disc, file, issuer_origin)
     if not candidates:
-        reg.notes.append("no same-origin protected GET endpoint was known to try the credential on")
+        draft["notes"].append("no same-origin protected GET endpoint was known to try the credential on")
     else:
-        reg.use_url = candidates[0]
-        reg.use_response = await ctx.fetch.request(
-            "GET", reg.use_url, headers={"Authorization": f"Bearer {reg.credential}"}
-        )
-    revocation = (meta.metadata or {}).get("revocation_endpoint")
-    if (
-        reg.credential_kind == "access_token"
-        and isinstance(revocation, str)
-        and origin_of(revocation) == issuer_origin
-    ):
-        token = reg.credential
-        form = {"token": token, "token_type_hint": "access_token"}
-        entry = ctx.created(
-            "token", "auth.md registration's access token", undo=Undo("POST", revocation, data=form)
-        )
-
-        async def revoke() -> None:
-            reg.revoke_response = await ctx.fetch.request("POST", revocation, data=form)
-            ctx.removed(entry, reg.revoke_response)
-
-        # Later steps of the journey (a temporary resource) use this credential: revoke at the scan's end.
-        ctx.defer(revoke)
+        draft["use_url"] = candidates[0]
+        auth = {"Authorization": f"Bearer {draft['credential']}"}
+        draft["use_response"] = await ctx.fetch.request("GET", candidates[0], headers=auth)
+    reg = Registration(**draft)
+    _defer_revocation(ctx, meta, reg)
     return reg
+
+
+async def _register_and_exchange(
+    ctx: ProbeContext, meta: AgentAuth, resp: Response, draft: dict[str, Any]
+) -> tuple[str, str] | None:
+    """Read the registration answer into ``draft`` and exchange an identity assertion for a token when the
+    dialect needs it; (step, reason) when no credential came of it."""
+    answer = resp.json if isinstance(resp.json, dict) else None
+    draft["notes"] = []
+    if answer is not None and resp.ok:
+        got, secrets = read_registration(answer)
+        draft |= got
+        for value in secrets.values():
+            ctx.redactor.add_secret(value)
+        _record_registration(ctx, answer, resp)
+        draft["lifetime_s"] = lifetime_of(
+            draft.get("credential_expires_at")
+            or draft.get("assertion_expires")
+            or draft.get("claim_expires_at"),
+            answer,
+            resp,
+        )
+    if resp.failed:
+        return "register", f"the registration endpoint did not answer: {resp.error}"
+    if not resp.ok or answer is None:
+        return "register", f"the registration endpoint answered {resp.describe()}, not a JSON registration"
+    assertion = _dig(answer, "identity_assertion", "identity.assertion", "assertion")
+    if draft.get("credential") is None and isinstance(assertion, str):
+        failed = await _exchange_assertion(ctx, meta, assertion, origin_of(str(draft["endpoint"])), draft)
+        if failed is not None:
+            return "token", failed
+    if draft.get("credential") is None:
+        return "register", "the registration answer holds neither a credential nor an identity assertion"
+    return None

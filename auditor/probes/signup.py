@@ -19,7 +19,7 @@ from urllib.parse import urljoin
 
 from agent_ready.artifacts.documents import Doc
 from agent_ready.artifacts.http import origin_of
-from agent_ready.artifacts.oauth import OAuthDiscovery, json_error
+from agent_ready.artifacts.oauth import OAUTH_DISCOVERY, OAuthDiscovery, json_error
 from agent_ready.artifacts.openapi import openapi_description
 from agent_ready.artifacts.signup import (
     SIGNUP_ACCOUNT,
@@ -28,6 +28,7 @@ from agent_ready.artifacts.signup import (
     SignupRoute,
     SignupRoutes,
 )
+from agent_ready.artifacts.temporary import TEMPORARY_LIFECYCLE
 from agent_ready.cleanup import Undo
 from agent_ready.probes.oauth import JSON_ACCEPT, call_target, usable_server
 from agent_ready.probing import ProbeContext, probe
@@ -227,6 +228,36 @@ def synthesize(schema: dict[str, Any] | None) -> dict[str, Any]:
 CREDENTIAL_KEYS = ("api_key", "apiKey", "key", "token", "access_token", "secret", "credential", "apiToken")
 
 
+def _borrowed(route: SignupRoute, reg: Any) -> AccountCreation:
+    """The auth.md registration's outcome, when the only open sign-up route is auth.md's own endpoint."""
+    credential = getattr(reg, "credential", None)
+    return AccountCreation(
+        via_authmd=True,
+        route=route,
+        credential=credential,
+        origin=getattr(reg, "credential_origin", None),
+        response=getattr(reg, "register_response", None),
+        use_response=getattr(reg, "use_response", None),
+        failure=None
+        if credential is not None
+        else getattr(reg, "stuck_reason", None) or "auth.md registration gave no credential",
+    )
+
+
+def _defer_delete(ctx: ProbeContext, account: AccountCreation, target: str, label: str) -> None:
+    """Record the key with its delete; send that delete once the journey's later steps are done with it."""
+    auth = {"Authorization": f"Bearer {account.credential}"}
+    entry = ctx.created("api-key", label, account.response, undo=Undo("DELETE", target, headers=auth))
+
+    async def delete() -> AccountCreation:
+        resp = await ctx.fetch.request("DELETE", target, headers=auth)
+        ctx.removed(entry, resp)
+        return replace(account, delete_response=resp)
+
+    # temporary_lifecycle is the later step that may send this key (probes/temporary.py journey_credential).
+    ctx.defer(delete, after=(TEMPORARY_LIFECYCLE,))
+
+
 @probe(
     SIGNUP_ACCOUNT,
     active=True,
@@ -235,70 +266,50 @@ CREDENTIAL_KEYS = ("api_key", "apiKey", "key", "token", "access_token", "secret"
 )
 async def signup_account(ctx: ProbeContext) -> AccountCreation:
     routes: SignupRoutes = await ctx.need("signup_routes")
-    result = AccountCreation()
     route = next((r for r in routes.open_routes if r.kind == "openapi"), None)
     if route is None:
         reg = await ctx.maybe("authmd_registration")
         if routes.open_routes and reg is not None:
-            result.via_authmd = True
-            result.route = routes.open_routes[0]
-            result.credential = getattr(reg, "credential", None)
-            result.origin = getattr(reg, "credential_origin", None)
-            result.response = getattr(reg, "register_response", None)
-            result.use_response = getattr(reg, "use_response", None)
-            if result.credential is None:
-                result.failure = (
-                    getattr(reg, "stuck_reason", None) or "auth.md registration gave no credential"
-                )
-            return result
-        result.failure = "no documented sign-up route that works without credentials"
-        return result
-    result.route = route
+            return _borrowed(routes.open_routes[0], reg)
+        return AccountCreation(failure="no documented sign-up route that works without credentials")
     if origin_of(route.url) != ctx.target.origin:
-        result.failure = f"the route {route.url} is on another origin than the target; not called"
-        return result
+        return AccountCreation(
+            route=route, failure=f"the route {route.url} is on another origin than the target; not called"
+        )
     resp = await ctx.fetch.request(
         route.method, route.url, json=synthesize(route.schema), headers=JSON_ACCEPT
     )
-    result.response = resp
     data = json_error(resp) or {}
     for key in CREDENTIAL_KEYS:
         ctx.redactor.add_secret(data.get(key) if isinstance(data.get(key), str) else None)
     credential = next((data[k] for k in CREDENTIAL_KEYS if isinstance(data.get(k), str)), None)
     if not resp.ok or credential is None:
-        result.failure = f"{route.method} {route.url} answered {resp.describe()} without a credential"
-        return result
-    result.credential, result.origin = credential, origin_of(route.url)
+        failure = f"{route.method} {route.url} answered {resp.describe()} without a credential"
+        return AccountCreation(route=route, response=resp, failure=failure)
+    origin = origin_of(route.url)
     expires = data.get("expires_at") or data.get("expiresAt") or data.get("expires")
-    result.expires = str(expires) if expires else None
-    disc: OAuthDiscovery | None = await ctx.maybe("oauth_discovery")
-    call = call_target(disc, None, result.origin) if disc else None
+    disc = await ctx.maybe(OAUTH_DISCOVERY)  # signup_routes read it already: no wait
+    call = call_target(disc, None, origin) if disc else None
+    use = None
     if call is not None and call.method == "GET":
-        result.use_response = await ctx.fetch.request(
+        use = await ctx.fetch.request(
             "GET", call.url, headers={"Authorization": f"Bearer {credential}"} | JSON_ACCEPT
         )
+    account = AccountCreation(
+        route=route,
+        response=resp,
+        credential=credential,
+        origin=origin,
+        expires=str(expires) if expires else None,
+        use_response=use,
+    )
     delete_url = data.get("delete_url")
     label = str(data.get("id") or data.get("key_id") or data.get("client_id") or route.url)
-    if isinstance(delete_url, str) and origin_of(urljoin(route.url, delete_url)) == result.origin:
-        target = urljoin(route.url, delete_url)
-        entry = ctx.created(
-            "api-key",
-            label,
-            result.response,
-            undo=Undo("DELETE", target, headers={"Authorization": f"Bearer {credential}"}),
-        )
-
-        async def delete() -> None:
-            result.delete_response = await ctx.fetch.request(
-                "DELETE", target, headers={"Authorization": f"Bearer {credential}"}
-            )
-            ctx.removed(entry, result.delete_response)
-
-        # Later steps of the journey may use the key (temporary.lifecycle): delete it at the scan's end.
-        ctx.defer(delete)
+    if isinstance(delete_url, str) and origin_of(urljoin(route.url, delete_url)) == origin:
+        _defer_delete(ctx, account, urljoin(route.url, delete_url), label)
     else:
-        ctx.created("api-key", label, result.response, why_not="the sign-up answer names no delete_url")
-    return result
+        ctx.created("api-key", label, resp, why_not="the sign-up answer names no delete_url")
+    return account
 
 
 __all__ = [

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+from dataclasses import replace
 from urllib.parse import urlsplit
 
 import pytest
@@ -192,23 +193,28 @@ def meta_of(
     )
     m = AgentAuth(as_doc=doc, source="oauth_discovery", issuer=issuer, metadata=metadata, tried=[doc])
     if prm is not None:
-        m.prm, m.prm_doc = (
-            prm,
-            Doc(
-                url="https://api.example/.well-known/oauth-protected-resource",
-                state=DocState.FOUND,
-                response=fake_response(200, json=prm),
-                data=prm,
-            ),
+        prm_doc = Doc(
+            url="https://api.example/.well-known/oauth-protected-resource",
+            state=DocState.FOUND,
+            response=fake_response(200, json=prm),
+            data=prm,
         )
+        m = replace(m, prm=prm, prm_doc=prm_doc)
     if metadata is not None and isinstance(metadata.get("agent_auth"), dict):
-        m.block = metadata["agent_auth"]
-        m.dialects = detect_dialects(m.block)
-        m.skill_response = fake_response(skill_status, "# auth.md", content_type="text/markdown")
-        m.endpoint_probes = [
-            EndpointProbe(u, fake_response(404 if urlsplit(u).path in dead else 405, url=u))
-            for u in m.block_urls().values()
-        ]
+        block = metadata["agent_auth"]
+        m = replace(
+            m,
+            block=block,
+            dialects=detect_dialects(block),
+            skill_response=fake_response(skill_status, "# auth.md", content_type="text/markdown"),
+        )
+        m = replace(
+            m,
+            endpoint_probes=[
+                EndpointProbe(u, fake_response(404 if urlsplit(u).path in dead else 405, url=u))
+                for u in m.block_urls().values()
+            ],
+        )
     return m
 
 
@@ -395,22 +401,29 @@ def registration(
     use_status: int | None = 200,
     malformed: tuple[int, dict | str] = (400, {"error": "invalid_request", "message": "bad type"}),
 ) -> Registration:
-    reg = Registration(dialect=dialect, endpoint="https://auth.example/agent/identity", attempted=True)
-    reg.register_response = fake_response(201, json=answer, headers={"Date": "Tue, 04 May 2026 12:00:00 GMT"})
-    read_registration(reg, answer)
-    if reg.credential is None and token and reg.assertion_present:
-        reg.token_response = fake_response(200, json={"access_token": "at_x", "expires_in": 3600})
-        reg.credential, reg.credential_kind, reg.credential_expires_in = "at_x", "access_token", 3600
+    got, _ = read_registration(answer)
+    fields = {
+        "dialect": dialect,
+        "endpoint": "https://auth.example/agent/identity",
+        "attempted": True,
+        "register_response": fake_response(
+            201, json=answer, headers={"Date": "Tue, 04 May 2026 12:00:00 GMT"}
+        ),
+        **got,
+    }
+    if got.get("credential") is None and token and got.get("assertion_present"):
+        fields["token_response"] = fake_response(200, json={"access_token": "at_x", "expires_in": 3600})
+        fields |= {"credential": "at_x", "credential_kind": "access_token", "credential_expires_in": 3600}
     if use_status is not None:
-        reg.use_url = "https://auth.example/api/things"
-        reg.use_response = fake_response(use_status, json={})
+        fields["use_url"] = "https://auth.example/api/things"
+        fields["use_response"] = fake_response(use_status, json={})
     status, body = malformed
-    reg.malformed_response = (
+    fields["malformed_response"] = (
         fake_response(status, json=body)
         if isinstance(body, dict)
         else fake_response(status, body, content_type="text/html")
     )
-    return reg
+    return Registration(**fields)
 
 
 REGISTRATION_CASES = [
@@ -508,11 +521,12 @@ def test_registration_stuck_at_token_exchange_fails_precisely():
     reg = registration(
         copy.deepcopy(real.AGENT_AUTH_V1_ANONYMOUS_RESPONSE_WORKOS_FORK), token=False, use_status=None
     )
-    reg.stuck_at, reg.stuck_reason = (
-        "token",
-        "the jwt-bearer exchange gave no access_token (400 error='invalid_grant')",
+    reg = replace(
+        reg,
+        stuck_at="token",
+        stuck_reason="the jwt-bearer exchange gave no access_token (400 error='invalid_grant')",
+        token_response=fake_response(400, json={"error": "invalid_grant"}),
     )
-    reg.token_response = fake_response(400, json={"error": "invalid_grant"})
     outcome = judge(auth_md_registration, active=True, agent_auth=AgentAuth(), authmd_registration=reg)
     assert outcome.status == Status.FAIL
     assert "authmd-token-exchange-failed" in codes(outcome)
@@ -526,11 +540,11 @@ def test_registration_refused_and_unreachable():
         attempted=True,
         stuck_at="register",
         stuck_reason="the registration endpoint answered 400 application/json",
+        register_response=fake_response(400, json={"error": "anonymous_not_enabled"}),
     )
-    reg.register_response = fake_response(400, json={"error": "anonymous_not_enabled"})
     out = judge(auth_md_registration, active=True, agent_auth=AgentAuth(), authmd_registration=reg)
     assert out.status == Status.FAIL and "authmd-register-failed" in codes(out)
-    reg.register_response = fake_response(None)
+    reg = replace(reg, register_response=fake_response(None))
     out = judge(auth_md_registration, active=True, agent_auth=AgentAuth(), authmd_registration=reg)
     assert out.status == Status.ERROR
 
@@ -561,13 +575,13 @@ def test_registration_without_block_fails_and_without_active_skips():
 
 
 def test_read_registration_collects_every_secret():
-    reg = Registration()
-    secrets = read_registration(reg, copy.deepcopy(real.WORKOS_AUTHKIT_AGENT_REGISTRATION_OBJECT))
+    got, secrets = read_registration(copy.deepcopy(real.WORKOS_AUTHKIT_AGENT_REGISTRATION_OBJECT))
     assert set(secrets) == {"assertion", "claim_url", "claim_token"}
+    reg = Registration(**got)
     assert reg.pre_claim_scopes == ["read:public"] and reg.post_claim_scopes == ["read:public", "write:data"]
-    reg = Registration()
-    secrets = read_registration(reg, copy.deepcopy(real.AGENT_AUTH_V0_ANONYMOUS_RESPONSE))
+    got, secrets = read_registration(copy.deepcopy(real.AGENT_AUTH_V0_ANONYMOUS_RESPONSE))
     assert set(secrets) == {"credential", "claim_url", "claim_token"}
+    reg = Registration(**got)
     assert reg.credential_expires_at is None and any("null" in n for n in reg.notes)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import os
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -456,18 +457,16 @@ def _v1() -> Registration:
 
 def _token_refused() -> Registration:
     reg = registration(copy.deepcopy(real.AGENT_AUTH_V1_ANONYMOUS_RESPONSE_WORKOS_FORK), token=False)
-    reg.stuck_at, reg.stuck_reason = (
-        "token",
-        "the jwt-bearer exchange gave no access_token (400 'invalid_grant')",
+    return replace(
+        reg,
+        stuck_at="token",
+        stuck_reason="the jwt-bearer exchange gave no access_token (400 'invalid_grant')",
+        token_response=fake_response(400, json={"error": "invalid_grant"}),
     )
-    reg.token_response = fake_response(400, json={"error": "invalid_grant"})
-    return reg
 
 
 def _revoked(status: int | None) -> Registration:
-    reg = _v1()
-    reg.revoke_response = fake_response(status, json={}) if status is not None else None
-    return reg
+    return replace(_v1(), revoke_response=fake_response(status, json={}) if status is not None else None)
 
 
 # the identity types a row's service lists (anonymous unless named here)
