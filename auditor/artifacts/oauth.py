@@ -219,7 +219,7 @@ class TokenErrorProbe:
     skipped: str | None = None  # why no request was sent
 
 
-@dataclass
+@dataclass(frozen=True)
 class OAuthFlow:
     issuer: str | None = None
     registration_endpoint: str | None = None
@@ -243,7 +243,7 @@ class OAuthFlow:
         return self.call_response is not None and self.call_response.ok
 
 
-@dataclass
+@dataclass(frozen=True)
 class DeviceFlow:
     """One device authorization and one poll as an agent starts them; tokens.headless-grant judges them."""
 
@@ -273,7 +273,7 @@ def _norm(url: str) -> str:
     return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path or "/", parts.query, ""))
 
 
-@dataclass
+@dataclass(frozen=True)
 class Registration:
     response: Response
     client_id: str | None = None

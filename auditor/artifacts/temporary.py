@@ -43,7 +43,7 @@ class TemporaryDiscovery:
         return any(s.machine_readable for s in self.signals)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Created:
     """One temporary resource as created and read back. Secrets are redacted and never serialised."""
 
@@ -68,7 +68,7 @@ class Created:
         return self.response.ok and isinstance(self.body, dict)
 
 
-@dataclass
+@dataclass(frozen=True)
 class TemporaryLifecycle:
     route: str | None = None  # "POST /api/v1/temporary/projects"
     create_url: str | None = None

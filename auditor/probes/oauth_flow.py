@@ -16,6 +16,8 @@ the origin that issued them (a token also to the resource whose metadata names i
 
 from __future__ import annotations
 
+import asyncio
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from agent_ready.artifacts.http import origin_of
@@ -58,18 +60,46 @@ DCR_PAYLOAD = {
 }
 
 
+@dataclass
+class _Flow:
+    """The accumulator ``oauth_flow``'s steps fill; :meth:`freeze` makes the :class:`OAuthFlow` once."""
+
+    issuer: str | None = None
+    registration_endpoint: str | None = None
+    dcr: Registration | None = None
+    dcr_skipped: str | None = None
+    route: str | None = None
+    routes_tried: list[tuple[str, str]] = field(default_factory=list)
+    cc_client: Registration | None = None
+    token_response: Response | None = None
+    token_obtained: bool = False
+    token_origin: str | None = None
+    call: ProtectedCall | None = None
+    call_response: Response | None = None
+    call_skipped: str | None = None
+    revoke_response: Response | None = None
+    discovery_stuck: str | None = None
+
+    def freeze(self) -> OAuthFlow:
+        flow = OAuthFlow(**vars(self))
+        if not flow.token_obtained:
+            return replace(flow, stuck="token")
+        return flow if flow.call_succeeded else replace(flow, stuck="call")
+
+
 async def _register(ctx: ProbeContext, endpoint: str, payload: dict[str, Any]) -> Registration:
     resp = await ctx.fetch.request("POST", endpoint, json=payload, headers=JSON_ACCEPT)
-    reg = Registration(response=resp)
     data = json_error(resp)
-    if data is not None:
-        for key in ("client_secret", "registration_access_token"):
-            ctx.redactor.add_secret(data.get(key))
-        if resp.ok and isinstance(data.get("client_id"), str):
-            reg.client_id = data["client_id"]
-            reg.confidential = isinstance(data.get("client_secret"), str)
-            _record_client(ctx, endpoint, reg.client_id, data, resp)
-    return reg
+    if data is None:
+        return Registration(response=resp)
+    for key in ("client_secret", "registration_access_token"):
+        ctx.redactor.add_secret(data.get(key))
+    if not (resp.ok and isinstance(data.get("client_id"), str)):
+        return Registration(response=resp)
+    _record_client(ctx, endpoint, data["client_id"], data, resp)
+    return Registration(
+        response=resp, client_id=data["client_id"], confidential=isinstance(data.get("client_secret"), str)
+    )
 
 
 def _record_client(
@@ -85,22 +115,20 @@ def _record_client(
         ctx.created("oauth-client", client_id, resp, why_not=why)
 
 
-async def _delete_registration(ctx: ProbeContext, endpoint: str, reg: Registration) -> None:
+async def _delete_registration(ctx: ProbeContext, endpoint: str, reg: Registration) -> Registration:
+    """RFC 7592 delete; the registration with what it answered (or why it was not sent)."""
     data = json_error(reg.response) or {}
     uri, rat = data.get("registration_client_uri"), data.get("registration_access_token")
     if not isinstance(uri, str) or not isinstance(rat, str):
-        reg.delete_skipped = "the registration response offers no RFC 7592 management URI and token"
-        return
+        why = "the registration response offers no RFC 7592 management URI and token"
+        return replace(reg, delete_skipped=why)
     if origin_of(uri) != origin_of(endpoint):
-        reg.delete_skipped = (
-            f"registration_client_uri {uri} is on another origin; the token is not sent there"
-        )
-        return
-    reg.delete_response = await ctx.fetch.request("DELETE", uri, headers={"Authorization": f"Bearer {rat}"})
+        why = f"registration_client_uri {uri} is on another origin; the token is not sent there"
+        return replace(reg, delete_skipped=why)
+    resp = await ctx.fetch.request("DELETE", uri, headers={"Authorization": f"Bearer {rat}"})
     if reg.client_id:
-        ctx.removed(
-            ctx.state.ledger.find("oauth-client", ctx.redactor.text(reg.client_id)), reg.delete_response
-        )
+        ctx.removed(ctx.state.ledger.find("oauth-client", ctx.redactor.text(reg.client_id)), resp)
+    return replace(reg, delete_response=resp)
 
 
 def _resource_for(disc: OAuthDiscovery, call: ProtectedCall | None) -> str | None:
@@ -118,19 +146,25 @@ def _resource_for(disc: OAuthDiscovery, call: ProtectedCall | None) -> str | Non
 # --- the steps ------------------------------------------------------------------------------------------
 
 
-async def _register_public_client(ctx: ProbeContext, flow: OAuthFlow) -> None:
+async def _register_public_client(ctx: ProbeContext, flow: _Flow) -> None:
     """RFC 7591 with the MCP payload, then RFC 7592 delete."""
-    if flow.registration_endpoint:
-        flow.dcr = await _register(ctx, flow.registration_endpoint, DCR_PAYLOAD)
-        if flow.dcr.client_id:
-            await _delete_registration(ctx, flow.registration_endpoint, flow.dcr)
-    else:
+    if not flow.registration_endpoint:
         flow.dcr_skipped = "the authorization-server metadata has no registration_endpoint"
+        return
+    dcr = await _register(ctx, flow.registration_endpoint, DCR_PAYLOAD)
+    flow.dcr = await _delete_registration(ctx, flow.registration_endpoint, dcr) if dcr.client_id else dcr
+
+
+def _auth_method(meta: dict[str, Any]) -> str:
+    methods = meta.get("token_endpoint_auth_methods_supported")
+    if not isinstance(methods, list) or "client_secret_basic" in methods:
+        return "client_secret_basic"
+    return "client_secret_post"
 
 
 async def _client_credentials_token(
     ctx: ProbeContext,
-    flow: OAuthFlow,
+    flow: _Flow,
     meta: dict[str, Any],
     token_endpoint: str | None,
     resource: str | None,
@@ -148,49 +182,34 @@ async def _client_credentials_token(
             )
         )
         return None
-    methods = meta.get("token_endpoint_auth_methods_supported")
-    method = (
-        "client_secret_basic"
-        if not isinstance(methods, list) or "client_secret_basic" in methods
-        else "client_secret_post"
-    )
-    flow.cc_client = await _register(
-        ctx,
-        flow.registration_endpoint,
-        {
-            "client_name": "agent-readiness-audit (headless)",
-            "grant_types": ["client_credentials"],
-            "token_endpoint_auth_method": method,
-            "application_type": "web",
-        },
-    )
-    data = json_error(flow.cc_client.response) or {}
-    secret = data.get("client_secret")
-    if not flow.cc_client.client_id or not isinstance(secret, str):
-        flow.routes_tried.append(
-            (
-                "client_credentials",
-                f"could not register a confidential client: {flow.cc_client.response.describe()}",
-            )
-        )
+    method = _auth_method(meta)
+    payload = {
+        "client_name": "agent-readiness-audit (headless)",
+        "grant_types": ["client_credentials"],
+        "token_endpoint_auth_method": method,
+        "application_type": "web",
+    }
+    flow.cc_client = client = await _register(ctx, flow.registration_endpoint, payload)
+    secret = (json_error(client.response) or {}).get("client_secret")
+    if not client.client_id or not isinstance(secret, str):
+        why = f"could not register a confidential client: {client.response.describe()}"
+        flow.routes_tried.append(("client_credentials", why))
         return None
     if origin_of(token_endpoint) != origin_of(flow.registration_endpoint):
-        flow.routes_tried.append(
-            (
-                "client_credentials",
-                f"the token endpoint {token_endpoint} is on another origin than the registration "
-                "endpoint; the secret is not sent there",
-            )
+        why = (
+            f"the token endpoint {token_endpoint} is on another origin than the registration endpoint; the "
+            "secret is not sent there"
         )
+        flow.routes_tried.append(("client_credentials", why))
         return None
     form = {"grant_type": "client_credentials"}
     if resource:
         form["resource"] = resource  # RFC 8707, as MCP clients must send it
     headers = dict(JSON_ACCEPT)
     if method == "client_secret_basic":
-        headers["Authorization"] = basic_auth(flow.cc_client.client_id, secret)
+        headers["Authorization"] = basic_auth(client.client_id, secret)
     else:
-        form |= {"client_id": flow.cc_client.client_id, "client_secret": secret}
+        form |= {"client_id": client.client_id, "client_secret": secret}
     resp = await ctx.fetch.request("POST", token_endpoint, data=form, headers=headers)
     flow.token_response = resp
     answer = json_error(resp) or {}
@@ -198,7 +217,7 @@ async def _client_credentials_token(
         ctx.redactor.add_secret(answer.get(key))
     if resp.ok and isinstance(answer.get("access_token"), str):
         flow.route, flow.token_origin = "client_credentials", origin_of(token_endpoint)
-        _record_token(ctx, meta, token_endpoint, flow.cc_client.client_id, secret, answer, resp)
+        _record_token(ctx, meta, token_endpoint, client.client_id, secret, answer, resp)
         flow.routes_tried.append(("client_credentials", "token issued"))
         return str(answer["access_token"])
     flow.routes_tried.append(("client_credentials", f"token endpoint answered {resp.describe()}"))
@@ -235,7 +254,7 @@ def _record_token(
         )
 
 
-async def _borrow_credential(ctx: ProbeContext, flow: OAuthFlow) -> None:
+async def _borrow_credential(ctx: ProbeContext, flow: _Flow) -> None:
     """The auth.md credential, else the documented API-key route. Their probes make the one authenticated
     call themselves and then revoke what they obtained, so their call is the evidence here."""
     borrowed: tuple[str, Any] | None = None
@@ -272,7 +291,7 @@ async def _borrow_credential(ctx: ProbeContext, flow: OAuthFlow) -> None:
         flow.call_skipped = f"the {route} probe made no authenticated call"
 
 
-async def _authenticated_call(ctx: ProbeContext, flow: OAuthFlow, disc: OAuthDiscovery, token: str) -> None:
+async def _authenticated_call(ctx: ProbeContext, flow: _Flow, disc: OAuthDiscovery, token: str) -> None:
     """One authenticated call, only where the credential may go."""
     origin = flow.token_origin or ctx.target.origin
     call = call_target(disc, flow.issuer, origin)
@@ -287,28 +306,30 @@ async def _authenticated_call(ctx: ProbeContext, flow: OAuthFlow, disc: OAuthDis
         flow.call_response = await ctx.fetch.request("GET", call.url, headers=headers | JSON_ACCEPT)
 
 
-async def _clean_up(ctx: ProbeContext, flow: OAuthFlow, meta: dict[str, Any], token: str | None) -> None:
-    """Revoke the token (RFC 7009) and delete the headless client (RFC 7592)."""
+async def _clean_up(ctx: ProbeContext, flow: _Flow, meta: dict[str, Any], token: str | None) -> None:
+    """Revoke the token (RFC 7009), then delete the headless client (RFC 7592): the revocation
+    authenticates as that client, so it must still exist."""
     revocation = meta.get("revocation_endpoint")
+    client = flow.cc_client
     if (
         token is not None
         and flow.route == "client_credentials"
         and isinstance(revocation, str)
         and origin_of(revocation) == flow.token_origin
-        and flow.cc_client
-        and flow.cc_client.client_id
+        and client
+        and client.client_id
     ):
-        secret = str((json_error(flow.cc_client.response) or {}).get("client_secret", ""))
+        secret = str((json_error(client.response) or {}).get("client_secret", ""))
         flow.revoke_response = await ctx.fetch.request(
             "POST",
             revocation,
             data={"token": token, "token_type_hint": "access_token"},
-            headers={"Authorization": basic_auth(flow.cc_client.client_id, secret)},
+            headers={"Authorization": basic_auth(client.client_id, secret)},
         )
-        label = ctx.redactor.text(_token_label(flow.cc_client.client_id))
+        label = ctx.redactor.text(_token_label(client.client_id))
         ctx.removed(ctx.state.ledger.find("token", label), flow.revoke_response)
-    if flow.cc_client and flow.cc_client.client_id and flow.registration_endpoint:
-        await _delete_registration(ctx, flow.registration_endpoint, flow.cc_client)
+    if client and client.client_id and flow.registration_endpoint:
+        flow.cc_client = await _delete_registration(ctx, flow.registration_endpoint, client)
 
 
 @probe(
@@ -319,36 +340,52 @@ async def _clean_up(ctx: ProbeContext, flow: OAuthFlow, meta: dict[str, Any], to
 )
 async def oauth_flow(ctx: ProbeContext) -> OAuthFlow:
     disc: OAuthDiscovery = await ctx.need("oauth_discovery")
-    flow = OAuthFlow(discovery_stuck=disc.stuck)
     server = usable_server(disc)
     meta = (server.metadata if server else None) or {}
-    flow.issuer = server.issuer if server else None
     reg_endpoint = meta.get("registration_endpoint")
-    flow.registration_endpoint = reg_endpoint if isinstance(reg_endpoint, str) else None
-
-    await _register_public_client(ctx, flow)
+    flow = _Flow(
+        discovery_stuck=disc.stuck,
+        issuer=server.issuer if server else None,
+        registration_endpoint=reg_endpoint if isinstance(reg_endpoint, str) else None,
+    )
     token_endpoint = meta.get("token_endpoint") if isinstance(meta.get("token_endpoint"), str) else None
     call = call_target(disc, flow.issuer, origin_of(token_endpoint) if token_endpoint else ctx.target.origin)
-    token = await _client_credentials_token(ctx, flow, meta, token_endpoint, _resource_for(disc, call))
+    # The MCP-style public client and the headless client's token are independent: started together.
+    _, token = await asyncio.gather(
+        _register_public_client(ctx, flow),
+        _client_credentials_token(ctx, flow, meta, token_endpoint, _resource_for(disc, call)),
+    )
     if token is None:
         await _borrow_credential(ctx, flow)
-    flow.token_obtained = flow.token_obtained or token is not None
-
-    if token is not None:
+    else:
+        flow.token_obtained = True
         await _authenticated_call(ctx, flow, disc, token)
-
     await _clean_up(ctx, flow, meta, token)
-    if not flow.token_obtained:
-        flow.stuck = "token"
-    elif not flow.call_succeeded:
-        flow.stuck = "call"
-    return flow
+    return flow.freeze()
 
 
 # --- the device authorization grant (RFC 8628) -----------------------------------------------------------
 
 
-def _device_endpoints(meta: dict[str, Any], dev: DeviceFlow) -> tuple[str, str, str | None] | None:
+@dataclass
+class _Device:
+    """The accumulator ``oauth_device``'s steps fill; frozen once into a :class:`DeviceFlow`."""
+
+    issuer: str | None = None
+    endpoint: str | None = None
+    token_endpoint: str | None = None
+    skipped: str | None = None
+    client: Registration | None = None
+    response: Response | None = None
+    poll_response: Response | None = None
+    poll_skipped: str | None = None
+    revoke_response: Response | None = None
+
+    def freeze(self) -> DeviceFlow:
+        return DeviceFlow(**vars(self))
+
+
+def _device_endpoints(meta: dict[str, Any], dev: _Device) -> tuple[str, str, str | None] | None:
     """(device endpoint, registration endpoint, token endpoint or None) the device client may use, each on
     the issuer's origin; None (with ``dev.skipped`` set) when the device flow cannot be tried."""
     endpoint = meta.get("device_authorization_endpoint")
@@ -376,11 +413,15 @@ def _device_endpoints(meta: dict[str, Any], dev: DeviceFlow) -> tuple[str, str, 
     return endpoint, registration, token if token and origin_of(token) == origin else None
 
 
+def _device_data(dev: _Device) -> dict[str, Any] | None:
+    return json_error(dev.response) if dev.response is not None and dev.response.ok else None
+
+
 async def _poll_device(
-    ctx: ProbeContext, dev: DeviceFlow, token_endpoint: str | None, client_id: str, meta: dict[str, Any]
+    ctx: ProbeContext, dev: _Device, token_endpoint: str | None, client_id: str, meta: dict[str, Any]
 ) -> None:
     """One token request with the device code (RFC 8628 §3.4), before anyone could have approved it."""
-    device_code = (dev.data or {}).get("device_code")
+    device_code = (_device_data(dev) or {}).get("device_code")
     if not isinstance(device_code, str) or not device_code:
         dev.poll_skipped = "the device authorization response has no device_code to poll with"
         return
@@ -421,20 +462,20 @@ async def _poll_device(
 async def oauth_device(ctx: ProbeContext) -> DeviceFlow:
     disc: OAuthDiscovery = await ctx.need("oauth_discovery")
     server = usable_server(disc)
-    dev = DeviceFlow(issuer=server.issuer if server else None)
+    dev = _Device(issuer=server.issuer if server else None)
     meta = (server.metadata if server else None) or {}
     endpoints = _device_endpoints(meta, dev)
     if endpoints is None:
-        return dev
+        return dev.freeze()
     endpoint, registration, token_endpoint = endpoints
-    dev.client = await _register(ctx, registration, DEVICE_CLIENT_PAYLOAD)
-    client_id = dev.client.client_id
+    dev.client = client = await _register(ctx, registration, DEVICE_CLIENT_PAYLOAD)
+    client_id = client.client_id
     if client_id is None:
         dev.skipped = (
             "could not register a public client for the device grant: the registration endpoint answered "
-            + dev.client.response.describe()
+            + client.response.describe()
         )
-        return dev
+        return dev.freeze()
     form = {"client_id": client_id}
     dev.response = await ctx.fetch.request("POST", endpoint, data=form, headers=JSON_ACCEPT)
     answer = json_error(dev.response) or {}
@@ -450,11 +491,12 @@ async def oauth_device(ctx: ProbeContext) -> DeviceFlow:
             why_not="RFC 8628 has no way to withdraw a device authorization; it expires unused"
             + (f" after {expires} s" if isinstance(expires, int) else ""),
         )
+        # The poll names the client: it is deleted after the poll, or the poll would meet invalid_client.
         await _poll_device(ctx, dev, token_endpoint, client_id, meta)
     else:
         dev.poll_skipped = f"the device authorization request answered {dev.response.describe()}"
-    await _delete_registration(ctx, registration, dev.client)
-    return dev
+    dev.client = await _delete_registration(ctx, registration, client)
+    return dev.freeze()
 
 
 __all__ = [

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import Set as AbstractSet
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -110,21 +110,7 @@ def _merge_statements(result: TemporaryDiscovery, found: dict[str, list[str]], s
             result.statement_sources.setdefault(kind, []).append(source)
 
 
-@probe(
-    TEMPORARY_DISCOVERY,
-    description="Look for a no-account / temporary tier in auth.md, agent_auth, OpenAPI, "
-    "llms.txt, the API catalogue and 401 bodies",
-)
-async def temporary_discovery(ctx: ProbeContext) -> TemporaryDiscovery:
-    result = TemporaryDiscovery()  # its lists and dicts fill below; spec, operations and create are set once
-    spec: dict[str, Any] | None = None
-    operations: list[TempOperation] = []
-    create: TempOperation | None = None
-    # Start every source at once; each is read defensively (another family's artifact may change shape).
-    names = ("agent_auth", "authmd", "openapi", "llms_txt", "api_catalog", "oauth_discovery")
-    sources = dict(zip(names, await asyncio.gather(*(ctx.maybe(n) for n in names)), strict=True))
-    meta: AgentAuth | None = sources["agent_auth"]
-    file: AuthMdFile | None = sources["authmd"]
+def _authmd_signals(result: TemporaryDiscovery, meta: AgentAuth | None, file: AuthMdFile | None) -> None:
     if meta is not None and "anonymous" in meta.identity_types:
         result.signals.append(
             Signal(
@@ -150,50 +136,39 @@ async def temporary_discovery(ctx: ProbeContext) -> TemporaryDiscovery:
     elif file is not None and file.doc.state.value == "unreachable":
         result.unreachable.append(file.doc.url)
 
-    description = openapi_description(sources["openapi"])
-    if description is not None:
-        spec = description.data
-        operations = temporary_operations(description)
-        registration = meta.registration_endpoint if meta is not None else None
-        exclude = {urlsplit(registration).path.rstrip("/")} if registration else set()
-        create = pick_create(operations, exclude)
-        for op in [o for o in operations if o.method == "POST"]:
-            result.signals.append(
-                Signal(
-                    "openapi",
-                    True,
-                    f"{op.method} {op.path}"
-                    + (f" ({op.summary})" if op.summary else "")
-                    + (", no credential required" if op.no_auth else ""),
-                )
+
+def _openapi_signals(
+    result: TemporaryDiscovery, spec: dict[str, Any], operations: list[TempOperation]
+) -> None:
+    for op in [o for o in operations if o.method == "POST"]:
+        result.signals.append(
+            Signal(
+                "openapi",
+                True,
+                f"{op.method} {op.path}"
+                + (f" ({op.summary})" if op.summary else "")
+                + (", no credential required" if op.no_auth else ""),
             )
-        texts = (
-            [str(spec.get("info", {}).get("description", ""))] if isinstance(spec.get("info"), dict) else []
         )
-        texts += [str(o.operation.get("description", "")) for o in operations]
-        _merge_statements(result, statements([t for t in texts if t]), "openapi")
+    texts = [str(spec.get("info", {}).get("description", ""))] if isinstance(spec.get("info"), dict) else []
+    texts += [str(o.operation.get("description", "")) for o in operations]
+    _merge_statements(result, statements([t for t in texts if t]), "openapi")
 
-    llms = sources["llms_txt"]
-    text = _text_of(llms)
-    if llms is None:
-        doc = await fetch_doc(ctx, urljoin(ctx.target.origin, "/llms.txt"))
-        text = doc.data if doc.found and isinstance(doc.data, str) else None
-    if text:
-        lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
-        linked = [ln for ln in lines if ln.startswith(("-", "*")) and "](" in ln and KEYWORDS.search(ln)]
-        prose = [ln for ln in lines if KEYWORDS.search(ln) and ln not in linked]
-        evidence = getattr(getattr(llms, "doc", None), "evidence", ())
-        if linked:
-            result.signals.append(
-                Signal("llms.txt", True, f"llms.txt links a temporary route: {linked[0][:120]}", evidence)
-            )
-        elif prose:
-            result.signals.append(
-                Signal("llms.txt", False, f"llms.txt mentions it: {prose[0][:120]}", evidence)
-            )
-        _merge_statements(result, statements([ln.lstrip("-*> ") for ln in lines]), "llms.txt")
 
-    catalog = sources["api_catalog"]
+def _llms_signals(result: TemporaryDiscovery, text: str, evidence: tuple[str, ...]) -> None:
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    linked = [ln for ln in lines if ln.startswith(("-", "*")) and "](" in ln and KEYWORDS.search(ln)]
+    prose = [ln for ln in lines if KEYWORDS.search(ln) and ln not in linked]
+    if linked:
+        result.signals.append(
+            Signal("llms.txt", True, f"llms.txt links a temporary route: {linked[0][:120]}", evidence)
+        )
+    elif prose:
+        result.signals.append(Signal("llms.txt", False, f"llms.txt mentions it: {prose[0][:120]}", evidence))
+    _merge_statements(result, statements([ln.lstrip("-*> ") for ln in lines]), "llms.txt")
+
+
+def _catalog_signals(result: TemporaryDiscovery, catalog: Any) -> None:
     for entry in getattr(catalog, "entries", None) or []:
         for rel, targets in (getattr(entry, "relations", None) or {}).items():
             for t in targets:
@@ -208,7 +183,8 @@ async def temporary_discovery(ctx: ProbeContext) -> TemporaryDiscovery:
                         )
                     )
 
-    disc = sources["oauth_discovery"]
+
+def _challenge_signals(result: TemporaryDiscovery, disc: Any) -> None:
     for call in getattr(disc, "protected", None) or []:
         resp: Response | None = getattr(call, "response", None)
         if resp is None or resp.status != 401:
@@ -225,6 +201,47 @@ async def temporary_discovery(ctx: ProbeContext) -> TemporaryDiscovery:
                     resp.exchange_ids,
                 )
             )
+
+
+async def create_route(
+    ctx: ProbeContext,
+) -> tuple[dict[str, Any] | None, list[TempOperation], TempOperation | None]:
+    """(the OpenAPI document, its temporary operations, the one an agent would create with): all the
+    ACTIVE lifecycle needs, from the OpenAPI description and the agent_auth block alone."""
+    openapi, meta = await asyncio.gather(ctx.maybe("openapi"), ctx.maybe("agent_auth"))
+    description = openapi_description(openapi)
+    if description is None:
+        return None, [], None
+    operations = temporary_operations(description)
+    registration = meta.registration_endpoint if isinstance(meta, AgentAuth) else None
+    exclude = {urlsplit(registration).path.rstrip("/")} if registration else set()
+    return description.data, operations, pick_create(operations, exclude)
+
+
+@probe(
+    TEMPORARY_DISCOVERY,
+    description="Look for a no-account / temporary tier in auth.md, agent_auth, OpenAPI, "
+    "llms.txt, the API catalogue and 401 bodies",
+)
+async def temporary_discovery(ctx: ProbeContext) -> TemporaryDiscovery:
+    result = TemporaryDiscovery()  # its lists and dicts fill below; spec, operations and create are set once
+    # Start every source at once; each is read defensively (another family's artifact may change shape).
+    names = ("agent_auth", "authmd", "llms_txt", "api_catalog", "oauth_discovery")
+    route, found = await asyncio.gather(create_route(ctx), asyncio.gather(*(ctx.maybe(n) for n in names)))
+    sources = dict(zip(names, found, strict=True))
+    spec, operations, create = route
+    _authmd_signals(result, sources["agent_auth"], sources["authmd"])
+    if spec is not None:
+        _openapi_signals(result, spec, operations)
+    llms = sources["llms_txt"]
+    text = _text_of(llms)
+    if llms is None:
+        doc = await fetch_doc(ctx, urljoin(ctx.target.origin, "/llms.txt"))
+        text = doc.data if doc.found and isinstance(doc.data, str) else None
+    if text:
+        _llms_signals(result, text, getattr(getattr(llms, "doc", None), "evidence", ()))
+    _catalog_signals(result, sources["api_catalog"])
+    _challenge_signals(result, sources["oauth_discovery"])
     return replace(result, spec=spec, operations=operations, create=create)
 
 
@@ -328,49 +345,63 @@ def request_body(spec: dict[str, Any] | None, op: TempOperation) -> tuple[dict[s
     return body, terms
 
 
-def _reference_time(created: Created) -> datetime:
-    body = created.body if isinstance(created.body, dict) else {}
+def _reference_time(body: Any, resp: Response) -> datetime:
+    body = body if isinstance(body, dict) else {}
     _, when = dig(
         body, ("created_at", "createdAt", "project.created_at", "project.createdAt", "account.createdAt")
     )
-    return answer_instant(when, created.response) or datetime.now(UTC)
+    return answer_instant(when, resp) or datetime.now(UTC)
+
+
+def _expiry(body: dict[str, Any]) -> tuple[str | None, str | None]:
+    """(the absolute expiry as ISO 8601, the field that stated it)."""
+    field, expires = dig(body, EXPIRY_PATHS)
+    if parse_instant(expires) is not None:
+        return expires, field
+    if isinstance(expires, int | float):  # epoch seconds: absolute, but not ISO 8601
+        return datetime.fromtimestamp(expires, UTC).isoformat(), f"{field} (epoch seconds)"
+    return None, field
 
 
 def read_created(resp: Response, create_url: str) -> Created:
-    created = Created(response=resp, body=unwrap(resp.json))
-    body = created.body
+    body = unwrap(resp.json)
     if not isinstance(body, dict):
-        return created
-    created.credential_field, cred = dig(body, CREDENTIAL_PATHS)
-    created.credential = cred if isinstance(cred, str) else None
+        return Created(response=resp, body=body)
+    credential_field, cred = dig(body, CREDENTIAL_PATHS)
     _, rid = dig(body, ID_PATHS)
-    created.resource_id = str(rid) if rid is not None else None
     _, url = dig(body, RESOURCE_URL_PATHS)
     location = resp.headers.get("location")
+    resource_url = None
     if isinstance(url, str) and url.startswith(("http", "/")):
-        created.resource_url = urljoin(create_url, url)
+        resource_url = urljoin(create_url, url)
     elif location:
-        created.resource_url = urljoin(create_url, location)
-    created.expires_field, expires = dig(body, EXPIRY_PATHS)
-    if parse_instant(expires) is not None:
-        created.expires_at = expires
-    elif isinstance(expires, int | float):  # epoch seconds: absolute, but not ISO 8601
-        created.expires_at = datetime.fromtimestamp(expires, UTC).isoformat()
-        created.expires_field = f"{created.expires_field} (epoch seconds)"
-    created.relative_field, ttl = dig(body, RELATIVE_PATHS)
-    if isinstance(ttl, int | float):
-        created.relative_ttl_s = float(ttl)
-    created.claim_field, claim = dig(body, CLAIM_URL_PATHS)
-    created.claim_url = claim if isinstance(claim, str) else None
+        resource_url = urljoin(create_url, location)
+    expires_at, expires_field = _expiry(body)
+    relative_field, ttl = dig(body, RELATIVE_PATHS)
+    relative_ttl_s = float(ttl) if isinstance(ttl, int | float) else None
+    claim_field, claim = dig(body, CLAIM_URL_PATHS)
     _, claim_exp = dig(body, CLAIM_EXPIRY_PATHS)
-    created.claim_expires_at = claim_exp if isinstance(claim_exp, str) else None
-    created.limits = body.get("limits")
-    instant = parse_instant(created.expires_at)
+    instant = parse_instant(expires_at)
+    lifetime_s = relative_ttl_s
     if instant is not None:
-        created.lifetime_s = round((instant - _reference_time(created)).total_seconds(), 1)
-    elif created.relative_ttl_s is not None:
-        created.lifetime_s = created.relative_ttl_s
-    return created
+        lifetime_s = round((instant - _reference_time(body, resp)).total_seconds(), 1)
+    return Created(
+        response=resp,
+        body=body,
+        credential=cred if isinstance(cred, str) else None,
+        credential_field=credential_field,
+        resource_id=str(rid) if rid is not None else None,
+        resource_url=resource_url,
+        expires_at=expires_at,
+        expires_field=expires_field,
+        relative_ttl_s=relative_ttl_s,
+        relative_field=relative_field,
+        lifetime_s=lifetime_s,
+        claim_url=claim if isinstance(claim, str) else None,
+        claim_field=claim_field,
+        claim_expires_at=claim_exp if isinstance(claim_exp, str) else None,
+        limits=body.get("limits"),
+    )
 
 
 def _resource_url(
@@ -419,6 +450,167 @@ async def journey_credential(ctx: ProbeContext, origin: str) -> tuple[str, str] 
     return None
 
 
+@dataclass
+class _Life:
+    """What ``temporary_lifecycle``'s steps fill in; frozen once into a :class:`TemporaryLifecycle`."""
+
+    route: str | None = None
+    create_url: str | None = None
+    stuck_at: str | None = None
+    stuck_reason: str | None = None
+    first: Created | None = None
+    use_response: Response | None = None
+    claim_response: Response | None = None
+    claim_same_origin: bool | None = None
+    claim_https: bool | None = None
+    claim_already_claimed: bool | None = None
+    second: Created | None = None
+    cross_response: Response | None = None
+    cleanup: list[Response] = field(default_factory=list)
+    terms_field: str | None = None
+    credential_source: str | None = None
+    statements: dict[str, list[str]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    def freeze(self) -> TemporaryLifecycle:
+        return TemporaryLifecycle(**vars(self))
+
+    def stuck(self, step: str, reason: str) -> TemporaryLifecycle:
+        self.stuck_at, self.stuck_reason = step, reason
+        return self.freeze()
+
+
+def _create_url(origin: str, op: TempOperation, spec: dict[str, Any] | None) -> str:
+    """The operation's URL: under the first OpenAPI server URL when its path is not already in ``op.path``."""
+    create_url = urljoin(origin, op.path)
+    servers = (spec or {}).get("servers")
+    if isinstance(servers, list) and servers and isinstance(servers[0], dict) and servers[0].get("url"):
+        server = urljoin(origin, str(servers[0]["url"]))
+        if urlsplit(server).path.rstrip("/") and not op.path.startswith(urlsplit(server).path.rstrip("/")):
+            create_url = server.rstrip("/") + op.path
+    return create_url
+
+
+class _Creator:
+    """Creates temporary resources through one documented route and records each in the clean-up ledger."""
+
+    def __init__(self, ctx: ProbeContext, op: TempOperation, spec: dict[str, Any] | None, create_url: str):
+        self.ctx, self.op, self.spec, self.url = ctx, op, spec, create_url
+        self.body, self.terms_field = request_body(spec, op)
+        self.journey: dict[str, str] = {}  # the journey's credential, once it is needed
+        self.entries: dict[int, Any] = {}  # id(made) -> its clean-up ledger entry
+        self.deletable = _documents_delete(spec, op)
+
+    def auth_for(self, made: Created) -> dict[str, str]:
+        """The credential that owns ``made``: its own, else the journey's that created it."""
+        return {"Authorization": f"Bearer {made.credential}"} if made.credential else dict(self.journey)
+
+    async def create(self) -> Created:
+        ctx = self.ctx
+        headers = {"Accept": "application/json"} | self.journey
+        resp = await ctx.fetch.request("POST", self.url, json=self.body, headers=headers)
+        made = read_created(resp, self.url)
+        for secret in (made.credential, made.claim_url):
+            ctx.redactor.add_secret(secret)
+        if made.claim_url:
+            ctx.redactor.add_secret(made.claim_url.rstrip("/").rsplit("/", 1)[-1])
+        _, claim_token = dig(made.body, CLAIM_TOKEN_PATHS) if isinstance(made.body, dict) else (None, None)
+        ctx.redactor.add_secret(claim_token)
+        made = replace(made, resource_url=_resource_url(made, self.op, self.spec, self.url))
+        if made.ok:
+            self._record(made, resp)
+        return made
+
+    def _record(self, made: Created, resp: Response) -> None:
+        label = made.resource_url or f"a resource created at {self.url}"
+        url = made.resource_url
+        if self.deletable and url and origin_of(url) == origin_of(self.url):
+            undo = Undo("DELETE", url, headers=self.auth_for(made))
+            self.entries[id(made)] = self.ctx.created("temporary-resource", label, resp, undo=undo)
+        else:
+            why = "no documented DELETE on its origin; left to expire"
+            self.ctx.created("temporary-resource", label, resp, why_not=why)
+
+    async def use_journey_credential(self, life: _Life, why: str) -> bool:
+        found_cred = await journey_credential(self.ctx, origin_of(self.url))
+        if found_cred is None:
+            life.notes.append(
+                f"{why}; the journey obtained no credential for {origin_of(self.url)}, so none was sent"
+            )
+            return False
+        life.credential_source, token = found_cred
+        self.journey["Authorization"] = f"Bearer {token}"
+        life.notes.append(f"{why}; created with the credential from {life.credential_source}")
+        return True
+
+    def owns(self, made: Created | None) -> bool:
+        """Created here, at a URL on the route's origin (where its credential may be sent)."""
+        return bool(
+            made and made.ok and made.resource_url and origin_of(made.resource_url) == origin_of(self.url)
+        )
+
+    async def delete(self, made: Created) -> Response:
+        assert made.resource_url is not None
+        deleted = await self.ctx.fetch.request("DELETE", made.resource_url, headers=self.auth_for(made))
+        self.ctx.removed(self.entries.get(id(made)), deleted)
+        return deleted
+
+
+async def _create_two(creator: _Creator, life: _Life) -> tuple[Created, Created]:
+    """Two resources at once (the second shows whether they are isolated); again with the journey's
+    credential when the route refused to create without one."""
+    first, second = await asyncio.gather(creator.create(), creator.create())
+    denied = f"{life.route} answered {first.response.status} without a credential"
+    if (
+        not creator.journey
+        and first.response.status in (401, 403)
+        and await creator.use_journey_credential(life, denied)
+    ):
+        first, second = await asyncio.gather(creator.create(), creator.create())
+    return first, second
+
+
+async def _claim(ctx: ProbeContext, life: _Life, create_url: str, claim: str) -> None:
+    claim_url = urljoin(create_url, claim)
+    life.claim_same_origin = origin_of(claim_url) == origin_of(create_url)
+    life.claim_https = urlsplit(claim_url).scheme == "https"
+    if life.claim_same_origin or life.claim_https:
+        life.claim_response = await ctx.fetch.request("GET", claim_url)
+        text = life.claim_response.text.lower() if life.claim_response.status else ""
+        life.claim_already_claimed = "already claimed" in text or "has been claimed" in text
+
+
+async def _observe(
+    ctx: ProbeContext, creator: _Creator, life: _Life, first: Created, second: Created
+) -> None:
+    """Use the first resource with its credential, open its claim URL, and read it with the second one's
+    credential (isolation): three independent reads, sent together."""
+    reads: list[Any] = []
+    if creator.owns(first):
+        assert first.resource_url is not None
+
+        async def use() -> None:
+            life.use_response = await ctx.fetch.request(
+                "GET", str(first.resource_url), headers=creator.auth_for(first)
+            )
+
+        reads.append(use())
+    elif first.resource_url:
+        life.notes.append("the resource lives on another origin; the credential is not sent there")
+    if first.claim_url:
+        reads.append(_claim(ctx, life, creator.url, first.claim_url))
+    if second.ok and second.credential and creator.owns(first):
+
+        async def cross() -> None:
+            other = {"Authorization": f"Bearer {second.credential}"}
+            life.cross_response = await ctx.fetch.request("GET", str(first.resource_url), headers=other)
+
+        reads.append(cross())
+    elif not second.ok:
+        life.notes.append(f"a second creation answered {second.response.describe()}; isolation not tested")
+    await asyncio.gather(*reads)
+
+
 @probe(
     TEMPORARY_LIFECYCLE,
     active=True,
@@ -426,126 +618,38 @@ async def journey_credential(ctx: ProbeContext, origin: str) -> tuple[str, str] 
     "and claim URL, create a second one and check isolation, then delete both where allowed",
 )
 async def temporary_lifecycle(ctx: ProbeContext) -> TemporaryLifecycle:
-    found: TemporaryDiscovery = await ctx.need("temporary_discovery")
-    result = TemporaryLifecycle()
-    op = found.create
+    spec, _, op = await create_route(ctx)
+    life = _Life()
     if op is None:
-        result.stuck_at, result.stuck_reason = "route", "no documented route creates a temporary resource"
-        return result
-    result.route = f"{op.method} {op.path}"
-    create_url = urljoin(ctx.target.origin, op.path)
-    servers = (found.spec or {}).get("servers")
-    if isinstance(servers, list) and servers and isinstance(servers[0], dict) and servers[0].get("url"):
-        server = urljoin(ctx.target.origin, str(servers[0]["url"]))
-        if urlsplit(server).path.rstrip("/") and not op.path.startswith(urlsplit(server).path.rstrip("/")):
-            create_url = server.rstrip("/") + op.path
-    result.create_url = create_url
+        return life.stuck("route", "no documented route creates a temporary resource")
+    life.route = f"{op.method} {op.path}"
+    life.create_url = create_url = _create_url(ctx.target.origin, op, spec)
     if origin_of(create_url) != ctx.target.origin:
-        result.stuck_at, result.stuck_reason = (
-            "route",
-            f"the documented route is on another origin ({create_url})",
+        return life.stuck("route", f"the documented route is on another origin ({create_url})")
+    creator = _Creator(ctx, op, spec, create_url)
+    life.terms_field = creator.terms_field
+    if creator.terms_field:
+        life.notes.append(
+            f"terms of service accepted through the `{creator.terms_field}` field, as documented"
         )
-        return result
-    body, result.terms_field = request_body(found.spec, op)
-    if result.terms_field:
-        result.notes.append(
-            f"terms of service accepted through the `{result.terms_field}` field, as documented"
-        )
-
-    journey: dict[str, str] = {}  # the journey's credential, once it is needed
-
-    async def create() -> Created:
-        headers = {"Accept": "application/json"} | journey
-        resp = await ctx.fetch.request("POST", create_url, json=body, headers=headers)
-        made = read_created(resp, create_url)
-        for secret in (made.credential, made.claim_url):
-            ctx.redactor.add_secret(secret)
-        if made.claim_url:
-            ctx.redactor.add_secret(made.claim_url.rstrip("/").rsplit("/", 1)[-1])
-        _, claim_token = dig(made.body, CLAIM_TOKEN_PATHS) if isinstance(made.body, dict) else (None, None)
-        ctx.redactor.add_secret(claim_token)
-        made.resource_url = _resource_url(made, op, found.spec, create_url)
-        if made.ok:
-            _record(made, resp, headers)
-        return made
-
-    entries: dict[int, Any] = {}  # id(made) -> its clean-up ledger entry
-
-    def _record(made: Created, resp: Response, headers: dict[str, str]) -> None:
-        label = made.resource_url or f"a resource created at {create_url}"
-        url = made.resource_url
-        if _documents_delete(found.spec, op) and url and origin_of(url) == origin_of(create_url):
-            auth = {"Authorization": f"Bearer {made.credential}"} if made.credential else dict(journey)
-            entries[id(made)] = ctx.created(
-                "temporary-resource", label, resp, undo=Undo("DELETE", url, headers=auth)
-            )
-        else:
-            ctx.created(
-                "temporary-resource",
-                label,
-                resp,
-                why_not="no documented DELETE on its origin; left to expire",
-            )
-
-    async def use_journey_credential(why: str) -> bool:
-        found_cred = await journey_credential(ctx, origin_of(create_url))
-        if found_cred is None:
-            result.notes.append(
-                f"{why}; the journey obtained no credential for {origin_of(create_url)}, so none was sent"
-            )
-            return False
-        result.credential_source, token = found_cred
-        journey["Authorization"] = f"Bearer {token}"
-        result.notes.append(f"{why}; created with the credential from {result.credential_source}")
-        return True
-
     if not op.no_auth:
-        await use_journey_credential("the documented route declares a security requirement")
-    first = result.first = await create()
-    denied = f"{result.route} answered {first.response.status} without a credential"
-    if not journey and first.response.status in (401, 403) and await use_journey_credential(denied):
-        first = result.first = await create()
+        await creator.use_journey_credential(life, "the documented route declares a security requirement")
+    life.first, life.second = first, second = await _create_two(creator, life)
+    if first.ok:
+        life.statements = statements(_string_values(first.body, []))
+        await _observe(ctx, creator, life, first, second)
+    if not creator.deletable:
+        if first.ok:
+            life.notes.append("no documented DELETE for the resource; left to expire")
+    else:
+        # Only once every read is done: the isolation read needs the first resource to still exist.
+        made = [m for m in (first, second) if creator.owns(m)]
+        life.cleanup = list(await asyncio.gather(*(creator.delete(m) for m in made)))
     if not first.ok:
-        result.stuck_at = "create"
-        result.stuck_reason = (
+        reason = (
             first.response.error
             if first.response.failed
-            else f"{result.route} answered {first.response.describe()}"
+            else f"{life.route} answered {first.response.describe()}"
         )
-        return result
-    result.statements = statements(_string_values(first.body, []))
-    auth = {"Authorization": f"Bearer {first.credential}"} if first.credential else dict(journey)
-    if first.resource_url and origin_of(first.resource_url) == origin_of(create_url):
-        result.use_response = await ctx.fetch.request("GET", first.resource_url, headers=auth)
-    elif first.resource_url:
-        result.notes.append("the resource lives on another origin; the credential is not sent there")
-    if first.claim_url:
-        claim_url = urljoin(create_url, first.claim_url)
-        result.claim_same_origin = origin_of(claim_url) == origin_of(create_url)
-        result.claim_https = urlsplit(claim_url).scheme == "https"
-        if result.claim_same_origin or result.claim_https:
-            result.claim_response = await ctx.fetch.request("GET", claim_url)
-            text = result.claim_response.text.lower() if result.claim_response.status else ""
-            result.claim_already_claimed = "already claimed" in text or "has been claimed" in text
-    second = result.second = await create()
-    if (
-        second.ok
-        and second.credential
-        and first.resource_url
-        and origin_of(first.resource_url) == origin_of(create_url)
-    ):
-        result.cross_response = await ctx.fetch.request(
-            "GET", first.resource_url, headers={"Authorization": f"Bearer {second.credential}"}
-        )
-    elif not second.ok:
-        result.notes.append(f"a second creation answered {second.response.describe()}; isolation not tested")
-    if _documents_delete(found.spec, op):
-        for made in (first, second):
-            if made.ok and made.resource_url and origin_of(made.resource_url) == origin_of(create_url):
-                headers = {"Authorization": f"Bearer {made.credential}"} if made.credential else dict(journey)
-                deleted = await ctx.fetch.request("DELETE", made.resource_url, headers=headers)
-                result.cleanup.append(deleted)
-                ctx.removed(entries.get(id(made)), deleted)
-    else:
-        result.notes.append("no documented DELETE for the resource; left to expire")
-    return result
+        return life.stuck("create", reason or "no answer")
+    return life.freeze()

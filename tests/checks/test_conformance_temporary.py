@@ -9,6 +9,7 @@ flagged, not failed, and its row pins that.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -110,16 +111,17 @@ def _no_route() -> tuple[TemporaryLifecycle, None]:
 
 def _create_refused(source: str | None) -> tuple[TemporaryLifecycle, None]:
     life = TemporaryLifecycle(
-        route="POST /p", stuck_at="create", stuck_reason="POST /p answered 401", credential_source=source
+        route="POST /p",
+        stuck_at="create",
+        stuck_reason="POST /p answered 401",
+        credential_source=source,
+        first=read_created(fake_response(401, json={"error": "unauthorized"}), CREATE_URL),
     )
-    life.first = read_created(fake_response(401, json={"error": "unauthorized"}), CREATE_URL)
     return life, None
 
 
 def _created_with(source: str) -> tuple[TemporaryLifecycle, None]:
-    life = life_of(CLOUDFLARE_ANSWER, headers=CF_DATE)
-    life.credential_source = source
-    return life, None
+    return replace(life_of(CLOUDFLARE_ANSWER, headers=CF_DATE), credential_source=source), None
 
 
 LIFECYCLE: list[tuple[str, Any, Status, str | None]] = [

@@ -73,13 +73,13 @@ def test_client_registration_without_metadata_fails_and_unreachable_errors() -> 
 
 
 def registration(status: int, body: dict[str, Any], delete: int | None = 204) -> Registration:
-    reg = Registration(
+    return Registration(
         response=fake_response(status, json=body, method="POST", url=f"{API}/register"),
         client_id=body.get("client_id") if status < 300 else None,
+        delete_response=None
+        if delete is None
+        else fake_response(delete, method="DELETE", url=f"{API}/register/x"),
     )
-    if delete is not None:
-        reg.delete_response = fake_response(delete, method="DELETE", url=f"{API}/register/x")
-    return reg
 
 
 @pytest.mark.parametrize(

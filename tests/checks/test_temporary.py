@@ -10,6 +10,8 @@ claimable-postgres skill: ``claim_url``, ``expires_at``, no HTTP credential); au
 from __future__ import annotations
 
 import copy
+from dataclasses import replace
+from typing import Any
 
 import pytest
 
@@ -195,18 +197,27 @@ def life_of(
     claim_page: int | None = 200,
     headers: dict | None = None,
 ) -> TemporaryLifecycle:
-    life = TemporaryLifecycle(route="POST /api/v1/temporary/projects", create_url=CREATE_URL)
-    life.first = read_created(fake_response(201, json=answer, headers=headers), CREATE_URL)
-    life.first.resource_url = CREATE_URL + "/p1"
+    first = replace(
+        read_created(fake_response(201, json=answer, headers=headers), CREATE_URL),
+        resource_url=CREATE_URL + "/p1",
+    )
+    fields: dict[str, Any] = {
+        "route": "POST /api/v1/temporary/projects",
+        "create_url": CREATE_URL,
+        "first": first,
+        "second": read_created(fake_response(201, json=answer, headers=headers), CREATE_URL),
+    }
     if use is not None:
-        life.use_response = fake_response(use, json={})
-    if life.first.claim_url and claim_page is not None:
-        life.claim_same_origin, life.claim_https = False, life.first.claim_url.startswith("https")
-        life.claim_response = fake_response(claim_page, "<html>Claim</html>", content_type="text/html")
-    life.second = read_created(fake_response(201, json=answer, headers=headers), CREATE_URL)
+        fields["use_response"] = fake_response(use, json={})
+    if first.claim_url and claim_page is not None:
+        fields |= {
+            "claim_same_origin": False,
+            "claim_https": first.claim_url.startswith("https"),
+            "claim_response": fake_response(claim_page, "<html>Claim</html>", content_type="text/html"),
+        }
     if cross is not None:
-        life.cross_response = fake_response(cross, json={})
-    return life
+        fields["cross_response"] = fake_response(cross, json={})
+    return TemporaryLifecycle(**fields)
 
 
 LIFECYCLE_CASES = [
@@ -314,9 +325,11 @@ def test_lifecycle_failures_and_skips():
     )
     assert out.status == Status.WARN and "temp-via-auth-md" in codes(out)
     failed_create = TemporaryLifecycle(
-        route="POST /p", stuck_at="create", stuck_reason="POST /p answered 403"
+        route="POST /p",
+        stuck_at="create",
+        stuck_reason="POST /p answered 403",
+        first=read_created(fake_response(403, json={"error": "forbidden"}), CREATE_URL),
     )
-    failed_create.first = read_created(fake_response(403, json={"error": "forbidden"}), CREATE_URL)
     out = judge(
         lifecycle,
         active=True,
@@ -325,8 +338,12 @@ def test_lifecycle_failures_and_skips():
         authmd_registration=None,
     )
     assert out.status == Status.FAIL and "temp-create-failed" in codes(out)
-    unreachable = TemporaryLifecycle(route="POST /p", stuck_at="create", stuck_reason="timeout")
-    unreachable.first = read_created(fake_response(None), CREATE_URL)
+    unreachable = TemporaryLifecycle(
+        route="POST /p",
+        stuck_at="create",
+        stuck_reason="timeout",
+        first=read_created(fake_response(None), CREATE_URL),
+    )
     out = judge(
         lifecycle,
         active=True,

@@ -7,6 +7,7 @@ probed 2026-10-01, RFC examples, Microsoft identity platform discovery, Cerner S
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -793,8 +794,9 @@ def test_device_poll_errors(poll: dict[str, Any], poll_status: int, status: Stat
 
 def test_device_authorization_refused_names_the_error() -> None:
     # Microsoft's device-code endpoint error for an unknown client (shape from the real-world fixture).
-    dev = device_flow(rw.MICROSOFT_DEVICE_CODE_ERROR, status=400, poll_skipped="refused")
-    dev.poll_response = None
+    dev = replace(
+        device_flow(rw.MICROSOFT_DEVICE_CODE_ERROR, status=400, poll_skipped="refused"), poll_response=None
+    )
     out = judge_device(dev, DEVICE_ONLY_AS)
     assert out.status == Status.FAIL and "device-authorization-refused" in codes(out)
     refused = next(f for f in out.findings if f.code == "device-authorization-refused")
