@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import json
 import re
 from dataclasses import replace
@@ -51,6 +52,7 @@ from agent_ready.probes.documents import fetch_doc, same_as_miss
 from agent_ready.probing import ProbeContext, probe
 
 if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
     from markdown_it.token import Token
 
 AUTH_MD_PATH = "/auth.md"
@@ -121,36 +123,34 @@ def _clean_url(raw: str) -> str:
     return raw.rstrip(".,;:)`'\"")
 
 
-def parse_auth_md(text: str, base_url: str) -> AuthMdFile:
-    """Structure of an auth.md file from markdown-it tokens. ``doc`` is filled in by the caller."""
-    # Its lists and dicts fill below; the heading counts and what is read off the whole text are set once.
-    result = AuthMdFile(doc=Doc(url=base_url, state=DocState.FOUND, response=None, data=text))
-    h1: str | None = None
-    h1_count = 0
-    from markdown_it import MarkdownIt  # ~15 ms of start-up, paid only by a target that serves an auth.md
+class _AuthMdReader:
+    """What parse_auth_md accumulates while it walks the tokens; :meth:`finish` builds the AuthMdFile once."""
 
-    md = MarkdownIt("commonmark").enable("table")
-    tokens = md.parse(text)
-    section: Section | None = None
-    heading_level: int | None = None
-    in_scope_section = False
-    seen: set[tuple[str | None, str]] = set()
-    scopes: list[str] = []
-    fields: list[str] = []
-    words: list[str] = []
+    def __init__(self, text: str, base_url: str):
+        self.text, self.base_url = text, base_url
+        self.h1: str | None = None
+        self.h1_count = 0
+        self.section: Section | None = None
+        self.in_scope_section = False
+        self.sections: list[Section] = []
+        self.steps: dict[str, str] = {}
+        self.endpoints: list[EndpointRef] = []
+        self.blocks: list[str] = []
+        self.seen: set[tuple[str | None, str]] = set()
+        self.scopes: list[str] = []
+        self.fields: list[str] = []
+        self.words: list[str] = []
 
-    def add_ref(raw: str, method: str | None, source: str, before: str = "") -> None:
+    def add_ref(self, raw: str, method: str | None, source: str, before: str = "") -> None:
         raw = _clean_url(raw)
         if not raw or raw.startswith("//"):
             return
-        url = urljoin(base_url, raw)
-        if urlsplit(url).scheme not in ("http", "https"):
+        url = urljoin(self.base_url, raw)
+        if urlsplit(url).scheme not in ("http", "https") or (method, url) in self.seen:
             return
-        key = (method, url)
-        if key in seen:
-            return
-        seen.add(key)
-        result.endpoints.append(
+        self.seen.add((method, url))
+        section = self.section
+        self.endpoints.append(
             EndpointRef(
                 raw=raw,
                 url=url,
@@ -163,94 +163,113 @@ def parse_auth_md(text: str, base_url: str) -> AuthMdFile:
             )
         )
 
-    def scan_code(content: str, source: str, lead: str = "") -> None:
+    def scan_code(self, content: str, source: str, lead: str = "") -> None:
         taken: list[tuple[int, int]] = []
         for m in _METHOD_REF.finditer(content):
-            add_ref(m.group(2), m.group(1), source)
+            self.add_ref(m.group(2), m.group(1), source)
             taken.append(m.span(2))
         for m in _URL.finditer(content):
             if not any(a <= m.start() < b for a, b in taken):
-                add_ref(m.group(0), None, source, (lead + content[: m.start()])[-60:])
+                self.add_ref(m.group(0), None, source, (lead + content[: m.start()])[-60:])
 
-    for tok in tokens:
-        if tok.type == "heading_open":
-            heading_level = int(tok.tag[1:])
-            continue
-        if tok.type == "heading_close":
-            heading_level = None
-            continue
-        if tok.type == "inline" and heading_level is not None:
-            title = _inline_text(tok).strip()
-            words.append(title)
-            if heading_level == 1:
-                h1_count += 1
-                if h1 is None:
-                    h1 = title
-                continue
-            low = title.lower()
-            own = {s for s in STEPS if _STEP_PATTERNS[s].search(low)}
-            # A sub-heading ("### anonymous" under "## Step 3 — Register") stays inside its parent's step.
-            parents = [p for p in result.sections if p.level < heading_level]
-            inherited = set(parents[-1].steps) if parents else set()
-            steps = tuple(s for s in STEPS if s in own or s in inherited)
-            section = Section(title=title, level=heading_level, steps=steps)
-            result.sections.append(section)
-            for s in sorted(own, key=STEPS.index):
-                result.steps.setdefault(s, title)
-            in_scope_section = "scope" in low
-            continue
-        if tok.type in ("fence", "code_block"):
-            scan_code(tok.content, "fence")
-            words.append(tok.content)
-            if "json" in (tok.info or "").lower() or tok.content.lstrip().startswith("{"):
-                with contextlib.suppress(ValueError):  # "…" placeholders: not JSON, no scopes to read
-                    _json_scopes(json.loads(tok.content), scopes)
-            continue
-        if tok.type != "inline":
-            continue
+    def heading(self, tok: Token, level: int) -> None:
+        title = _inline_text(tok).strip()
+        self.words.append(title)
+        if level == 1:
+            self.h1_count += 1
+            self.h1 = self.h1 if self.h1 is not None else title
+            return
+        low = title.lower()
+        own = {s for s in STEPS if _STEP_PATTERNS[s].search(low)}
+        # A sub-heading ("### anonymous" under "## Step 3 — Register") stays inside its parent's step.
+        parents = [p for p in self.sections if p.level < level]
+        inherited = set(parents[-1].steps) if parents else set()
+        steps = tuple(s for s in STEPS if s in own or s in inherited)
+        self.section = Section(title=title, level=level, steps=steps)
+        self.sections.append(self.section)
+        for s in sorted(own, key=STEPS.index):
+            self.steps.setdefault(s, title)
+        self.in_scope_section = "scope" in low
+
+    def fence(self, tok: Token) -> None:
+        self.scan_code(tok.content, "fence")
+        self.words.append(tok.content)
+        if "json" in (tok.info or "").lower() or tok.content.lstrip().startswith("{"):
+            with contextlib.suppress(ValueError):  # "…" placeholders: not JSON, no scopes to read
+                _json_scopes(json.loads(tok.content), self.scopes)
+
+    def inline(self, tok: Token) -> None:
         plain = _inline_text(tok)
-        words.append(plain)
+        self.words.append(plain)
         if plain.strip():
-            result.blocks.append(plain.strip())
+            self.blocks.append(plain.strip())
         mentions_scope = "scope" in plain.lower()
         lead = ""  # the inline text before the current child: "Issuer: " before a code span
         for child in tok.children or []:
             if child.type == "code_inline":
-                code = child.content.strip()
-                scan_code(code, "code", lead)
-                if code.startswith("/") and " " not in code:
-                    add_ref(code, None, "code")
-                if re.fullmatch(r"[a-z]+(_[a-z]+)+", code) or code.startswith("agent_auth."):
-                    fields.append(code.removeprefix("agent_auth."))
-                looks_scope = (
-                    bool(_SCOPE_LIKE.match(code)) and not _FILE_EXT.search(code) and "://" not in code
-                )
-                if (
-                    looks_scope
-                    and (in_scope_section or mentions_scope)
-                    and not code.startswith("agent_auth.")
-                ):
-                    scopes.append(code)
+                self.code_span(child.content.strip(), lead, mentions_scope)
             elif child.type == "link_open":
                 href = str(child.attrs.get("href") or "")
                 if href.startswith(("http://", "https://", "/")):
-                    add_ref(href, None, "link")
+                    self.add_ref(href, None, "link")
             elif child.type == "text":
                 for m in _URL.finditer(child.content):
-                    add_ref(m.group(0), None, "text", (lead + child.content[: m.start()])[-60:])
+                    self.add_ref(m.group(0), None, "text", (lead + child.content[: m.start()])[-60:])
             lead = (lead + (child.content or ""))[-60:]
-    return replace(
-        result,
-        h1=h1,
-        h1_count=h1_count,
-        scopes=list(
-            dict.fromkeys(
-                s for s in scopes if re.fullmatch(r"[\w.:/*-]+", s) and re.search(r"[a-z]", s, re.I)
-            )
-        ),
-        field_names=list(dict.fromkeys(fields)),
-        mentions_anonymous=bool(re.search(r"\banonymous\b", " ".join(words), re.I)),
-    )
+
+    def code_span(self, code: str, lead: str, mentions_scope: bool) -> None:
+        self.scan_code(code, "code", lead)
+        if code.startswith("/") and " " not in code:
+            self.add_ref(code, None, "code")
+        if re.fullmatch(r"[a-z]+(_[a-z]+)+", code) or code.startswith("agent_auth."):
+            self.fields.append(code.removeprefix("agent_auth."))
+        looks_scope = bool(_SCOPE_LIKE.match(code)) and not _FILE_EXT.search(code) and "://" not in code
+        if looks_scope and (self.in_scope_section or mentions_scope) and not code.startswith("agent_auth."):
+            self.scopes.append(code)
+
+    def finish(self) -> AuthMdFile:
+        return AuthMdFile(
+            doc=Doc(url=self.base_url, state=DocState.FOUND, response=None, data=self.text),
+            h1=self.h1,
+            h1_count=self.h1_count,
+            sections=self.sections,
+            steps=self.steps,
+            endpoints=self.endpoints,
+            blocks=self.blocks,
+            scopes=list(
+                dict.fromkeys(
+                    s for s in self.scopes if re.fullmatch(r"[\w.:/*-]+", s) and re.search(r"[a-z]", s, re.I)
+                )
+            ),
+            field_names=list(dict.fromkeys(self.fields)),
+            mentions_anonymous=bool(re.search(r"\banonymous\b", " ".join(self.words), re.I)),
+        )
+
+
+@functools.cache
+def _markdown() -> MarkdownIt:
+    """One CommonMark parser (with tables) per process: building one compiles its rules."""
+    from markdown_it import MarkdownIt  # ~15 ms of start-up, paid only by a target that serves an auth.md
+
+    return MarkdownIt("commonmark").enable("table")
+
+
+def parse_auth_md(text: str, base_url: str) -> AuthMdFile:
+    """Structure of an auth.md file from markdown-it tokens. ``doc`` is filled in by the caller."""
+    reader = _AuthMdReader(text, base_url)
+    heading_level: int | None = None
+    for tok in _markdown().parse(text):
+        if tok.type == "heading_open":
+            heading_level = int(tok.tag[1:])
+        elif tok.type == "heading_close":
+            heading_level = None
+        elif tok.type == "inline" and heading_level is not None:
+            reader.heading(tok, heading_level)
+        elif tok.type in ("fence", "code_block"):
+            reader.fence(tok)
+        elif tok.type == "inline":
+            reader.inline(tok)
+    return reader.finish()
 
 
 _SURVIVES = re.compile(

@@ -40,10 +40,6 @@ STILL_LONG = frozenset(
         "agent_ready.docsgen.scoring_md",
         "agent_ready.fetch.Fetcher._one",
         "agent_ready.mcp_server.build_server",
-        "agent_ready.probes.authmd.authmd_registration",
-        "agent_ready.probes.authmd.parse_auth_md",
-        "agent_ready.probes.temporary.temporary_discovery",
-        "agent_ready.probes.temporary.temporary_lifecycle",
         "agent_ready.reference.api._openapi",
     }
 )
