@@ -58,6 +58,7 @@ if TYPE_CHECKING:
 AUTH_MD_PATH = "/auth.md"
 AS_METADATA_PATH = "/.well-known/oauth-authorization-server"
 PRM_PATH = "/.well-known/oauth-protected-resource"
+JSON = "application/json"
 MAX_ENDPOINT_CHECKS = 6
 JWT_BEARER = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 
@@ -423,14 +424,15 @@ async def agent_auth(ctx: ProbeContext) -> AgentAuth:
         for rm in getattr(disc, "resource_metadata", None) or []
         if isinstance(getattr(rm, "data", None), dict)
     ]
-    # What oauth_discovery did not give is read from the origin: the root RFC 8414 document (same URL and
-    # headers as that probe, so the fetch cache answers if it already did) and the root RFC 9728 one. Both at
-    # once: neither depends on the other.
+    # What oauth_discovery did not give is read from the origin: the root RFC 8414 and RFC 9728 documents,
+    # with that probe's Accept so that the fetch cache answers where it read them already. Both at once:
+    # neither depends on the other.
     as_url = urljoin(ctx.target.origin, AS_METADATA_PATH)
     want_as = draft.get("block") is None and not any(d.url == as_url for d in draft["tried"])
+    prm_url = urljoin(ctx.target.origin, PRM_PATH)
     as_doc, prm_doc = await asyncio.gather(
-        fetch_doc(ctx, as_url, parse="json") if want_as else _no_fetch(),
-        fetch_doc(ctx, urljoin(ctx.target.origin, PRM_PATH), parse="json") if not found_prms else _no_fetch(),
+        fetch_doc(ctx, as_url, parse="json", accept=JSON) if want_as else _no_fetch(),
+        fetch_doc(ctx, prm_url, parse="json", accept=JSON) if not found_prms else _no_fetch(),
     )
     if as_doc is not None:
         _take_fallback(ctx, as_doc, draft)
