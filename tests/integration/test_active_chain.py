@@ -21,7 +21,7 @@ from agent_ready.reference.app import ReferenceApp, Reply, Request, json_reply
 class InFlight:
     """Middleware: holds each request matching ``marker`` a little, and records how many overlapped."""
 
-    marker: str
+    marker: str | Callable[[Request], bool]
     throttle_after: int | None = None  # answer 429 from this many matching requests on
     answer: Reply | None = None  # answer this instead of passing the request on
     hold_s: float = 0.05
@@ -31,7 +31,7 @@ class InFlight:
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __call__(self, app: ReferenceApp, req: Request, call_next: Callable[[Request], Reply]) -> Reply:
-        if self.marker not in req.path + "?" + "&".join(req.query):
+        if not self.matches(req):
             return call_next(req)
         with self._lock:
             self.seen += 1
@@ -46,6 +46,11 @@ class InFlight:
         finally:
             with self._lock:
                 self.current -= 1
+
+    def matches(self, req: Request) -> bool:
+        if callable(self.marker):
+            return self.marker(req)
+        return self.marker in req.path + "?" + "&".join(req.query)
 
 
 def _burst(report: ScanReport) -> list[str]:
@@ -79,3 +84,41 @@ def test_a_burst_that_meets_no_429_stops_at_its_bound(
     report = run_scan(server.url + "/", only=["errors.rate-limit"], active=True)
     assert len(_burst(report)) == meter.seen == BURST_MAX_REQUESTS
     assert "no-429" in [f.code for f in report.result("errors.rate-limit").findings]
+
+
+def _meter(server: ReferenceServer, matches: Callable[[Request], bool]) -> InFlight:
+    meter = InFlight(matches, hold_s=0.3)
+    server.app.middleware.insert(0, meter)
+    return meter
+
+
+def test_independent_requests_of_each_active_flow_go_out_together(
+    reference_factory: Callable[..., ReferenceServer], run_scan: Callable[..., ScanReport]
+) -> None:
+    server = reference_factory()
+    oauth_flow_clients = ("agent-readiness-audit", "agent-readiness-audit (headless)")  # not the device one
+    # oauth_flow: the MCP public client's registration and the headless client's.
+    clients = _meter(
+        server,
+        lambda r: r.path == "/oauth/register" and (r.json() or {}).get("client_name") in oauth_flow_clients,
+    )
+    # auth.md: the registration and the malformed one.
+    registrations = _meter(server, lambda r: r.method == "POST" and r.path == "/agent/identity")
+    # temporary: two creations, then the use, claim and isolation reads.
+    creations = _meter(server, lambda r: r.method == "POST" and r.path == "/api/v1/temporary/projects")
+    reads = _meter(
+        server,
+        lambda r: r.method == "GET" and r.path.startswith(("/api/v1/temporary/projects/", "/claim/")),
+    )
+    report = run_scan(
+        server.url + "/",
+        only=["signup.client-registration", "auth-md.registration", "temporary.lifecycle"],
+        active=True,
+    )
+    ran = {r.id: r.status.value for r in report.results if r.status.value != "skipped"}
+    assert ran == dict.fromkeys(ran, "pass") and len(ran) == 3, ran
+    for meter in (clients, registrations, creations):
+        assert meter.peak == meter.seen == 2
+    assert reads.peak == reads.seen == 3
+    # And nothing created is left behind.
+    assert all(e["status"] in ("removed", "not-removable") for e in report.created), report.created
