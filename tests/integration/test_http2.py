@@ -237,3 +237,33 @@ def test_a_scan_over_h2_finds_what_it_finds_over_http11_on_one_connection(
     assert len(connections) == 1
     assert gate.peak > 6
     assert most_in_flight(over_h2.exchanges) > 6
+
+
+def test_bodies_cut_at_the_cap_do_not_stall_the_shared_connection() -> None:
+    # Over HTTP/2 every stream shares the connection's flow-control window: streams closed at the body cap
+    # must give their share back, or the answers after them never arrive.
+    app = _app()
+    app.add(
+        "GET", "/big/{n}", lambda app, req: Reply(200, b"x" * 3_000_000, [("Content-Type", "text/plain")])
+    )
+    limits = FetchLimits(max_body_bytes=100_000, read_timeout=5)
+
+    async def main(server: ReferenceServer) -> tuple[list[Any], list[Any], list[Exchange]]:
+        policy = AddressPolicy("127.0.0.1", False, AddressClass.LOOPBACK)
+        async with new_client(limits, policy, verify=tls_verify(server.ca_bundle, False)) as client:
+            fetcher = Fetcher(client, policy, Redactor(), limits)
+            big = await asyncio.gather(
+                *(fetcher.request("GET", f"{server.url}/big/{i}", probe="p") for i in range(5))
+            )
+            small = await asyncio.gather(
+                *(fetcher.request("GET", f"{server.url}/r/{i}", probe="p") for i in range(20))
+            )
+            return list(big), list(small), fetcher.log.exchanges
+
+    with ReferenceServer(app, tls=True) as server:
+        big, small, exchanges = asyncio.run(main(server))
+        connections = set(server._tls.clients) if server._tls else set()
+    assert [(b.status, len(b.body), b.truncated) for b in big] == [(200, 100_000, True)] * 5
+    assert [s.status for s in small] == [200] * 20
+    assert {e.http_version for e in exchanges} == {"HTTP/2"}
+    assert len(connections) == 1
