@@ -24,7 +24,7 @@ class InFlight:
     marker: str | Callable[[Request], bool]
     throttle_after: int | None = None  # answer 429 from this many matching requests on
     answer: Reply | None = None  # answer this instead of passing the request on
-    hold_s: float = 0.05
+    hold_s: float = 0.2
     seen: int = 0
     current: int = 0
     peak: int = 0
