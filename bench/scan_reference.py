@@ -6,6 +6,7 @@
     python bench/scan_reference.py --variant good --latency 100 --mode passive --runs 3  # one cell
     python bench/scan_reference.py ... --concurrency 64  # a per-origin bound that does not queue requests
     python bench/scan_reference.py ... --proto h2  # only over TLS with HTTP/2 (default: h1 and h2)
+    python bench/scan_reference.py ... --show-chain  # print each cell's longest chain, probe by probe
 
 A scan is network-bound: its floor is the longest chain of requests that depend on each other, times the
 round-trip time, plus the process start-up. For every variant of the reference service (good, bare), every
@@ -45,6 +46,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -80,14 +82,29 @@ def _sent_credentials(exchange: dict[str, Any]) -> bool:
     return bool(headers & {"authorization", "cookie", "x-api-key"})
 
 
+def chain_of(exchanges: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One longest sequence of requests each of which was sent only after the previous one was answered."""
+    ordered = sorted(exchanges, key=lambda e: e["started_ms"])
+    ends = [e["started_ms"] + (e["elapsed_ms"] or 0) for e in ordered]
+    best: list[tuple[int, int]] = []  # (length of the longest chain ending here, its previous step or -1)
+    for i, e in enumerate(ordered):
+        prev = max(((best[j][0], j) for j in range(i) if ends[j] <= e["started_ms"]), default=(0, -1))
+        best.append((1 + prev[0], prev[1]))
+    steps: list[dict[str, Any]] = []
+    i = max(range(len(best)), key=lambda k: best[k][0], default=-1)
+    while i >= 0:
+        steps.append(ordered[i])
+        i = best[i][1]
+    return steps[::-1]
+
+
 def longest_chain(exchanges: list[dict[str, Any]]) -> int:
-    """The longest sequence of requests each of which was sent only after the previous one was answered."""
-    spans = sorted((e["started_ms"], e["started_ms"] + (e["elapsed_ms"] or 0)) for e in exchanges)
-    best: list[int] = []
-    for i, (start, _) in enumerate(spans):
-        prev = [best[j] for j in range(i) if spans[j][1] <= start]
-        best.append(1 + max(prev, default=0))
-    return max(best, default=0)
+    return len(chain_of(exchanges))
+
+
+def chain_steps(exchanges: list[dict[str, Any]]) -> list[str]:
+    """The longest chain as "probe METHOD path" lines: which probe's requests waited on which answers."""
+    return [f"{e['probe']} {e['method']} {urlsplit(e['url']).path}" for e in chain_of(exchanges)]
 
 
 def most_in_flight(exchanges: list[dict[str, Any]]) -> int:
@@ -172,6 +189,7 @@ def one_scan(
         "requests": len(exchanges),
         "in_flight": most_in_flight(exchanges),
         "chain": longest_chain(exchanges),
+        "chain_steps": chain_steps(exchanges),
         "verdicts": {c["id"]: c["status"] for c in report["checks"]},
         # A request with credentials (the malformed-token probe) is another request, not a repeat.
         "urls": sorted(
@@ -210,6 +228,10 @@ def measure(
         "requests": int(statistics.median(s["requests"] for s in samples)),
         "in_flight": int(statistics.median(s["in_flight"] for s in samples)),
         "chain": int(statistics.median(s["chain"] for s in samples)),
+        # The run whose chain is the median's: where to look for the next edge to cut.
+        "chain_steps": next(
+            s["chain_steps"] for s in sorted(samples, key=lambda s: s["chain"])[len(samples) // 2 :]
+        ),
         "necessary_chain": NECESSARY_CHAIN[mode],
         "ratio": round(wall / floor, 2),
         "verdicts": verdicts,
@@ -256,6 +278,9 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=LAST_RUN, help="where to write this run's JSON")
     parser.add_argument("--save", action="store_true", help=f"also write {FIGURES.relative_to(ROOT)}")
     parser.add_argument("--check", action="store_true", help="fail on a >25%% ratio regression")
+    parser.add_argument(
+        "--show-chain", action="store_true", help="print each cell's longest chain (probe, method, path)"
+    )
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp:  # warm-up: bytecode written, files in the page cache
@@ -281,6 +306,8 @@ def main() -> int:
                     for name in ("unstable_verdicts", "repeated_safe_requests"):
                         if row[name]:
                             print(f"#   {name}: {', '.join(row[name])}")
+                    if args.show_chain:
+                        print("#   chain: " + " -> ".join(row["chain_steps"]))
     result = {
         "date": datetime.now(UTC).date().isoformat(),
         "machine": f"{platform.platform()}, {os.cpu_count()} cores, Python {platform.python_version()}",
