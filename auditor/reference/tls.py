@@ -129,6 +129,7 @@ class TlsServer:
 
         loop = asyncio.new_event_loop()
         asyncio.set_event_loop(loop)
+        loop.set_exception_handler(_quiet_cancellation)
         self._loop = loop
         try:
             self._stopping = asyncio.Event()
@@ -191,3 +192,11 @@ class TlsServer:
             return self.app.handle(req)
         except Exception as exc:  # keep the reference service up whatever a test sends it
             return self.app.problem(500, "Internal Server Error", f"{type(exc).__name__}: {exc}")
+
+
+def _quiet_cancellation(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+    """Stopping cancels the connections still open (a request still being answered, a client that kept
+    its connection); asyncio's stream callback then reports each cancelled task as an error. Not one."""
+    if isinstance(context.get("exception"), asyncio.CancelledError):
+        return
+    loop.default_exception_handler(context)

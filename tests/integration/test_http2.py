@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from agent_ready.artifacts.http import ErrorKind
 from agent_ready.engine import ScanReport
 from agent_ready.fetch import Fetcher, FetchLimits, SharedTransport, new_client, tls_verify
 from agent_ready.models import Exchange
@@ -266,4 +267,40 @@ def test_bodies_cut_at_the_cap_do_not_stall_the_shared_connection() -> None:
     assert [(b.status, len(b.body), b.truncated) for b in big] == [(200, 100_000, True)] * 5
     assert [s.status for s in small] == [200] * 20
     assert {e.http_version for e in exchanges} == {"HTTP/2"}
+    assert len(connections) == 1
+
+
+def test_a_stream_that_times_out_leaves_its_connection_to_the_others() -> None:
+    release = threading.Event()
+
+    def stalled(app: ReferenceApp, req: Request) -> Reply:
+        release.wait(10)  # answered only once the test is over
+        return text("late")
+
+    app = _app()
+    app.add("GET", "/stalled/{n}", stalled)
+    limits = FetchLimits(request_timeout=0.5)
+
+    async def main(server: ReferenceServer) -> tuple[list[Any], list[Any]]:
+        policy = AddressPolicy("127.0.0.1", False, AddressClass.LOOPBACK)
+        async with new_client(limits, policy, verify=tls_verify(server.ca_bundle, False)) as client:
+            fetcher = Fetcher(client, policy, Redactor(), limits)
+            first = await asyncio.gather(
+                *(fetcher.request("GET", f"{server.url}/stalled/{i}", probe="p") for i in range(3)),
+                *(fetcher.request("GET", f"{server.url}/r/{i}", probe="p") for i in range(5)),
+            )
+            after = await asyncio.gather(
+                *(fetcher.request("GET", f"{server.url}/r/after-{i}", probe="p") for i in range(10))
+            )
+            return list(first), list(after)
+
+    with ReferenceServer(app, tls=True) as server:
+        try:
+            first, after = asyncio.run(main(server))
+        finally:
+            release.set()
+        connections = set(server._tls.clients) if server._tls else set()
+    assert [r.error_kind for r in first[:3]] == [ErrorKind.TIMEOUT] * 3
+    assert [r.status for r in first[3:]] == [200] * 5
+    assert [r.status for r in after] == [200] * 10
     assert len(connections) == 1
