@@ -278,20 +278,12 @@ def run_command(
         shutil.rmtree(root, ignore_errors=True)
 
 
-def _execute(
-    argv: list[str],
-    shown: list[str],
-    env: dict[str, str],
-    cwd: Path,
-    settings: CliSettings,
-    log: Path,
-    removed: list[str],
-    root: Path,
-    redactor: Redactor,
-) -> CliRun:
+def _spawn(
+    argv: list[str], shown: list[str], env: dict[str, str], cwd: Path
+) -> tuple[subprocess.Popen[bytes], int, int]:
+    """Start the command in its own session with a pipe for stdin: (process, stdin's write end, its inode)."""
     stdin_r, stdin_w = os.pipe()
     pipe_inode = os.fstat(stdin_r).st_ino
-    started = time.monotonic()
     try:
         proc = subprocess.Popen(
             argv,
@@ -307,102 +299,151 @@ def _execute(
         os.close(stdin_w)
         raise UsageError(f"cannot run {shown[0]!r}: {exc.strerror or exc}") from None
     os.close(stdin_r)
-    pgid = proc.pid
-    buffers: dict[str, bytearray] = {"stdout": bytearray(), "stderr": bytearray()}
-    sel = selectors.DefaultSelector()
-    assert proc.stdout is not None and proc.stderr is not None
-    for name, stream in (("stdout", proc.stdout), ("stderr", proc.stderr)):
-        os.set_blocking(stream.fileno(), False)
-        sel.register(stream, selectors.EVENT_READ, name)
-    last_output = started
-    cpu_at_last_output = _group_cpu_s(pgid)
-    stdin_open = True
-    closed_at: float | None = None
-    reacted = False
-    evidence: list[str] = []
-    prompt: str | None = None
-    timed_out = False
-    open_streams = 2
+    return proc, stdin_w, pipe_inode
 
-    def pump(wait: float) -> bool:
-        nonlocal last_output, open_streams
+
+class _Watch:
+    """A running command watched as a background agent would: its output is read as it comes, and a
+    silence with stdin open is taken for a prompt, answered by closing stdin."""
+
+    def __init__(
+        self,
+        proc: subprocess.Popen[bytes],
+        stdin_w: int,
+        pipe_inode: int,
+        settings: CliSettings,
+        started: float,
+    ) -> None:
+        self.proc, self.stdin_w, self.pipe_inode = proc, stdin_w, pipe_inode
+        self.settings, self.started = settings, started
+        self.pgid = proc.pid
+        self.buffers: dict[str, bytearray] = {"stdout": bytearray(), "stderr": bytearray()}
+        self.sel = selectors.DefaultSelector()
+        assert proc.stdout is not None and proc.stderr is not None
+        for name, stream in (("stdout", proc.stdout), ("stderr", proc.stderr)):
+            os.set_blocking(stream.fileno(), False)
+            self.sel.register(stream, selectors.EVENT_READ, name)
+        self.open_streams = 2
+        self.last_output = started
+        self.cpu_at_last_output = _group_cpu_s(self.pgid)
+        self.stdin_open = True
+        self.closed_at: float | None = None
+        self.reacted = False
+        self.evidence: list[str] = []
+        self.prompt: str | None = None
+        self.timed_out = False
+
+    def pump(self, wait: float) -> bool:
+        """Read what the streams have (up to OUTPUT_LIMIT each); True when anything came."""
         got = False
-        for key, _ in sel.select(timeout=wait):
+        for key, _ in self.sel.select(timeout=wait):
             try:
                 chunk = os.read(key.fd, 65536)
             except BlockingIOError:
                 continue
             if not chunk:
-                sel.unregister(key.fileobj)
-                open_streams -= 1
+                self.sel.unregister(key.fileobj)
+                self.open_streams -= 1
                 continue
-            buf = buffers[key.data]
+            buf = self.buffers[key.data]
             if len(buf) < OUTPUT_LIMIT:
                 buf.extend(chunk[: OUTPUT_LIMIT - len(buf)])
-            last_output = time.monotonic()
+            self.last_output = time.monotonic()
             got = True
         return got
 
-    try:
+    def _note_reaction(self, got: bool, now: float) -> None:
+        """Output or an exit soon after stdin closed: the command was waiting for input."""
+        if (
+            self.closed_at is not None
+            and not self.reacted
+            and (got or self.proc.poll() is not None)
+            and now - self.closed_at <= self.settings.eof_grace
+        ):
+            self.reacted = True
+            self.evidence.append(
+                f"silent for {self.settings.quiet_after:g}s, then reacted within "
+                f"{now - self.closed_at:.2f}s of end-of-input"
+            )
+
+    def _on_silence(self, now: float) -> None:
+        """Silent with stdin open for quiet_after: record the prompt and close stdin, unless it is busy."""
+        # Silent but busy (still starting on a loaded machine) is not waiting for input: start the
+        # silent window again rather than close stdin on a command that never asked for it.
+        cpu = _group_cpu_s(self.pgid)
+        if (
+            cpu is not None
+            and self.cpu_at_last_output is not None
+            and cpu - self.cpu_at_last_output > BUSY_CPU_S
+        ):
+            self.last_output, self.cpu_at_last_output = now, cpu
+            return
+        seen = _blocked_on_stdin(self.pgid, self.pipe_inode)
+        if seen:
+            self.evidence.append(seen)
+        tail = strip_ansi(bytes(self.buffers["stdout"] + self.buffers["stderr"]).decode("utf-8", "replace"))
+        lines = [ln for ln in tail.splitlines() if ln.strip()]
+        self.prompt = lines[-1].strip()[-200:] if lines else None
+        os.close(self.stdin_w)
+        self.stdin_open = False
+        self.closed_at = now
+
+    def run(self) -> None:
+        """Until the command exits or the timeout passes; then drain what is left."""
         while True:
-            got = pump(0.05)
+            got = self.pump(0.05)
             if got:
-                cpu_at_last_output = _group_cpu_s(pgid)
+                self.cpu_at_last_output = _group_cpu_s(self.pgid)
             now = time.monotonic()
-            if (
-                closed_at is not None
-                and not reacted
-                and (got or proc.poll() is not None)
-                and now - closed_at <= settings.eof_grace
-            ):
-                reacted = True
-                evidence.append(
-                    f"silent for {settings.quiet_after:g}s, then reacted within "
-                    f"{now - closed_at:.2f}s of end-of-input"
-                )
-            if proc.poll() is not None:
+            self._note_reaction(got, now)
+            if self.proc.poll() is not None:
                 break
-            if now - started >= settings.timeout:
-                timed_out = True
+            if now - self.started >= self.settings.timeout:
+                self.timed_out = True
                 break
-            if stdin_open and now - last_output >= settings.quiet_after:
-                # Silent but busy (still starting on a loaded machine) is not waiting for input: start the
-                # silent window again rather than close stdin on a command that never asked for it.
-                cpu = _group_cpu_s(pgid)
-                if (
-                    cpu is not None
-                    and cpu_at_last_output is not None
-                    and cpu - cpu_at_last_output > BUSY_CPU_S
-                ):
-                    last_output, cpu_at_last_output = now, cpu
-                    continue
-                seen = _blocked_on_stdin(pgid, pipe_inode)
-                if seen:
-                    evidence.append(seen)
-                tail = strip_ansi(bytes(buffers["stdout"] + buffers["stderr"]).decode("utf-8", "replace"))
-                lines = [ln for ln in tail.splitlines() if ln.strip()]
-                prompt = lines[-1].strip()[-200:] if lines else None
-                os.close(stdin_w)
-                stdin_open = False
-                closed_at = now
+            if self.stdin_open and now - self.last_output >= self.settings.quiet_after:
+                self._on_silence(now)
         # Drain what is left (a straggler holding the pipes open must not keep us here).
         drain_until = time.monotonic() + 0.3
-        while open_streams and time.monotonic() < drain_until:
-            pump(0.05)
-    finally:
-        _kill_group(pgid)
-        if stdin_open:
-            os.close(stdin_w)
+        while self.open_streams and time.monotonic() < drain_until:
+            self.pump(0.05)
+
+    def close(self) -> None:
+        """Kill the whole process group and release the pipes, whatever happened."""
+        _kill_group(self.pgid)
+        if self.stdin_open:
+            os.close(self.stdin_w)
         try:
-            proc.wait(timeout=2)
+            self.proc.wait(timeout=2)
         except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        sel.close()
-        for stream in (proc.stdout, proc.stderr):
+            self.proc.kill()
+            self.proc.wait()
+        self.sel.close()
+        for stream in (self.proc.stdout, self.proc.stderr):
             if stream is not None:
                 stream.close()
+
+
+def _execute(
+    argv: list[str],
+    shown: list[str],
+    env: dict[str, str],
+    cwd: Path,
+    settings: CliSettings,
+    log: Path,
+    removed: list[str],
+    root: Path,
+    redactor: Redactor,
+) -> CliRun:
+    started = time.monotonic()
+    proc, stdin_w, pipe_inode = _spawn(argv, shown, env, cwd)
+    watch = _Watch(proc, stdin_w, pipe_inode, settings, started)
+    try:
+        watch.run()
+    finally:
+        watch.close()
     duration = time.monotonic() - started
+    timed_out = watch.timed_out
     code = proc.returncode if not timed_out else None
     sig = -proc.returncode if (proc.returncode or 0) < 0 and not timed_out else None
     urls = (
@@ -419,12 +460,12 @@ def _execute(
         command=tuple(shown),
         exit_code=code,
         timed_out=timed_out,
-        waited_for_input=bool(evidence),
-        input_evidence=tuple(evidence),
-        prompt=redactor.text(prompt) if prompt else None,
+        waited_for_input=bool(watch.evidence),
+        input_evidence=tuple(watch.evidence),
+        prompt=redactor.text(watch.prompt) if watch.prompt else None,
         browser_urls=tuple(redactor.text(u) for u in urls),
-        stdout=clean(buffers["stdout"]),
-        stderr=clean(buffers["stderr"]),
+        stdout=clean(watch.buffers["stdout"]),
+        stderr=clean(watch.buffers["stderr"]),
         duration_s=round(duration, 3),
         removed_env=tuple(removed),
         home=str(root / "home"),

@@ -105,25 +105,9 @@ def checks_md(registry: Registry) -> str:
     return "\n".join(out).rstrip() + "\n"
 
 
-def scoring_md() -> str:
-    cat_rows = "\n".join(
-        f"| `{c.id}` | {c.title} | {c.weight:g} | {', '.join(c.kinds)} | {c.question} |" for c in CATEGORIES
-    )
-    band_rows = "\n".join(f"| {floor:g} | {g} | {m} |" for floor, g, m in GRADE_BANDS)
+def _statuses_md() -> str:
     status_rows = "\n".join(f"| `{s.value}` | {v:g} |" for s, v in STATUS_SCORE.items())
-    claim_rows = "\n".join(
-        f"| `{c.id}` | {c.title} | {', '.join(f'`{x}`' for x in c.checks)} |" for c in JOURNEY_CLAIMS
-    )
-    unverified_example = grade_meaning("A", [c.id for c in JOURNEY_CLAIMS])
-    cap_rows = "\n".join(
-        f"| `{c.id}` | {c.title} | {', '.join(f'`{x}`' for x in c.deciding)} |" for c in CAPABILITIES
-    )
-    return f"""{HEADER}
-# Scoring model (version {SCORING_VERSION})
-
-All numbers are combined in one module, `auditor/scoring.py`; this page is generated from it.
-
-## Check statuses
+    return f"""## Check statuses
 
 Every check ends in one status. Only `pass`, `warn` and `fail` carry a score:
 
@@ -134,8 +118,14 @@ Every check ends in one status. Only `pass`, `warn` and `fail` carry a score:
 `not_applicable` (the thing does not apply, e.g. no MCP server: the reason is stated), `error` (inconclusive:
 the probe broke or the network failed; never means "absent") and `skipped` (needs `--active`, deselected, or
 disabled in the config with a stated reason) carry no score and are left out of every mean.
+"""
 
-## Categories
+
+def _categories_md() -> str:
+    cat_rows = "\n".join(
+        f"| `{c.id}` | {c.title} | {c.weight:g} | {', '.join(c.kinds)} | {c.question} |" for c in CATEGORIES
+    )
+    return f"""## Categories
 
 A category's score is the weighted mean of its scored checks (check weights sit beside each check, see
 [checks.md](checks.md)), times 100. A category with nothing scorable has no score (`null`), not 0.
@@ -150,8 +140,10 @@ A report carries the categories of its target kind: a scan of a URL (`web`) all 
 The overall score (0-100) is the weighted mean of the categories that have a score. Weights follow the
 standards notes for an API product: credentials (sign-up + tokens) 30, errors 20, discovery and bot access 20,
 auth.md 15, temporary resources 15.
+"""
 
-## Overrides
+
+OVERRIDES_MD = """## Overrides
 
 Check and category weights, and disabled checks with a reason, come from `agent-ready.toml` or
 `[tool.agent-ready]` in `pyproject.toml`:
@@ -172,16 +164,27 @@ The report records the settings used, so a score is always read with its weights
 The report carries `score.coverage`: how many checks ran, passed, warned, failed, errored, were skipped or
 did not apply. Two scores are comparable only when their coverage (and `scoring_version`) match: a scan whose
 token checks errored is not "better" than one where they failed.
+"""
 
-## Grades
+
+def _grades_md() -> str:
+    band_rows = "\n".join(f"| {floor:g} | {g} | {m} |" for floor, g, m in GRADE_BANDS)
+    return f"""## Grades
 
 | lowest score | grade | meaning |
 |---|---|---|
 {band_rows}
 
 With nothing scored the grade is `n/a`.
+"""
 
-## Journey coverage: what a grade may claim
+
+def _journey_md() -> str:
+    claim_rows = "\n".join(
+        f"| `{c.id}` | {c.title} | {', '.join(f'`{x}`' for x in c.checks)} |" for c in JOURNEY_CLAIMS
+    )
+    unverified_example = grade_meaning("A", [c.id for c in JOURNEY_CLAIMS])
+    return f"""## Journey coverage: what a grade may claim
 
 A grade's meaning asserts steps of the agent's journey that only ACTIVE checks exercise. A step is
 **verified** when the scan ran with `--active` and one of its checks was judged (pass, warn, fail, or not
@@ -196,8 +199,14 @@ of the letter is cut back to what was seen. A passive scan scoring A reads:
 | step | claimed as | verified by (any one, with `--active`) |
 |---|---|---|
 {claim_rows}
+"""
 
-## What an agent could and could not do
+
+def _capabilities_md() -> str:
+    cap_rows = "\n".join(
+        f"| `{c.id}` | {c.title} | {', '.join(f'`{x}`' for x in c.deciding)} |" for c in CAPABILITIES
+    )
+    return f"""## What an agent could and could not do
 
 Besides the score, the report folds check results into capabilities: `yes` when every check that ran passed,
 `no` when the deciding checks failed, `partly` in between, `unknown` when none could be judged.
@@ -206,6 +215,16 @@ Besides the score, the report folds check results into capabilities: `yes` when 
 |---|---|---|
 {cap_rows}
 """
+
+
+def scoring_md() -> str:
+    intro = f"""{HEADER}
+# Scoring model (version {SCORING_VERSION})
+
+All numbers are combined in one module, `auditor/scoring.py`; this page is generated from it.
+"""
+    sections = (intro, _statuses_md(), _categories_md(), OVERRIDES_MD, _grades_md(), _journey_md())
+    return "\n".join((*sections, _capabilities_md()))
 
 
 def write(registry: Registry, out_dir: Path) -> list[Path]:

@@ -172,6 +172,47 @@ async def _check_target(url: str, policy: ServerPolicy) -> None:
         )
 
 
+def _explanation(reg: Registry, check_id: str) -> Explanation:
+    chk = reg.checks.get(check_id)
+    if chk is None:
+        raise ToolError(f"no check {check_id!r}{did_you_mean(check_id, reg.checks)}; call list_checks")
+    m = chk.meta
+    return Explanation(
+        id=m.id,
+        title=m.title,
+        failure_title=m.failure_title,
+        category=m.category,
+        target_kind=m.target_kind,
+        weight=m.weight,
+        active=_mode(m),
+        side_effects=m.side_effects,
+        description=m.description or "",
+        remediation=m.remediation,
+        spec_links=list(m.spec_links),
+    )
+
+
+def _check_list(reg: Registry) -> CheckList:
+    return CheckList(
+        checks=[
+            CheckInfo(
+                id=c.id,
+                title=c.meta.title,
+                category=c.meta.category,
+                target_kind=c.meta.target_kind,
+                weight=c.meta.weight,
+                active=_mode(c.meta),
+                summary=c.meta.failure_title,
+            )
+            for c in reg.ordered()
+        ],
+        legend=(
+            "active: passive = only reads what any visitor could; active = runs only with active=true "
+            "(changes state on the target); passive+active = passive, plus a part run with active=true"
+        ),
+    )
+
+
 def build_server(policy: ServerPolicy, registry: Registry | None = None) -> Any:
     reg = registry or load_registry()
     server = MCPServer(name="agent-ready", instructions=INSTRUCTIONS)
@@ -228,45 +269,12 @@ def build_server(policy: ServerPolicy, registry: Registry | None = None) -> Any:
     @server.tool(structured_output=True)
     def explain(check_id: str) -> Explanation:
         """Explain one check: what it asks, how it is judged and how to fix a failure."""
-        chk = reg.checks.get(check_id)
-        if chk is None:
-            raise ToolError(f"no check {check_id!r}{did_you_mean(check_id, reg.checks)}; call list_checks")
-        m = chk.meta
-        return Explanation(
-            id=m.id,
-            title=m.title,
-            failure_title=m.failure_title,
-            category=m.category,
-            target_kind=m.target_kind,
-            weight=m.weight,
-            active=_mode(m),
-            side_effects=m.side_effects,
-            description=m.description or "",
-            remediation=m.remediation,
-            spec_links=list(m.spec_links),
-        )
+        return _explanation(reg, check_id)
 
     @server.tool(structured_output=True)
     def list_checks() -> CheckList:
         """Every check: id, category, target kind (web: scan; cli: audit_cli), weight and mode."""
-        return CheckList(
-            checks=[
-                CheckInfo(
-                    id=c.id,
-                    title=c.meta.title,
-                    category=c.meta.category,
-                    target_kind=c.meta.target_kind,
-                    weight=c.meta.weight,
-                    active=_mode(c.meta),
-                    summary=c.meta.failure_title,
-                )
-                for c in reg.ordered()
-            ],
-            legend=(
-                "active: passive = only reads what any visitor could; active = runs only with active=true "
-                "(changes state on the target); passive+active = passive, plus a part run with active=true"
-            ),
-        )
+        return _check_list(reg)
 
     return server
 

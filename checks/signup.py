@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from agent_ready.artifacts.documents import DocState
-from agent_ready.artifacts.oauth import OAUTH_DISCOVERY, OAUTH_FLOW, OAuthDiscovery, OAuthFlow, grants_of
+from agent_ready.artifacts.oauth import (
+    OAUTH_DISCOVERY,
+    OAUTH_FLOW,
+    AuthServer,
+    OAuthDiscovery,
+    OAuthFlow,
+    grants_of,
+)
 from agent_ready.artifacts.signup import SIGNUP_ACCOUNT, SIGNUP_ROUTES, AccountCreation, SignupRoutes
 from agent_ready.checkapi import (
     Artifacts,
@@ -71,6 +78,59 @@ def clientless_route(meta: dict[str, object]) -> str | None:
     return None
 
 
+def _no_metadata(disc: OAuthDiscovery) -> Outcome:
+    if disc.auth_servers and all(d.state == DocState.UNREACHABLE for s in disc.auth_servers for d in s.tried):
+        return errored("the authorization-server metadata could not be fetched")
+    return failed(
+        "no authorization-server metadata advertises a registration method",
+        problem(
+            "no-registration-metadata",
+            "no authorization-server metadata was found, so an agent cannot learn how to get a client_id",
+            fix="Publish RFC 8414 metadata with client_id_metadata_document_supported and/or "
+            "registration_endpoint.",
+        ),
+    )
+
+
+def _server_findings(server: AuthServer) -> list[Finding]:
+    """What one authorization server offers: no client needed, CIMD, RFC 7591 registration."""
+    meta = server.metadata or {}
+    ev = server.doc.evidence if server.doc else ()
+    findings: list[Finding] = []
+    route = clientless_route(meta)
+    if route:
+        findings.append(good("no-client-needed", f"{server.issuer}: {route}; no client_id is needed", ev))
+    if meta.get("client_id_metadata_document_supported") is True:
+        findings.append(
+            good(
+                "cimd",
+                f"{server.issuer} accepts Client ID Metadata Documents: an agent's client_id is an "
+                "https URL of its own metadata, no registration call needed",
+                ev,
+            )
+        )
+    if isinstance(meta.get("registration_endpoint"), str):
+        findings.append(
+            info(
+                "dcr-advertised",
+                f"{server.issuer} offers RFC 7591 registration at {meta['registration_endpoint']}",
+                ev,
+            )
+        )
+    elif meta.get("client_id_metadata_document_supported") is not True and not route:
+        grants, _ = grants_of(meta)
+        if not (set(grants) & {"client_credentials", "authorization_code", "implicit"}):
+            findings.append(
+                info(
+                    "no-client-needed",
+                    f"{server.issuer} offers only {', '.join(grants)}, which may not need a registered "
+                    "client",
+                    ev,
+                )
+            )
+    return findings
+
+
 @check(
     id="signup.client-registration",
     title="An unknown agent can get a client_id without a human",
@@ -126,58 +186,12 @@ def client_registration(a: Artifacts) -> Outcome:
     flow: OAuthFlow | None = a.get(OAUTH_FLOW) if a.active else None
     servers = [s for s in disc.auth_servers if s.metadata is not None]
     if not servers:
-        if disc.auth_servers and all(
-            d.state == DocState.UNREACHABLE for s in disc.auth_servers for d in s.tried
-        ):
-            return errored("the authorization-server metadata could not be fetched")
-        return failed(
-            "no authorization-server metadata advertises a registration method",
-            problem(
-                "no-registration-metadata",
-                "no authorization-server metadata was found, so an agent cannot learn how to get a client_id",
-                fix="Publish RFC 8414 metadata with client_id_metadata_document_supported and/or "
-                "registration_endpoint.",
-            ),
-        )
-    findings: list[Finding] = []
-    cimd = dcr = False
-    clientless: list[str] = []
-    for server in servers:
-        meta = server.metadata or {}
-        ev = server.doc.evidence if server.doc else ()
-        if route := clientless_route(meta):
-            clientless.append(route)
-            findings.append(good("no-client-needed", f"{server.issuer}: {route}; no client_id is needed", ev))
-        if meta.get("client_id_metadata_document_supported") is True:
-            cimd = True
-            findings.append(
-                good(
-                    "cimd",
-                    f"{server.issuer} accepts Client ID Metadata Documents: an agent's client_id is an "
-                    "https URL of its own metadata, no registration call needed",
-                    ev,
-                )
-            )
-        if isinstance(meta.get("registration_endpoint"), str):
-            dcr = True
-            findings.append(
-                info(
-                    "dcr-advertised",
-                    f"{server.issuer} offers RFC 7591 registration at {meta['registration_endpoint']}",
-                    ev,
-                )
-            )
-        elif meta.get("client_id_metadata_document_supported") is not True and not route:
-            grants, _ = grants_of(meta)
-            if not (set(grants) & {"client_credentials", "authorization_code", "implicit"}):
-                findings.append(
-                    info(
-                        "no-client-needed",
-                        f"{server.issuer} offers only {', '.join(grants)}, which may not need a registered "
-                        "client",
-                        ev,
-                    )
-                )
+        return _no_metadata(disc)
+    findings = [f for server in servers for f in _server_findings(server)]
+    metas = [server.metadata or {} for server in servers]
+    cimd = any(m.get("client_id_metadata_document_supported") is True for m in metas)
+    dcr = any(isinstance(m.get("registration_endpoint"), str) for m in metas)
+    clientless = [route for m in metas if (route := clientless_route(m))]
     if dcr and not cimd:
         findings.append(
             concern(
@@ -282,6 +296,62 @@ def _active_findings(flow: OAuthFlow) -> list[Finding]:
 # --- signup.account-api -------------------------------------------------------------------------------------
 
 
+def _route_findings(routes: SignupRoutes) -> list[Finding]:
+    """The documented routes creating an account or key with no prior credential, and those needing one."""
+    findings = [
+        good(
+            "signup-route",
+            f"{route.method} {route.url} ({route.kind}: {route.label}) needs no prior credential",
+            route.evidence,
+        )
+        for route in routes.open_routes
+    ]
+    findings += [
+        info(
+            "key-route-needs-account",
+            f"{route.method} {route.url} creates keys but needs a credential already",
+            route.evidence,
+        )
+        for route in routes.routes
+        if route.requires_auth
+    ]
+    return findings
+
+
+def _account_findings(account: AccountCreation) -> list[Finding]:
+    """With --active: the route returned a credential that works at once, and was deleted again."""
+    findings = [
+        good(
+            "signup-credential",
+            f"{account.route.method if account.route else 'POST'} "
+            f"{account.route.url if account.route else ''} returned a credential"
+            + (f" expiring {account.expires}" if account.expires else ""),
+            account.response,
+        )
+    ]
+    use = account.use_response
+    if use is not None and use.ok:
+        findings.append(good("signup-credential-works", f"the credential works ({use.status})", use))
+    elif use is not None:
+        findings.append(
+            concern(
+                "signup-credential-rejected",
+                f"the new credential was rejected: {use.describe()}",
+                use,
+                fix="Make new credentials usable at once.",
+            )
+        )
+    if account.delete_response is not None:
+        findings.append(
+            info(
+                "signup-deleted",
+                f"deleted again ({account.delete_response.describe()})",
+                account.delete_response,
+            )
+        )
+    return findings
+
+
 @check(
     id="signup.account-api",
     title="A documented API creates an account or API key without a browser",
@@ -312,24 +382,7 @@ def _active_findings(flow: OAuthFlow) -> list[Finding]:
 def account_api(a: Artifacts) -> Outcome:
     routes: SignupRoutes = a[SIGNUP_ROUTES]
     account: AccountCreation | None = a.get(SIGNUP_ACCOUNT) if a.active else None
-    findings: list[Finding] = []
-    for route in routes.open_routes:
-        findings.append(
-            good(
-                "signup-route",
-                f"{route.method} {route.url} ({route.kind}: {route.label}) needs no prior credential",
-                route.evidence,
-            )
-        )
-    for route in routes.routes:
-        if route.requires_auth:
-            findings.append(
-                info(
-                    "key-route-needs-account",
-                    f"{route.method} {route.url} creates keys but needs a credential already",
-                    route.evidence,
-                )
-            )
+    findings = _route_findings(routes)
     if not routes.open_routes:
         return failed(
             "no documented sign-up route",
@@ -346,47 +399,17 @@ def account_api(a: Artifacts) -> Outcome:
         findings.append(info("active-skipped", "the route was not called (ACTIVE; rerun with --active)"))
         return passed("a documented sign-up route exists", *findings)
     if account.credential is None:
-        resp = account.response
         findings.append(
             problem(
                 "signup-call-failed",
                 account.failure or "no credential",
-                resp,
+                account.response,
                 fix="Return the credential in the JSON response of the sign-up route.",
             )
         )
         return failed("calling the sign-up route gave no credential", *findings)
-    findings.append(
-        good(
-            "signup-credential",
-            f"{account.route.method if account.route else 'POST'} "
-            f"{account.route.url if account.route else ''} returned a credential"
-            + (f" expiring {account.expires}" if account.expires else ""),
-            account.response,
-        )
-    )
-    use = account.use_response
-    if use is not None and use.ok:
-        findings.append(good("signup-credential-works", f"the credential works ({use.status})", use))
-    elif use is not None:
-        findings.append(
-            concern(
-                "signup-credential-rejected",
-                f"the new credential was rejected: {use.describe()}",
-                use,
-                fix="Make new credentials usable at once.",
-            )
-        )
-    if account.delete_response is not None:
-        findings.append(
-            info(
-                "signup-deleted",
-                f"deleted again ({account.delete_response.describe()})",
-                account.delete_response,
-            )
-        )
     return verdict(
-        findings,
+        [*findings, *_account_findings(account)],
         pass_summary="the sign-up route returned a working credential",
         warn_summary="sign-up returned a credential, with concerns",
         fail_summary="sign-up failed",

@@ -157,34 +157,9 @@ def _delete_key(app: ReferenceApp, req: Request) -> Reply:
     return Reply(204)
 
 
-def _openapi(app: ReferenceApp) -> None:
-    problem = {
-        "description": "Problem details (RFC 9457)",
-        "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}},
-    }
-    secured = [{"oauth2": ["projects:read"]}, {"apiKey": []}]
-    app.openapi_paths["/api/v1/projects"] = {
-        "get": {
-            "operationId": "listProjects",
-            "summary": "List your projects",
-            "security": secured,
-            "responses": {"200": {"description": "The projects"}, "401": problem, "403": problem},
-        },
-        "post": {
-            "operationId": "createProject",
-            "summary": "Create a project",
-            "security": [{"oauth2": ["projects:write"]}, {"apiKey": []}],
-            "requestBody": {
-                "content": {
-                    "application/json": {
-                        "schema": {"type": "object", "properties": {"name": {"type": "string"}}}
-                    }
-                }
-            },
-            "responses": {"201": {"description": "Created"}, "401": problem, "403": problem},
-        },
-    }
-    app.openapi_paths["/api/v1/keys"] = {
+def _keys_path(problem: dict[str, Any]) -> dict[str, Any]:
+    """POST /api/v1/keys: the sign-up route an agent takes without a browser."""
+    return {
         "post": {
             "operationId": "createApiKey",
             "summary": "Sign up: create an API key without a browser",
@@ -234,15 +209,10 @@ def _openapi(app: ReferenceApp) -> None:
             },
         },
     }
-    app.openapi_paths["/api/v1/keys/{key_id}"] = {
-        "delete": {
-            "operationId": "deleteApiKey",
-            "summary": "Delete an API key (authenticate with that key)",
-            "security": [{"apiKey": []}],
-            "parameters": [{"name": "key_id", "in": "path", "required": True, "schema": {"type": "string"}}],
-            "responses": {"204": {"description": "Deleted"}, "404": problem},
-        },
-    }
+
+
+def _security_schemes(app: ReferenceApp) -> None:
+    """The oauth2 client-credentials flow and the API key, both sent as bearer tokens."""
     schemes = app.openapi_components.setdefault("securitySchemes", {})
     schemes["oauth2"] = {
         "type": "oauth2",
@@ -262,6 +232,47 @@ def _openapi(app: ReferenceApp) -> None:
         "scheme": "bearer",
         "description": "An API key from POST /api/v1/keys, sent as a bearer token.",
     }
+
+
+def _openapi(app: ReferenceApp) -> None:
+    problem = {
+        "description": "Problem details (RFC 9457)",
+        "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}},
+    }
+    secured = [{"oauth2": ["projects:read"]}, {"apiKey": []}]
+    app.openapi_paths["/api/v1/projects"] = {
+        "get": {
+            "operationId": "listProjects",
+            "summary": "List your projects",
+            "security": secured,
+            "responses": {"200": {"description": "The projects"}, "401": problem, "403": problem},
+        },
+        "post": {
+            "operationId": "createProject",
+            "summary": "Create a project",
+            "security": [{"oauth2": ["projects:write"]}, {"apiKey": []}],
+            "requestBody": {
+                "content": {
+                    "application/json": {
+                        "schema": {"type": "object", "properties": {"name": {"type": "string"}}}
+                    }
+                }
+            },
+            "responses": {"201": {"description": "Created"}, "401": problem, "403": problem},
+        },
+    }
+    app.openapi_paths["/api/v1/keys"] = _keys_path(problem)
+    app.openapi_paths["/api/v1/keys/{key_id}"] = {
+        "delete": {
+            "operationId": "deleteApiKey",
+            "summary": "Delete an API key (authenticate with that key)",
+            "security": [{"apiKey": []}],
+            "parameters": [{"name": "key_id", "in": "path", "required": True, "schema": {"type": "string"}}],
+            "responses": {"204": {"description": "Deleted"}, "404": problem},
+        },
+    }
+    _security_schemes(app)
+    # The Problem schema the responses refer to is added by discovery.openapi_document for every module.
     # The Problem schema the responses refer to is added by discovery.openapi_document for every module.
 
 

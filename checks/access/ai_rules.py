@@ -63,6 +63,110 @@ def _path_list(paths: list[AgentPath], limit: int = 6) -> str:
     return shown + (f" and {len(paths) - limit} more" if len(paths) > limit else "")
 
 
+def _without_rules(robots: RobotsTxt) -> Outcome | None:
+    """RFC 9309 §2.3.1: unreachable, a 5xx, absent, or not a robots file; None when there are rules."""
+    doc = robots.doc
+    if doc.state == DocState.UNREACHABLE:
+        return errored(f"robots.txt could not be fetched, so its rules are unknown: {doc.problem}")
+    status = doc.response.status if doc.response is not None else None
+    if doc.state == DocState.ERROR_STATUS and status is not None and status >= 500:
+        # RFC 9309 §2.3.1.4: a 5xx robots.txt means a compliant crawler assumes complete disallow.
+        return failed(
+            "robots.txt answers a server error, which compliant agents read as 'disallow everything'",
+            problem(
+                "robots-server-error",
+                f"/robots.txt answered HTTP {status}; RFC 9309 tells crawlers to assume complete disallow",
+                doc.evidence,
+                fix="Serve /robots.txt with 200 (or 404 if you have no rules).",
+            ),
+        )
+    if robots.parser is None and doc.state in (DocState.ABSENT, DocState.ERROR_STATUS):
+        # RFC 9309 §2.3.1.3: an unavailable robots.txt (4xx) is the defined "no rules" answer: crawlers may
+        # access any resource.
+        return passed(
+            "no robots.txt, so nothing blocks agents",
+            info(
+                "robots-none",
+                f"no robots.txt ({doc.describe()}); an absent robots.txt blocks no agent",
+                doc.evidence,
+            ),
+        )
+    if robots.parser is None:
+        # An HTML page (or an unparseable body) at /robots.txt is ambiguous: lenient parsers read no rules,
+        # but the operator's rules, if any, are lost. Nothing to credit here; discovery.robots-txt fails it.
+        return not_applicable(
+            "robots.txt is not a robots file, so there are no rules to judge (see discovery.robots-txt)",
+            info(
+                "robots-not-a-file",
+                f"/robots.txt is {doc.describe()}; no agent is blocked by rules, and none are stated",
+                doc.evidence,
+            ),
+        )
+    return None
+
+
+def _wildcard_finding(
+    robots: RobotsTxt, wildcard_blocked: list[AgentPath], allowed_named: list[str], named_blocked: bool
+) -> Finding:
+    """`*` is blocked: a concern when named assistants are let in (an allow-list), else a problem."""
+    unnamed = [ua for ua in USER_AGENTS if not _names_group(robots, ua)]
+    message = (
+        f"`*` (every agent without its own group{', e.g. ' + unnamed[0] if unnamed else ''}) is "
+        f"disallowed from {_path_list(wildcard_blocked)}"
+    )
+    if allowed_named and not named_blocked:
+        # An allow-list of big assistants: those get in, any other agent is turned away.
+        return concern(
+            "wildcard-blocked-allowlist",
+            message + f"; only {', '.join(allowed_named)} are let in by name",
+            robots.doc.evidence,
+            fix="Allow `*` on docs, API and auth paths, or at least on the API and its "
+            "descriptions; block training crawlers by name instead.",
+        )
+    return problem(
+        "wildcard-blocked",
+        message,
+        robots.doc.evidence,
+        fix="Allow `*` on docs, API and auth paths; block training crawlers by name.",
+    )
+
+
+def _other_crawler_findings(
+    robots: RobotsTxt, paths: list[AgentPath], wildcard_blocked: bool
+) -> list[Finding]:
+    """Search indexers of assistants (a concern when blocked), training crawlers (noted only)."""
+    findings: list[Finding] = []
+    for ua in SEARCH_AGENTS:
+        blocked = _blocked(robots, ua, paths)
+        if blocked and not wildcard_blocked:
+            findings.append(
+                concern(
+                    "search-agent-blocked",
+                    f"{ua} (an assistant's search indexer) is disallowed from {_path_list(blocked)}",
+                    robots.doc.evidence,
+                    fix=f"Allow {ua} on docs so assistants can find the service.",
+                )
+            )
+    parser = robots.parser
+    training = [
+        ua
+        for ua in TRAINING_CRAWLERS
+        if parser is not None
+        and _names_group(robots, ua)
+        and not parser.can_fetch(ROBOTS_PROBE_HOST + "/", ua)
+    ]
+    if training:
+        findings.append(
+            info(
+                "training-crawlers-blocked",
+                f"training crawlers blocked: {', '.join(training)} "
+                "(a content choice; does not affect agents)",
+                robots.doc.evidence,
+            )
+        )
+    return findings
+
+
 @check(
     id="access.ai-rules",
     title="robots.txt lets agent user agents reach docs, API and auth paths",
@@ -117,42 +221,9 @@ def ai_rules(a: Artifacts) -> Outcome:
     robots: RobotsTxt = a[ROBOTS]
     wanted: AgentPaths = a[AGENT_PATHS]
     doc = robots.doc
-    if doc.state == DocState.UNREACHABLE:
-        return errored(f"robots.txt could not be fetched, so its rules are unknown: {doc.problem}")
-    status = doc.response.status if doc.response is not None else None
-    if doc.state == DocState.ERROR_STATUS and status is not None and status >= 500:
-        # RFC 9309 §2.3.1.4: a 5xx robots.txt means a compliant crawler assumes complete disallow.
-        return failed(
-            "robots.txt answers a server error, which compliant agents read as 'disallow everything'",
-            problem(
-                "robots-server-error",
-                f"/robots.txt answered HTTP {status}; RFC 9309 tells crawlers to assume complete disallow",
-                doc.evidence,
-                fix="Serve /robots.txt with 200 (or 404 if you have no rules).",
-            ),
-        )
-    if robots.parser is None and doc.state in (DocState.ABSENT, DocState.ERROR_STATUS):
-        # RFC 9309 §2.3.1.3: an unavailable robots.txt (4xx) is the defined "no rules" answer: crawlers may
-        # access any resource.
-        return passed(
-            "no robots.txt, so nothing blocks agents",
-            info(
-                "robots-none",
-                f"no robots.txt ({doc.describe()}); an absent robots.txt blocks no agent",
-                doc.evidence,
-            ),
-        )
-    if robots.parser is None:
-        # An HTML page (or an unparseable body) at /robots.txt is ambiguous: lenient parsers read no rules,
-        # but the operator's rules, if any, are lost. Nothing to credit here; discovery.robots-txt fails it.
-        return not_applicable(
-            "robots.txt is not a robots file, so there are no rules to judge (see discovery.robots-txt)",
-            info(
-                "robots-not-a-file",
-                f"/robots.txt is {doc.describe()}; no agent is blocked by rules, and none are stated",
-                doc.evidence,
-            ),
-        )
+    without_rules = _without_rules(robots)
+    if without_rules is not None:
+        return without_rules
     paths = wanted.paths
     source = "OpenAPI paths and defaults" if wanted.openapi_used else "default agent paths"
     findings: list[Finding] = []
@@ -172,56 +243,8 @@ def ai_rules(a: Artifacts) -> Outcome:
             )
         )
     if wildcard_blocked:
-        unnamed = [ua for ua in USER_AGENTS if not _names_group(robots, ua)]
-        message = (
-            f"`*` (every agent without its own group{', e.g. ' + unnamed[0] if unnamed else ''}) is "
-            f"disallowed from {_path_list(wildcard_blocked)}"
-        )
-        if allowed_named and not blocked_users:
-            # An allow-list of big assistants: those get in, any other agent is turned away.
-            findings.append(
-                concern(
-                    "wildcard-blocked-allowlist",
-                    message + f"; only {', '.join(allowed_named)} are let in by name",
-                    doc.evidence,
-                    fix="Allow `*` on docs, API and auth paths, or at least on the API and its "
-                    "descriptions; block training crawlers by name instead.",
-                )
-            )
-        else:
-            findings.append(
-                problem(
-                    "wildcard-blocked",
-                    message,
-                    doc.evidence,
-                    fix="Allow `*` on docs, API and auth paths; block training crawlers by name.",
-                )
-            )
-    for ua in SEARCH_AGENTS:
-        blocked = _blocked(robots, ua, paths)
-        if blocked and not wildcard_blocked:
-            findings.append(
-                concern(
-                    "search-agent-blocked",
-                    f"{ua} (an assistant's search indexer) is disallowed from {_path_list(blocked)}",
-                    doc.evidence,
-                    fix=f"Allow {ua} on docs so assistants can find the service.",
-                )
-            )
-    training = [
-        ua
-        for ua in TRAINING_CRAWLERS
-        if _names_group(robots, ua) and not robots.parser.can_fetch(ROBOTS_PROBE_HOST + "/", ua)
-    ]
-    if training:
-        findings.append(
-            info(
-                "training-crawlers-blocked",
-                f"training crawlers blocked: {', '.join(training)} "
-                "(a content choice; does not affect agents)",
-                doc.evidence,
-            )
-        )
+        findings.append(_wildcard_finding(robots, wildcard_blocked, allowed_named, bool(blocked_users)))
+    findings += _other_crawler_findings(robots, paths, bool(wildcard_blocked))
     if not blocked_users and not wildcard_blocked:
         findings.insert(
             0,

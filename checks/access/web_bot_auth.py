@@ -94,6 +94,111 @@ def signature_tags(resp: Response) -> list[tuple[str, dict[str, Any]]]:
     return out
 
 
+def _keys(directory: BotAuthDirectory) -> list[Any] | Outcome:
+    """The directory's keys, or the outcome when it is unreachable, absent, invalid or empty."""
+    doc = directory.doc
+    resp = doc.response
+    if doc.state == DocState.UNREACHABLE:
+        return errored(f"the key directory could not be fetched: {doc.problem}")
+    status = resp.status if resp is not None else None
+    if doc.state == DocState.ERROR_STATUS and status is not None and status >= 500:
+        return errored(
+            f"the key directory answered HTTP {status}, so whether it exists is unknown",
+            info("directory-server-error", f"HTTP {status}", doc.evidence),
+        )
+    if doc.state in (DocState.ABSENT, DocState.SOFT_404, DocState.ERROR_STATUS):
+        return not_applicable(
+            "no Web Bot Auth key directory: it matters only when the service itself sends signed bot traffic",
+            info("directory-absent", doc.describe(), doc.evidence),
+        )
+    if doc.state == DocState.INVALID or not isinstance(doc.data, dict):
+        return failed(
+            "the key directory is not a JSON key set",
+            problem(
+                "directory-invalid",
+                doc.problem or "not a JSON object",
+                doc.evidence,
+                fix='Serve a JWKS: {"keys": [{"kty": "OKP", "crv": "Ed25519", "x": "..."}]}.',
+            ),
+        )
+    keys = doc.data.get("keys")
+    if not isinstance(keys, list) or not keys:
+        return failed(
+            "the key directory lists no keys",
+            problem(
+                "directory-no-keys",
+                "`keys` is missing or empty",
+                doc.evidence,
+                fix="List at least one public key under `keys`.",
+            ),
+        )
+    return keys
+
+
+def _key_findings(keys: list[Any], ev: object) -> tuple[list[Finding], list[dict[str, Any]]]:
+    """Each key is a public JWK (RFC 8037) with no private members; returns the findings and valid keys."""
+    findings: list[Finding] = []
+    valid: list[dict[str, Any]] = []
+    for i, key in enumerate(keys):
+        label = f"key {i + 1}" + (f" ({key.get('kid')})" if isinstance(key, dict) and key.get("kid") else "")
+        if isinstance(key, dict) and any(m in key for m in PRIVATE_MEMBERS):
+            findings.append(
+                problem(
+                    "private-key-published",
+                    f"{label} includes private key material "
+                    f"({', '.join(m for m in PRIVATE_MEMBERS if m in key)})",
+                    ev,
+                    fix="Remove private members and rotate the key now: it is compromised.",
+                )
+            )
+            continue
+        issues = jwk_problems(key)
+        if issues:
+            findings.append(
+                concern(
+                    "key-invalid",
+                    f"{label}: {'; '.join(issues)}",
+                    ev,
+                    fix="Publish Ed25519 keys as OKP JWKs (RFC 8037).",
+                )
+            )
+        else:
+            valid.append(key)
+            kind = f"{key['kty']}/{key.get('crv', '')}".rstrip("/")
+            findings.append(good("key-valid", f"{label}: {kind} public key", ev))
+    if not valid and not any(f.level == Level.FAIL for f in findings):
+        findings.append(
+            problem(
+                "directory-no-valid-key",
+                "no key in the directory is usable",
+                ev,
+                fix="Publish at least one valid Ed25519 public key.",
+            )
+        )
+    return findings, valid
+
+
+def _signature_finding(
+    directory_sigs: list[dict[str, Any]], valid: list[dict[str, Any]], ev: object
+) -> Finding:
+    """The directory response SHOULD be signed with the directory tag (noted; not verified)."""
+    if not directory_sigs:
+        return info(
+            "directory-unsigned",
+            f"the response carries no Signature-Input with tag={DIRECTORY_TAG} "
+            "(the draft says it SHOULD be signed)",
+            ev,
+        )
+    thumbprints = {jwk_thumbprint(k) for k in valid}
+    known = " by a key it lists" if directory_sigs[0].get("keyid") in thumbprints else ""
+    return info(
+        "directory-signed",
+        f"the response is signed{known} (tag={DIRECTORY_TAG}); the "
+        "signature itself is not verified by this tool",
+        ev,
+    )
+
+
 @check(
     id="access.web-bot-auth",
     title="Web Bot Auth key directory publishes valid keys",
@@ -145,78 +250,10 @@ def web_bot_auth(a: Artifacts) -> Outcome:
     directory: BotAuthDirectory = a[BOT_AUTH_DIRECTORY]
     doc = directory.doc
     resp = doc.response
-    if doc.state == DocState.UNREACHABLE:
-        return errored(f"the key directory could not be fetched: {doc.problem}")
-    status = resp.status if resp is not None else None
-    if doc.state == DocState.ERROR_STATUS and status is not None and status >= 500:
-        return errored(
-            f"the key directory answered HTTP {status}, so whether it exists is unknown",
-            info("directory-server-error", f"HTTP {status}", doc.evidence),
-        )
-    if doc.state in (DocState.ABSENT, DocState.SOFT_404, DocState.ERROR_STATUS):
-        return not_applicable(
-            "no Web Bot Auth key directory: it matters only when the service itself sends signed bot traffic",
-            info("directory-absent", doc.describe(), doc.evidence),
-        )
-    if doc.state == DocState.INVALID or not isinstance(doc.data, dict):
-        return failed(
-            "the key directory is not a JSON key set",
-            problem(
-                "directory-invalid",
-                doc.problem or "not a JSON object",
-                doc.evidence,
-                fix='Serve a JWKS: {"keys": [{"kty": "OKP", "crv": "Ed25519", "x": "..."}]}.',
-            ),
-        )
-    keys = doc.data.get("keys")
-    if not isinstance(keys, list) or not keys:
-        return failed(
-            "the key directory lists no keys",
-            problem(
-                "directory-no-keys",
-                "`keys` is missing or empty",
-                doc.evidence,
-                fix="List at least one public key under `keys`.",
-            ),
-        )
-    findings: list[Finding] = []
-    valid: list[dict[str, Any]] = []
-    for i, key in enumerate(keys):
-        label = f"key {i + 1}" + (f" ({key.get('kid')})" if isinstance(key, dict) and key.get("kid") else "")
-        if isinstance(key, dict) and any(m in key for m in PRIVATE_MEMBERS):
-            findings.append(
-                problem(
-                    "private-key-published",
-                    f"{label} includes private key material "
-                    f"({', '.join(m for m in PRIVATE_MEMBERS if m in key)})",
-                    doc.evidence,
-                    fix="Remove private members and rotate the key now: it is compromised.",
-                )
-            )
-            continue
-        issues = jwk_problems(key)
-        if issues:
-            findings.append(
-                concern(
-                    "key-invalid",
-                    f"{label}: {'; '.join(issues)}",
-                    doc.evidence,
-                    fix="Publish Ed25519 keys as OKP JWKs (RFC 8037).",
-                )
-            )
-        else:
-            valid.append(key)
-            kind = f"{key['kty']}/{key.get('crv', '')}".rstrip("/")
-            findings.append(good("key-valid", f"{label}: {kind} public key", doc.evidence))
-    if not valid and not any(f.level == Level.FAIL for f in findings):
-        findings.append(
-            problem(
-                "directory-no-valid-key",
-                "no key in the directory is usable",
-                doc.evidence,
-                fix="Publish at least one valid Ed25519 public key.",
-            )
-        )
+    keys = _keys(directory)
+    if isinstance(keys, Outcome):
+        return keys
+    findings, valid = _key_findings(keys, doc.evidence)
     if resp is not None and resp.media_type != BOT_AUTH_MEDIA_TYPE:
         findings.append(
             concern(
@@ -228,27 +265,7 @@ def web_bot_auth(a: Artifacts) -> Outcome:
         )
     tags = signature_tags(resp) if resp is not None else []
     directory_sigs = [params for _, params in tags if params.get("tag") == DIRECTORY_TAG]
-    if directory_sigs:
-        thumbprints = {jwk_thumbprint(k) for k in valid}
-        keyid = directory_sigs[0].get("keyid")
-        known = " by a key it lists" if keyid in thumbprints else ""
-        findings.append(
-            info(
-                "directory-signed",
-                f"the response is signed{known} (tag={DIRECTORY_TAG}); the "
-                "signature itself is not verified by this tool",
-                doc.evidence,
-            )
-        )
-    else:
-        findings.append(
-            info(
-                "directory-unsigned",
-                "the response carries no Signature-Input with "
-                f"tag={DIRECTORY_TAG} (the draft says it SHOULD be signed)",
-                doc.evidence,
-            )
-        )
+    findings.append(_signature_finding(directory_sigs, valid, doc.evidence))
     return verdict(
         findings,
         pass_summary=f"the key directory lists {len(valid)} valid public key(s)",

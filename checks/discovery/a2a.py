@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from agent_ready.artifacts.discovery import A2A_CARD, A2ACard
 from agent_ready.artifacts.documents import DocState
 from agent_ready.checkapi import (
@@ -29,6 +31,90 @@ A2A_REQUIRED = (
     "defaultInputModes",
     "defaultOutputModes",
 )
+
+
+def _no_card(result: A2ACard) -> Outcome:
+    """No card: an invalid one fails, unreachable or challenged paths are errors, none is not applicable."""
+    invalid = [d for d in result.tried if d.state == DocState.INVALID]
+    if invalid:
+        return failed(
+            "an agent-card path serves something that is not a card",
+            *(
+                problem("a2a-card-invalid", f"{d.url}: {d.problem}", d.evidence, fix="Serve valid JSON.")
+                for d in invalid
+            ),
+        )
+    if all(d.state == DocState.UNREACHABLE for d in result.tried):
+        return errored(f"the agent card could not be fetched: {result.tried[0].problem}")
+    challenged = challenge_findings(result.tried, "a2a-card")
+    if challenged:
+        return errored("a bot challenge hides whether there is an agent card", *challenged)
+    return not_applicable(
+        "no A2A agent card (the service does not advertise an A2A agent)",
+        info("a2a-none", "; ".join(d.describe() for d in result.tried)),
+    )
+
+
+def _endpoint_findings(card: dict[str, Any], ev: object) -> list[Finding | None]:
+    """A2A: the agent's endpoint, in supportedInterfaces[].url (or the pre-1.0 url), as an absolute URL."""
+    findings: list[Finding | None] = []
+    interfaces = card.get("supportedInterfaces")
+    if isinstance(interfaces, list) and any(isinstance(i, dict) and i.get("url") for i in interfaces):
+        findings.append(good("a2a-interfaces", f"{len(interfaces)} supported interface(s)"))
+    elif isinstance(card.get("url"), str):
+        findings.append(info("a2a-legacy-url", f"endpoint given as the pre-1.0 `url` ({card['url']})"))
+    else:
+        findings.append(
+            problem(
+                "a2a-no-endpoint",
+                "neither supportedInterfaces[].url nor url",
+                ev,
+                fix="Add supportedInterfaces with the agent's URL.",
+            )
+        )
+    endpoints: list[object] = [card.get("url")]
+    if isinstance(interfaces, list):
+        endpoints += [i.get("url") for i in interfaces if isinstance(i, dict)]
+    relative = relative_urls(endpoints)
+    if relative:
+        findings.append(
+            concern(
+                "a2a-endpoint-not-absolute",
+                f"the agent endpoint {relative[0]!r} is not an absolute URL; A2A clients call the card's "
+                "url / supportedInterfaces[].url as it stands",
+                ev,
+                fix="Give the agent's endpoint as an absolute https URL.",
+            )
+        )
+    return findings
+
+
+def _skill_findings(card: dict[str, Any], ev: object) -> list[Finding | None]:
+    """A2A: skills[] lists what the agent does, each with an id, a name and a description."""
+    skills = card.get("skills")
+    if not isinstance(skills, list):
+        if "skills" in card:
+            return [problem("a2a-skill-fields", "skills is not an array", ev, fix="Make it an array.")]
+        return []
+    bad = [
+        n
+        for n, s in enumerate(skills)
+        if not (isinstance(s, dict) and all(isinstance(s.get(k), str) for k in ("id", "name", "description")))
+    ]
+    if bad:
+        return [
+            problem(
+                "a2a-skill-fields",
+                f"skills{bad[:5]} lack id, name or description",
+                ev,
+                fix="Give every skill an id, a name and a description.",
+            )
+        ]
+    if not skills:
+        return [
+            concern("a2a-no-skills", "skills[] is empty", ev, fix="List what the agent can do in skills[].")
+        ]
+    return []
 
 
 @check(
@@ -66,24 +152,7 @@ def a2a_agent_card(a: Artifacts) -> Outcome:
     result: A2ACard = a[A2A_CARD]
     doc = result.doc
     if doc is None:
-        invalid = [d for d in result.tried if d.state == DocState.INVALID]
-        if invalid:
-            return failed(
-                "an agent-card path serves something that is not a card",
-                *(
-                    problem("a2a-card-invalid", f"{d.url}: {d.problem}", d.evidence, fix="Serve valid JSON.")
-                    for d in invalid
-                ),
-            )
-        if all(d.state == DocState.UNREACHABLE for d in result.tried):
-            return errored(f"the agent card could not be fetched: {result.tried[0].problem}")
-        challenged = challenge_findings(result.tried, "a2a-card")
-        if challenged:
-            return errored("a bot challenge hides whether there is an agent card", *challenged)
-        return not_applicable(
-            "no A2A agent card (the service does not advertise an A2A agent)",
-            info("a2a-none", "; ".join(d.describe() for d in result.tried)),
-        )
+        return _no_card(result)
     card = doc.data
     if not isinstance(card, dict):
         return failed(
@@ -113,65 +182,7 @@ def a2a_agent_card(a: Artifacts) -> Outcome:
                 fix="Add the required AgentCard fields.",
             )
         )
-    interfaces = card.get("supportedInterfaces")
-    if isinstance(interfaces, list) and any(isinstance(i, dict) and i.get("url") for i in interfaces):
-        findings.append(good("a2a-interfaces", f"{len(interfaces)} supported interface(s)"))
-    elif isinstance(card.get("url"), str):
-        findings.append(info("a2a-legacy-url", f"endpoint given as the pre-1.0 `url` ({card['url']})"))
-    else:
-        findings.append(
-            problem(
-                "a2a-no-endpoint",
-                "neither supportedInterfaces[].url nor url",
-                doc.evidence,
-                fix="Add supportedInterfaces with the agent's URL.",
-            )
-        )
-    endpoints: list[object] = [card.get("url")]
-    if isinstance(interfaces, list):
-        endpoints += [i.get("url") for i in interfaces if isinstance(i, dict)]
-    relative = relative_urls(endpoints)
-    if relative:
-        findings.append(
-            concern(
-                "a2a-endpoint-not-absolute",
-                f"the agent endpoint {relative[0]!r} is not an absolute URL; A2A clients call the card's "
-                "url / supportedInterfaces[].url as it stands",
-                doc.evidence,
-                fix="Give the agent's endpoint as an absolute https URL.",
-            )
-        )
-    skills = card.get("skills")
-    if isinstance(skills, list):
-        bad = [
-            n
-            for n, s in enumerate(skills)
-            if not (
-                isinstance(s, dict) and all(isinstance(s.get(k), str) for k in ("id", "name", "description"))
-            )
-        ]
-        if bad:
-            findings.append(
-                problem(
-                    "a2a-skill-fields",
-                    f"skills{bad[:5]} lack id, name or description",
-                    doc.evidence,
-                    fix="Give every skill an id, a name and a description.",
-                )
-            )
-        elif not skills:
-            findings.append(
-                concern(
-                    "a2a-no-skills",
-                    "skills[] is empty",
-                    doc.evidence,
-                    fix="List what the agent can do in skills[].",
-                )
-            )
-    elif "skills" in card:
-        findings.append(
-            problem("a2a-skill-fields", "skills is not an array", doc.evidence, fix="Make it an array.")
-        )
+    findings += [*_endpoint_findings(card, doc.evidence), *_skill_findings(card, doc.evidence)]
     if "capabilities" in card and not isinstance(card["capabilities"], dict):
         findings.append(
             problem(

@@ -20,6 +20,77 @@ from agent_ready.checks.discovery._common import missing_outcome
 from agent_ready.models import Finding, Outcome
 
 
+def _media_finding(catalog: ApiCatalog) -> Finding:
+    """RFC 9727 §4: application/linkset+json, with the RFC 9727 profile parameter."""
+    doc = catalog.doc
+    resp = doc.response
+    media = resp.media_type if resp else ""
+    if media != LINKSET_TYPE:
+        return concern(
+            "api-catalog-content-type",
+            f"served as {media or 'no content type'}, not {LINKSET_TYPE}",
+            doc.evidence,
+            fix=f"Serve it as {LINKSET_TYPE}.",
+        )
+    ctype = resp.headers.get("content-type", "") if resp else ""
+    if RFC9727_PROFILE in ctype:
+        return good("api-catalog-profile", "application/linkset+json with the RFC 9727 profile", doc.evidence)
+    return info("api-catalog-no-profile", f'no profile="{RFC9727_PROFILE}" parameter', doc.evidence)
+
+
+def _service_link_finding(catalog: ApiCatalog) -> Finding:
+    """RFC 9727 §2: service-desc and service-doc links tell an agent how to call each API."""
+    doc = catalog.doc
+    descs, docs_ = catalog.targets("service-desc"), catalog.targets("service-doc")
+    items = catalog.targets("item")
+    if descs or docs_:
+        return good(
+            "api-catalog-entries",
+            f"{len(catalog.entries)} entr(y/ies): {len(descs)} service-desc, "
+            f"{len(docs_)} service-doc link(s)",
+            doc.evidence,
+        )
+    if items:
+        return concern(
+            "api-catalog-items-only",
+            f"{len(items)} item link(s) but no service-desc or "
+            "service-doc: an agent learns where APIs are, not how to call them",
+            doc.evidence,
+            fix="Add service-desc (OpenAPI) and service-doc links for each API anchor.",
+        )
+    return problem(
+        "api-catalog-no-service-links",
+        "no service-desc, service-doc or item link",
+        doc.evidence,
+        fix="Add service-desc and service-doc links.",
+    )
+
+
+def _service_desc_finding(catalog: ApiCatalog, spec: OpenAPIResult | None) -> Finding | None:
+    """The service-desc leads to the OpenAPI description the openapi probe parsed."""
+    descs = catalog.targets("service-desc")
+    if not descs or spec is None:
+        return None
+    hrefs = {t.href.split("#")[0] for t in descs}
+    desc = spec.description
+    if desc is not None and (desc.doc.url in hrefs or desc.url in hrefs):
+        return good(
+            "api-catalog-service-desc-parses",
+            f"service-desc {desc.doc.url} is OpenAPI {desc.version}",
+            desc.doc.evidence,
+        )
+    tried = [d for d in spec.tried if d.url in hrefs]
+    if not tried:
+        return None
+    return concern(
+        "api-catalog-service-desc-broken",
+        "service-desc does not lead to a parseable OpenAPI description: "
+        f"{'; '.join(d.describe() for d in tried)}",
+        *(d.evidence for d in tried),
+        fix="Point service-desc at the OpenAPI file.",
+    )
+
+
 @check(
     id="discovery.api-catalog",
     title="An RFC 9727 API catalog links the API's description and docs",
@@ -96,85 +167,11 @@ def api_catalog(a: Artifacts) -> Outcome:
         )
     for shape in catalog.shape_problems[:3]:
         findings.append(concern("api-catalog-shape", shape, doc.evidence, fix="Follow RFC 9264 §4.2."))
-    resp = doc.response
-    media = resp.media_type if resp else ""
-    if media == LINKSET_TYPE:
-        ctype = resp.headers.get("content-type", "") if resp else ""
-        if RFC9727_PROFILE in ctype:
-            findings.append(
-                good(
-                    "api-catalog-profile", "application/linkset+json with the RFC 9727 profile", doc.evidence
-                )
-            )
-        else:
-            findings.append(
-                info("api-catalog-no-profile", f'no profile="{RFC9727_PROFILE}" parameter', doc.evidence)
-            )
-    else:
-        findings.append(
-            concern(
-                "api-catalog-content-type",
-                f"served as {media or 'no content type'}, not {LINKSET_TYPE}",
-                doc.evidence,
-                fix=f"Serve it as {LINKSET_TYPE}.",
-            )
-        )
-    descs, docs_, items = (
-        catalog.targets("service-desc"),
-        catalog.targets("service-doc"),
-        catalog.targets("item"),
-    )
-    if descs or docs_:
-        findings.append(
-            good(
-                "api-catalog-entries",
-                f"{len(catalog.entries)} entr(y/ies): {len(descs)} service-desc, "
-                f"{len(docs_)} service-doc link(s)",
-                doc.evidence,
-            )
-        )
-    elif items:
-        findings.append(
-            concern(
-                "api-catalog-items-only",
-                f"{len(items)} item link(s) but no service-desc or "
-                "service-doc: an agent learns where APIs are, not how to call them",
-                doc.evidence,
-                fix="Add service-desc (OpenAPI) and service-doc links for each API anchor.",
-            )
-        )
-    else:
-        findings.append(
-            problem(
-                "api-catalog-no-service-links",
-                "no service-desc, service-doc or item link",
-                doc.evidence,
-                fix="Add service-desc and service-doc links.",
-            )
-        )
-    if descs and spec is not None:
-        hrefs = {t.href.split("#")[0] for t in descs}
-        desc = spec.description
-        if desc is not None and (desc.doc.url in hrefs or desc.url in hrefs):
-            findings.append(
-                good(
-                    "api-catalog-service-desc-parses",
-                    f"service-desc {desc.doc.url} is OpenAPI {desc.version}",
-                    desc.doc.evidence,
-                )
-            )
-        else:
-            tried = [d for d in spec.tried if d.url in hrefs]
-            if tried:
-                findings.append(
-                    concern(
-                        "api-catalog-service-desc-broken",
-                        "service-desc does not lead to a parseable OpenAPI description: "
-                        f"{'; '.join(d.describe() for d in tried)}",
-                        *(d.evidence for d in tried),
-                        fix="Point service-desc at the OpenAPI file.",
-                    )
-                )
+    findings += [
+        _media_finding(catalog),
+        _service_link_finding(catalog),
+        _service_desc_finding(catalog, spec),
+    ]
     return verdict(
         findings,
         pass_summary="the API catalog links the API description and docs",

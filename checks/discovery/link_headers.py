@@ -17,8 +17,41 @@ from agent_ready.checkapi import (
     warned,
 )
 from agent_ready.models import Finding, Outcome
+from agent_ready.parsers.link_header import Link
 
 AGENT_RELS = ("api-catalog", "service-desc", "service-doc", "service-meta", "describedby", "status")
+
+
+def _agent_rels(links: list[Link]) -> list[str]:
+    """The agent-useful relations among the links (rel=alternate counts when it is text/markdown)."""
+    useful = [
+        lk
+        for lk in links
+        if any(r in AGENT_RELS for r in lk.rels)
+        or ("alternate" in lk.rels and lk.media_type == "text/markdown")
+    ]
+    return sorted(
+        {
+            ("alternate text/markdown" if r == "alternate" else r)
+            for lk in useful
+            for r in lk.rels
+            if r in AGENT_RELS or r == "alternate"
+        }
+    )
+
+
+def _unparsed_findings(answered: list[LinkSource]) -> list[Finding | None]:
+    """RFC 8288 §3: Link header values that do not parse (two per source at most)."""
+    return [
+        concern(
+            "link-header-unparsed",
+            f"{s.url}: cannot parse {junk!r}",
+            s.response,
+            fix='Write each link as `<uri>; rel="..."` (RFC 8288 §3).',
+        )
+        for s in answered
+        for junk in s.unparsed[:2]
+    ]
 
 
 @check(
@@ -68,38 +101,15 @@ def link_headers(a: Artifacts) -> Outcome:
             *(info("link-unreachable", s.response.describe(), s.response) for s in sources),
         )
     all_links = [lk for s in answered for lk in s.links]
-    useful = [
-        lk
-        for lk in all_links
-        if any(r in AGENT_RELS for r in lk.rels)
-        or ("alternate" in lk.rels and lk.media_type == "text/markdown")
-    ]
-    findings: list[Finding | None] = []
-    for s in answered:
-        for junk in s.unparsed[:2]:
-            findings.append(
-                concern(
-                    "link-header-unparsed",
-                    f"{s.url}: cannot parse {junk!r}",
-                    s.response,
-                    fix='Write each link as `<uri>; rel="..."` (RFC 8288 §3).',
-                )
-            )
+    findings = _unparsed_findings(answered)
     details = {
         "links": [
             {"href": lk.href, "rel": " ".join(lk.rels), "type": lk.media_type or None, "on": lk.source_url}
             for lk in all_links
         ]
     }
-    if useful:
-        rels = sorted(
-            {
-                ("alternate text/markdown" if r == "alternate" else r)
-                for lk in useful
-                for r in lk.rels
-                if r in AGENT_RELS or r == "alternate"
-            }
-        )
+    rels = _agent_rels(all_links)
+    if rels:
         findings.insert(
             0,
             good(
@@ -116,12 +126,12 @@ def link_headers(a: Artifacts) -> Outcome:
             details=details,
         )
     if all_links or any(s.has_header for s in answered):
-        rels = sorted({r for lk in all_links for r in lk.rels}) or ["(none)"]
+        seen = sorted({r for lk in all_links for r in lk.rels}) or ["(none)"]
         return warned(
             "Link headers carry no agent-useful relation",
             concern(
                 "link-no-agent-rels",
-                f"Link relation(s) seen: {', '.join(rels)}",
+                f"Link relation(s) seen: {', '.join(seen)}",
                 *(s.response for s in answered),
                 fix="Add rel=api-catalog, service-desc and service-doc links.",
             ),

@@ -124,6 +124,69 @@ def _endpoint_findings(mcp: McpDiscovery) -> list[Finding]:
     ]
 
 
+def _no_card(mcp: McpDiscovery, details: dict[str, Any]) -> Outcome:
+    """No card: an endpoint without one or an invalid card fails, unknown is an error, none is n/a."""
+    if mcp.endpoint_answers:
+        return failed(
+            "an MCP endpoint answers but publishes no server card",
+            problem(
+                "mcp-card-absent",
+                f"{mcp.endpoint_url} answers, but no card at {', '.join(d.url for d in mcp.tried)}",
+                *(d.evidence for d in mcp.tried),
+                fix="Serve /.well-known/mcp/server-card.json.",
+            ),
+            details=details,
+        )
+    invalid = [d for d in mcp.tried if d.state == DocState.INVALID]
+    if invalid:
+        return failed(
+            "an MCP server card path serves something that is not a card",
+            *(
+                problem("mcp-card-invalid", f"{d.url}: {d.problem}", d.evidence, fix="Serve valid JSON.")
+                for d in invalid
+            ),
+            details=details,
+        )
+    if all(d.state == DocState.UNREACHABLE for d in mcp.tried):
+        return errored(f"no MCP card path could be fetched: {mcp.tried[0].problem}", details=details)
+    challenged = challenge_findings(mcp.tried, "mcp-card")
+    if challenged:
+        return errored(
+            "a bot challenge hides whether there is an MCP server card", *challenged, details=details
+        )
+    return not_applicable(
+        "no MCP server card at the known paths and no MCP endpoint at /mcp",
+        info("mcp-none", "; ".join(d.describe() for d in mcp.tried)),
+        details=details,
+    )
+
+
+def _unnamed_endpoint_finding(mcp: McpDiscovery, card: dict[str, Any], ev: object) -> Finding:
+    """The card names no endpoint: a template cannot be checked, /mcp answering anyway is a concern."""
+    remotes = card.get("remotes")
+    templated = isinstance(remotes, list) and any(
+        "{" in str(r.get("url", "")) for r in remotes if isinstance(r, dict)
+    )
+    if templated:
+        return info(
+            "mcp-card-templated-endpoint",
+            "the card's endpoint is a URL template; it cannot be checked without its variables",
+        )
+    if mcp.endpoint_source == "default-path":
+        return concern(
+            "mcp-card-no-endpoint",
+            f"the card names no endpoint (no remotes[].url); {mcp.endpoint_url} answers anyway",
+            ev,
+            fix='Add "remotes": [{"type": "streamable-http", "url": "<endpoint>"}].',
+        )
+    return problem(
+        "mcp-card-no-endpoint",
+        "the card names no remote endpoint and nothing answers at /mcp",
+        ev,
+        fix='Add "remotes": [{"type": "streamable-http", "url": "<endpoint>"}].',
+    )
+
+
 @check(
     id="discovery.mcp-server-card",
     title="An MCP server card is published and its endpoint answers",
@@ -170,39 +233,7 @@ def mcp_server_card(a: Artifacts) -> Outcome:
     mcp: McpDiscovery = a[MCP_CARD]
     details = {"card": mcp.card.url if mcp.card else None, "shape": mcp.shape, "endpoint": mcp.endpoint_url}
     if mcp.card is None:
-        if mcp.endpoint_answers:
-            return failed(
-                "an MCP endpoint answers but publishes no server card",
-                problem(
-                    "mcp-card-absent",
-                    f"{mcp.endpoint_url} answers, but no card at {', '.join(d.url for d in mcp.tried)}",
-                    *(d.evidence for d in mcp.tried),
-                    fix="Serve /.well-known/mcp/server-card.json.",
-                ),
-                details=details,
-            )
-        invalid = [d for d in mcp.tried if d.state == DocState.INVALID]
-        if invalid:
-            return failed(
-                "an MCP server card path serves something that is not a card",
-                *(
-                    problem("mcp-card-invalid", f"{d.url}: {d.problem}", d.evidence, fix="Serve valid JSON.")
-                    for d in invalid
-                ),
-                details=details,
-            )
-        if all(d.state == DocState.UNREACHABLE for d in mcp.tried):
-            return errored(f"no MCP card path could be fetched: {mcp.tried[0].problem}", details=details)
-        challenged = challenge_findings(mcp.tried, "mcp-card")
-        if challenged:
-            return errored(
-                "a bot challenge hides whether there is an MCP server card", *challenged, details=details
-            )
-        return not_applicable(
-            "no MCP server card at the known paths and no MCP endpoint at /mcp",
-            info("mcp-none", "; ".join(d.describe() for d in mcp.tried)),
-            details=details,
-        )
+        return _no_card(mcp, details)
     card, doc = mcp.card_data, mcp.card
     shape = mcp.shape or "unknown"
     findings: list[Finding | None] = [
@@ -230,36 +261,7 @@ def mcp_server_card(a: Artifacts) -> Outcome:
         )
     named = card_endpoints(card, doc.url)
     if not named:
-        templated = (
-            any("{" in str(r.get("url", "")) for r in card.get("remotes", []) if isinstance(r, dict))
-            if isinstance(card.get("remotes"), list)
-            else False
-        )
-        if templated:
-            findings.append(
-                info(
-                    "mcp-card-templated-endpoint",
-                    "the card's endpoint is a URL template; it cannot be checked without its variables",
-                )
-            )
-        elif mcp.endpoint_source == "default-path":
-            findings.append(
-                concern(
-                    "mcp-card-no-endpoint",
-                    f"the card names no endpoint (no remotes[].url); {mcp.endpoint_url} answers anyway",
-                    doc.evidence,
-                    fix='Add "remotes": [{"type": "streamable-http", "url": "<endpoint>"}].',
-                )
-            )
-        else:
-            findings.append(
-                problem(
-                    "mcp-card-no-endpoint",
-                    "the card names no remote endpoint and nothing answers at /mcp",
-                    doc.evidence,
-                    fix='Add "remotes": [{"type": "streamable-http", "url": "<endpoint>"}].',
-                )
-            )
+        findings.append(_unnamed_endpoint_finding(mcp, card, doc.evidence))
     findings.extend(_endpoint_findings(mcp) if (named or mcp.endpoint_source) else [])
     return verdict(
         findings,

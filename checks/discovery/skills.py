@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from agent_ready.artifacts.discovery import AGENT_SKILLS, SKILLS_SCHEMA, AgentSkills
+from agent_ready.artifacts.discovery import AGENT_SKILLS, SKILLS_SCHEMA, AgentSkills, DigestCheck
 from agent_ready.checkapi import (
     Artifacts,
     check,
@@ -18,6 +18,73 @@ from agent_ready.checks.discovery._common import json_type_finding, missing_outc
 from agent_ready.models import Finding, Outcome
 
 SKILL_TYPES = ("skill-md", "archive")
+
+
+def _entry_findings(n: int, s: object, ev: object) -> list[Finding]:
+    """Agent Skills discovery: each entry has name, type (skill-md or archive), description, url, digest."""
+    if not isinstance(s, dict):
+        return [problem("skills-entry", f"skills[{n}] is not an object", ev, fix="Fix it.")]
+    findings: list[Finding] = []
+    label = s.get("name", f"skills[{n}]")
+    missing = [k for k in ("name", "type", "description", "url") if not isinstance(s.get(k), str)]
+    if missing:
+        findings.append(
+            problem(
+                "skills-entry",
+                f"{label}: missing {', '.join(missing)}",
+                ev,
+                fix="Give every skill name, type, description, url and digest.",
+            )
+        )
+    if isinstance(s.get("type"), str) and s["type"] not in SKILL_TYPES:
+        findings.append(
+            concern(
+                "skills-type",
+                f"{label}: type {s['type']!r} is not skill-md or archive",
+                ev,
+                fix="Use type skill-md or archive.",
+            )
+        )
+    digest = s.get("digest")
+    if not (isinstance(digest, str) and digest.startswith("sha256:") and len(digest) == 71):
+        findings.append(
+            concern(
+                "skills-digest",
+                f'{label}: no `digest: "sha256:<hex>"`'
+                + (" (has a bare `sha256` member)" if "sha256" in s else ""),
+                ev,
+                fix='Add "digest": "sha256:<64 hex>" of the skill file.',
+            )
+        )
+    return findings
+
+
+def _digest_finding(check_: DigestCheck | None, ev: object) -> Finding:
+    """One skill file fetched: its sha256 matches the index's digest."""
+    if check_ is None:
+        return concern(
+            "skills-digest-unverified", "no skill has a digest to verify", ev, fix="Add sha256 digests."
+        )
+    resp = check_.response
+    if check_.matches:
+        return good("skills-digest-verified", f"{check_.skill}: sha256 of {check_.url} matches", resp)
+    if resp.failed:
+        return info("skills-digest-unchecked", f"{check_.url} could not be fetched: {resp.error}", resp)
+    if not resp.ok:
+        return problem(
+            "skills-url-dead",
+            f"{check_.skill}: {check_.url} answered {resp.describe()}",
+            resp,
+            fix="Serve the skill file at its url.",
+        )
+    if resp.truncated:
+        return info("skills-digest-unchecked", f"{check_.url} is larger than the body limit", resp)
+    return problem(
+        "skills-digest-mismatch",
+        f"{check_.skill}: sha256 of {check_.url} is {check_.actual}, the index says {check_.expected}",
+        resp,
+        fix="Regenerate the index digests from the served files.",
+    )
 
 
 @check(
@@ -95,87 +162,8 @@ def agent_skills(a: Artifacts) -> Outcome:
             *findings,
         )
     for n, s in enumerate(skills[:20]):
-        if not isinstance(s, dict):
-            findings.append(
-                problem("skills-entry", f"skills[{n}] is not an object", doc.evidence, fix="Fix it.")
-            )
-            continue
-        label = s.get("name", f"skills[{n}]")
-        missing = [k for k in ("name", "type", "description", "url") if not isinstance(s.get(k), str)]
-        if missing:
-            findings.append(
-                problem(
-                    "skills-entry",
-                    f"{label}: missing {', '.join(missing)}",
-                    doc.evidence,
-                    fix="Give every skill name, type, description, url and digest.",
-                )
-            )
-        if isinstance(s.get("type"), str) and s["type"] not in SKILL_TYPES:
-            findings.append(
-                concern(
-                    "skills-type",
-                    f"{label}: type {s['type']!r} is not skill-md or archive",
-                    doc.evidence,
-                    fix="Use type skill-md or archive.",
-                )
-            )
-        digest = s.get("digest")
-        if not (isinstance(digest, str) and digest.startswith("sha256:") and len(digest) == 71):
-            findings.append(
-                concern(
-                    "skills-digest",
-                    f'{label}: no `digest: "sha256:<hex>"`'
-                    + (" (has a bare `sha256` member)" if "sha256" in s else ""),
-                    doc.evidence,
-                    fix='Add "digest": "sha256:<64 hex>" of the skill file.',
-                )
-            )
-    check_ = result.digest_check
-    if check_ is None:
-        findings.append(
-            concern(
-                "skills-digest-unverified",
-                "no skill has a digest to verify",
-                doc.evidence,
-                fix="Add sha256 digests.",
-            )
-        )
-    elif check_.matches:
-        findings.append(
-            good("skills-digest-verified", f"{check_.skill}: sha256 of {check_.url} matches", check_.response)
-        )
-    elif check_.response.failed:
-        findings.append(
-            info(
-                "skills-digest-unchecked",
-                f"{check_.url} could not be fetched: {check_.response.error}",
-                check_.response,
-            )
-        )
-    elif not check_.response.ok:
-        findings.append(
-            problem(
-                "skills-url-dead",
-                f"{check_.skill}: {check_.url} answered {check_.response.describe()}",
-                check_.response,
-                fix="Serve the skill file at its url.",
-            )
-        )
-    elif check_.response.truncated:
-        findings.append(
-            info("skills-digest-unchecked", f"{check_.url} is larger than the body limit", check_.response)
-        )
-    else:
-        findings.append(
-            problem(
-                "skills-digest-mismatch",
-                f"{check_.skill}: sha256 of {check_.url} is "
-                f"{check_.actual}, the index says {check_.expected}",
-                check_.response,
-                fix="Regenerate the index digests from the served files.",
-            )
-        )
+        findings.extend(_entry_findings(n, s, doc.evidence))
+    findings.append(_digest_finding(result.digest_check, doc.evidence))
     return verdict(
         findings,
         pass_summary=f"{len(skills)} skill(s) listed; digest verified",

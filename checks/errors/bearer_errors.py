@@ -37,6 +37,112 @@ def _bearer_params(resp: Response) -> dict[str, str] | None:
     return None if challenge is None else dict(challenge.params)
 
 
+def _bad_token_finding(r: Response, params: dict[str, str] | None) -> Finding:
+    """RFC 6750 §3.1: a malformed token gets 401 with a Bearer challenge saying error="invalid_token"."""
+    if r.status == 401:
+        if params is None:
+            return concern(
+                "no-bearer-challenge",
+                "401 for a malformed token, but no `WWW-Authenticate: Bearer` challenge",
+                r,
+                fix='Send `WWW-Authenticate: Bearer error="invalid_token"` with the 401.',
+            )
+        if params.get("error") == "invalid_token":
+            desc = params.get("error_description")
+            return good(
+                "invalid-token",
+                '401 with error="invalid_token"' + (f' and error_description "{desc}"' if desc else ""),
+                r,
+            )
+        if params.get("error"):
+            return concern(
+                "wrong-error-code",
+                f'401 with error="{params["error"]}"; a malformed token is "invalid_token" (RFC 6750 §3.1)',
+                r,
+                fix='Use error="invalid_token" for a token that is malformed, expired or revoked.',
+            )
+        return concern(
+            "no-error-code",
+            "401 with a Bearer challenge but no error= code for a bad token",
+            r,
+            fix='Add error="invalid_token" (and an error_description) to the challenge.',
+        )
+    if r.status == 403:
+        return problem(
+            "bad-token-403",
+            "a malformed token got 403 instead of 401",
+            r,
+            fix='Answer an invalid token with 401 and error="invalid_token"; 403 means the '
+            "token is valid but lacks permission.",
+        )
+    if r.status == 400 and params is not None and params.get("error") == "invalid_request":
+        return concern(
+            "invalid-request",
+            '400 error="invalid_request" for a malformed token',
+            r,
+            fix='A well-formed but unknown token is error="invalid_token" with 401.',
+        )
+    if r.ok:
+        return problem(
+            "bad-token-accepted",
+            f"a malformed token was answered {r.status} (success)",
+            r,
+            fix="Reject unknown tokens with 401.",
+        )
+    return problem(
+        "bad-token-status",
+        f"a malformed token got {status_text(r)}, not 401",
+        r,
+        fix='Answer an invalid token with 401 and `WWW-Authenticate: Bearer error="invalid_token"`.',
+    )
+
+
+def _no_credentials_finding(found: ErrorProbe) -> Finding | None:
+    """RFC 6750 §3.1: no error code in the challenge when the request carried no credentials."""
+    no_creds = found.first(NO_CREDENTIALS)
+    if no_creds is None or no_creds.response.failed:
+        return None
+    p = _bearer_params(no_creds.response)
+    if p is None or not p.get("error"):
+        return None
+    return concern(
+        "error-without-credentials",
+        f'the unauthenticated request got error="{p["error"]}"; '
+        "RFC 6750 §3.1: no error code when no credentials were sent",
+        no_creds.response,
+        fix="Omit error= from the challenge when the request had no Authorization header.",
+    )
+
+
+def _scope_findings(a: Artifacts) -> list[Finding]:
+    """RFC 6750 §3.1: insufficient_scope comes with 403 and the scope needed, where a sample shows it."""
+    findings: list[Finding] = []
+    for s in samples(a):
+        p = _bearer_params(s.response) if not s.response.failed else None
+        if p is None or p.get("error") != "insufficient_scope":
+            continue
+        if s.response.status == 403 and p.get("scope"):
+            findings.append(
+                good("insufficient-scope", f'403 insufficient_scope names scope="{p["scope"]}"', s.response)
+            )
+        else:
+            findings.append(
+                concern(
+                    "insufficient-scope-incomplete",
+                    "insufficient_scope without 403 or without scope=",
+                    s.response,
+                    fix='Send 403 with error="insufficient_scope", scope="..."',
+                )
+            )
+    findings.append(
+        info(
+            "scope-not-observed",
+            "insufficient_scope (403) is observable only with a token of too little scope; not tested",
+        )
+    )
+    return findings
+
+
 @check(
     id="errors.bearer-errors",
     title='A bad token gets 401 with error="invalid_token"',
@@ -93,7 +199,7 @@ def _bearer_params(resp: Response) -> dict[str, str] | None:
 def bearer_errors(a: Artifacts) -> Any:
     found: ErrorProbe | None = a[ERRORS]
     bad = found.first(BAD_TOKEN) if found is not None else None
-    if bad is None:
+    if found is None or bad is None:
         return not_applicable(
             "no protected endpoint was found (no 401/403 from the target, a secured OpenAPI "
             "operation or the OAuth discovery), so there is nothing to send a bad token to"
@@ -101,120 +207,12 @@ def bearer_errors(a: Artifacts) -> Any:
     r = bad.response
     if r.failed:
         return errored(f"the bad-token request got no answer: {r.describe()}", broken_finding(r))
-    findings: list[Finding] = []
     params = _bearer_params(r)
-    if r.status == 401:
-        if params is None:
-            findings.append(
-                concern(
-                    "no-bearer-challenge",
-                    "401 for a malformed token, but no `WWW-Authenticate: Bearer` challenge",
-                    r,
-                    fix='Send `WWW-Authenticate: Bearer error="invalid_token"` with the 401.',
-                )
-            )
-        elif params.get("error") == "invalid_token":
-            desc = params.get("error_description")
-            findings.append(
-                good(
-                    "invalid-token",
-                    '401 with error="invalid_token"' + (f' and error_description "{desc}"' if desc else ""),
-                    r,
-                )
-            )
-        elif params.get("error"):
-            findings.append(
-                concern(
-                    "wrong-error-code",
-                    f'401 with error="{params["error"]}"; a malformed token is '
-                    '"invalid_token" (RFC 6750 §3.1)',
-                    r,
-                    fix='Use error="invalid_token" for a token that is malformed, expired or revoked.',
-                )
-            )
-        else:
-            findings.append(
-                concern(
-                    "no-error-code",
-                    "401 with a Bearer challenge but no error= code for a bad token",
-                    r,
-                    fix='Add error="invalid_token" (and an error_description) to the challenge.',
-                )
-            )
-    elif r.status == 403:
-        findings.append(
-            problem(
-                "bad-token-403",
-                "a malformed token got 403 instead of 401",
-                r,
-                fix='Answer an invalid token with 401 and error="invalid_token"; 403 means the '
-                "token is valid but lacks permission.",
-            )
-        )
-    elif r.status == 400 and params is not None and params.get("error") == "invalid_request":
-        findings.append(
-            concern(
-                "invalid-request",
-                '400 error="invalid_request" for a malformed token',
-                r,
-                fix='A well-formed but unknown token is error="invalid_token" with 401.',
-            )
-        )
-    elif r.ok:
-        findings.append(
-            problem(
-                "bad-token-accepted",
-                f"a malformed token was answered {r.status} (success)",
-                r,
-                fix="Reject unknown tokens with 401.",
-            )
-        )
-    else:
-        findings.append(
-            problem(
-                "bad-token-status",
-                f"a malformed token got {status_text(r)}, not 401",
-                r,
-                fix='Answer an invalid token with 401 and `WWW-Authenticate: Bearer error="invalid_token"`.',
-            )
-        )
-    no_creds = found.first(NO_CREDENTIALS) if found is not None else None
-    if no_creds is not None and not no_creds.response.failed:
-        p = _bearer_params(no_creds.response)
-        if p is not None and p.get("error"):
-            findings.append(
-                concern(
-                    "error-without-credentials",
-                    f'the unauthenticated request got error="{p["error"]}"; '
-                    "RFC 6750 §3.1: no error code when no credentials were sent",
-                    no_creds.response,
-                    fix="Omit error= from the challenge when the request had no Authorization header.",
-                )
-            )
-    for s in samples(a):
-        p = _bearer_params(s.response) if not s.response.failed else None
-        if p is not None and p.get("error") == "insufficient_scope":
-            if s.response.status == 403 and p.get("scope"):
-                findings.append(
-                    good(
-                        "insufficient-scope", f'403 insufficient_scope names scope="{p["scope"]}"', s.response
-                    )
-                )
-            else:
-                findings.append(
-                    concern(
-                        "insufficient-scope-incomplete",
-                        "insufficient_scope without 403 or without scope=",
-                        s.response,
-                        fix='Send 403 with error="insufficient_scope", scope="..."',
-                    )
-                )
-    findings.append(
-        info(
-            "scope-not-observed",
-            "insufficient_scope (403) is observable only with a token of too little scope; not tested",
-        )
-    )
+    findings: list[Finding | None] = [
+        _bad_token_finding(r, params),
+        _no_credentials_finding(found),
+        *_scope_findings(a),
+    ]
     return verdict(
         findings,
         pass_summary='a bad token gets 401 with error="invalid_token"',

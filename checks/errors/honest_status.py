@@ -11,6 +11,7 @@ from agent_ready.artifacts.errors import (
     RATE_LIMITED,
     UNKNOWN_PATH,
     ErrorProbe,
+    ErrorSample,
 )
 from agent_ready.artifacts.http import NOT_FOUND, Response
 from agent_ready.checkapi import (
@@ -33,6 +34,69 @@ from agent_ready.checks.errors._common import (
     url_path,
 )
 from agent_ready.models import Finding
+
+
+def _well_known_finding(miss: Response | None) -> Finding | None:
+    """A /.well-known/ path that cannot exist gets 404, or every well-known document looks present."""
+    if miss is None or miss.failed:
+        return None
+    if miss.ok:
+        return problem(
+            "well-known-soft-404",
+            f"GET {url_path(miss.url)} (cannot exist) answered "
+            f"{status_text(miss)}: every well-known document looks present",
+            miss,
+            fix="Answer unknown paths, above all under /.well-known/, with 404.",
+        )
+    if miss.status in (404, 410):
+        return good("well-known-404", f"a /.well-known/ path that cannot exist gets {miss.status}", miss)
+    return info("well-known-miss", f"a /.well-known/ path that cannot exist gets {miss.status}", miss)
+
+
+def _sample_finding(s: ErrorSample) -> Finding | None:
+    """One provoked error: its status says what happened (no login redirect, no error in a 2xx, no 5xx for
+    a client's mistake)."""
+    r = s.response
+    if r.failed:
+        return None
+    status = r.status or 0
+    where = f"{s.label}: {status_text(r)}"
+    if is_login_redirect(r):
+        return problem(
+            "login-redirect",
+            f"{s.label} was redirected to {r.redirects[-1][1]}",
+            r,
+            fix="Answer API requests without credentials with 401, not a login redirect.",
+        )
+    if 200 <= status < 300 and error_in_success(r):
+        return problem(
+            "error-in-200",
+            f"{where} with {error_in_success(r)}",
+            r,
+            fix="Send the error's real status (4xx/5xx).",
+        )
+    if s.api_path and r.looks_like_html and s.expects_error:
+        code = "soft-404" if s.kind == UNKNOWN_PATH and r.ok else "html-on-api-path"
+        return problem(
+            code,
+            f"{where}: HTML on an API path",
+            r,
+            fix="Serve JSON (problem+json) on API paths, with the error's real status.",
+        )
+    if 200 <= status < 300 and s.expects_error and s.kind == UNKNOWN_PATH:
+        return problem(
+            "soft-404", f"{where} for a path that cannot exist", r, fix="Answer unknown API paths with 404."
+        )
+    if status >= 500 and s.expects_error and s.kind != RATE_LIMITED:
+        return problem(
+            "server-error-for-client-error",
+            f"{where}: a server error for {KIND_TITLES.get(s.kind, s.kind)}",
+            r,
+            fix="Answer client mistakes with 4xx; 5xx tells an agent to retry the same request.",
+        )
+    if status >= 400:
+        return good("honest-status", f"{where}", r)
+    return None
 
 
 @check(
@@ -82,80 +146,11 @@ from agent_ready.models import Finding
 def honest_status(a: Artifacts) -> Any:
     found: ErrorProbe | None = a[ERRORS]
     miss: Response | None = a[NOT_FOUND]
-    findings: list[Finding] = []
-    if miss is not None and not miss.failed:
-        if miss.ok:
-            findings.append(
-                problem(
-                    "well-known-soft-404",
-                    f"GET {url_path(miss.url)} (cannot exist) answered "
-                    f"{status_text(miss)}: every well-known document looks present",
-                    miss,
-                    fix="Answer unknown paths, above all under /.well-known/, with 404.",
-                )
-            )
-        elif miss.status in (404, 410):
-            findings.append(
-                good("well-known-404", f"a /.well-known/ path that cannot exist gets {miss.status}", miss)
-            )
-        else:
-            findings.append(
-                info("well-known-miss", f"a /.well-known/ path that cannot exist gets {miss.status}", miss)
-            )
-    for s in samples(a) if found is not None else []:
-        r = s.response
-        if r.failed:
-            continue
-        status = r.status or 0
-        where = f"{s.label}: {status_text(r)}"
-        if is_login_redirect(r):
-            findings.append(
-                problem(
-                    "login-redirect",
-                    f"{s.label} was redirected to {r.redirects[-1][1]}",
-                    r,
-                    fix="Answer API requests without credentials with 401, not a login redirect.",
-                )
-            )
-        elif 200 <= status < 300 and error_in_success(r):
-            findings.append(
-                problem(
-                    "error-in-200",
-                    f"{where} with {error_in_success(r)}",
-                    r,
-                    fix="Send the error's real status (4xx/5xx).",
-                )
-            )
-        elif s.api_path and r.looks_like_html and s.expects_error:
-            code = "soft-404" if s.kind == UNKNOWN_PATH and r.ok else "html-on-api-path"
-            findings.append(
-                problem(
-                    code,
-                    f"{where}: HTML on an API path",
-                    r,
-                    fix="Serve JSON (problem+json) on API paths, with the error's real status.",
-                )
-            )
-        elif 200 <= status < 300 and s.expects_error and s.kind == UNKNOWN_PATH:
-            findings.append(
-                problem(
-                    "soft-404",
-                    f"{where} for a path that cannot exist",
-                    r,
-                    fix="Answer unknown API paths with 404.",
-                )
-            )
-        elif status >= 500 and s.expects_error and s.kind != RATE_LIMITED:
-            findings.append(
-                problem(
-                    "server-error-for-client-error",
-                    f"{where}: a server error for {KIND_TITLES.get(s.kind, s.kind)}",
-                    r,
-                    fix="Answer client mistakes with 4xx; 5xx tells an agent to retry the same request.",
-                )
-            )
-        elif status >= 400:
-            findings.append(good("honest-status", f"{where}", r))
+    judged = [
+        _well_known_finding(miss),
+        *(_sample_finding(s) for s in (samples(a) if found is not None else [])),
+    ]
+    findings = [f for f in judged if f is not None]
     if not findings:
         if miss is None:
             return errored("the not_found probe did not run")

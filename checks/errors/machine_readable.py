@@ -15,6 +15,7 @@ from agent_ready.artifacts.errors import (
     ErrorProbe,
     ErrorSample,
 )
+from agent_ready.artifacts.http import Response
 from agent_ready.checkapi import (
     Artifacts,
     check,
@@ -42,39 +43,31 @@ from agent_ready.checks.errors._common import (
 from agent_ready.models import Finding, Level
 
 
-def _judge_machine_readable(s: ErrorSample) -> Finding:
+def _success_answer(s: ErrorSample, where: str) -> Finding:
+    """RFC 9110 §15.5: a 2xx that carries an error, or answers a request that cannot succeed."""
     r = s.response
-    where = f"{s.label}: {status_text(r)}"
-    if is_login_redirect(r):
+    why = error_in_success(r)
+    if why:
         return problem(
-            "redirect-to-login",
-            f"{s.label} was redirected ({r.redirects[0][0]} to "
-            f"{r.redirects[-1][1]}) instead of getting an error",
+            "error-in-200",
+            f"{where} carries an error ({why}) under a success status",
             r,
-            fix="Answer API requests with a 4xx problem+json error; never redirect them to a login page.",
+            fix="Use a 4xx/5xx status for errors; clients and agents branch on the status first.",
         )
-    data = json_body(r)
-    status = r.status or 0
-    if 200 <= status < 300:
-        why = error_in_success(r)
-        if why:
-            return problem(
-                "error-in-200",
-                f"{where} carries an error ({why}) under a success status",
-                r,
-                fix="Use a 4xx/5xx status for errors; clients and agents branch on the status first.",
-            )
-        if s.expects_error and (r.looks_like_html or s.kind == UNKNOWN_PATH):
-            return problem(
-                "success-for-error",
-                f"{where}: a success answer{' (an HTML page)' if r.looks_like_html else ''} to a request "
-                "that cannot succeed, so there is no error to read",
-                r,
-                fix="Answer with the error's status and an application/problem+json body.",
-            )
-        return info(
-            "not-an-error", f"{where}: answered with success, not an error (see errors.honest-status)", r
+    if s.expects_error and (r.looks_like_html or s.kind == UNKNOWN_PATH):
+        return problem(
+            "success-for-error",
+            f"{where}: a success answer{' (an HTML page)' if r.looks_like_html else ''} to a request "
+            "that cannot succeed, so there is no error to read",
+            r,
+            fix="Answer with the error's status and an application/problem+json body.",
         )
+    return info("not-an-error", f"{where}: answered with success, not an error (see errors.honest-status)", r)
+
+
+def _html_or_empty_answer(s: ErrorSample, where: str) -> Finding | None:
+    """An HTML error page or an empty body; None when the error has a body that is not HTML."""
+    r = s.response
     if r.looks_like_html:
         fix = (
             "Serve API errors as application/problem+json (RFC 9457) with a detail that says what to do next."
@@ -87,70 +80,82 @@ def _judge_machine_readable(s: ErrorSample) -> Finding:
             r,
             fix="Honour `Accept: application/json` on errors too: " + fix,
         )
-    if not r.body.strip():
-        if r.headers.get("www-authenticate"):
-            return concern(
-                "empty-body-challenge-only",
-                f"{where}: empty body; only the WWW-Authenticate challenge is machine-readable",
-                r,
-                fix="Add an application/problem+json body with a detail naming the next step.",
-            )
-        return problem(
-            "empty-error",
-            f"{where}: empty body",
+    if r.body.strip():
+        return None
+    if r.headers.get("www-authenticate"):
+        return concern(
+            "empty-body-challenge-only",
+            f"{where}: empty body; only the WWW-Authenticate challenge is machine-readable",
             r,
-            fix="Return an application/problem+json body (type, title, status, detail).",
+            fix="Add an application/problem+json body with a detail naming the next step.",
         )
-    if is_problem_media(r.media_type):
-        if not isinstance(data, dict):
-            return problem(
-                "problem-json-invalid",
-                f"{where}: declared problem+json but the body is not a JSON object",
-                r,
-                fix="Send a JSON object with type, title, status and detail.",
-            )
-        if "status" in data and data["status"] != status:
-            return problem(
-                "problem-status-mismatch",
-                f"{where}: problem+json whose status member says {data['status']!r} but the response is "
-                f"{status} (RFC 9457 §3.1.3: the same status code MUST be used in the response)",
-                r,
-                fix="Send the problem with the HTTP status its status member names.",
-            )
-        issues = []
-        type_ = data.get("type", "about:blank")
-        if not isinstance(type_, str) or not re.match(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|/|#|\.)", type_ or "x:"):
-            issues.append(f"type {type_!r} is not a URI reference")
-        if issues:
-            return concern(
-                "problem-json-inconsistent",
-                f"{where}: problem+json, but " + "; ".join(issues),
-                r,
-                fix="Keep the problem's status equal to the HTTP status and its type a URI (RFC 9457 §3.1).",
-            )
-        return good("problem-json", f"{where}: RFC 9457 problem+json (type {type_})", r)
-    if data is not None:
-        code, message = code_and_message(data)
-        if code and message:
-            return concern(
-                "json-code-and-message",
-                f"{where}: JSON with a stable code ({code}) and a message, not problem+json",
-                r,
-                fix="Serve application/problem+json (RFC 9457); keep your code as an extension member.",
-            )
-        if message:
-            return concern(
-                "json-message-only",
-                f"{where}: JSON with a message but no stable error code",
-                r,
-                fix="Add a stable machine code (problem+json type URI, or a code member) beside the message.",
-            )
+    return problem(
+        "empty-error",
+        f"{where}: empty body",
+        r,
+        fix="Return an application/problem+json body (type, title, status, detail).",
+    )
+
+
+def _problem_json_answer(r: Response, where: str, data: Any) -> Finding:
+    """RFC 9457 §3.1: a JSON object whose status is the response's and whose type is a URI reference."""
+    status = r.status or 0
+    if not isinstance(data, dict):
         return problem(
-            "json-without-error",
-            f"{where}: JSON without an error code or message",
+            "problem-json-invalid",
+            f"{where}: declared problem+json but the body is not a JSON object",
             r,
-            fix="Return application/problem+json with type, title, status and detail.",
+            fix="Send a JSON object with type, title, status and detail.",
         )
+    if "status" in data and data["status"] != status:
+        return problem(
+            "problem-status-mismatch",
+            f"{where}: problem+json whose status member says {data['status']!r} but the response is "
+            f"{status} (RFC 9457 §3.1.3: the same status code MUST be used in the response)",
+            r,
+            fix="Send the problem with the HTTP status its status member names.",
+        )
+    issues = []
+    type_ = data.get("type", "about:blank")
+    if not isinstance(type_, str) or not re.match(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|/|#|\.)", type_ or "x:"):
+        issues.append(f"type {type_!r} is not a URI reference")
+    if issues:
+        return concern(
+            "problem-json-inconsistent",
+            f"{where}: problem+json, but " + "; ".join(issues),
+            r,
+            fix="Keep the problem's status equal to the HTTP status and its type a URI (RFC 9457 §3.1).",
+        )
+    return good("problem-json", f"{where}: RFC 9457 problem+json (type {type_})", r)
+
+
+def _other_json_answer(r: Response, where: str, data: Any) -> Finding:
+    """JSON that is not problem+json: a stable code and a message warn, less fails."""
+    code, message = code_and_message(data)
+    if code and message:
+        return concern(
+            "json-code-and-message",
+            f"{where}: JSON with a stable code ({code}) and a message, not problem+json",
+            r,
+            fix="Serve application/problem+json (RFC 9457); keep your code as an extension member.",
+        )
+    if message:
+        return concern(
+            "json-message-only",
+            f"{where}: JSON with a message but no stable error code",
+            r,
+            fix="Add a stable machine code (problem+json type URI, or a code member) beside the message.",
+        )
+    return problem(
+        "json-without-error",
+        f"{where}: JSON without an error code or message",
+        r,
+        fix="Return application/problem+json with type, title, status and detail.",
+    )
+
+
+def _text_answer(r: Response, where: str) -> Finding:
+    """Neither HTML nor JSON: XML with a code and a message warns, anything else is plain text."""
     if "xml" in r.media_type or r.text.lstrip().startswith("<"):
         from agent_ready import hints  # its large patterns compile when errors are judged
 
@@ -169,6 +174,30 @@ def _judge_machine_readable(s: ErrorSample) -> Finding:
         r,
         fix="Serve API errors as application/problem+json with a stable type and a detail.",
     )
+
+
+def _judge_machine_readable(s: ErrorSample) -> Finding:
+    r = s.response
+    where = f"{s.label}: {status_text(r)}"
+    if is_login_redirect(r):
+        return problem(
+            "redirect-to-login",
+            f"{s.label} was redirected ({r.redirects[0][0]} to "
+            f"{r.redirects[-1][1]}) instead of getting an error",
+            r,
+            fix="Answer API requests with a 4xx problem+json error; never redirect them to a login page.",
+        )
+    data = json_body(r)
+    if 200 <= (r.status or 0) < 300:
+        return _success_answer(s, where)
+    html_or_empty = _html_or_empty_answer(s, where)
+    if html_or_empty is not None:
+        return html_or_empty
+    if is_problem_media(r.media_type):
+        return _problem_json_answer(r, where, data)
+    if data is not None:
+        return _other_json_answer(r, where, data)
+    return _text_answer(r, where)
 
 
 def _negotiated(s: ErrorSample, f: Finding, answered: list[ErrorSample]) -> Finding:

@@ -100,6 +100,63 @@ def _reset_from_ratelimit(r: Response) -> str | None:
     return None
 
 
+def _responses(a: Artifacts, found: ErrorProbe, burst: BurstResult | None) -> list[Response]:
+    """Every answered API response the errors probes saw, each exchange once."""
+    responses = [s.response for s in samples(a)] + list(found.others)
+    if burst is not None:
+        responses += burst.responses
+    unique: dict[str, Response] = {}
+    for r in responses:
+        if not r.failed:
+            unique.setdefault(r.exchange_id or str(id(r)), r)
+    return list(unique.values())
+
+
+def _retry_finding(r: Response) -> Finding:
+    """RFC 6585 §4 / RFC 9110 §10.2.3: a 429 or 503 says when to retry, in a valid Retry-After."""
+    value = r.headers.get("retry-after")
+    reset = _reset_from_ratelimit(r)
+    if value is None and reset:
+        # RFC 6585 §4 and RFC 9110 §10.2.3 make Retry-After a MAY; a RateLimit reset says when to
+        # retry too, so it is a permitted alternative, short of the catalogue's Retry-After.
+        return concern(
+            "retry-via-ratelimit-reset",
+            f"{r.status} on {url_path(r.url)} without Retry-After; {reset} says when to retry",
+            r,
+            fix="Send Retry-After (seconds) too: every HTTP client understands it.",
+        )
+    if value is None:
+        return problem(
+            "no-retry-after",
+            f"{r.status} on {url_path(r.url)} without Retry-After",
+            r,
+            fix="Send Retry-After (seconds) with every 429 and 503.",
+        )
+    if parse_retry_after(value) is None:
+        return problem(
+            "bad-retry-after",
+            f"Retry-After: {value!r} is neither seconds nor an HTTP-date",
+            r,
+            fix="Send Retry-After as an integer number of seconds.",
+        )
+    return good("retry-after", f"{r.status} with Retry-After: {value}", r)
+
+
+def _burst_finding(burst: BurstResult | None) -> Finding | None:
+    if burst is None:
+        return info(
+            "burst-not-run",
+            "no burst was sent; rerun with --active to provoke a 429 and read its Retry-After",
+        )
+    if burst.first_429 is None:
+        return info(
+            "no-429",
+            f"{len(burst.responses)} requests in {burst.elapsed_s:g}s got no 429 (stopped: {burst.stopped})",
+            *burst.responses[-1:],
+        )
+    return None
+
+
 @check(
     id="errors.rate-limit",
     title="Rate limits are announced in headers; 429/503 carry Retry-After",
@@ -147,17 +204,10 @@ def rate_limit(a: Artifacts) -> Any:
     burst: BurstResult | None = a.get(ERRORS_BURST) if a.active else None
     if found is None or (found.api_base is None and found.protected_url is None):
         return not_applicable(NO_API)
-    responses = [s.response for s in samples(a)] + list(found.others)
-    if burst is not None:
-        responses += burst.responses
-    unique: dict[str, Response] = {}
-    for r in responses:
-        if not r.failed:
-            unique.setdefault(r.exchange_id or str(id(r)), r)
-    responses = list(unique.values())
+    responses = _responses(a, found, burst)
     if not responses:
         return errored("no API response to read rate-limit headers from")
-    findings: list[Finding] = []
+    findings: list[Finding | None] = []
     families: set[str] = set()
     header_findings: list[Finding] = []
     for r in responses:
@@ -176,67 +226,17 @@ def rate_limit(a: Artifacts) -> Any:
                 fix="Send RateLimit-Policy / RateLimit headers so an agent can pace itself.",
             )
         )
-    checked_retry = 0
-    for r in responses:
-        if r.status in (429, 503):
-            checked_retry += 1
-            value = r.headers.get("retry-after")
-            reset = _reset_from_ratelimit(r)
-            if value is None and reset:
-                # RFC 6585 §4 and RFC 9110 §10.2.3 make Retry-After a MAY; a RateLimit reset says when to
-                # retry too, so it is a permitted alternative, short of the catalogue's Retry-After.
-                findings.append(
-                    concern(
-                        "retry-via-ratelimit-reset",
-                        f"{r.status} on {url_path(r.url)} without Retry-After; {reset} says when to retry",
-                        r,
-                        fix="Send Retry-After (seconds) too: every HTTP client understands it.",
-                    )
-                )
-            elif value is None:
-                findings.append(
-                    problem(
-                        "no-retry-after",
-                        f"{r.status} on {url_path(r.url)} without Retry-After",
-                        r,
-                        fix="Send Retry-After (seconds) with every 429 and 503.",
-                    )
-                )
-            elif parse_retry_after(value) is None:
-                findings.append(
-                    problem(
-                        "bad-retry-after",
-                        f"Retry-After: {value!r} is neither seconds nor an HTTP-date",
-                        r,
-                        fix="Send Retry-After as an integer number of seconds.",
-                    )
-                )
-            else:
-                findings.append(good("retry-after", f"{r.status} with Retry-After: {value}", r))
-    if burst is not None and burst.first_429 is None:
-        findings.append(
-            info(
-                "no-429",
-                f"{len(burst.responses)} requests in {burst.elapsed_s:g}s got no 429 "
-                f"(stopped: {burst.stopped})",
-                *burst.responses[-1:],
-            )
-        )
-    elif burst is None:
-        findings.append(
-            info(
-                "burst-not-run",
-                "no burst was sent; rerun with --active to provoke a 429 and read its Retry-After",
-            )
-        )
+    limited = [r for r in responses if r.status in (429, 503)]
+    findings += [_retry_finding(r) for r in limited]
+    findings.append(_burst_finding(burst))
     details = {
         "families": sorted(families),
         "responses_read": len(responses),
-        "retry_after_checked": checked_retry,
+        "retry_after_checked": len(limited),
     }
     return verdict(
         findings,
-        pass_summary="rate limits are announced" + (" and 429 says when to retry" if checked_retry else ""),
+        pass_summary="rate limits are announced" + (" and 429 says when to retry" if limited else ""),
         warn_summary="no rate-limit headers: an agent cannot pace itself",
         fail_summary="a 429/503 does not say when to retry",
         details=details,

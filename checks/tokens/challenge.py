@@ -44,12 +44,47 @@ def _well_known_prm(disc: OAuthDiscovery, call: ProtectedCall) -> str | None:
     return None
 
 
+def _resource_metadata_finding(call: ProtectedCall, disc: OAuthDiscovery | None, where: str) -> Finding:
+    """RFC 9728 §5.1 / MCP: resource_metadata in the challenge as a URL, or at least the well-known URI."""
+    resp = call.response
+    rm = call.resource_metadata_url
+    if rm and url_form_problem(rm):
+        return problem(
+            "resource-metadata-not-url",
+            f"{where} answered 401 with resource_metadata={rm!r}, which {url_form_problem(rm)}: RFC 9728 "
+            "§5.1 names the metadata by its URL, and clients dereference it as it stands",
+            resp,
+            fix='Give the absolute URL: resource_metadata="https://…/.well-known/oauth-protected-resource'
+            '<path>".',
+        )
+    if rm:
+        return good("resource-metadata-linked", f"{where} answered 401 with resource_metadata={rm}", resp)
+    if disc is not None and (well_known := _well_known_prm(disc, call)):
+        # MCP authorization: servers MUST offer the header parameter OR the well-known URI; the catalogue
+        # asks for the header, the spec permits the alternative, so this warns instead of failing.
+        return concern(
+            "resource-metadata-well-known-only",
+            f"{where} answered 401 without resource_metadata; the metadata is at the well-known URI "
+            f"{well_known} (a permitted alternative), which agents that only follow the challenge miss",
+            resp,
+            fix='Also add resource_metadata="<that URL>" to the Bearer challenge (RFC 9728 §5.1).',
+        )
+    return problem(
+        "no-resource-metadata",
+        f"{where} answered 401 but its WWW-Authenticate "
+        f"({resp.headers.get('www-authenticate', '')[:120]}) has no resource_metadata parameter, "
+        "so an agent must guess where the protected-resource metadata is",
+        resp,
+        fix='Add resource_metadata="https://…/.well-known/oauth-protected-resource<path>" to the '
+        "Bearer challenge (RFC 9728 §5.1; MCP authorization requires it or the well-known URI).",
+    )
+
+
 def _challenge_findings(call: ProtectedCall, disc: OAuthDiscovery | None = None) -> list[Finding]:
     resp = call.response
     where = f"{call.method} {call.url} ({call.source})"
     # What the agent met, neutral: the journey's first step tells it (agent_ready.journey).
     met = info("protected-endpoint", f"{where} answered {resp.describe()} without credentials", resp)
-    out: list[Finding] = []
     if not call.challenges:
         return [
             met,
@@ -62,6 +97,7 @@ def _challenge_findings(call: ProtectedCall, disc: OAuthDiscovery | None = None)
                 "9728 §5.1, RFC 6750 §3).",
             ),
         ]
+    out: list[Finding] = [met]
     bearer = call.bearer
     if bearer is None:
         schemes = ", ".join(c.scheme for c in call.challenges)
@@ -73,46 +109,7 @@ def _challenge_findings(call: ProtectedCall, disc: OAuthDiscovery | None = None)
                 fix="Offer a Bearer challenge for OAuth access tokens (RFC 6750 §3).",
             )
         )
-    rm = call.resource_metadata_url
-    if rm and url_form_problem(rm):
-        out.append(
-            problem(
-                "resource-metadata-not-url",
-                f"{where} answered 401 with resource_metadata={rm!r}, which {url_form_problem(rm)}: RFC 9728 "
-                "§5.1 names the metadata by its URL, and clients dereference it as it stands",
-                resp,
-                fix='Give the absolute URL: resource_metadata="https://…/.well-known/oauth-protected-resource'
-                '<path>".',
-            )
-        )
-    elif rm:
-        out.append(
-            good("resource-metadata-linked", f"{where} answered 401 with resource_metadata={rm}", resp)
-        )
-    elif disc is not None and (well_known := _well_known_prm(disc, call)):
-        # MCP authorization: servers MUST offer the header parameter OR the well-known URI; the catalogue
-        # asks for the header, the spec permits the alternative, so this warns instead of failing.
-        out.append(
-            concern(
-                "resource-metadata-well-known-only",
-                f"{where} answered 401 without resource_metadata; the metadata is at the well-known URI "
-                f"{well_known} (a permitted alternative), which agents that only follow the challenge miss",
-                resp,
-                fix='Also add resource_metadata="<that URL>" to the Bearer challenge (RFC 9728 §5.1).',
-            )
-        )
-    else:
-        out.append(
-            problem(
-                "no-resource-metadata",
-                f"{where} answered 401 but its WWW-Authenticate "
-                f"({resp.headers.get('www-authenticate', '')[:120]}) has no resource_metadata parameter, "
-                "so an agent must guess where the protected-resource metadata is",
-                resp,
-                fix='Add resource_metadata="https://…/.well-known/oauth-protected-resource<path>" to the '
-                "Bearer challenge (RFC 9728 §5.1; MCP authorization requires it or the well-known URI).",
-            )
-        )
+    out.append(_resource_metadata_finding(call, disc, where))
     if bearer is not None and "error" in bearer.params:
         # RFC 6750 §3.1: with no credentials in the request the challenge SHOULD NOT carry an error code.
         out.append(
@@ -127,7 +124,63 @@ def _challenge_findings(call: ProtectedCall, disc: OAuthDiscovery | None = None)
         out.append(
             info("challenge-scope", f'scope="{bearer.params["scope"]}" tells the agent what to ask for', resp)
         )
-    return [met, *out]
+    return out
+
+
+def _best_challenge(unauthorized: list[ProtectedCall], disc: OAuthDiscovery) -> Outcome:
+    """Judge the best 401 (one with resource_metadata first); the others only add concerns."""
+    best = unauthorized[0]
+    findings = _challenge_findings(best, disc)
+    for extra in unauthorized[1:]:
+        if not extra.resource_metadata_url and best.resource_metadata_url:
+            findings.append(
+                concern(
+                    "inconsistent-challenges",
+                    f"{extra.method} {extra.url} answered 401 without resource_metadata while another "
+                    "endpoint includes it",
+                    extra.response,
+                    fix="Send the same challenge from every protected endpoint.",
+                )
+            )
+    return verdict(
+        findings,
+        pass_summary="401 with a resource_metadata challenge",
+        warn_summary="401 with a challenge, with concerns",
+        fail_summary="the 401 does not say where the resource metadata is",
+        details={"endpoint": best.url, "source": best.source},
+    )
+
+
+def _not_401_finding(call: ProtectedCall) -> Finding:
+    """RFC 9110 §15.5.2: what a protected call answered instead of 401."""
+    resp = call.response
+    where = f"{call.method} {call.url} ({call.source})"
+    if resp.ok and looks_like_auth_error(resp):
+        return problem(
+            "error-as-200",
+            f"{where} answered {resp.status} with an authentication error in the body; an agent "
+            "reading the status thinks the call succeeded",
+            resp,
+            fix="Answer 401 with WWW-Authenticate instead of 200.",
+        )
+    if resp.status == 403:
+        return problem(
+            "bare-403",
+            f"{where} answered 403 without credentials; 401 is the status that asks for them (RFC "
+            "9110 §15.5.2)",
+            resp,
+            fix="Answer 401 with a Bearer challenge when no credentials were sent.",
+        )
+    if resp.status in (301, 302, 303, 307, 308) or resp.redirects:
+        return problem(
+            "redirect-to-login",
+            f"{where} redirects to {resp.final_url} (a browser login)",
+            resp,
+            fix="Answer API calls without credentials with 401, not a redirect.",
+        )
+    return problem(
+        "no-401", f"{where} answered {resp.describe()}", resp, fix="Answer 401 with a Bearer challenge."
+    )
 
 
 @check(
@@ -179,72 +232,12 @@ def _challenge_findings(call: ProtectedCall, disc: OAuthDiscovery | None = None)
 )
 def challenge(a: Artifacts) -> Outcome:
     disc: OAuthDiscovery = a[OAUTH_DISCOVERY]
-    # Judge the best challenge found (one with resource_metadata first); the others only add concerns.
     unauthorized = sorted(
         (p for p in disc.protected if p.unauthorized), key=lambda p: not p.resource_metadata_url
     )
     if unauthorized:
-        findings = _challenge_findings(unauthorized[0], disc)
-        for extra in unauthorized[1:]:
-            if not extra.resource_metadata_url and unauthorized[0].resource_metadata_url:
-                findings.append(
-                    concern(
-                        "inconsistent-challenges",
-                        f"{extra.method} {extra.url} answered 401 without resource_metadata while another "
-                        "endpoint includes it",
-                        extra.response,
-                        fix="Send the same challenge from every protected endpoint.",
-                    )
-                )
-        return verdict(
-            findings,
-            pass_summary="401 with a resource_metadata challenge",
-            warn_summary="401 with a challenge, with concerns",
-            fail_summary="the 401 does not say where the resource metadata is",
-            details={"endpoint": unauthorized[0].url, "source": unauthorized[0].source},
-        )
-    findings = []
-    for call in disc.protected:
-        resp = call.response
-        where = f"{call.method} {call.url} ({call.source})"
-        if resp.ok and looks_like_auth_error(resp):
-            findings.append(
-                problem(
-                    "error-as-200",
-                    f"{where} answered {resp.status} with an authentication error in the body; an agent "
-                    "reading the status thinks the call succeeded",
-                    resp,
-                    fix="Answer 401 with WWW-Authenticate instead of 200.",
-                )
-            )
-        elif resp.status == 403:
-            findings.append(
-                problem(
-                    "bare-403",
-                    f"{where} answered 403 without credentials; 401 is the status that asks for them (RFC "
-                    "9110 §15.5.2)",
-                    resp,
-                    fix="Answer 401 with a Bearer challenge when no credentials were sent.",
-                )
-            )
-        elif resp.status in (301, 302, 303, 307, 308) or resp.redirects:
-            findings.append(
-                problem(
-                    "redirect-to-login",
-                    f"{where} redirects to {resp.final_url} (a browser login)",
-                    resp,
-                    fix="Answer API calls without credentials with 401, not a redirect.",
-                )
-            )
-        else:
-            findings.append(
-                problem(
-                    "no-401",
-                    f"{where} answered {resp.describe()}",
-                    resp,
-                    fix="Answer 401 with a Bearer challenge.",
-                )
-            )
+        return _best_challenge(unauthorized, disc)
+    findings = [_not_401_finding(call) for call in disc.protected]
     if findings:
         return failed("no protected endpoint answers 401", *findings)
     if disc.openapi_url and disc.secured_operations == 0 and disc.public_operations > 0:

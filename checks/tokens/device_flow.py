@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from agent_ready.artifacts.http import origin_of
+from agent_ready.artifacts.http import Response, origin_of
 from agent_ready.artifacts.oauth import DeviceFlow, json_error
 from agent_ready.checkapi import (
     Target,
@@ -80,44 +80,34 @@ def _device_uri_findings(
     return out
 
 
-def _device_response_findings(dev: DeviceFlow, flag: Flag, target: Target | None) -> list[Finding]:
-    """RFC 8628 §3.2: the device authorization response an agent shows a person."""
-    resp = dev.response
-    assert resp is not None
-    where = f"POST {dev.endpoint}"
-    if not resp.ok:
-        error = (json_error(resp) or {}).get("error")
-        if isinstance(error, str):
-            desc = (json_error(resp) or {}).get("error_description")
-            return [
-                flag(
-                    "device-authorization-refused",
-                    f"{where} with a client registered for the device grant answered {resp.status} "
-                    f"error={error}" + (f" ({desc})" if isinstance(desc, str) else ""),
-                    resp,
-                    fix="Accept device authorization requests from dynamically registered public clients.",
-                )
-            ]
+def _device_refused(resp: Response, flag: Flag, where: str) -> list[Finding]:
+    """The device authorization request was refused with an OAuth error, or failed otherwise."""
+    error = (json_error(resp) or {}).get("error")
+    if isinstance(error, str):
+        desc = (json_error(resp) or {}).get("error_description")
         return [
             flag(
-                "device-authorization-failed",
-                f"{where} answered {resp.describe()}"
-                + (" (an HTML page)" if resp.looks_like_html else "")
-                + " instead of the RFC 8628 §3.2 JSON response",
+                "device-authorization-refused",
+                f"{where} with a client registered for the device grant answered {resp.status} "
+                f"error={error}" + (f" ({desc})" if isinstance(desc, str) else ""),
                 resp,
-                fix="Answer 200 with device_code, user_code, verification_uri, expires_in and interval.",
+                fix="Accept device authorization requests from dynamically registered public clients.",
             )
         ]
-    data = dev.data
-    if data is None:
-        return [
-            flag(
-                "device-response-not-json",
-                f"{where} answered {resp.describe()}, not a JSON object (RFC 8628 §3.2)",
-                resp,
-                fix="Answer with an application/json object.",
-            )
-        ]
+    return [
+        flag(
+            "device-authorization-failed",
+            f"{where} answered {resp.describe()}"
+            + (" (an HTML page)" if resp.looks_like_html else "")
+            + " instead of the RFC 8628 §3.2 JSON response",
+            resp,
+            fix="Answer 200 with device_code, user_code, verification_uri, expires_in and interval.",
+        )
+    ]
+
+
+def _device_member_findings(data: dict[str, Any], flag: Flag, where: str, resp: Response) -> list[Finding]:
+    """RFC 8628 §3.2: the REQUIRED members, expires_in and interval as positive numbers of seconds."""
     out: list[Finding] = []
     for key in DEVICE_REQUIRED:
         value = data.get(key)
@@ -145,6 +135,27 @@ def _device_response_findings(dev: DeviceFlow, flag: Flag, target: Target | None
                 fix="Return expires_in as a JSON integer of seconds.",
             )
         )
+    return out
+
+
+def _device_response_findings(dev: DeviceFlow, flag: Flag, target: Target | None) -> list[Finding]:
+    """RFC 8628 §3.2: the device authorization response an agent shows a person."""
+    resp = dev.response
+    assert resp is not None
+    where = f"POST {dev.endpoint}"
+    if not resp.ok:
+        return _device_refused(resp, flag, where)
+    data = dev.data
+    if data is None:
+        return [
+            flag(
+                "device-response-not-json",
+                f"{where} answered {resp.describe()}, not a JSON object (RFC 8628 §3.2)",
+                resp,
+                fix="Answer with an application/json object.",
+            )
+        ]
+    out = _device_member_findings(data, flag, where, resp)
     out.extend(_device_uri_findings(dev, data, flag, target))
     interval = data.get("interval")
     if interval is None:

@@ -9,6 +9,7 @@ from agent_ready.artifacts.oauth import (
     OAUTH_DEVICE,
     OAUTH_DISCOVERY,
     TOKEN_EXCHANGE,
+    AuthServer,
     DeviceFlow,
     OAuthDiscovery,
     grants_of,
@@ -36,85 +37,89 @@ from agent_ready.checks.tokens.device_flow import device_flow_findings
 from agent_ready.models import Finding, Level, Outcome
 
 
+def _server_routes(server: AuthServer) -> tuple[list[Finding], bool, bool]:
+    """One authorization server's headless grants: (findings, a headless route exists, browser only)."""
+    meta = server.metadata
+    if meta is None:
+        return [], False, False
+    findings: list[Finding] = []
+    ev = server.doc.evidence if server.doc else ()
+    grants, defaulted = grants_of(meta)
+    has_registration = (
+        isinstance(meta.get("registration_endpoint"), str)
+        or meta.get("client_id_metadata_document_supported") is True
+    )
+    found_here = False
+    if "client_credentials" in grants:
+        if isinstance(meta.get("registration_endpoint"), str):
+            findings.append(
+                good(
+                    "client-credentials",
+                    f"{server.issuer}: client_credentials, and RFC 7591 registration gives an unknown "
+                    "agent client credentials",
+                    ev,
+                )
+            )
+            found_here = True
+        else:
+            findings.append(
+                concern(
+                    "client-credentials-no-registration",
+                    f"{server.issuer}: client_credentials is advertised but there is no "
+                    "registration_endpoint: the client credentials must come from a human (a "
+                    "dashboard)",
+                    ev,
+                    fix="Offer RFC 7591 registration or a documented API route for client credentials.",
+                )
+            )
+    if DEVICE_CODE in grants:
+        via = (
+            "only by device_authorization_endpoint"
+            if DEVICE_CODE not in (meta.get("grant_types_supported") or [])
+            else "as a grant type"
+        )
+        findings.append(
+            good(
+                "device-grant",
+                f"{server.issuer}: device authorization grant (RFC 8628), advertised {via}: a person "
+                "approves on their own device, the agent needs no browser",
+                ev,
+            )
+        )
+        found_here = True
+    for grant, name in ((JWT_BEARER, "jwt-bearer (RFC 7523)"), (TOKEN_EXCHANGE, "token exchange (RFC 8693)")):
+        if grant in grants:
+            findings.append(good(grant.rsplit(":", 1)[-1], f"{server.issuer}: {name}", ev))
+            found_here = True
+    if isinstance(meta.get("agent_auth"), dict):
+        findings.append(good("auth-md", f"{server.issuer}: an auth.md agent_auth block (agent sign-up)", ev))
+        found_here = True
+    if found_here or not grants:
+        return findings, found_here, False
+    findings.append(
+        concern(
+            "browser-grants-only",
+            f"{server.issuer}: only {', '.join(grants)}"
+            + (" (RFC 8414 default)" if defaulted else "")
+            + ": each needs a browser redirect on the agent's side"
+            + ("" if has_registration else ", and there is no registration"),
+            ev,
+            fix="Offer client_credentials with registration, the device grant or jwt-bearer.",
+        )
+    )
+    return findings, False, True
+
+
 def headless_routes(disc: OAuthDiscovery, routes: SignupRoutes | None) -> tuple[list[Finding], bool, bool]:
     """(findings, a headless route exists, only browser grants exist)."""
     findings: list[Finding] = []
     headless = False
     browser_only = False
     for server in disc.auth_servers:
-        meta = server.metadata
-        if meta is None:
-            continue
-        ev = server.doc.evidence if server.doc else ()
-        grants, defaulted = grants_of(meta)
-        has_registration = (
-            isinstance(meta.get("registration_endpoint"), str)
-            or meta.get("client_id_metadata_document_supported") is True
-        )
-        found_here = False
-        if "client_credentials" in grants:
-            if isinstance(meta.get("registration_endpoint"), str):
-                findings.append(
-                    good(
-                        "client-credentials",
-                        f"{server.issuer}: client_credentials, and RFC 7591 registration gives an unknown "
-                        "agent client credentials",
-                        ev,
-                    )
-                )
-                found_here = True
-            else:
-                findings.append(
-                    concern(
-                        "client-credentials-no-registration",
-                        f"{server.issuer}: client_credentials is advertised but there is no "
-                        "registration_endpoint: the client credentials must come from a human (a "
-                        "dashboard)",
-                        ev,
-                        fix="Offer RFC 7591 registration or a documented API route for client credentials.",
-                    )
-                )
-        if DEVICE_CODE in grants:
-            via = (
-                "only by device_authorization_endpoint"
-                if DEVICE_CODE not in (meta.get("grant_types_supported") or [])
-                else "as a grant type"
-            )
-            findings.append(
-                good(
-                    "device-grant",
-                    f"{server.issuer}: device authorization grant (RFC 8628), advertised {via}: a person "
-                    "approves on their own device, the agent needs no browser",
-                    ev,
-                )
-            )
-            found_here = True
-        for grant, name in (
-            (JWT_BEARER, "jwt-bearer (RFC 7523)"),
-            (TOKEN_EXCHANGE, "token exchange (RFC 8693)"),
-        ):
-            if grant in grants:
-                findings.append(good(grant.rsplit(":", 1)[-1], f"{server.issuer}: {name}", ev))
-                found_here = True
-        if isinstance(meta.get("agent_auth"), dict):
-            findings.append(
-                good("auth-md", f"{server.issuer}: an auth.md agent_auth block (agent sign-up)", ev)
-            )
-            found_here = True
-        if not found_here and grants:
-            browser_only = True
-            findings.append(
-                concern(
-                    "browser-grants-only",
-                    f"{server.issuer}: only {', '.join(grants)}"
-                    + (" (RFC 8414 default)" if defaulted else "")
-                    + ": each needs a browser redirect on the agent's side"
-                    + ("" if has_registration else ", and there is no registration"),
-                    ev,
-                    fix="Offer client_credentials with registration, the device grant or jwt-bearer.",
-                )
-            )
+        found, found_here, browser_here = _server_routes(server)
+        findings += found
         headless = headless or found_here
+        browser_only = browser_only or browser_here
     for route in routes.open_routes if routes else []:
         if route.kind == "openapi":
             findings.append(

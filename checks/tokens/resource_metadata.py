@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from agent_ready.artifacts.documents import DocState
-from agent_ready.artifacts.oauth import OAUTH_DISCOVERY, OAuthDiscovery, resource_match
+from agent_ready.artifacts.oauth import OAUTH_DISCOVERY, OAuthDiscovery, ResourceMetadata, resource_match
 from agent_ready.checkapi import (
     Artifacts,
     Target,
@@ -44,6 +44,132 @@ def _resource_form_findings(res: object, where: str, ev: object, target: Target 
             fix="Use the https URL of the resource, without a fragment.",
         )
     ]
+
+
+def _none_usable(prms: list[ResourceMetadata]) -> Outcome:
+    """No protected-resource metadata parsed: unreachable is an error, absent or broken fails."""
+    if prms and all(p.doc.state == DocState.UNREACHABLE for p in prms):
+        return errored("the protected-resource metadata could not be fetched: " + prms[0].doc.describe())
+    findings: list[Finding] = []
+    for p in prms:
+        code = {"soft-404": "prm-soft-404", "invalid": "prm-invalid"}.get(p.doc.state.value, "prm-absent")
+        findings.append(
+            problem(
+                code,
+                f"{p.doc.describe()} (for {p.resource}, via {p.via})",
+                p.doc.evidence,
+                fix="Serve the RFC 9728 document as application/json at this URL.",
+            )
+        )
+    return failed("no protected-resource metadata", *findings)
+
+
+def _resource_finding(p: ResourceMetadata, where: str) -> Finding:
+    """RFC 9728 §3.3: the resource member is the URL the metadata was fetched for."""
+    data = p.data or {}
+    res = data.get("resource")
+    match = resource_match(res, p.resource, p.requested_url)
+    if match == "missing":
+        return problem(
+            "resource-missing",
+            f"{where} has no resource member (REQUIRED, RFC 9728 §2)",
+            p.doc.evidence,
+            fix=f'Add "resource": "{p.resource}".',
+        )
+    if match == "mismatch":
+        return problem(
+            "wrong-resource",
+            f"{where} says resource {res!r}, but it was fetched for {p.resource}; RFC 9728 §3.3 "
+            "says a client MUST NOT use such metadata",
+            p.doc.evidence,
+            fix=f"Set resource to {p.resource}.",
+        )
+    if match == "slash":
+        return concern(
+            "resource-trailing-slash",
+            f"{where} says resource {res!r} for {p.resource}: they differ by a trailing slash, and "
+            "clients comparing strictly reject it",
+            p.doc.evidence,
+            fix=f"Use exactly {p.resource}.",
+        )
+    if match == "prefix":
+        return info(
+            "resource-prefix",
+            f"{where} says resource {res!r} for the call to {p.requested_url}: same origin and a "
+            "path prefix, which MCP SDKs and draft-mcguinness-oauth-rfc9728bis accept (RFC 9728 "
+            "§3.3 itself asks for the exact URL)",
+            p.doc.evidence,
+        )
+    return good("resource-matches", f"{where}: resource {res} as expected", p.doc.evidence)
+
+
+def _server_findings(p: ResourceMetadata, where: str, target: Target | None) -> list[Finding]:
+    """RFC 9728 §2: authorization_servers lists https issuer identifiers."""
+    servers = (p.data or {}).get("authorization_servers")
+    if not isinstance(servers, list) or not servers:
+        return [
+            problem(
+                "no-authorization-servers",
+                f"{where} lists no authorization_servers; an agent has no issuer to ask for a token",
+                p.doc.evidence,
+                fix="List the issuer URL(s) in authorization_servers.",
+            )
+        ]
+    findings: list[Finding] = []
+    for s in servers:
+        why = url_form_problem(s, issuer=True)
+        if why:
+            findings.append(
+                problem(
+                    "bad-authorization-server",
+                    f"{where} lists {s!r}, which {why}: authorization_servers holds issuer "
+                    "identifiers, https URLs with no query or fragment (RFC 9728 §2, RFC 8414 §2)",
+                    p.doc.evidence,
+                    fix="List absolute issuer URLs.",
+                )
+            )
+        elif s.startswith("http://") and loopback_excused(target, s):
+            findings.append(
+                info(
+                    "loopback-http",
+                    f"{where} lists {s} over http (acceptable on loopback only)",
+                    p.doc.evidence,
+                )
+            )
+        elif s.startswith("http://"):
+            findings.append(
+                problem(
+                    "issuer-not-https",
+                    f"{where} lists {s}: an issuer identifier MUST use https (RFC 8414 §2), and a "
+                    "client sends its credentials there",
+                    p.doc.evidence,
+                    fix="Use https issuer URLs.",
+                )
+            )
+    return findings
+
+
+def _document_findings(p: ResourceMetadata, target: Target | None) -> list[Finding]:
+    """One parsed document: its resource, media type, authorization servers and bearer methods."""
+    data = p.data or {}
+    where = f"{p.doc.url} ({p.via})"
+    findings = [_resource_finding(p, where)]
+    findings.extend(_resource_form_findings(data.get("resource"), where, p.doc.evidence, target))
+    media = json_media_finding("prm", p.doc)
+    if media is not None:
+        findings.append(media)
+    findings.extend(_server_findings(p, where, target))
+    bearer = data.get("bearer_methods_supported")
+    if isinstance(bearer, list) and bearer and "header" not in bearer:
+        findings.append(
+            concern(
+                "no-header-bearer",
+                f"{where}: bearer_methods_supported {bearer} lacks header",
+                p.doc.evidence,
+                fix="Accept tokens in the Authorization header.",
+            )
+        )
+    return findings
 
 
 @check(
@@ -115,133 +241,20 @@ def resource_metadata(a: Artifacts) -> Outcome:
     prms = disc.resource_metadata
     found = [p for p in prms if p.data is not None]
     if not found:
-        if prms and all(p.doc.state == DocState.UNREACHABLE for p in prms):
-            return errored("the protected-resource metadata could not be fetched: " + prms[0].doc.describe())
-        findings: list[Finding] = []
-        for p in prms:
-            code = {"soft-404": "prm-soft-404", "invalid": "prm-invalid"}.get(p.doc.state.value, "prm-absent")
-            findings.append(
-                problem(
-                    code,
-                    f"{p.doc.describe()} (for {p.resource}, via {p.via})",
-                    p.doc.evidence,
-                    fix="Serve the RFC 9728 document as application/json at this URL.",
-                )
-            )
-        return failed("no protected-resource metadata", *findings)
-    findings = []
+        return _none_usable(prms)
     linked = [p for p in prms if p.via == "resource_metadata"]
-    for p in linked:
-        if p.data is None:
-            findings.append(
-                problem(
-                    "linked-prm-broken",
-                    f"the challenge points at {p.doc.describe()}",
-                    p.doc.evidence,
-                    fix="Serve the document the 401 links to.",
-                )
-            )
+    findings = [
+        problem(
+            "linked-prm-broken",
+            f"the challenge points at {p.doc.describe()}",
+            p.doc.evidence,
+            fix="Serve the document the 401 links to.",
+        )
+        for p in linked
+        if p.data is None
+    ]
     for p in found:
-        data = p.data or {}
-        where = f"{p.doc.url} ({p.via})"
-        match = resource_match(data.get("resource"), p.resource, p.requested_url)
-        res = data.get("resource")
-        if match == "missing":
-            findings.append(
-                problem(
-                    "resource-missing",
-                    f"{where} has no resource member (REQUIRED, RFC 9728 §2)",
-                    p.doc.evidence,
-                    fix=f'Add "resource": "{p.resource}".',
-                )
-            )
-        elif match == "mismatch":
-            findings.append(
-                problem(
-                    "wrong-resource",
-                    f"{where} says resource {res!r}, but it was fetched for {p.resource}; RFC 9728 §3.3 "
-                    "says a client MUST NOT use such metadata",
-                    p.doc.evidence,
-                    fix=f"Set resource to {p.resource}.",
-                )
-            )
-        elif match == "slash":
-            findings.append(
-                concern(
-                    "resource-trailing-slash",
-                    f"{where} says resource {res!r} for {p.resource}: they differ by a trailing slash, and "
-                    "clients comparing strictly reject it",
-                    p.doc.evidence,
-                    fix=f"Use exactly {p.resource}.",
-                )
-            )
-        elif match == "prefix":
-            findings.append(
-                info(
-                    "resource-prefix",
-                    f"{where} says resource {res!r} for the call to {p.requested_url}: same origin and a "
-                    "path prefix, which MCP SDKs and draft-mcguinness-oauth-rfc9728bis accept (RFC 9728 "
-                    "§3.3 itself asks for the exact URL)",
-                    p.doc.evidence,
-                )
-            )
-        else:
-            findings.append(good("resource-matches", f"{where}: resource {res} as expected", p.doc.evidence))
-        findings.extend(_resource_form_findings(res, where, p.doc.evidence, a.target))
-        media = json_media_finding("prm", p.doc)
-        if media is not None:
-            findings.append(media)
-        servers = data.get("authorization_servers")
-        if not isinstance(servers, list) or not servers:
-            findings.append(
-                problem(
-                    "no-authorization-servers",
-                    f"{where} lists no authorization_servers; an agent has no issuer to ask for a token",
-                    p.doc.evidence,
-                    fix="List the issuer URL(s) in authorization_servers.",
-                )
-            )
-        else:
-            for s in servers:
-                why = url_form_problem(s, issuer=True)
-                if why:
-                    findings.append(
-                        problem(
-                            "bad-authorization-server",
-                            f"{where} lists {s!r}, which {why}: authorization_servers holds issuer "
-                            "identifiers, https URLs with no query or fragment (RFC 9728 §2, RFC 8414 §2)",
-                            p.doc.evidence,
-                            fix="List absolute issuer URLs.",
-                        )
-                    )
-                elif s.startswith("http://") and loopback_excused(a.target, s):
-                    findings.append(
-                        info(
-                            "loopback-http",
-                            f"{where} lists {s} over http (acceptable on loopback only)",
-                            p.doc.evidence,
-                        )
-                    )
-                elif s.startswith("http://"):
-                    findings.append(
-                        problem(
-                            "issuer-not-https",
-                            f"{where} lists {s}: an issuer identifier MUST use https (RFC 8414 §2), and a "
-                            "client sends its credentials there",
-                            p.doc.evidence,
-                            fix="Use https issuer URLs.",
-                        )
-                    )
-        bearer = data.get("bearer_methods_supported")
-        if isinstance(bearer, list) and bearer and "header" not in bearer:
-            findings.append(
-                concern(
-                    "no-header-bearer",
-                    f"{where}: bearer_methods_supported {bearer} lacks header",
-                    p.doc.evidence,
-                    fix="Accept tokens in the Authorization header.",
-                )
-            )
+        findings.extend(_document_findings(p, a.target))
     if linked and all(p.data is None for p in linked) and found:
         findings.append(
             info(

@@ -14,33 +14,7 @@ LIMIT = 80
 # of them is split (or gone) and still listed, so nobody can add to it unnoticed.
 STILL_LONG = frozenset(
     {
-        "agent_ready.checks.access.ai_rules.ai_rules",
-        "agent_ready.checks.access.web_bot_auth.web_bot_auth",
-        "agent_ready.checks.discovery.a2a.a2a_agent_card",
-        "agent_ready.checks.discovery.api_catalog.api_catalog",
-        "agent_ready.checks.discovery.link_headers.link_headers",
-        "agent_ready.checks.discovery.llms_txt.llms_txt",
-        "agent_ready.checks.discovery.mcp.mcp_server_card",
-        "agent_ready.checks.discovery.robots.robots_txt",
-        "agent_ready.checks.discovery.skills.agent_skills",
-        "agent_ready.checks.errors.bearer_errors.bearer_errors",
-        "agent_ready.checks.errors.honest_status.honest_status",
-        "agent_ready.checks.errors.machine_readable._judge_machine_readable",
-        "agent_ready.checks.errors.rate_limit.rate_limit",
-        "agent_ready.checks.signup.account_api",
-        "agent_ready.checks.signup.client_registration",
-        "agent_ready.checks.tokens.challenge._challenge_findings",
-        "agent_ready.checks.tokens.challenge.challenge",
-        "agent_ready.checks.tokens.device_flow._device_response_findings",
-        "agent_ready.checks.tokens.endpoint_errors.endpoint_errors",
-        "agent_ready.checks.tokens.headless_grant.headless_routes",
-        "agent_ready.checks.tokens.resource_metadata.resource_metadata",
-        "agent_ready.cli.audit_cli.cli_cmd",
-        "agent_ready.cliaudit._execute",
-        "agent_ready.docsgen.scoring_md",
         "agent_ready.fetch.Fetcher._one",
-        "agent_ready.mcp_server.build_server",
-        "agent_ready.reference.api._openapi",
     }
 )
 
