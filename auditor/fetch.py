@@ -298,6 +298,14 @@ class Fetcher:
             self._origin_slots[origin] = _OriginBound(asyncio.Semaphore(self.limits.per_origin_concurrency))
         return self._origin_slots[origin]
 
+    def in_flight_bound(self, url: str) -> int:
+        """How many requests to ``url``'s origin go on the wire together now (the errors probe's 429 burst
+        sends its waves this size, so that a wave costs one round trip)."""
+        bound = self._origin_slots.get(origin_of(url))
+        if bound is not None and bound.multiplexed:
+            return self.limits.per_origin_streams
+        return self.limits.per_origin_concurrency
+
     def _negotiated(self, bound: _OriginBound, http2: bool) -> None:
         """Fit an origin's bound to the protocol its connection speaks: over HTTP/2 the stream limit, over
         HTTP/1.1 (again: servers behind one name may differ) the connection limit."""
@@ -615,6 +623,9 @@ class ProbeFetcher:
 
     def prefetch(self, url: str, *, headers: Mapping[str, str] | None = None) -> None:
         self.fetcher.prefetch(url, probe=self.probe, headers=headers)
+
+    def in_flight_bound(self, url: str) -> int:
+        return self.fetcher.in_flight_bound(url)
 
     @property
     def redactor(self) -> Redactor:

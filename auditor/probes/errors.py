@@ -19,7 +19,7 @@ ACTIVE (``--active`` only):
 * ``errors_malformed_json``: a truncated JSON body to a documented POST operation (preferring one that needs
   no credentials, so the parser — not the authentication layer — answers);
 * ``errors_burst``: at most :data:`BURST_MAX_REQUESTS` uncached GETs within :data:`BURST_MAX_SECONDS`, sent
-  in concurrent waves of :data:`BURST_WAVE` (a rate limiter counts concurrent requests as well as
+  in concurrent waves of up to :data:`BURST_WAVE` (a rate limiter counts concurrent requests as well as
   sequential ones, and a wave costs one round trip where a sequence costs one each); no wave starts after
   one met a 429, to see the 429 and its ``Retry-After``.
 """
@@ -55,7 +55,7 @@ MISSING_API_SEGMENT = "agent-ready-missing-7f3a9c"
 MALFORMED_TOKEN = "agent-ready.invalid-token"  # not a real credential of anyone; safe to show
 MALFORMED_JSON = b'{"agent-ready": "malformed json'  # truncated on purpose
 BURST_MAX_REQUESTS = 30
-BURST_WAVE = 10  # requests sent together; the next wave waits for every answer of this one
+BURST_WAVE = 10  # the most requests sent together; the next wave waits for every answer of this one
 BURST_MAX_SECONDS = 5.0
 
 
@@ -330,7 +330,7 @@ async def errors_malformed_json(ctx: ProbeContext) -> MalformedJsonResult:
     ERRORS_BURST,
     active=True,
     description=f"ACTIVE: up to {BURST_MAX_REQUESTS} GETs within {BURST_MAX_SECONDS:g}s in concurrent "
-    f"waves of {BURST_WAVE}, no wave after the first 429",
+    f"waves of up to {BURST_WAVE}, no wave after the first 429",
 )
 async def errors_burst(ctx: ProbeContext) -> BurstResult:
     found: ErrorProbe | None = await ctx.maybe("errors")
@@ -348,7 +348,10 @@ async def errors_burst(ctx: ProbeContext) -> BurstResult:
         if time.monotonic() - started > BURST_MAX_SECONDS:
             stopped = "time-limit"
             break
-        numbers = range(len(responses) + 1, min(len(responses) + BURST_WAVE, BURST_MAX_REQUESTS) + 1)
+        # A wave is what the origin takes at once (6 connections over HTTP/1.1, more streams over HTTP/2):
+        # a bigger one would queue in the scan and cost a second round trip.
+        wave_size = max(1, min(BURST_WAVE, ctx.fetch.in_flight_bound(url)))
+        numbers = range(len(responses) + 1, min(len(responses) + wave_size, BURST_MAX_REQUESTS) + 1)
         # A distinct query per request: a CDN cache cannot answer for the origin (its rate limiter must see
         # every request), and the scan log shows each request of the burst as its own resource.
         wave = await asyncio.gather(

@@ -174,9 +174,9 @@ def _burst_finding(burst: BurstResult | None) -> Finding | None:
     description="Passively reads rate-limit headers on the API responses the errors probe saw (IETF "
     "RateLimit/RateLimit-Policy Structured Fields, older RateLimit-Limit/-Remaining/-Reset, de-facto "
     "X-RateLimit-*) and Retry-After on any 429/503. With --active, sends at most 30 GETs in 5 s, "
-    "in concurrent waves of 10 with none after the first 429, and requires Retry-After on it.",
-    side_effects="With --active: up to 30 GETs in 5 s to one API URL, in waves of 10 (none after the first "
-    "429).",
+    "in concurrent waves of up to 10 with none after the first 429, and requires Retry-After on it.",
+    side_effects="With --active: up to 30 GETs in 5 s to one API URL, in waves of up to 10 (none after the "
+    "first 429).",
     clauses=(
         clause(
             "RFC 6585 §4",
