@@ -207,6 +207,17 @@ def browser(a: Artifacts) -> Outcome:
     )
 
 
+def _graded_tail(stderr: str, stdout: str, text: str, budget: int = 4000) -> str:
+    """At most ``budget`` characters to grade, stderr's tail first: a command that prints a long document on
+    stdout (a JSON report) must not push its error message out of the graded text."""
+    if len(text) <= budget:
+        return text
+    err = stderr.strip()[-budget:]
+    rest = budget - len(err) - 1
+    out = stdout.strip()[-rest:] if rest > 0 and stdout.strip() else ""
+    return "\n".join(t for t in (err, out) if t)
+
+
 @check(
     id="errors.cli-hints",
     title="Its error text tells an agent what to do next",
@@ -224,14 +235,16 @@ def browser(a: Artifacts) -> Outcome:
 )
 def error_hints(a: Artifacts) -> Outcome:
     run = _run(a)
-    text = "\n".join(t for t in (run.stderr, run.stdout) if t.strip())
+    stderr, stdout = run.stderr, run.stdout
     if run.waited_for_input and run.prompt:
-        text = text.replace(run.prompt, "")  # the prompt asked a question; it is not advice
+        # the prompt asked a question; it is not advice
+        stderr, stdout = stderr.replace(run.prompt, ""), stdout.replace(run.prompt, "")
+    text = "\n".join(t for t in (stderr, stdout) if t.strip())
     if run.exit_code == 0 and not run.stderr.strip() and not run.timed_out and not run.waited_for_input:
         return not_applicable("the command succeeded without printing an error; no error text to grade")
     from agent_ready import hints  # its ~30 large patterns compile when errors are judged, not at list-checks
 
-    scored = hints.score_text(text[-4000:])
+    scored = hints.score_text(_graded_tail(stderr, stdout, text))
     graded, cap = hints.grade(scored, needs_route=hints.looks_like_auth_failure(scored.text))
     capped = cap is not None
     quoted = re.sub(r"\s+", " ", text).strip() or "(no output)"

@@ -96,3 +96,21 @@ def test_a_prompt_is_not_graded_as_advice() -> None:
     run = replace(EXITED, waited_for_input=True, prompt=prompt, stdout=prompt, stderr="")
     out = judge(cli.error_hints, run)
     assert out.status == Status.FAIL
+
+
+def test_a_long_stdout_does_not_push_the_error_message_out_of_the_graded_text() -> None:
+    # A tool that writes its report to stdout and its error to stderr (agent-ready scan of a dead target
+    # does): the stderr message is what an agent reads for its next step, whatever stdout's length.
+    advice = (
+        "Error: cannot connect; check the URL and that the service is up, then rerun `tool deploy --temporary` "
+        "(docs: https://docs.example.com/cli)"
+    )
+    report = '{"checks": [' + ", ".join(f'{{"id": "c{i}", "status": "error"}}' for i in range(400)) + "]}"
+    assert len(report) > 8000
+    short = judge(cli.error_hints, replace(EXITED, stderr=advice, stdout=""))
+    long = judge(cli.error_hints, replace(EXITED, stderr=advice, stdout=report))
+    assert long.status == short.status == Status.PASS, long.findings
+    assert long.details["score"] == short.details["score"]
+    # and the other way round: a long stderr is graded by its tail, stdout adds nothing beyond the budget
+    noisy = replace(EXITED, stderr="x" * 9000 + "\n" + advice, stdout="irrelevant")
+    assert judge(cli.error_hints, noisy).status == Status.PASS
