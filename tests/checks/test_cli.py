@@ -102,8 +102,8 @@ def test_a_long_stdout_does_not_push_the_error_message_out_of_the_graded_text() 
     # A tool that writes its report to stdout and its error to stderr (agent-ready scan of a dead target
     # does): the stderr message is what an agent reads for its next step, whatever stdout's length.
     advice = (
-        "Error: cannot connect; check the URL and that the service is up, then rerun `tool deploy --temporary` "
-        "(docs: https://docs.example.com/cli)"
+        "Error: cannot connect; check the URL and that the service is up, then rerun "
+        "`tool deploy --temporary` (docs: https://docs.example.com/cli)"
     )
     report = '{"checks": [' + ", ".join(f'{{"id": "c{i}", "status": "error"}}' for i in range(400)) + "]}"
     assert len(report) > 8000
