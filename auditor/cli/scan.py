@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -113,8 +114,14 @@ def _run(
     options: RenderOptions | None = None,
     baseline: dict[str, Any] | None = None,
 ) -> int:
-    from agent_ready.engine import UsageError, scan
+    from agent_ready.engine import UsageError, load_builtin_probes, scan
     from agent_ready.reports import scrub
+
+    # What is loaded by now (the libraries, every check and probe: ~40,000 tracked objects) lives as long as
+    # the process. Frozen, it drops out of the cyclic collector's view: the full collections the scan's own
+    # allocations trigger no longer walk it each time (~40 ms of CPU in a 0 ms scan of the reference).
+    load_builtin_probes()
+    gc.freeze()
 
     if not quiet:
         typer.echo(

@@ -117,3 +117,17 @@ def test_loading_the_probes_leaves_the_document_parsers_to_the_documents() -> No
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.stdout.strip() == "[]", out.stderr
+
+
+def test_a_scan_freezes_what_it_loaded_before_it_starts() -> None:
+    # The checks, probes and libraries live as long as the process; frozen, full collections skip them.
+    code = (
+        "import gc\n"
+        "from typer.testing import CliRunner\n"
+        "from agent_ready.cli import app\n"
+        "before = gc.get_freeze_count()\n"
+        "CliRunner().invoke(app, ['scan', 'http://127.0.0.1:1/', '-q', '--no-plugins'])\n"
+        "print(before, gc.get_freeze_count() > 10000)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.stdout.split() == ["0", "True"], out.stderr
