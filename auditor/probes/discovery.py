@@ -29,7 +29,8 @@ read several of them. The artifacts other families rely on (keep these fields st
 ``api_catalog`` -> :class:`ApiCatalog` (the RFC 9727 linkset; ``entries`` of :class:`LinksetEntry`).
 
 ``llms_txt`` -> :class:`LlmsTxt` (parsed llms.txt: ``title``, ``summary``, ``sections`` of
-:class:`LlmsLink`, the sampled link checks, and ``/llms-full.txt`` as information).
+:class:`LlmsLink`, the sampled link checks, and ``/llms-full.txt`` as information). Probes that only read
+the links it names depend on ``llms_txt_document`` (the same file without the link checks) instead.
 
 ``mcp_card`` -> :class:`McpDiscovery` (the server card found, its ``shape``, ``endpoint_url`` — the MCP
 endpoint the card names, or ``{origin}/mcp`` when it answers without a card — and the anonymous answers
@@ -42,6 +43,9 @@ The pure parsers (Link header, llms.txt, linkset, sitemap) live in :mod:`agent_r
 Soft-404s: every document fetch is compared with the ``not_found`` probe (what the target serves for a
 path that cannot exist), so a single-page app that answers 200 HTML everywhere never passes for a
 document.
+
+Candidate locations (card paths, OpenAPI paths, sitemaps) are tried in order with
+:func:`~agent_ready.probes.documents.walk`: two round trips at most, whatever the number of misses.
 """
 
 from __future__ import annotations
