@@ -127,3 +127,14 @@ def test_a_walk_costs_two_round_trips_and_returns_the_candidates_up_to_the_hit_i
     assert in_flight[0] == {0}  # the likeliest goes alone: a hit costs one request
     assert in_flight[-1] == {1, 2, 3, 4}  # then every other at once: a miss costs one more round trip
     assert [d.url for d in asyncio.run(walk([candidate(0, True), candidate(1, True)]))] == ["/0"]
+
+
+def test_a_catch_all_target_still_sees_each_resource_once(
+    reference_factory: Callable[..., ReferenceServer], run_scan: Callable[..., ScanReport]
+) -> None:
+    # The bare variant answers 200 everywhere, so every walk misses and sends its candidates together, and
+    # every speculation is checked against another probe's later fetch of the same URL: none may repeat one.
+    server = reference_factory("bare")
+    run_scan(server.url + "/")
+    keys = [(m, p, h.get("accept", ""), h.get("authorization", "")) for m, p, h in server.log if m == "GET"]
+    assert sorted(k for k in set(keys) if keys.count(k) > 1) == []
