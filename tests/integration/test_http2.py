@@ -4,11 +4,16 @@ the connection bound, and the same verdicts either way (issue 12)."""
 from __future__ import annotations
 
 import asyncio
+import signal
+import subprocess
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from agent_ready.artifacts.http import ErrorKind
@@ -304,3 +309,24 @@ def test_a_stream_that_times_out_leaves_its_connection_to_the_others() -> None:
     assert [r.status for r in first[3:]] == [200] * 5
     assert [r.status for r in after] == [200] * 10
     assert len(connections) == 1
+
+
+def test_serve_reference_tls_answers_over_h2_with_the_ca_it_prints() -> None:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "agent_ready", "serve-reference", "--tls", "--port", "0"],
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # see test_active_cleanup
+    )
+    try:
+        assert proc.stderr is not None
+        url = proc.stderr.readline().split(" at ")[-1].strip()
+        ca_bundle = proc.stderr.readline().split(": ")[-1].strip()
+        assert url.startswith("https://127.0.0.1:") and Path(ca_bundle).is_file()
+        with httpx.Client(http2=True, verify=tls_verify(ca_bundle, False), trust_env=False) as client:
+            answer = client.get(url + "llms.txt")
+        assert (answer.status_code, answer.http_version) == (200, "HTTP/2")
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=30)
+    assert not Path(ca_bundle).exists()  # the throw-away CA goes with the service
