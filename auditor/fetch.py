@@ -370,8 +370,15 @@ class Fetcher:
                         if event.endswith(".send_request_headers.started"):
                             t0 = time.monotonic()
                             exchange.started_ms = round((t0 - self._start) * 1000, 1)
-                            exchange.http_version = "HTTP/2" if event.startswith("http2.") else "HTTP/1.1"
-                            self._negotiated(bound, event.startswith("http2."))
+                            http2 = event.startswith("http2.")
+                            exchange.http_version = "HTTP/2" if http2 else "HTTP/1.1"
+                            if http2:  # h2 drops them from what it sends (RFC 9113 §8.2.2); so does the log
+                                exchange.request_headers = {
+                                    k: v
+                                    for k, v in exchange.request_headers.items()
+                                    if k.lower() not in _CONNECTION_SPECIFIC
+                                }
+                            self._negotiated(bound, http2)
 
                     status, resp_headers, body, truncated = await asyncio.wait_for(
                         self._send(method, url, headers, content, json, data, on_wire),
@@ -484,6 +491,11 @@ class Fetcher:
         finally:
             await response.aclose()
         return response.status_code, response.headers, body, truncated
+
+
+_CONNECTION_SPECIFIC = frozenset(
+    {"connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade"}
+)
 
 
 @dataclass

@@ -235,6 +235,9 @@ def test_a_scan_over_h2_finds_what_it_finds_over_http11_on_one_connection(
         connections = set(secure._tls.clients) if secure._tls else set()
     assert {e.http_version for e in over_h1.exchanges} == {"HTTP/1.1"}
     assert {e.http_version for e in over_h2.exchanges} == {"HTTP/2"}
+    # The log says what went on the wire: HTTP/2 has no Connection header.
+    assert any("connection" in e.request_headers for e in over_h1.exchanges)
+    assert not any("connection" in e.request_headers for e in over_h2.exchanges)
     assert {r.id: r.status for r in over_h2.results} == {r.id: r.status for r in over_h1.results}
     if not active:  # an active scan's rate-limit burst stops at the first 429, wherever it comes
         assert len(over_h2.exchanges) == len(over_h1.exchanges)
