@@ -6,18 +6,26 @@ removes it itself when it is done and marks the entry. Whatever is still standin
 (because the scan deadline cancelled them, the user pressed Ctrl-C, or a probe failed half-way) is removed
 by :meth:`Ledger.clean_up`, the scan's final step, which runs under its own time budget even after the scan
 deadline has passed. The report lists every entry and its fate.
+
+A create is recorded from its answer, so a create request still in flight when the probe is cancelled
+would make something on the target that no entry names. Probes therefore send each create and record it
+through :meth:`Ledger.creating`: the pair runs to its end even when the probe waiting on it is cancelled,
+and the final step waits for it (within its budget) before removing anything.
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Awaitable
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     from agent_ready.fetch import Fetcher, Response
+
+T = TypeVar("T")
 
 CLEANUP_PROBE = "cleanup"  # the label of the final step's exchanges
 
@@ -71,6 +79,36 @@ def _confirmed(resp: Response) -> bool:
 @dataclass
 class Ledger:
     entries: list[Created] = field(default_factory=list)
+    # Creates (request and recording) still running, possibly for a probe that was cancelled meanwhile.
+    in_flight: set[asyncio.Future[Any]] = field(default_factory=set)
+
+    async def creating(self, create: Awaitable[T]) -> T:
+        """Run ``create`` (a create request and the recording of what it made) to its end, even when the
+        caller is cancelled (scan deadline, Ctrl-C): the target may have made the thing already, and only
+        its answer says how to remove it. :meth:`clean_up` waits for it before removing anything."""
+        task = asyncio.ensure_future(create)
+        self.in_flight.add(task)
+        task.add_done_callback(self.in_flight.discard)
+        return await asyncio.shield(task)
+
+    async def _settle(self, budget: float) -> list[str]:
+        """Wait up to ``budget`` seconds for the creates still in flight; warnings for those that did not
+        end (what they made, if anything, was never confirmed, so it cannot be removed)."""
+        if not self.in_flight:
+            return []
+        done, late = await asyncio.wait(set(self.in_flight), timeout=max(budget, 0))
+        for task in done:
+            if not task.cancelled():
+                task.exception()  # retrieved: the cancelled probe that started it cannot report it
+        if not late:
+            return []
+        for task in late:
+            task.cancel()
+        await asyncio.wait(late)
+        return [
+            f"{len(late)} create request(s) got no answer within the {budget:g} s clean-up budget: whatever "
+            "the target made for them is unknown to the scan and was not removed"
+        ]
 
     def record(
         self, kind: str, label: str, probe: str, *, undo: Undo | None = None, why_not: str | None = None
@@ -122,10 +160,12 @@ class Ledger:
         ]
 
     async def clean_up(self, fetcher: Fetcher, budget: float) -> list[str]:
-        """Send every pending undo within ``budget`` seconds; run warnings for what is left standing."""
+        """Let the creates in flight be answered and recorded, then send every pending undo, all within
+        ``budget`` seconds; run warnings for what is left standing."""
+        deadline = time.monotonic() + budget
+        unsettled = await self._settle(budget)
         todo = self.pending()[::-1]  # latest first: a token is revoked before the client it belongs to
         if todo:
-            deadline = time.monotonic() + budget
             for entry in todo:
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
@@ -140,4 +180,6 @@ class Ledger:
                 except TimeoutError:
                     entry.status, entry.detail = Removal.FAILED, f"no answer within the {budget:g} s budget"
         left = [e for e in self.entries if e.status != Removal.REMOVED]
-        return [f"left on the target: {e.kind} {e.label} ({e.status.value}: {e.detail})" for e in left]
+        return unsettled + [
+            f"left on the target: {e.kind} {e.label} ({e.status.value}: {e.detail})" for e in left
+        ]

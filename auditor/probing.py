@@ -190,6 +190,11 @@ class ProbeContext:
             entry.exchange_ids.extend(resp.exchange_ids)
         return entry
 
+    async def creating(self, create: Awaitable[T]) -> T:
+        """Send a create and record what it made as one step that a cancellation (deadline, Ctrl-C) lets
+        finish, so that the final clean-up knows of it (:meth:`agent_ready.cleanup.Ledger.creating`)."""
+        return await self.state.ledger.creating(create)
+
     def removed(self, entry: Created | None, resp: Response | None) -> None:
         """The answer to this probe's own undo request for ``entry``."""
         self.state.ledger.mark(entry, resp)
@@ -228,7 +233,15 @@ class ProbeContext:
         # Started now, beside the probes still running; the engine's final step awaits it (and cancels it at
         # the deadline, when the clean-up ledger takes over).
         task = asyncio.ensure_future(when_unused())
-        self.state.finalizers.append(lambda: task)
+
+        async def finished() -> None:
+            # Ctrl-C while the engine awaited it cancels it; the engine's interrupt path then awaits it again,
+            # and a cancelled clean-up must end that wait, not the scan: its entries are still pending in the
+            # ledger, whose final step removes them.
+            if not task.cancelled():
+                await task
+
+        self.state.finalizers.append(finished)
 
     def elapsed_ms(self) -> float:
         return (time.monotonic() - self.state.clock_start) * 1000

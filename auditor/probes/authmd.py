@@ -47,7 +47,7 @@ from agent_ready.artifacts.authmd import (
 from agent_ready.artifacts.documents import Doc, DocState
 from agent_ready.artifacts.http import Response, origin_of
 from agent_ready.artifacts.temporary import TEMPORARY_LIFECYCLE
-from agent_ready.cleanup import Undo
+from agent_ready.cleanup import Created, Undo
 from agent_ready.probes.documents import fetch_doc, same_as_miss
 from agent_ready.probing import ProbeContext, probe
 
@@ -623,20 +623,34 @@ async def _exchange_assertion(
     return None
 
 
-def _defer_revocation(ctx: ProbeContext, meta: AgentAuth, reg: Registration) -> None:
-    """Revoke the access token once the journey's later steps are done with it (RFC 7009)."""
+def _revocation(meta: AgentAuth, draft: dict[str, Any]) -> Undo | None:
+    """The RFC 7009 revocation of the registration's access token, where the issuer offers one."""
     revocation = (meta.metadata or {}).get("revocation_endpoint")
+    credential = draft.get("credential")
     if not (
-        reg.credential_kind == "access_token"
-        and isinstance(reg.credential, str)
+        draft.get("credential_kind") == "access_token"
+        and isinstance(credential, str)
         and isinstance(revocation, str)
-        and origin_of(revocation) == reg.credential_origin
+        and origin_of(revocation) == draft.get("credential_origin")
     ):
+        return None
+    return Undo("POST", revocation, data={"token": credential, "token_type_hint": "access_token"})
+
+
+def _record_token(ctx: ProbeContext, meta: AgentAuth, draft: dict[str, Any]) -> Created | None:
+    """Record the access token the moment it is issued (before the probe uses it), with its revocation."""
+    undo = _revocation(meta, draft)
+    if undo is None:
+        return None
+    issued = draft.get("token_response") or draft.get("register_response")
+    return ctx.created("token", "auth.md registration's access token", issued, undo=undo)
+
+
+def _defer_revocation(ctx: ProbeContext, entry: Created | None, reg: Registration) -> None:
+    """Revoke the access token once the journey's later steps are done with it (RFC 7009)."""
+    if entry is None or entry.undo is None:
         return
-    form = {"token": reg.credential, "token_type_hint": "access_token"}
-    entry = ctx.created(
-        "token", "auth.md registration's access token", undo=Undo("POST", revocation, data=form)
-    )
+    revocation, form = entry.undo.url, entry.undo.data
 
     async def revoke() -> Registration:
         resp = await ctx.fetch.request("POST", revocation, data=form)
@@ -671,17 +685,25 @@ async def authmd_registration(ctx: ProbeContext) -> Registration:
     if meta.dialect == "v0":
         body["requested_credential_type"] = "api_key"
     accept = {"Accept": "application/json"}
-    # The registration and one malformed one (the error an agent gets when it sends the wrong type) are
-    # independent: sent together.
-    resp, draft["malformed_response"] = await asyncio.gather(
-        ctx.fetch.request("POST", endpoint, json=body, headers=accept),
-        ctx.fetch.request("POST", endpoint, json={"type": "bogus"}, headers=accept),
-    )
-    draft |= {"attempted": True, "register_response": resp}
-    stuck = await _register_and_exchange(ctx, meta, resp, draft)
+
+    async def register() -> tuple[tuple[str, str] | None, Created | None]:
+        # The registration and one malformed one (the error an agent gets when it sends the wrong type) are
+        # independent: sent together.
+        resp, draft["malformed_response"] = await asyncio.gather(
+            ctx.fetch.request("POST", endpoint, json=body, headers=accept),
+            ctx.fetch.request("POST", endpoint, json={"type": "bogus"}, headers=accept),
+        )
+        draft.update(attempted=True, register_response=resp)
+        stuck = await _register_and_exchange(ctx, meta, resp, draft)
+        if stuck is not None:
+            return stuck, None
+        draft["credential_origin"] = origin_of(endpoint)
+        return None, _record_token(ctx, meta, draft)
+
+    stuck, token_entry = await ctx.creating(register())
     if stuck is not None:
         return Registration(**draft, stuck_at=stuck[0], stuck_reason=stuck[1])
-    draft["credential_origin"] = issuer_origin = origin_of(endpoint)
+    issuer_origin = draft["credential_origin"]
     file, disc = await ctx.maybe("authmd"), await ctx.maybe("oauth_discovery")
     candidates = use_candidates(disc, file, issuer_origin)
     if not candidates:
@@ -691,7 +713,7 @@ async def authmd_registration(ctx: ProbeContext) -> Registration:
         auth = {"Authorization": f"Bearer {draft['credential']}"}
         draft["use_response"] = await ctx.fetch.request("GET", candidates[0], headers=auth)
     reg = Registration(**draft)
-    _defer_revocation(ctx, meta, reg)
+    _defer_revocation(ctx, token_entry, reg)
     return reg
 
 

@@ -88,6 +88,10 @@ class _Flow:
 
 
 async def _register(ctx: ProbeContext, endpoint: str, payload: dict[str, Any]) -> Registration:
+    return await ctx.creating(_register_and_record(ctx, endpoint, payload))
+
+
+async def _register_and_record(ctx: ProbeContext, endpoint: str, payload: dict[str, Any]) -> Registration:
     resp = await ctx.fetch.request("POST", endpoint, json=payload, headers=JSON_ACCEPT)
     data = json_error(resp)
     if data is None:
@@ -210,14 +214,21 @@ async def _client_credentials_token(
         headers["Authorization"] = basic_auth(client.client_id, secret)
     else:
         form |= {"client_id": client.client_id, "client_secret": secret}
-    resp = await ctx.fetch.request("POST", token_endpoint, data=form, headers=headers)
+    client_id = client.client_id
+
+    async def issue() -> tuple[Response, dict[str, Any]]:
+        resp = await ctx.fetch.request("POST", token_endpoint, data=form, headers=headers)
+        answer = json_error(resp) or {}
+        for key in ("access_token", "refresh_token", "id_token"):
+            ctx.redactor.add_secret(answer.get(key))
+        if resp.ok and isinstance(answer.get("access_token"), str):
+            _record_token(ctx, meta, token_endpoint, client_id, secret, answer, resp)
+        return resp, answer
+
+    resp, answer = await ctx.creating(issue())
     flow.token_response = resp
-    answer = json_error(resp) or {}
-    for key in ("access_token", "refresh_token", "id_token"):
-        ctx.redactor.add_secret(answer.get(key))
     if resp.ok and isinstance(answer.get("access_token"), str):
         flow.route, flow.token_origin = "client_credentials", origin_of(token_endpoint)
-        _record_token(ctx, meta, token_endpoint, client.client_id, secret, answer, resp)
         flow.routes_tried.append(("client_credentials", "token issued"))
         return str(answer["access_token"])
     flow.routes_tried.append(("client_credentials", f"token endpoint answered {resp.describe()}"))

@@ -18,7 +18,7 @@ from typing import Any
 from urllib.parse import urljoin
 
 from agent_ready.artifacts.documents import Doc
-from agent_ready.artifacts.http import origin_of
+from agent_ready.artifacts.http import Response, origin_of
 from agent_ready.artifacts.oauth import OAUTH_DISCOVERY, OAuthDiscovery, json_error
 from agent_ready.artifacts.openapi import openapi_description
 from agent_ready.artifacts.signup import (
@@ -29,7 +29,7 @@ from agent_ready.artifacts.signup import (
     SignupRoutes,
 )
 from agent_ready.artifacts.temporary import TEMPORARY_LIFECYCLE
-from agent_ready.cleanup import Undo
+from agent_ready.cleanup import Created, Undo
 from agent_ready.probes.oauth import JSON_ACCEPT, call_target, usable_server
 from agent_ready.probing import ProbeContext, probe
 
@@ -244,10 +244,25 @@ def _borrowed(route: SignupRoute, reg: Any) -> AccountCreation:
     )
 
 
-def _defer_delete(ctx: ProbeContext, account: AccountCreation, target: str, label: str) -> None:
-    """Record the key with its delete; send that delete once the journey's later steps are done with it."""
-    auth = {"Authorization": f"Bearer {account.credential}"}
-    entry = ctx.created("api-key", label, account.response, undo=Undo("DELETE", target, headers=auth))
+def _record_key(ctx: ProbeContext, route: SignupRoute, resp: Response, credential: str) -> Created:
+    """Record the key the moment it is issued (before the probe uses it), with its delete where the
+    answer names one on the route's origin."""
+    data = json_error(resp) or {}
+    delete_url = data.get("delete_url")
+    label = str(data.get("id") or data.get("key_id") or data.get("client_id") or route.url)
+    if isinstance(delete_url, str) and origin_of(urljoin(route.url, delete_url)) == origin_of(route.url):
+        undo = Undo(
+            "DELETE", urljoin(route.url, delete_url), headers={"Authorization": f"Bearer {credential}"}
+        )
+        return ctx.created("api-key", label, resp, undo=undo)
+    return ctx.created("api-key", label, resp, why_not="the sign-up answer names no delete_url")
+
+
+def _defer_delete(ctx: ProbeContext, account: AccountCreation, entry: Created) -> None:
+    """Send the key's delete once the journey's later steps are done with it."""
+    if entry.undo is None:
+        return
+    target, auth = entry.undo.url, entry.undo.headers
 
     async def delete() -> AccountCreation:
         resp = await ctx.fetch.request("DELETE", target, headers=auth)
@@ -276,14 +291,22 @@ async def signup_account(ctx: ProbeContext) -> AccountCreation:
         return AccountCreation(
             route=route, failure=f"the route {route.url} is on another origin than the target; not called"
         )
-    resp = await ctx.fetch.request(
-        route.method, route.url, json=synthesize(route.schema), headers=JSON_ACCEPT
-    )
+
+    async def sign_up() -> tuple[Response, str | None, Created | None]:
+        resp = await ctx.fetch.request(
+            route.method, route.url, json=synthesize(route.schema), headers=JSON_ACCEPT
+        )
+        data = json_error(resp) or {}
+        for key in CREDENTIAL_KEYS:
+            ctx.redactor.add_secret(data.get(key) if isinstance(data.get(key), str) else None)
+        credential = next((data[k] for k in CREDENTIAL_KEYS if isinstance(data.get(k), str)), None)
+        if not resp.ok or credential is None:
+            return resp, None, None
+        return resp, credential, _record_key(ctx, route, resp, credential)
+
+    resp, credential, entry = await ctx.creating(sign_up())
     data = json_error(resp) or {}
-    for key in CREDENTIAL_KEYS:
-        ctx.redactor.add_secret(data.get(key) if isinstance(data.get(key), str) else None)
-    credential = next((data[k] for k in CREDENTIAL_KEYS if isinstance(data.get(k), str)), None)
-    if not resp.ok or credential is None:
+    if entry is None or credential is None:
         failure = f"{route.method} {route.url} answered {resp.describe()} without a credential"
         return AccountCreation(route=route, response=resp, failure=failure)
     origin = origin_of(route.url)
@@ -303,12 +326,7 @@ async def signup_account(ctx: ProbeContext) -> AccountCreation:
         expires=str(expires) if expires else None,
         use_response=use,
     )
-    delete_url = data.get("delete_url")
-    label = str(data.get("id") or data.get("key_id") or data.get("client_id") or route.url)
-    if isinstance(delete_url, str) and origin_of(urljoin(route.url, delete_url)) == origin:
-        _defer_delete(ctx, account, urljoin(route.url, delete_url), label)
-    else:
-        ctx.created("api-key", label, resp, why_not="the sign-up answer names no delete_url")
+    _defer_delete(ctx, account, entry)
     return account
 
 

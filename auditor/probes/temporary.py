@@ -506,6 +506,9 @@ class _Creator:
         return {"Authorization": f"Bearer {made.credential}"} if made.credential else dict(self.journey)
 
     async def create(self) -> Created:
+        return await self.ctx.creating(self._create_and_record())
+
+    async def _create_and_record(self) -> Created:
         ctx = self.ctx
         headers = {"Accept": "application/json"} | self.journey
         resp = await ctx.fetch.request("POST", self.url, json=self.body, headers=headers)

@@ -82,3 +82,38 @@ def test_a_deferred_clean_up_without_names_runs_when_the_engine_finalizes() -> N
 
     runner = asyncio.run(scan())
     assert ran == ["clean-up"] and runner.result("maker") == "made"  # None: the artifact stays as it was
+
+
+def test_ctrl_c_while_the_engine_awaits_a_deferred_clean_up_does_not_lose_the_final_step() -> None:
+    """Ctrl-C cancels the engine's wait on a deferred clean-up, which cancels the clean-up; the interrupt
+    path then finalizes again, and that wait must end quietly (the ledger's final step removes what the
+    clean-up did not), not raise the cancellation out of the scan."""
+    from agent_ready.engine import _finalize, _interrupt
+
+    started = asyncio.Event()
+
+    async def maker(ctx: ProbeContext) -> str:
+        async def clean_up() -> None:
+            started.set()
+            await asyncio.sleep(30)  # a revocation the target does not answer
+
+        ctx.defer(clean_up, after=())
+        return "made"
+
+    async def scan() -> list[str]:
+        runner = _runner({"maker": maker})
+        await runner.start("maker")
+        warnings: list[str] = []
+        loop = asyncio.get_running_loop()
+        engine = asyncio.ensure_future(_finalize(runner.state, loop.time() + 60, warnings))
+        await started.wait()
+        await asyncio.sleep(0.05)  # the engine is awaiting the clean-up now
+        engine.cancel()  # what asyncio.run does to the scan's task on Ctrl-C
+        try:
+            await engine
+        except asyncio.CancelledError:
+            await _interrupt(runner, runner.state, 1.0, warnings)
+        return warnings
+
+    warnings = asyncio.run(asyncio.wait_for(scan(), 10))
+    assert any(w.startswith("interrupted (Ctrl-C)") for w in warnings), warnings
