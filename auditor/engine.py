@@ -4,7 +4,8 @@
 2. Preflight: fetch the target URL; a target that cannot be reached still yields a full report whose
    checks are ``error`` with the reason.
 3. Run the union of the selected checks' probes concurrently, under the whole-scan deadline.
-4. Hand each check only the artifacts it declared; a check that raises becomes ``error``.
+4. Hand each check only the artifacts it declared, as soon as they are final (while the other probes still
+   wait on the network); a check that raises becomes ``error``.
 5. Score (``agent_ready.scoring``) and return a :class:`ScanReport`.
 """
 
@@ -365,6 +366,49 @@ class _Collected:
     values: dict[str, Any]
     runtime_error: str | None
     interrupted: bool
+    judged: dict[str, CheckResult] = field(default_factory=dict)  # checks judged while probes still ran
+
+
+class _EarlyJudge:
+    """Judges each check as soon as the artifacts it requires are final, beside the probes still waiting on
+    the network: a scan is bound by its longest chain of requests, and judging (with the parsers it loads)
+    then costs no wall time. Checks are pure and synchronous, so one blocks the loop only for its own CPU
+    time. What is judged here is what the final step would have judged: an artifact is final once its probe
+    finished and no deferred clean-up may still replace it (``ProbeRunner.unsettled``); a check waiting on
+    one that settles only at the engine's final step is left to that step."""
+
+    def __init__(self, runner: ProbeRunner, checks: list[Check], settings: ScanSettings, target: Target):
+        self.runner, self.settings, self.target = runner, settings, target
+        self.waiting = list(checks)
+        self.judged: dict[str, CheckResult] = {}
+
+    def _names(self, chk: Check) -> tuple[str, ...]:
+        return chk.meta.requires + (chk.meta.active_requires if self.settings.active else ())
+
+    def _settle(self) -> list[asyncio.Future[Any]]:
+        """Judge every waiting check whose artifacts are final; what the others still wait for."""
+        waits: list[asyncio.Future[Any]] = []
+        still: list[Check] = []
+        for chk in self.waiting:
+            names = self._names(chk)
+            pending = [self.runner.unsettled(n) for n in names]
+            if any(p is None for p in pending):  # a probe not run: left to the final step, as before
+                still.append(chk)
+            elif any(pending):
+                still.append(chk)
+                waits.extend(f for p in pending for f in p or () if f is not None)
+            else:
+                values = {n: self.runner.result(n) for n in names}
+                weight = self.settings.weights.get(chk.id, chk.meta.weight)
+                self.judged[chk.id] = evaluate(
+                    chk, values, active=self.settings.active, target=self.target, weight=weight
+                )
+        self.waiting = still
+        return waits
+
+    async def run(self) -> None:
+        while waits := self._settle():
+            await asyncio.wait(set(waits), return_when=asyncio.FIRST_COMPLETED)
 
 
 async def _start(
@@ -403,9 +447,13 @@ async def _collect(
     deadline_at = asyncio.get_running_loop().time() + settings.deadline
     runtime_error = f"target unreachable: {resolve_error}" if resolve_error else None
     interrupted = False
+    judge = _EarlyJudge(runner, to_run, settings, state.target)
+    judging: asyncio.Task[None] | None = None
     try:
         if runtime_error is None and to_run:
             runtime_error = await _start(runner, to_run, settings, deadline_at)
+            if runtime_error is None:
+                judging = asyncio.ensure_future(judge.run())
             first = runner.result("target")
             refused = isinstance(first, Response) and first.error_kind in ("connect", "tls")
             if runtime_error is not None and refused:
@@ -422,12 +470,15 @@ async def _collect(
         # probes, then still clean up what they created, and return the partial report.
         interrupted = True
         await _interrupt(runner, state, settings.cleanup_budget, warnings)
+    if judging is not None:  # what it has not judged yet, the final step judges on the same artifacts
+        judging.cancel()
+        await asyncio.gather(judging, return_exceptions=True)
     values = {name: runner.result(name) for name in runner.tasks}
     # The final step, even past the scan deadline or after Ctrl-C, under its own budget.
     warnings.extend(await state.ledger.clean_up(fetcher, settings.cleanup_budget))
     fetcher.cancel_pending()
     warnings.extend(state.notes)
-    return _Collected(values, runtime_error, interrupted)
+    return _Collected(values, runtime_error, interrupted, judge.judged if runtime_error is None else {})
 
 
 def _judge(
@@ -445,6 +496,8 @@ def _judge(
         elif collected.runtime_error is not None:
             outcome = Outcome(Status.ERROR, collected.runtime_error)
             results.append(_result(chk, outcome, weight, 0.0, reason=collected.runtime_error))
+        elif chk.id in collected.judged:
+            results.append(collected.judged[chk.id])
         else:
             values = collected.values
             results.append(evaluate(chk, values, active=settings.active, target=target, weight=weight))

@@ -96,6 +96,9 @@ class ProbeRunner:
         self.tasks: dict[str, asyncio.Task[Any]] = {}
         # Artifacts a deferred clean-up replaced with a copy holding what it saw (see ProbeContext.defer).
         self.amended: dict[str, Any] = {}
+        # The deferred clean-ups that may still replace a probe's artifact, by probe name: the task of one
+        # started beside the probes, or None for one that runs only once every probe finished.
+        self.settling: dict[str, list[asyncio.Future[Any] | None]] = {}
 
     def start(self, name: str) -> asyncio.Task[Any]:
         if name not in self.tasks:
@@ -117,6 +120,17 @@ class ProbeRunner:
             raise
         except Exception as exc:  # a bug or an unforeseen shape: error data, not a crashed scan
             return ProbeFailure(name, f"{type(exc).__name__}: {exc}")
+
+    def unsettled(self, name: str) -> list[asyncio.Future[Any] | None] | None:
+        """What artifact ``name`` still waits for before it is final (its probe's task, then its deferred
+        clean-ups; None for one that runs only at the engine's final step): [] once it can no longer change,
+        None when the probe was never started."""
+        task = self.tasks.get(name)
+        if task is None:
+            return None
+        if not task.done():
+            return [task]
+        return [f for f in self.settling.get(name, ()) if f is None or not f.done()]
 
     def result(self, name: str) -> Any:
         task = self.tasks.get(name)
@@ -220,8 +234,10 @@ class ProbeContext:
             if amended is not None:
                 runner.amended[name] = amended
 
+        settling = runner.settling.setdefault(name, [])
         if after is None:
             self.state.finalizers.append(run)
+            settling.append(None)
             return
         users = [t for t in (runner.tasks.get(key_name(k)) for k in after) if t is not None]
 
@@ -242,6 +258,7 @@ class ProbeContext:
                 await task
 
         self.state.finalizers.append(finished)
+        settling.append(task)
 
     def elapsed_ms(self) -> float:
         return (time.monotonic() - self.state.clock_start) * 1000

@@ -161,3 +161,116 @@ def test_unreachable_target_still_yields_a_full_report() -> None:
 def test_bad_urls_are_usage_errors(bad: str) -> None:
     with pytest.raises(UsageError):
         parse_target(bad)
+
+
+# Judging while waiting: a check is judged as soon as the artifacts it requires are final, while other probes
+# still wait on the network.
+JUDGED: list[str] = []
+GATE: dict[str, asyncio.Event] = {}
+
+
+@pytest.fixture
+def gate() -> None:
+    JUDGED.clear()
+    GATE.clear()
+
+
+def _gate() -> asyncio.Event:
+    return GATE.setdefault("fast judged", asyncio.Event())
+
+
+@probe("test_fast")
+async def _fast(ctx: ProbeContext) -> str:
+    return "early"
+
+
+@probe("test_gated")
+async def _gated(ctx: ProbeContext) -> str:
+    # Answers only once the check on test_fast has been judged: if judging waited for every probe, this
+    # probe would wait until the scan deadline cancels it.
+    await _gate().wait()
+    return "late"
+
+
+@check(
+    id="discovery.toy-fast",
+    title="t",
+    failure_title="f",
+    category="discovery",
+    requires=("test_fast",),
+    **COMMON,
+)
+def toy_fast(a: Artifacts) -> Outcome:
+    JUDGED.append("fast")
+    _gate().set()
+    return passed(a["test_fast"])
+
+
+@check(
+    id="access.toy-gated", title="t", failure_title="f", category="access", requires=("test_gated",), **COMMON
+)
+def toy_gated(a: Artifacts) -> Outcome:
+    JUDGED.append("gated")
+    return passed(a["test_gated"])
+
+
+def test_a_check_is_judged_while_a_slower_probe_still_waits(server: HTTPServer, gate: None) -> None:
+    report = scan(server.url_for("/"), registry(toy_gated, toy_fast, toy_ok), ScanSettings(deadline=20))
+    assert JUDGED == ["fast", "gated"]
+    assert report.result("access.toy-gated").status == Status.PASS
+    assert report.result("access.toy-gated").summary == "late"
+    # The report keeps its order (category, then id), whatever order the checks were judged in.
+    assert [r.id for r in report.results] == ["discovery.toy-fast", "discovery.toy-ok", "access.toy-gated"]
+    assert not report.run_warnings
+
+
+@probe("test_maker")
+async def _maker(ctx: ProbeContext) -> str:
+    async def revoke() -> str:
+        return "made, then revoked"
+
+    ctx.defer(revoke, after=("test_user",))
+    return "made"
+
+
+@probe("test_maker_at_end")
+async def _maker_at_end(ctx: ProbeContext) -> str:
+    async def revoke() -> str:
+        return "made, revoked at the end"
+
+    ctx.defer(revoke)
+    return "made"
+
+
+@probe("test_user")
+async def _user(ctx: ProbeContext) -> str:
+    await ctx.need("test_maker")
+    await asyncio.sleep(0.05)  # still using what test_maker made after test_maker finished
+    return "used"
+
+
+@check(
+    id="signup.toy-made",
+    title="t",
+    failure_title="f",
+    category="signup",
+    requires=("test_maker", "test_maker_at_end"),
+    **COMMON,
+)
+def toy_made(a: Artifacts) -> Outcome:
+    return passed(f"{a['test_maker']}; {a['test_maker_at_end']}")
+
+
+@check(
+    id="signup.toy-user", title="t", failure_title="f", category="signup", requires=("test_user",), **COMMON
+)
+def toy_user(a: Artifacts) -> Outcome:
+    return passed(a["test_user"])
+
+
+def test_a_check_waits_for_the_deferred_clean_ups_that_replace_its_artifacts(server: HTTPServer) -> None:
+    # A clean-up that returns a value replaces its probe's artifact: the check must see that copy, whether
+    # the clean-up runs beside the probes (after the ones it names) or at the engine's final step.
+    report = scan(server.url_for("/"), registry(toy_made, toy_user), ScanSettings(deadline=20))
+    assert report.result("signup.toy-made").summary == "made, then revoked; made, revoked at the end"
+    assert report.result("signup.toy-user").summary == "used"
