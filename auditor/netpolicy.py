@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import socket
+import ssl
 from collections.abc import Awaitable, Callable, Iterable
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -179,6 +180,33 @@ class AddressPolicy:
 CURRENT_POLICY: ContextVar[AddressPolicy | None] = ContextVar("agent_ready_policy", default=None)
 
 
+class _BeforeTls(httpcore.AsyncNetworkStream):
+    """A TCP stream that prepares the TLS context (``PolicyBackend``'s ``before_tls``) before its handshake;
+    the TLS stream it returns is the inner one's."""
+
+    def __init__(self, inner: httpcore.AsyncNetworkStream, before: Callable[[ssl.SSLContext], None]) -> None:
+        self._inner = inner
+        self._before = before
+
+    async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return await self._inner.read(max_bytes, timeout)
+
+    async def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        await self._inner.write(buffer, timeout)
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+    async def start_tls(
+        self, ssl_context: ssl.SSLContext, server_hostname: str | None = None, timeout: float | None = None
+    ) -> httpcore.AsyncNetworkStream:
+        self._before(ssl_context)
+        return await self._inner.start_tls(ssl_context, server_hostname, timeout)
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._inner.get_extra_info(info)
+
+
 class PolicyBackend(httpcore.AsyncNetworkBackend):
     """httpcore's network backend with the address policy applied to every TCP connection it opens.
 
@@ -186,9 +214,15 @@ class PolicyBackend(httpcore.AsyncNetworkBackend):
     :data:`CURRENT_POLICY`; with neither, nothing is connected.
     """
 
-    def __init__(self, policy: AddressPolicy | None, inner: httpcore.AsyncNetworkBackend) -> None:
+    def __init__(
+        self,
+        policy: AddressPolicy | None,
+        inner: httpcore.AsyncNetworkBackend,
+        before_tls: Callable[[ssl.SSLContext], None] | None = None,
+    ) -> None:
         self._policy = policy
         self._inner = inner
+        self._before_tls = before_tls  # called with the context before each TLS handshake
 
     async def connect_tcp(
         self,
@@ -205,9 +239,10 @@ class PolicyBackend(httpcore.AsyncNetworkBackend):
         addresses = await policy.connect_addresses(host, port)
         for i, address in enumerate(addresses):
             try:
-                return await self._inner.connect_tcp(
+                stream = await self._inner.connect_tcp(
                     address, port, timeout=timeout, local_address=local_address, socket_options=socket_options
                 )
+                return stream if self._before_tls is None else _BeforeTls(stream, self._before_tls)
             except (httpcore.ConnectError, httpcore.ConnectTimeout):
                 # A name with several addresses (localhost: ::1 and 127.0.0.1) gets each in turn, as a
                 # connect by name would; the last failure is the answer.
