@@ -10,6 +10,7 @@ each hop passes the address policy and loops are caught. Failures never raise: t
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json as jsonlib
 import ssl
 import time
@@ -136,7 +137,9 @@ class Fetcher:
         any_accept: bool = False,
     ) -> Response:
         """One request; a safe one is shared through the scan's cache. ``any_accept``: the caller only asks
-        whether the resource answers, so a cached request for the same URL with any ``Accept`` will do."""
+        whether the resource answers, so a cached request for the same URL with any ``Accept`` will do.
+        ``cache=True`` with a body shares a request that changes nothing (an MCP initialize without
+        credentials) between the probes that send exactly the same one."""
         method = method.upper()
         url = normalize_url(url)
         hdrs = {k.lower(): v for k, v in (headers or {}).items()}
@@ -144,7 +147,8 @@ class Fetcher:
             cache = method in ("GET", "HEAD") and content is None and json is None and data is None
         if not cache:
             return await self._fetch(method, url, probe, hdrs, content, json, data, follow_redirects)
-        key = (method, url + ("" if follow_redirects else "#no-follow"), tuple(sorted(hdrs.items())))
+        where = url + ("" if follow_redirects else "#no-follow") + _body_key(content, json, data)
+        key = (method, where, tuple(sorted(hdrs.items())))
         task = self._cache.get(key)
         if task is None and any_accept:
             rest = tuple(kv for kv in key[2] if kv[0] != "accept")
@@ -158,7 +162,7 @@ class Fetcher:
             )
         if task is None:
             task = asyncio.ensure_future(
-                self._fetch(method, url, probe, hdrs, None, None, None, follow_redirects)
+                self._fetch(method, url, probe, hdrs, content, json, data, follow_redirects)
             )
             self._cache[key] = task
         else:
@@ -605,6 +609,20 @@ async def read_bounded(raw: AsyncIterator[bytes], content_encoding: str, limit: 
         if raw_size > limit:  # e.g. an endless stream that decodes to nothing
             return b"".join(chunks), True
     return b"".join(chunks), False
+
+
+def _body_key(content: bytes | str | None, json: Any, data: Mapping[str, str] | None) -> str:
+    """The part of a cache key that tells request bodies apart ("" for none)."""
+    if content is None and json is None and data is None:
+        return ""
+    if isinstance(content, str):
+        content = content.encode()
+    body = content or b""
+    if json is not None:
+        body += jsonlib.dumps(json, sort_keys=True, separators=(",", ":")).encode()
+    if data is not None:
+        body += jsonlib.dumps(sorted(data.items())).encode()
+    return f"#body={hashlib.sha256(body).hexdigest()}"
 
 
 @dataclass

@@ -390,9 +390,15 @@ MCP_INITIALIZE = {
 
 
 async def post_initialize(ctx: ProbeContext, url: str, headers: dict[str, str] | None = None) -> Response:
-    """POST an MCP initialize request to ``url`` as a Streamable HTTP client would (it changes nothing)."""
+    """POST an MCP initialize request to ``url`` as a Streamable HTTP client would (it changes nothing).
+
+    Without credentials the request is the same whichever probe sends it (``mcp_card`` when the endpoint's
+    GET does not answer as MCP, ``oauth_discovery`` for its challenge), so it is sent once and shared through
+    the scan's cache; one sent with a credential is the caller's own."""
     accept = {"Accept": "application/json, text/event-stream"}
-    return await ctx.fetch.request("POST", url, json=MCP_INITIALIZE, headers=(headers or {}) | accept)
+    return await ctx.fetch.request(
+        "POST", url, json=MCP_INITIALIZE, headers=(headers or {}) | accept, cache=not headers
+    )
 
 
 def pick_card(data: Any) -> tuple[dict[str, Any] | None, int]:

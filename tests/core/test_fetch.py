@@ -92,6 +92,25 @@ def test_posts_are_never_cached(server: HTTPServer) -> None:
     assert len(server.log) == 2
 
 
+def test_a_post_the_caller_marks_cacheable_is_shared_only_with_the_same_body(server: HTTPServer) -> None:
+    server.expect_request("/mcp", method="POST").respond_with_json({"error": "unauthorized"}, status=401)
+    init = {"jsonrpc": "2.0", "id": 1, "method": "initialize"}
+
+    async def go(f: Fetcher) -> list[bytes]:
+        url = server.url_for("/mcp")
+        await asyncio.gather(
+            f.request("POST", url, probe="a", json=init, cache=True),
+            f.request("POST", url, probe="b", json=dict(reversed(init.items())), cache=True),  # same JSON
+        )
+        await f.request("POST", url, probe="c", json=init | {"id": 2}, cache=True)
+        await f.request("POST", url, probe="d", content=b"raw", cache=True)
+        return [req.get_data() for req, _ in server.log]
+
+    bodies = run_with_fetcher(go)
+    assert len(bodies) == 3  # a and b shared one; c and d differ by their bodies
+    assert all(bodies), bodies  # the body is sent, not dropped by the cache
+
+
 def test_redirect_loop_is_detected(server: HTTPServer) -> None:
     server.expect_request("/a").respond_with_data("", status=302, headers={"Location": "/b"})
     server.expect_request("/b").respond_with_data("", status=302, headers={"Location": "/a"})
