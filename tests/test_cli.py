@@ -102,3 +102,21 @@ def test_unwritable_output_is_refused_before_scanning(tmp_path: Path) -> None:
     proc = cli("scan", "http://127.0.0.1:9/", "-o", str(target_dir))
     assert proc.returncode == 2 and "cannot write report" in proc.stderr
     assert "scanning" not in proc.stderr  # refused before any request was made
+
+
+def test_scan_leaves_the_cyclic_collector_on_in_process(reference: ReferenceServer, tmp_path: Path) -> None:
+    # The scan command turns the collector off while it loads (start-up speed); whether it scans or stops at
+    # a usage error, whoever called it in-process gets the collector back on.
+    import gc
+
+    from typer.testing import CliRunner
+
+    from agent_ready.cli import app
+
+    assert gc.isenabled()
+    bad = CliRunner().invoke(app, ["scan", reference.url + "/", "--header", "no-colon", "--no-plugins"])
+    assert bad.exit_code == 2 and gc.isenabled()
+    out = tmp_path / "r.json"
+    ok = CliRunner().invoke(app, ["scan", reference.url + "/", "-q", "--no-plugins", "-o", str(out)])
+    assert ok.exit_code == 0, ok.output
+    assert gc.isenabled() and out.exists()
