@@ -1,3 +1,3 @@
-from agent_ready.cli import main
+from agent_ready.cli import run
 
-main()
+run()

@@ -23,6 +23,15 @@ from agent_ready.cli import (  # noqa: F401  (register their commands)
     schema_cmd,
     serve,
 )
-from agent_ready.cli.app import EXIT_GATE, EXIT_INTERNAL, EXIT_OK, EXIT_UNREACHABLE, EXIT_USAGE, app, main
+from agent_ready.cli.app import (
+    EXIT_GATE,
+    EXIT_INTERNAL,
+    EXIT_OK,
+    EXIT_UNREACHABLE,
+    EXIT_USAGE,
+    app,
+    main,
+    run,
+)
 
-__all__ = ["EXIT_GATE", "EXIT_INTERNAL", "EXIT_OK", "EXIT_UNREACHABLE", "EXIT_USAGE", "app", "main"]
+__all__ = ["EXIT_GATE", "EXIT_INTERNAL", "EXIT_OK", "EXIT_UNREACHABLE", "EXIT_USAGE", "app", "main", "run"]
