@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from agent_ready import __version__
 from agent_ready.reference import ReferenceServer
 from agent_ready.reports.json_report import validate
 
@@ -120,3 +121,26 @@ def test_scan_leaves_the_cyclic_collector_on_in_process(reference: ReferenceServ
     ok = CliRunner().invoke(app, ["scan", reference.url + "/", "-q", "--no-plugins", "-o", str(out)])
     assert ok.exit_code == 0, ok.output
     assert gc.isenabled() and out.exists()
+
+
+def test_the_process_ends_at_once_unless_a_profiler_or_tracer_is_watching() -> None:
+    # cli.run skips the interpreter's teardown (atexit included) after main; with a profiler or a tracer
+    # installed it leaves the usual way, so what they write on exit is kept.
+    code = (
+        "import atexit, sys\n"
+        "{hook}"
+        "atexit.register(lambda: print('atexit ran'))\n"
+        "sys.argv = ['agent-ready', '--version']\n"
+        "from agent_ready.cli import run\n"
+        "run()\n"
+    )
+    fast = subprocess.run([sys.executable, "-c", code.format(hook="")], capture_output=True, text=True)
+    assert fast.returncode == 0 and fast.stdout.strip() == f"agent-ready {__version__}"
+    watched = subprocess.run(
+        [sys.executable, "-c", code.format(hook="sys.setprofile(lambda *a: None)\n")],
+        capture_output=True,
+        text=True,
+    )
+    assert watched.returncode == 0 and watched.stdout.split() == ["agent-ready", __version__, "atexit", "ran"]
+    bad = cli("--no-such-flag")
+    assert bad.returncode == 2 and "no-such-flag" in bad.stderr
