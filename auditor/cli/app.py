@@ -203,6 +203,14 @@ def main() -> None:
         sys.exit(EXIT_INTERNAL)
 
 
+def _watched() -> bool:
+    """Whether a profiler, a coverage tracer or a debugger is installed in this process."""
+    if sys.getprofile() is not None or sys.gettrace() is not None:
+        return True
+    monitoring = getattr(sys, "monitoring", None)  # 3.12+: tools may use it instead (coverage sysmon)
+    return monitoring is not None and any(monitoring.get_tool(tool) is not None for tool in range(6))
+
+
 def run() -> None:
     """The process's entry point (``agent-ready``, ``python -m agent_ready``): :func:`main`, then the process
     ends at once with its exit code.
@@ -214,7 +222,7 @@ def run() -> None:
     Under a profiler, a coverage tracer or a debugger the process leaves the usual way, so that what they
     write on exit (``python -m pyinstrument -m agent_ready ...``) is not lost.
     """
-    if sys.getprofile() is not None or sys.gettrace() is not None:
+    if _watched():
         main()
         return
     try:
