@@ -124,23 +124,39 @@ def test_scan_leaves_the_cyclic_collector_on_in_process(reference: ReferenceServ
 
 
 def test_the_process_ends_at_once_unless_a_profiler_or_tracer_is_watching() -> None:
-    # cli.run skips the interpreter's teardown (atexit included) after main; with a profiler or a tracer
-    # installed it leaves the usual way, so what they write on exit is kept.
+    # cli.run skips the interpreter's teardown (finalizing modules and objects) after main, but what was
+    # registered with atexit still runs; with a profiler or a tracer installed it leaves the usual way, so
+    # what they write on exit is kept.
     code = (
-        "import atexit, sys\n"
+        "import atexit, os, sys\n"
         "{hook}"
-        "atexit.register(lambda: print('atexit ran'))\n"
+        "atexit.register(lambda: print('atexit ran', flush=True))\n"
+        "class Torn:\n"
+        "    def __del__(self): os.write(1, b'torn down\\n')\n"
+        "kept = Torn()\n"
         "sys.argv = ['agent-ready', '--version']\n"
-        "from agent_ready.cli import run\n"
-        "run()\n"
+        "from agent_ready.cli import main, run\n"
+        "try:\n"
+        "    {entry}()\n"
+        "finally:\n"
+        "    print('left the usual way', flush=True)\n"
     )
-    fast = subprocess.run([sys.executable, "-c", code.format(hook="")], capture_output=True, text=True)
-    assert fast.returncode == 0 and fast.stdout.strip() == f"agent-ready {__version__}"
-    watched = subprocess.run(
-        [sys.executable, "-c", code.format(hook="sys.setprofile(lambda *a: None)\n")],
-        capture_output=True,
-        text=True,
-    )
-    assert watched.returncode == 0 and watched.stdout.split() == ["agent-ready", __version__, "atexit", "ran"]
+
+    def lines(hook: str = "", entry: str = "run") -> list[str]:
+        proc = subprocess.run(
+            [sys.executable, "-c", code.format(hook=hook, entry=entry)], capture_output=True, text=True
+        )
+        assert proc.returncode == 0, proc.stderr
+        return proc.stdout.splitlines()
+
+    version = f"agent-ready {__version__}"
+    # The control: leaving through main the usual way shows each step, teardown included.
+    assert lines(entry="main") == [version, "left the usual way", "atexit ran", "torn down"]
+    assert lines() == [version, "atexit ran"]
+    assert lines(hook="sys.setprofile(lambda *a: None)\n")[:3] == [
+        version,
+        "left the usual way",
+        "atexit ran",
+    ]
     bad = cli("--no-such-flag")
     assert bad.returncode == 2 and "no-such-flag" in bad.stderr

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import copy
 import os
@@ -233,6 +234,11 @@ def run() -> None:
     if code is not None and not isinstance(code, int):
         print(code, file=sys.stderr)  # what SystemExit does with a message
         code = 1
+    # What was registered to run at exit still runs (logging's flush, temporary files and directories
+    # that weakref.finalize removes, multiprocessing's clean-up of a batch's workers); only the teardown
+    # of modules and objects is skipped.
+    with contextlib.suppress(Exception):
+        atexit._run_exitfuncs()
     for stream in (sys.stdout, sys.stderr):
         # A reader that went away or a closed stream: nothing is left to keep.
         with contextlib.suppress(OSError, ValueError):
