@@ -131,3 +131,29 @@ def test_a_scan_freezes_what_it_loaded_before_it_starts() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.stdout.split() == ["0", "True"], out.stderr
+
+
+def test_a_scan_loads_the_judges_parsers_while_its_first_requests_are_out() -> None:
+    # The target answers every request with a plain-text 404: judging it needs no HTML or Markdown parser,
+    # yet the scan has loaded them all in the background (engine.WARM_MODULES), so a target that does need
+    # them does not pay their import when its first answers arrive.
+    code = (
+        "import sys, threading\n"
+        "from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer\n"
+        "class H(BaseHTTPRequestHandler):\n"
+        "    def do_GET(self):\n"
+        "        self.send_response(404); self.send_header('Content-Type', 'text/plain')\n"
+        "        self.send_header('Content-Length', '2'); self.end_headers(); self.wfile.write(b'no')\n"
+        "    do_POST = do_PUT = do_HEAD = do_GET\n"
+        "    def log_message(self, *a): pass\n"
+        "srv = ThreadingHTTPServer(('127.0.0.1', 0), H)\n"
+        "threading.Thread(target=srv.serve_forever, daemon=True).start()\n"
+        "from agent_ready import engine\n"
+        "from agent_ready import registry\n"
+        "before = sorted(m for m in engine.WARM_MODULES if m in sys.modules)\n"
+        "engine.scan(f'http://127.0.0.1:{srv.server_port}/', registry.load(no_plugins=True))\n"
+        "after = sorted(m for m in engine.WARM_MODULES if m in sys.modules)\n"
+        "print(before, after == sorted(engine.WARM_MODULES), engine._warming.is_alive())\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.stdout.split() == ["[]", "True", "False"], out.stderr
