@@ -339,23 +339,12 @@ class Fetcher:
     ) -> Response:
         if self.origin_headers and origin_of(url) == self.origin:
             headers = {**self.origin_headers, **headers}
-        exchange = Exchange(
-            id="",  # numbered when sent (or refused), so the log is in the order requests went out
-            probe=probe,
-            method=method,
-            url=self.redactor.url(url),
-            request_headers=self.redactor.headers({**dict(self.client.headers), **headers}),
-            started_ms=round((time.monotonic() - self._start) * 1000, 1),
-            request_body_excerpt=self._body_excerpt(content, json, data),
-        )
+        exchange = self._new_exchange(method, url, probe, headers, content, json, data)
         t0 = time.monotonic()
         down: Exchange | None = None
         kind: ErrorKind | None = None
         message = ""
-        status: int | None = None
-        resp_headers = httpx.Headers()
-        body = b""
-        truncated = False
+        answer: tuple[int, httpx.Headers, bytes, bool] | None = None
         try:
             if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).hostname:
                 raise ValueError(f"not an http(s) URL: {url}")
@@ -369,43 +358,15 @@ class Fetcher:
                     t0 = time.monotonic()
 
                     async def on_wire(event: str, info: Any) -> None:
-                        # httpcore's trace: the request goes on the wire now, after any connect, TLS
-                        # handshake or wait for a stream; time queued is not the server's.
                         nonlocal t0
-                        if event.endswith(".send_request_headers.started"):
-                            t0 = time.monotonic()
-                            exchange.started_ms = round((t0 - self._start) * 1000, 1)
-                            http2 = event.startswith("http2.")
-                            exchange.http_version = "HTTP/2" if http2 else "HTTP/1.1"
-                            if http2:  # h2 drops them from what it sends (RFC 9113 §8.2.2); so does the log
-                                exchange.request_headers = {
-                                    k: v
-                                    for k, v in exchange.request_headers.items()
-                                    if k.lower() not in _CONNECTION_SPECIFIC
-                                }
-                            self._negotiated(bound, http2)
+                        t0 = self._on_wire(event, exchange, bound) or t0
 
-                    status, resp_headers, body, truncated = await asyncio.wait_for(
+                    answer = await asyncio.wait_for(
                         self._send(method, url, headers, content, json, data, on_wire),
                         self.limits.request_timeout,
                     )
-        except BlockedAddress as exc:
-            kind, message = ErrorKind.BLOCKED, str(exc)
-        except ValueError as exc:
-            kind, message = ErrorKind.INVALID_URL, str(exc)
-        except (TimeoutError, httpx.TimeoutException):
-            kind, message = ErrorKind.TIMEOUT, f"no complete answer within the time limit ({method} {url})"
-        except OSError as exc:  # getaddrinfo failures
-            kind, message = ErrorKind.DNS, f"cannot resolve host: {exc}"
-        except httpx.ConnectError as exc:
-            if _is_tls_failure(exc):
-                kind, message = ErrorKind.TLS, f"TLS handshake refused: {exc}"
-            else:
-                kind, message = ErrorKind.CONNECT, f"cannot connect: {exc or type(exc).__name__}"
-        except httpx.HTTPError as exc:
-            kind, message = ErrorKind.PROTOCOL, f"{type(exc).__name__}: {exc}"
-        except BodyDecodingError as exc:
-            kind, message = ErrorKind.PROTOCOL, str(exc)
+        except (BlockedAddress, ValueError, OSError, httpx.HTTPError, BodyDecodingError) as exc:
+            kind, message = _failure(exc, method, url)
         if down is not None:
             return self._known_down(method, url, down)
         if not exchange.id:  # refused before it could be sent (invalid URL, blocked address, no such host)
@@ -418,19 +379,9 @@ class Fetcher:
                 # Requests started beside this one (every probe starts at t0) learn it from here rather
                 # than each opening a connection the origin already refused.
                 self._unreachable.setdefault(origin_of(url), exchange)
-        else:
-            exchange.status = status
-            exchange.response_headers = self.redactor.headers(resp_headers.multi_items())
-            exchange.content_type = resp_headers.get("content-type")
-            exchange.size = len(body)
-            exchange.truncated = truncated
-            exchange.body_excerpt = (
-                self.redactor.text(body[: EXCERPT_CHARS * 2].decode("utf-8", "replace")[:EXCERPT_CHARS])
-                if body
-                else None
-            )
-            if status in (301, 302, 303, 307, 308):
-                exchange.redirected_to = self.redactor.url(resp_headers.get("location", ""))
+        status, resp_headers, body, truncated = answer or (None, httpx.Headers(), b"", False)
+        if answer is not None:
+            self._record_answer(exchange, *answer)
         return Response(
             method=method,
             url=url,
@@ -445,6 +396,58 @@ class Fetcher:
             error=exchange.error,
             error_kind=kind,
         )
+
+    def _new_exchange(
+        self,
+        method: str,
+        url: str,
+        probe: str,
+        headers: dict[str, str],
+        content: bytes | str | None,
+        json: Any,
+        data: Mapping[str, str] | None,
+    ) -> Exchange:
+        return Exchange(
+            id="",  # numbered when sent (or refused), so the log is in the order requests went out
+            probe=probe,
+            method=method,
+            url=self.redactor.url(url),
+            request_headers=self.redactor.headers({**dict(self.client.headers), **headers}),
+            started_ms=round((time.monotonic() - self._start) * 1000, 1),
+            request_body_excerpt=self._body_excerpt(content, json, data),
+        )
+
+    def _on_wire(self, event: str, exchange: Exchange, bound: _OriginBound) -> float | None:
+        """httpcore's trace: the request goes on the wire now, after any connect, TLS handshake or wait for a
+        stream (time queued is not the server's). Returns that instant, for the exchange's elapsed time."""
+        if not event.endswith(".send_request_headers.started"):
+            return None
+        sent = time.monotonic()
+        exchange.started_ms = round((sent - self._start) * 1000, 1)
+        http2 = event.startswith("http2.")
+        exchange.http_version = "HTTP/2" if http2 else "HTTP/1.1"
+        if http2:  # h2 drops them from what it sends (RFC 9113 §8.2.2); so does the log
+            exchange.request_headers = {
+                k: v for k, v in exchange.request_headers.items() if k.lower() not in _CONNECTION_SPECIFIC
+            }
+        self._negotiated(bound, http2)
+        return sent
+
+    def _record_answer(
+        self, exchange: Exchange, status: int, headers: httpx.Headers, body: bytes, truncated: bool
+    ) -> None:
+        exchange.status = status
+        exchange.response_headers = self.redactor.headers(headers.multi_items())
+        exchange.content_type = headers.get("content-type")
+        exchange.size = len(body)
+        exchange.truncated = truncated
+        exchange.body_excerpt = (
+            self.redactor.text(body[: EXCERPT_CHARS * 2].decode("utf-8", "replace")[:EXCERPT_CHARS])
+            if body
+            else None
+        )
+        if status in (301, 302, 303, 307, 308):
+            exchange.redirected_to = self.redactor.url(headers.get("location", ""))
 
     def _log(self, exchange: Exchange) -> None:
         exchange.id = self.log.new_id()
@@ -523,6 +526,25 @@ _PIECE = 64 * 1024
 
 
 _DECODE_ERRORS: tuple[type[Exception], ...] = (zlib.error,) + ((brotli.error,) if brotli is not None else ())
+
+
+def _failure(exc: BaseException, method: str, url: str) -> tuple[ErrorKind, str]:
+    """What a failed request is, in the report's terms ("unreachable", "blocked" and "invalid" differ)."""
+    if isinstance(exc, BlockedAddress):
+        return ErrorKind.BLOCKED, str(exc)
+    if isinstance(exc, ValueError):
+        return ErrorKind.INVALID_URL, str(exc)
+    if isinstance(exc, (TimeoutError, httpx.TimeoutException)):
+        return ErrorKind.TIMEOUT, f"no complete answer within the time limit ({method} {url})"
+    if isinstance(exc, OSError):  # getaddrinfo failures
+        return ErrorKind.DNS, f"cannot resolve host: {exc}"
+    if isinstance(exc, httpx.ConnectError):
+        if _is_tls_failure(exc):
+            return ErrorKind.TLS, f"TLS handshake refused: {exc}"
+        return ErrorKind.CONNECT, f"cannot connect: {exc or type(exc).__name__}"
+    return ErrorKind.PROTOCOL, (
+        str(exc) if isinstance(exc, BodyDecodingError) else f"{type(exc).__name__}: {exc}"
+    )
 
 
 class BodyDecodingError(Exception):
