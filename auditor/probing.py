@@ -99,6 +99,13 @@ class ProbeRunner:
         # The deferred clean-ups that may still replace a probe's artifact, by probe name: the task of one
         # started beside the probes, or None for one that runs only once every probe finished.
         self.settling: dict[str, list[asyncio.Future[Any] | None]] = {}
+        # Predictions a probe published before its artifact (see ProbeContext.predict), by probe name.
+        self.predictions: dict[str, asyncio.Future[Any]] = {}
+
+    def prediction(self, name: str) -> asyncio.Future[Any]:
+        if name not in self.predictions:
+            self.predictions[name] = asyncio.get_running_loop().create_future()
+        return self.predictions[name]
 
     def start(self, name: str) -> asyncio.Task[Any]:
         if name not in self.tasks:
@@ -185,6 +192,22 @@ class ProbeContext:
         """Like :meth:`need` but returns None instead of raising when the probe failed or is not allowed."""
         value = await asyncio.shield(self._runner.start(key_name(key)))
         return None if isinstance(value, ProbeFailure) else value
+
+    def predict(self, value: Any) -> None:
+        """Publish what this probe expects its artifact to point at, before its answers arrive: a consumer
+        that reads it with :meth:`predicted` may send its own requests on it at once, and must compare with
+        the artifact once it is final (redoing its requests where the prediction missed)."""
+        future = self._runner.prediction(self.name)
+        if not future.done():
+            future.set_result(value)
+
+    async def predicted(self, key: Key[Any] | str) -> Any:
+        """The prediction probe ``key`` published, or None when it finished (or failed) without one."""
+        name = key_name(key)
+        task, future = self._runner.start(name), self._runner.prediction(name)
+        # asyncio.wait never cancels what it waits for: a consumer cancelled here leaves the probe running.
+        await asyncio.wait([task, future], return_when=asyncio.FIRST_COMPLETED)
+        return future.result() if future.done() else None
 
     def created(
         self,

@@ -336,12 +336,21 @@ def _as_404(resp: Response) -> Response:
 @probe(AUTHMD, description="GET /auth.md, parse it as Markdown and check the endpoints it names exist")
 async def authmd(ctx: ProbeContext) -> AuthMdFile:
     url = urljoin(ctx.target.origin, AUTH_MD_PATH)
-    doc = await fetch_doc(ctx, url)
-    upper = await ctx.fetch.get(urljoin(ctx.target.origin, "/AUTH.md"))
+    # Independent: the upper-case spelling is asked for whatever the lower-case one answers.
+    doc, upper = await asyncio.gather(
+        fetch_doc(ctx, url), ctx.fetch.get(urljoin(ctx.target.origin, "/AUTH.md"))
+    )
     if not doc.found:
         return AuthMdFile(doc=doc, upper=upper)
     parsed = replace(parse_auth_md(doc.data, url), doc=doc, upper=upper)
-    origin = origin_of(url)
+    # The named operations (POST /agent/identity) are endpoints whatever the OAuth walk finds, so they go
+    # out beside the walk; the choice below then shares them (a method-less link may still turn out an
+    # identifier the walk names, so it waits). Named operations sort first: this is a prefix of that choice.
+    prediction = await ctx.predicted("oauth_discovery")
+    if prediction is not None:
+        for ref_url in _wanted(parsed, url, known_ids=None):
+            if not prediction.walk_may_read(ref_url):
+                ctx.fetch.prefetch(ref_url)
     disc = await ctx.maybe("oauth_discovery")
     known_ids = {s.issuer.rstrip("/") for s in getattr(disc, "auth_servers", [])}
     known_ids |= {
@@ -349,9 +358,21 @@ async def authmd(ctx: ProbeContext) -> AuthMdFile:
         for r in getattr(disc, "resource_metadata", [])
         if isinstance(r.data, dict) and isinstance(r.data.get("resource"), str)
     }
+    wanted = _wanted(parsed, url, known_ids)
+    return replace(parsed, endpoint_probes=await probe_endpoints(ctx, wanted))
+
+
+def _wanted(parsed: AuthMdFile, url: str, known_ids: set[str] | None) -> list[str]:
+    """The endpoints of ``parsed`` to check (same origin, bounded); identifiers and skipped URLs are noted in
+    ``parsed``. ``known_ids`` None: only what is an endpoint whatever the walk finds, noting nothing."""
+    origin = origin_of(url)
     wanted: list[str] = []
     for ref in sorted(parsed.endpoints, key=_endpoint_order):
         if ref.templated or ref.url.rstrip("/") == url.rstrip("/") or ref.url in wanted:
+            continue
+        if known_ids is None:
+            if ref.method is not None and origin_of(ref.url) == origin and len(wanted) < MAX_ENDPOINT_CHECKS:
+                wanted.append(ref.url)
             continue
         if ref.method is None and (ref.identifier or ref.url.rstrip("/") in known_ids):
             # RFC 8414 §2: an issuer is an identifier; only its metadata must resolve.
@@ -363,7 +384,7 @@ async def authmd(ctx: ProbeContext) -> AuthMdFile:
             wanted.append(ref.url)
         else:
             parsed.skipped_endpoints.append(ref.url)
-    return replace(parsed, endpoint_probes=await probe_endpoints(ctx, wanted))
+    return wanted
 
 
 # --- the agent_auth block ------------------------------------------------------------------------------
@@ -415,6 +436,17 @@ async def _no_fetch() -> None:
     description="read the agent_auth block of the authorization-server metadata and GET its skill",
 )
 async def agent_auth(ctx: ProbeContext) -> AgentAuth:
+    # Speculation: the walk most often ends at the origin's own server metadata (read at t0), so what its
+    # block names goes out beside the walk's calls; the block chosen below then shares those answers, or
+    # where the walk chose another server, sends for its own.
+    prediction = await ctx.predicted("oauth_discovery")
+    if prediction is not None:
+        guess = await prediction.server()
+        block = (guess.metadata or {}).get("agent_auth")
+        if isinstance(block, dict):
+            for url in filter(None, _block_requests(block)):
+                if not prediction.walk_may_read(url):
+                    ctx.fetch.prefetch(url)
     disc = await ctx.maybe("oauth_discovery")
     draft: dict[str, Any] = {"tried": []}  # the accumulator; the frozen AgentAuth is made from it once
     _choose_metadata(disc, draft)
@@ -448,14 +480,21 @@ async def agent_auth(ctx: ProbeContext) -> AgentAuth:
     if block is None:
         return AgentAuth(**draft)
     draft["dialects"] = detect_dialects(block)
-    skill = block.get("skill")
-    has_skill = isinstance(skill, str) and skill.startswith(("http://", "https://"))
-    urls = list(dict.fromkeys(AgentAuth(block=block).block_urls().values()))[:MAX_ENDPOINT_CHECKS]
+    skill, *urls = _block_requests(block)
     # The skill and the endpoints the block names: independent GETs, sent together.
     draft["skill_response"], draft["endpoint_probes"] = await asyncio.gather(
-        ctx.fetch.get(skill) if has_skill else _no_fetch(), probe_endpoints(ctx, urls)
+        ctx.fetch.get(skill) if skill else _no_fetch(), probe_endpoints(ctx, urls)
     )
     return AgentAuth(**draft)
+
+
+def _block_requests(block: dict[str, Any]) -> list[str]:
+    """The skill URL ("" when the block names none), then the endpoints of the block to check."""
+    skill = block.get("skill")
+    urls = list(dict.fromkeys(AgentAuth(block=block).block_urls().values()))[:MAX_ENDPOINT_CHECKS]
+    if isinstance(skill, str) and skill.startswith(("http://", "https://")):
+        return [skill, *urls]
+    return ["", *urls]
 
 
 # --- ACTIVE: anonymous registration ---------------------------------------------------------------------

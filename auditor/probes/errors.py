@@ -28,8 +28,9 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Awaitable, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from agent_ready.artifacts.errors import (
@@ -50,6 +51,9 @@ from agent_ready.artifacts.errors import (
 from agent_ready.artifacts.http import Response
 from agent_ready.artifacts.openapi import openapi_description
 from agent_ready.probing import ProbeContext, probe
+
+if TYPE_CHECKING:  # only named in annotations: the errors probe reads the OAuth walk, never imports it
+    from agent_ready.probes.oauth import OAuthPrediction
 
 MISSING_API_SEGMENT = "agent-ready-missing-7f3a9c"
 MALFORMED_TOKEN = "agent-ready.invalid-token"  # not a real credential of anyone; safe to show
@@ -178,6 +182,25 @@ async def _where(ctx: ProbeContext) -> _Where:
     return replace(where, api_base=api_base, api_base_source=api_base_source)
 
 
+async def _predicted_where(ctx: ProbeContext, prediction: OAuthPrediction) -> _Where:
+    """Where :func:`_where` will settle if the walk's first call on the origin (a GET preferred) answers
+    401/403, as it does on a protected endpoint: its metadata is not known yet, so the API base is the
+    OpenAPI one."""
+    origin = ctx.target.origin
+    target_resp, described = await asyncio.gather(ctx.maybe("target"), ctx.maybe("openapi"))
+    description = openapi_description(described)
+    spec_base = description.api_base() if description is not None else None
+    api_base, api_base_source = _api_base_from_metadata(None, origin, spec_base)
+    where = _Where(api_base=api_base, api_base_source=api_base_source)
+    on_origin = [call for call in prediction.calls if _same_origin(call[0], origin)]
+    guess = next((c for c in on_origin if c[2] == "GET"), on_origin[-1] if on_origin else None)
+    if guess is not None:
+        url, source, method = guess
+        where = replace(where, protected_url=url, protected_source=f"oauth_discovery:{source}", method=method)
+    api_base, api_base_source = _fallback_api_base(ctx, where, target_resp, spec_base)
+    return replace(where, api_base=api_base, api_base_source=api_base_source)
+
+
 def _fallback_api_base(
     ctx: ProbeContext, where: _Where, target_resp: Response | None, spec_base: str | None
 ) -> tuple[str | None, str | None]:
@@ -194,30 +217,71 @@ def _fallback_api_base(
     return None, None
 
 
-async def _credential_samples(ctx: ProbeContext, where: _Where) -> list[ErrorSample]:
-    """No credentials (the answer already at hand), a malformed bearer token, and Accept: application/json,
-    all on the protected endpoint."""
-    protected, method, no_creds = where.protected_url, where.method, where.no_creds
-    if no_creds is None or protected is None:
-        return []
-    path = _path_of(protected)
+@dataclass(frozen=True)
+class _Sent:
+    """The answers to the requests sent where :class:`_Where` says."""
+
+    bad: Response | None  # a malformed bearer token on the protected endpoint
+    accept: Response | None  # Accept: application/json there (GET only)
+    miss: Response  # a path that cannot exist
+    wrong: Response  # the wrong method
+
+
+async def _send(ctx: ProbeContext, where: _Where, *, enforced: bool) -> _Sent:
+    """Every sample depends only on where it is sent: all go out at once. Each is shared through the cache
+    (none changes anything), so sending again for the same place costs no request."""
+    protected, method = where.protected_url, where.method
+    unknown, wrong_url = _unknown_url(ctx, where), _wrong_method_url(ctx, where, enforced=enforced)
     headers = {"Authorization": f"Bearer {MALFORMED_TOKEN}"}
-    if method == "GET":
-        bad, accept = await asyncio.gather(
+    if protected is None:
+        credential: Awaitable[Sequence[Response | None]] = _nothing()
+    elif method == "GET":
+        credential = asyncio.gather(
             ctx.fetch.get(protected, headers=headers),
             ctx.fetch.get(protected, headers={"Accept": "application/json"}),
         )
     else:  # e.g. an MCP endpoint protected on POST: an empty JSON object, rejected before it is read
-        accept = None
-        bad = await ctx.fetch.request(
-            method, protected, headers={**headers, "Content-Type": "application/json"}, content=b"{}"
+        credential = asyncio.gather(
+            ctx.fetch.request(
+                method,
+                protected,
+                headers={**headers, "Content-Type": "application/json"},
+                content=b"{}",
+                cache=True,
+            ),
+            _no_answer(),
         )
+    (bad, accept), miss, wrong = await asyncio.gather(
+        credential,
+        ctx.fetch.get(unknown, headers={"Accept": "application/json"}),
+        ctx.fetch.request("PUT", wrong_url, headers={"Accept": "application/json"}, content=b"", cache=True),
+    )
+    return _Sent(bad=bad, accept=accept, miss=miss, wrong=wrong)
+
+
+async def _nothing() -> Sequence[Response | None]:
+    return (None, None)
+
+
+async def _no_answer() -> None:
+    return None
+
+
+def _credential_samples(where: _Where, sent: _Sent) -> list[ErrorSample]:
+    """No credentials (the answer already at hand), a malformed bearer token, and Accept: application/json,
+    all on the protected endpoint."""
+    protected, method, no_creds = where.protected_url, where.method, where.no_creds
+    if no_creds is None or protected is None or sent.bad is None:
+        return []
+    path = _path_of(protected)
     samples = [
         ErrorSample(NO_CREDENTIALS, f"{method} {path} without credentials", no_creds),
-        ErrorSample(BAD_TOKEN, f"{method} {path} with a malformed bearer token", bad, sent_credentials=True),
+        ErrorSample(
+            BAD_TOKEN, f"{method} {path} with a malformed bearer token", sent.bad, sent_credentials=True
+        ),
     ]
-    if accept is not None:
-        samples.append(ErrorSample(ACCEPT_JSON, f"GET {path} with Accept: application/json", accept))
+    if sent.accept is not None:
+        samples.append(ErrorSample(ACCEPT_JSON, f"GET {path} with Accept: application/json", sent.accept))
     return samples
 
 
@@ -228,10 +292,11 @@ def _unknown_url(ctx: ProbeContext, where: _Where) -> str:
     return f"{where.api_base or ctx.target.origin}/{MISSING_API_SEGMENT}"
 
 
-def _wrong_method_url(ctx: ProbeContext, where: _Where) -> str:
-    """Where PUT goes (see the module docstring for why PUT): the enforced protected endpoint, else the API
-    base root, else the unknown path itself (which nothing can serve)."""
-    if where.no_creds is not None and where.no_creds.status in (401, 403) and where.protected_url is not None:
+def _wrong_method_url(ctx: ProbeContext, where: _Where, *, enforced: bool) -> str:
+    """Where PUT goes (see the module docstring for why PUT): the enforced protected endpoint (``enforced``:
+    it answered 401/403 without credentials), else the API base root, else the unknown path itself (which
+    nothing can serve)."""
+    if enforced and where.protected_url is not None:
         return where.protected_url
     if where.api_base is not None:
         return where.api_base + "/"
@@ -244,24 +309,32 @@ def _wrong_method_url(ctx: ProbeContext, where: _Where) -> str:
     "API path, a wrong method, Accept: application/json",
 )
 async def errors(ctx: ProbeContext) -> ErrorProbe:
-    where = await _where(ctx)
+    # Speculation: the samples go out on where the OAuth walk's calls predict, beside those calls; the place
+    # settled below then asks for the same requests (shared) or, where the prediction missed, for its own.
+    prediction: OAuthPrediction | None = await ctx.predicted("oauth_discovery")
+    guess = await _predicted_where(ctx, prediction) if prediction is not None else None
+    early = asyncio.ensure_future(_send(ctx, guess, enforced=True)) if guess is not None else None
+    try:
+        where = await _where(ctx)
+        enforced = where.no_creds is not None and where.no_creds.status in (401, 403)
+        sent = await _send(ctx, where, enforced=enforced)
+    except BaseException:  # cancelled at the scan deadline: the speculation ends with it
+        if early is not None:
+            early.cancel()
+        raise
+    if early is not None:  # a missed prediction's answers are not read, but they are not left running either
+        await asyncio.gather(early, return_exceptions=True)
     on_api = where.api_base is not None
-    unknown, wrong_url = _unknown_url(ctx, where), _wrong_method_url(ctx, where)
-    # Every sample depends only on where it is sent, settled above: all go out at once.
-    credential, miss, wrong = await asyncio.gather(
-        _credential_samples(ctx, where),
-        ctx.fetch.get(unknown, headers={"Accept": "application/json"}),
-        ctx.fetch.request("PUT", wrong_url, headers={"Accept": "application/json"}, content=b""),
-    )
+    unknown, wrong_url = _unknown_url(ctx, where), _wrong_method_url(ctx, where, enforced=enforced)
     samples = [
-        *credential,
+        *_credential_samples(where, sent),
         ErrorSample(
-            UNKNOWN_PATH, f"GET {_path_of(unknown)} (a path that cannot exist)", miss, api_path=on_api
+            UNKNOWN_PATH, f"GET {_path_of(unknown)} (a path that cannot exist)", sent.miss, api_path=on_api
         ),
         ErrorSample(
             WRONG_METHOD,
             f"PUT {_path_of(wrong_url)} (empty body, no credentials)",
-            wrong,
+            sent.wrong,
             api_path=on_api or wrong_url == where.protected_url,
         ),
     ]

@@ -22,7 +22,7 @@ from functools import partial
 from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 
 from agent_ready.artifacts.documents import Doc
-from agent_ready.artifacts.http import Response, origin_of
+from agent_ready.artifacts.http import Response, normalize_url, origin_of
 from agent_ready.artifacts.oauth import (
     OAUTH_DISCOVERY,
     OAUTH_TOKEN_ERRORS,
@@ -119,6 +119,45 @@ def call_target(disc: OAuthDiscovery, issuer: str | None, origin: str) -> Protec
         if origin_of(call.url) == origin:
             return call
     return None
+
+
+# --- the prediction consumers may act on before the walk ends --------------------------------------------
+
+
+@dataclass(frozen=True)
+class OAuthPrediction:
+    """What ``oauth_discovery`` expects before any of its calls has answered (published with
+    :meth:`~agent_ready.probing.ProbeContext.predict`): the endpoints it calls without credentials, in the
+    walk's order (the target first when it answered like a protected endpoint), and the target origin's own
+    authorization-server metadata, read at t0 (where most services publish it, and where the walk reads it
+    when no protected-resource metadata names a server). A consumer sends on it at once, then compares with
+    the final :class:`OAuthDiscovery` and sends again only where the prediction missed."""
+
+    calls: tuple[tuple[str, str, str], ...]  # (url, source, method)
+    answers: dict[tuple[str, str], asyncio.Future[ProtectedCall]]
+    origin_server: asyncio.Future[AuthServer]
+
+    async def answer(self, url: str, method: str) -> ProtectedCall:
+        """The walk's own call (shared, never sent again); shielded: a consumer cancelled here leaves it."""
+        return await asyncio.shield(self.answers[(url, method)])
+
+    async def server(self) -> AuthServer:
+        return await asyncio.shield(self.origin_server)
+
+    def walk_may_read(self, url: str) -> bool:
+        """Whether the walk itself may GET ``url`` (a call it makes, or well-known metadata), with its own
+        Accept: a consumer that only asks whether it answers leaves it to a later any-Accept lookup rather
+        than send it on the prediction, which would send the resource twice."""
+        path = urlsplit(url).path
+        metadata = (PRM_WELL_KNOWN, AS_WELL_KNOWN, OIDC_WELL_KNOWN)
+        called = {normalize_url(u) for u, _, _ in self.calls}
+        return normalize_url(url) in called or any(p in path for p in metadata)
+
+
+def _done(call: ProtectedCall) -> asyncio.Future[ProtectedCall]:
+    future: asyncio.Future[ProtectedCall] = asyncio.get_running_loop().create_future()
+    future.set_result(call)
+    return future
 
 
 # --- the probe's accumulator ------------------------------------------------------------------------------
@@ -239,10 +278,12 @@ async def _fetch_as(ctx: ProbeContext, issuer: str, via: str, listed_by: Sequenc
     return AuthServer(issuer=issuer, doc=found, tried=tried, via=via, listed_by=list(listed_by))
 
 
-async def _collect_protected(ctx: ProbeContext, result: _Draft, early: _Early) -> list[ProtectedCall]:
+async def _collect_protected(
+    ctx: ProbeContext, result: _Draft, early: _Early, origin_walk: asyncio.Task[AuthServer]
+) -> list[ProtectedCall]:
     """Fill ``result.protected`` with the calls that look protected: the target when it answered like one,
     then each candidate called without credentials. Returns the candidate calls that were not (their
-    reasons are in ``result.notes``)."""
+    reasons are in ``result.notes``). Publishes the :class:`OAuthPrediction` once the calls are sent."""
     target: Response | None = await ctx.maybe("target")
     if (target is not None and not target.failed and target.status in (401, 403)) or (
         target is not None and looks_like_auth_error(target)
@@ -264,7 +305,15 @@ async def _collect_protected(ctx: ProbeContext, result: _Draft, early: _Early) -
             todo.append((url, source, method))
     # The calls are independent: all go out at once (some went out before the candidates were known), and
     # are judged in order.
-    calls = await asyncio.gather(*(_sent(ctx, early, url, source, method) for url, source, method in todo))
+    sent = [asyncio.ensure_future(_sent(ctx, early, url, source, method)) for url, source, method in todo]
+    answers: dict[tuple[str, str], asyncio.Future[ProtectedCall]] = {}
+    order = [(c.url, c.source, c.method) for c in result.protected] + todo
+    for call in result.protected:
+        answers[(call.url, call.method)] = _done(call)
+    for (url, _, method), task in zip(todo, sent, strict=True):
+        answers.setdefault((url, method), task)
+    ctx.predict(OAuthPrediction(calls=tuple(order), answers=answers, origin_server=origin_walk))
+    calls = await asyncio.gather(*sent)
     for (url, source, method), call in zip(todo, calls, strict=True):
         why_not = _not_protected(call)
         if why_not is None:
@@ -400,7 +449,7 @@ async def oauth_discovery(ctx: ProbeContext) -> OAuthDiscovery:
 
 async def _walk(ctx: ProbeContext, early: _Early, origin_walk: asyncio.Task[AuthServer]) -> OAuthDiscovery:
     result = _Draft()
-    result.rejected = await _collect_protected(ctx, result, early)
+    result.rejected = await _collect_protected(ctx, result, early, origin_walk)
 
     # An agent follows the most helpful challenge it met: one that names its metadata first.
     unauthorized = sorted(
@@ -435,27 +484,38 @@ FAKE_CLIENT = ("agent-ready-fake-client", "agent-ready-fake-secret")
 
 def usable_server(disc: OAuthDiscovery | None) -> AuthServer | None:
     """The first authorization server whose metadata was found (issuer-consistent first)."""
-    servers = [a for a in (disc.auth_servers if disc else []) if a.metadata is not None]
+    return usable_server_of(disc.auth_servers if disc else [])
+
+
+def usable_server_of(auth_servers: Sequence[AuthServer]) -> AuthServer | None:
+    servers = [a for a in auth_servers if a.metadata is not None]
     consistent = (a for a in servers if a.metadata is not None and a.metadata.get("issuer") == a.issuer)
     return next(consistent, servers[0] if servers else None)
 
 
-@probe(
-    OAUTH_TOKEN_ERRORS,
-    description="POST the token endpoint with made-up client credentials (creates nothing) and keep the "
-    "RFC 6749 §5.2 error",
-)
-async def oauth_token_errors(ctx: ProbeContext) -> TokenErrorProbe:
-    disc: OAuthDiscovery | None = await ctx.maybe("oauth_discovery")
-    server = usable_server(disc)
+@dataclass(frozen=True)
+class _TokenRequest:
+    """The fake-credential token request for one authorization server: what is sent, and to whom."""
+
+    endpoint: str
+    issuer: str
+    form: tuple[tuple[str, str], ...]
+    headers: tuple[tuple[str, str], ...]
+    auth_method: str
+
+    async def send(self, ctx: ProbeContext) -> Response:
+        # Shared through the cache (it creates nothing): the request sent on the prediction is the one the
+        # final answer asks for when the prediction held, so it is never sent twice.
+        return await ctx.fetch.request(
+            "POST", self.endpoint, data=dict(self.form), headers=dict(self.headers), cache=True
+        )
+
+
+def _token_request(server: AuthServer | None) -> _TokenRequest | None:
     meta = server.metadata if server else None
     endpoint = meta.get("token_endpoint") if meta else None
-    if not isinstance(endpoint, str) or not endpoint.startswith(("http://", "https://")):
-        return TokenErrorProbe(
-            token_endpoint=None,
-            issuer=server.issuer if server else None,
-            skipped="no token_endpoint in any authorization-server metadata",
-        )
+    if server is None or not isinstance(endpoint, str) or not endpoint.startswith(("http://", "https://")):
+        return None
     methods = meta.get("token_endpoint_auth_methods_supported") if meta else None
     # RFC 8414 §2: the default auth method is client_secret_basic.
     use_basic = (
@@ -469,16 +529,51 @@ async def oauth_token_errors(ctx: ProbeContext) -> TokenErrorProbe:
         headers["Authorization"] = basic_auth(*FAKE_CLIENT)
     else:
         form |= {"client_id": FAKE_CLIENT[0], "client_secret": FAKE_CLIENT[1]}
-    resp = await ctx.fetch.request("POST", endpoint, data=form, headers=headers)
-    return TokenErrorProbe(
-        token_endpoint=endpoint,
-        issuer=server.issuer if server else None,
-        response=resp,
+    return _TokenRequest(
+        endpoint=endpoint,
+        issuer=server.issuer,
+        form=tuple(form.items()),
+        headers=tuple(headers.items()),
         auth_method="client_secret_basic" if use_basic else "client_secret_post",
     )
 
 
+@probe(
+    OAUTH_TOKEN_ERRORS,
+    description="POST the token endpoint with made-up client credentials (creates nothing) and keep the "
+    "RFC 6749 §5.2 error",
+)
+async def oauth_token_errors(ctx: ProbeContext) -> TokenErrorProbe:
+    # Speculation: the walk most often ends at the origin's own server metadata (read at t0), so the request
+    # goes out on it beside the walk's calls; the final answer below then asks for the same request (shared)
+    # or, where the walk chose another server, for its own.
+    prediction: OAuthPrediction | None = await ctx.predicted("oauth_discovery")
+    guess = _token_request(usable_server_of([await prediction.server()])) if prediction else None
+    early = asyncio.ensure_future(guess.send(ctx)) if guess is not None else None
+    try:
+        disc: OAuthDiscovery | None = await ctx.maybe("oauth_discovery")
+        server = usable_server(disc)
+        chosen = _token_request(server)
+        resp = await chosen.send(ctx) if chosen is not None else None
+    except BaseException:  # cancelled at the scan deadline: the speculation ends with it
+        if early is not None:
+            early.cancel()
+        raise
+    if early is not None:  # a missed prediction's answer is not read, but it is not left running either
+        await asyncio.gather(early, return_exceptions=True)
+    if chosen is None:
+        return TokenErrorProbe(
+            token_endpoint=None,
+            issuer=server.issuer if server else None,
+            skipped="no token_endpoint in any authorization-server metadata",
+        )
+    return TokenErrorProbe(
+        token_endpoint=chosen.endpoint, issuer=chosen.issuer, response=resp, auth_method=chosen.auth_method
+    )
+
+
 __all__ = [
+    "OAuthPrediction",
     "TokenErrorProbe",
     "as_metadata_urls",
     "call_target",
