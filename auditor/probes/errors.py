@@ -183,17 +183,18 @@ async def _where(ctx: ProbeContext) -> _Where:
 
 
 async def _predicted_where(ctx: ProbeContext, prediction: OAuthPrediction) -> _Where:
-    """Where :func:`_where` will settle if the walk's first call on the origin (a GET preferred) answers
-    401/403, as it does on a protected endpoint: its metadata is not known yet, so the API base is the
-    OpenAPI one."""
+    """Where :func:`_where` will settle if the walk's first GET on the origin answers 401/403, as a
+    protected endpoint does: its metadata is not known yet, so the API base is the OpenAPI one."""
     origin = ctx.target.origin
     target_resp, described = await asyncio.gather(ctx.maybe("target"), ctx.maybe("openapi"))
     description = openapi_description(described)
     spec_base = description.api_base() if description is not None else None
     api_base, api_base_source = _api_base_from_metadata(None, origin, spec_base)
     where = _Where(api_base=api_base, api_base_source=api_base_source)
-    on_origin = [call for call in prediction.calls if _same_origin(call[0], origin)]
-    guess = next((c for c in on_origin if c[2] == "GET"), on_origin[-1] if on_origin else None)
+    # A GET is what the walk's choice prefers, and one the OpenAPI description declares secured (or the
+    # target, seen protected) most likely is; a POST to the default MCP endpoint is called on every target
+    # and protected on few, so it is left to the final answer.
+    guess = next((c for c in prediction.calls if c[2] == "GET" and _same_origin(c[0], origin)), None)
     if guess is not None:
         url, source, method = guess
         where = replace(where, protected_url=url, protected_source=f"oauth_discovery:{source}", method=method)
