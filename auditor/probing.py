@@ -232,6 +232,26 @@ class ProbeContext:
         finish, so that the final clean-up knows of it (:meth:`agent_ready.cleanup.Ledger.creating`)."""
         return await self.state.ledger.creating(create)
 
+    def defer_undo(
+        self,
+        entry: Created | None,
+        amend: Callable[[Response], Any],
+        *,
+        after: tuple[Key[Any] | str, ...],
+    ) -> None:
+        """Send ``entry``'s own undo request (the one the ledger holds) once the probes ``after`` are done
+        with what it removes; ``amend`` makes this probe's artifact with the answer (see :meth:`defer`)."""
+        if entry is None or entry.undo is None:
+            return
+        undo = entry.undo
+
+        async def send() -> Any:
+            resp = await self.fetch.request(undo.method, undo.url, headers=undo.headers, data=undo.data)
+            self.removed(entry, resp)
+            return amend(resp)
+
+        self.defer(send, after=after)
+
     def removed(self, entry: Created | None, resp: Response | None) -> None:
         """The answer to this probe's own undo request for ``entry``."""
         self.state.ledger.mark(entry, resp)

@@ -685,21 +685,6 @@ def _record_token(ctx: ProbeContext, meta: AgentAuth, draft: dict[str, Any]) -> 
     return ctx.created("token", "auth.md registration's access token", issued, undo=undo)
 
 
-def _defer_revocation(ctx: ProbeContext, entry: Created | None, reg: Registration) -> None:
-    """Revoke the access token once the journey's later steps are done with it (RFC 7009)."""
-    if entry is None or entry.undo is None:
-        return
-    revocation, form = entry.undo.url, entry.undo.data
-
-    async def revoke() -> Registration:
-        resp = await ctx.fetch.request("POST", revocation, data=form)
-        ctx.removed(entry, resp)
-        return replace(reg, revoke_response=resp)
-
-    # temporary_lifecycle is the later step that may send this credential (probes/temporary.py).
-    ctx.defer(revoke, after=(TEMPORARY_LIFECYCLE,))
-
-
 @probe(
     AUTHMD_REGISTRATION,
     active=True,
@@ -752,7 +737,8 @@ async def authmd_registration(ctx: ProbeContext) -> Registration:
         auth = {"Authorization": f"Bearer {draft['credential']}"}
         draft["use_response"] = await ctx.fetch.request("GET", candidates[0], headers=auth)
     reg = Registration(**draft)
-    _defer_revocation(ctx, token_entry, reg)
+    # Revoked (RFC 7009) once temporary_lifecycle, the later step that may send it, is done with it.
+    ctx.defer_undo(token_entry, lambda resp: replace(reg, revoke_response=resp), after=(TEMPORARY_LIFECYCLE,))
     return reg
 
 

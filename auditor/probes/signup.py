@@ -258,21 +258,6 @@ def _record_key(ctx: ProbeContext, route: SignupRoute, resp: Response, credentia
     return ctx.created("api-key", label, resp, why_not="the sign-up answer names no delete_url")
 
 
-def _defer_delete(ctx: ProbeContext, account: AccountCreation, entry: Created) -> None:
-    """Send the key's delete once the journey's later steps are done with it."""
-    if entry.undo is None:
-        return
-    target, auth = entry.undo.url, entry.undo.headers
-
-    async def delete() -> AccountCreation:
-        resp = await ctx.fetch.request("DELETE", target, headers=auth)
-        ctx.removed(entry, resp)
-        return replace(account, delete_response=resp)
-
-    # temporary_lifecycle is the later step that may send this key (probes/temporary.py journey_credential).
-    ctx.defer(delete, after=(TEMPORARY_LIFECYCLE,))
-
-
 @probe(
     SIGNUP_ACCOUNT,
     active=True,
@@ -326,7 +311,8 @@ async def signup_account(ctx: ProbeContext) -> AccountCreation:
         expires=str(expires) if expires else None,
         use_response=use,
     )
-    _defer_delete(ctx, account, entry)
+    # Deleted once temporary_lifecycle (journey_credential), the later step that may send it, is done.
+    ctx.defer_undo(entry, lambda resp: replace(account, delete_response=resp), after=(TEMPORARY_LIFECYCLE,))
     return account
 
 
