@@ -14,6 +14,7 @@ from agent_ready.cli.scan import (
     ActiveOpt,
     AllowPrivateOpt,
     CaBundleOpt,
+    H2StreamsOpt,
     HeaderOpt,
     InsecureOpt,
     MaxBodyOpt,
@@ -274,6 +275,7 @@ def batch_cmd(
     max_body: MaxBodyOpt = None,
     max_redirects: MaxRedirectsOpt = None,
     concurrency: ConcurrencyOpt = None,
+    h2_streams: H2StreamsOpt = None,
     allow_private: AllowPrivateOpt = None,
     active: ActiveOpt = None,
     header: HeaderOpt = [],  # noqa: B006
@@ -308,6 +310,7 @@ def batch_cmd(
         max_redirects=max_redirects,
         concurrency=concurrency,
         headers=_headers(header, cfg),
+        h2_streams=h2_streams,
         ca_bundle=ca_bundle,
         insecure=insecure,
     )

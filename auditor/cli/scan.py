@@ -188,6 +188,12 @@ HeaderOpt = Annotated[
         "(repeatable): an API key or bearer token for an authenticated scan. Redacted in every output.",
     ),
 ]
+H2StreamsOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--h2-streams", min=1, help="Concurrent requests per origin once it speaks HTTP/2 (default 32)."
+    ),
+]
 CaBundleOpt = Annotated[
     Path | None,
     typer.Option("--ca-bundle", metavar="PATH", help="Also trust the CA certificates in this PEM file."),
@@ -222,12 +228,7 @@ def scan_cmd(
             "--concurrency", min=1, help="Concurrent requests (HTTP/1.1: connections) per origin (default 6)."
         ),
     ] = None,
-    h2_streams: Annotated[
-        int | None,
-        typer.Option(
-            "--h2-streams", min=1, help="Concurrent requests per origin once it speaks HTTP/2 (default 32)."
-        ),
-    ] = None,
+    h2_streams: H2StreamsOpt = None,
     allow_private: AllowPrivateOpt = None,
     active: ActiveOpt = None,
     header: HeaderOpt = [],  # noqa: B006

@@ -267,6 +267,10 @@ def test_scan_options_reach_every_target(reference: ReferenceServer, tmp_path: P
         "access",
         "-H",
         "X-Api-Key: s3cret-value",
+        "--concurrency",
+        "3",
+        "--h2-streams",
+        "12",
     )
     assert proc.returncode == 0, proc.stderr
     text = out.read_text()
@@ -275,5 +279,7 @@ def test_scan_options_reach_every_target(reference: ReferenceServer, tmp_path: P
         sent = [e["request_headers"] for e in line["report"]["exchanges"]]
         assert sent and all("x-api-key" in {k.lower() for k in h} for h in sent)
         assert [h.lower() for h in line["report"]["settings"]["headers"]] == ["x-api-key"]
+        settings = line["report"]["settings"]
+        assert (settings["per_origin_concurrency"], settings["per_origin_streams"]) == (3, 12)
     bad = agent_ready("batch", str(listing), "--ca-bundle", str(tmp_path / "missing.pem"))
     assert bad.returncode == 2 and "--ca-bundle" in bad.stderr and "Traceback" not in bad.stderr
