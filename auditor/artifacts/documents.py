@@ -49,11 +49,3 @@ _HTML_HEAD = re.compile(r"^\s*(<!doctype\s+html|<html|<head|<body|<meta|<title|<
 def body_is_html(resp: Response) -> bool:
     """HTML by content, whatever the declared type (a Markdown or JSON body mislabelled text/html is not)."""
     return bool(_HTML_HEAD.match(resp.text[:1024]))
-
-
-def first_found(docs: list[Doc]) -> Doc | None:
-    return next((d for d in docs if d.found), None)
-
-
-def summarize_misses(docs: list[Doc]) -> str:
-    return "; ".join(d.describe() for d in docs)

@@ -109,12 +109,6 @@ class OAuthDiscovery:
     stuck: str | None = None  # where an agent following the specs stops ("discovery"), if it does
     unfollowed_servers: list[str] = field(default_factory=list)  # issuers over bounds.MAX_AUTH_SERVERS
 
-    def first_metadata(self) -> dict[str, Any] | None:
-        return next((a.metadata for a in self.auth_servers if a.metadata is not None), None)
-
-    def first_resource_metadata(self) -> dict[str, Any] | None:
-        return next((r.data for r in self.resource_metadata if r.data is not None), None)
-
 
 JWT_BEARER = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 
